@@ -1,0 +1,89 @@
+// swift-tools-version:6.1
+//
+// Sentinel: fraud scoring and model monitoring.
+// No package dependencies: the Swift toolchain plus libprotobuf-c from apt (see Docs/Design.md).
+
+import PackageDescription
+
+let swiftSettings: [SwiftSetting] = [
+    .swiftLanguageMode(.v6),
+    .enableUpcomingFeature("InternalImportsByDefault"),
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("MemberImportVisibility"),
+]
+
+let package = Package(
+    name: "sentinel",
+    products: [
+        .executable(name: "sentinel", targets: ["sentinel"]),
+        .executable(name: "sentinel-api", targets: ["sentinel-api"]),
+        .executable(name: "sentinel-monitor", targets: ["sentinel-monitor"]),
+    ],
+    targets: [
+        // MARK: C
+
+        .systemLibrary(
+            name: "CProtobufC",
+            pkgConfig: "libprotobuf-c",
+            providers: [.apt(["libprotobuf-c-dev"])]
+        ),
+        .target(
+            name: "SentinelProtoC",
+            dependencies: ["CProtobufC"]
+        ),
+        .systemLibrary(name: "CSentinelPosix"),
+
+        // MARK: Libraries
+
+        .target(name: "SentinelArguments", swiftSettings: swiftSettings),
+        .target(name: "SentinelSchema", dependencies: ["SentinelProtoC", "CProtobufC"], swiftSettings: swiftSettings),
+        .target(name: "SentinelWire", swiftSettings: swiftSettings),
+        .target(name: "SentinelRPC", dependencies: ["SentinelWire"], swiftSettings: swiftSettings),
+        .target(
+            name: "SentinelPosix",
+            dependencies: ["SentinelRPC", "SentinelWire", "CSentinelPosix"],
+            swiftSettings: swiftSettings
+        ),
+        .target(name: "SentinelMetrics", swiftSettings: swiftSettings),
+        .target(name: "SentinelData", swiftSettings: swiftSettings),
+        .target(name: "SentinelModel", dependencies: ["SentinelData"], swiftSettings: swiftSettings),
+        .target(name: "SentinelDrift", swiftSettings: swiftSettings),
+        .target(
+            name: "SentinelCLI",
+            dependencies: [
+                "SentinelArguments", "SentinelData", "SentinelModel", "SentinelDrift", "SentinelSchema",
+                "SentinelWire", "SentinelRPC", "SentinelPosix",
+            ],
+            swiftSettings: swiftSettings
+        ),
+
+        // MARK: Executables (thin: parse configuration, wire things up, run)
+
+        .executableTarget(name: "sentinel", dependencies: ["SentinelCLI"], swiftSettings: swiftSettings),
+        .executableTarget(
+            name: "sentinel-api",
+            dependencies: ["SentinelArguments", "SentinelSchema", "SentinelRPC", "SentinelPosix"],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "sentinel-monitor",
+            dependencies: ["SentinelArguments", "SentinelSchema", "SentinelRPC", "SentinelPosix"],
+            swiftSettings: swiftSettings
+        ),
+
+        // MARK: Tests
+
+        .target(
+            name: "SentinelTestSupport",
+            dependencies: ["SentinelCLI"],
+            path: "Tests/SentinelTestSupport",
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(name: "SentinelArgumentsTests", dependencies: ["SentinelArguments"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "SentinelCLITests",
+            dependencies: ["SentinelCLI", "SentinelTestSupport"],
+            swiftSettings: swiftSettings
+        ),
+    ]
+)

@@ -1,0 +1,140 @@
+/// A consuming parser over a command line's arguments, shared by the CLI and both services.
+///
+/// Options are read by name, in any order; each `option`/`flag` call consumes what it matched, and
+/// ``finish()`` rejects whatever is left, so a misspelt flag is an error rather than silently ignored.
+/// Both `--name value` and `--name=value` are accepted. An option may fall back to an environment
+/// variable (12-factor configuration); the command line wins over the environment.
+///
+/// ```swift
+/// var arguments = Arguments(["--port", "8000", "--json"], environment: [:])
+/// let port = try arguments.option("--port", environment: "SENTINEL_PORT", as: UInt16.self) ?? 8000
+/// let json = arguments.flag("--json")
+/// try arguments.finish()
+/// ```
+public struct Arguments: Sendable {
+    /// The arguments not consumed yet, in their original order.
+    public private(set) var remaining: [String]
+    /// The environment consulted by options that name a variable.
+    public let environment: [String: String]
+
+    /// Creates a parser.
+    /// - Parameters:
+    ///   - arguments: The arguments after the program (and verb) name.
+    ///   - environment: The process environment, or a fixed one in tests.
+    public init(_ arguments: [String], environment: [String: String] = [:]) {
+        self.remaining = arguments
+        self.environment = environment
+    }
+
+    /// Consumes a boolean flag.
+    /// - Returns: Whether the flag was present (or its environment variable is `1`, `true` or `yes`).
+    public mutating func flag(_ name: String, environment variable: String? = nil) -> Bool {
+        var found = false
+        while let index = remaining.firstIndex(of: name) {
+            remaining.remove(at: index)
+            found = true
+        }
+        if found { return true }
+        if let variable, let value = environment[variable] {
+            return ["1", "true", "yes"].contains(value.lowercased())
+        }
+        return false
+    }
+
+    /// Consumes a string option.
+    /// - Returns: The last value given on the command line, else the environment variable's value, else `nil`.
+    /// - Throws: ``UsageError`` when the option is present without a value.
+    public mutating func option(_ name: String, environment variable: String? = nil) throws -> String? {
+        var value: String?
+        var index = remaining.startIndex
+        while index < remaining.endIndex {
+            let argument = remaining[index]
+            if argument == name {
+                guard index + 1 < remaining.endIndex,
+                    !remaining[index + 1].hasPrefix("--") || remaining[index + 1] == "-"
+                else {
+                    throw UsageError("\(name) needs a value")
+                }
+                value = remaining[index + 1]
+                remaining.removeSubrange(index...index + 1)
+            } else if argument.hasPrefix(name + "=") {
+                value = String(argument.dropFirst(name.count + 1))
+                remaining.remove(at: index)
+            } else {
+                index += 1
+            }
+        }
+        if let value { return value }
+        if let variable, let fromEnvironment = environment[variable], !fromEnvironment.isEmpty {
+            return fromEnvironment
+        }
+        return nil
+    }
+
+    /// Consumes an option and converts it with `LosslessStringConvertible`.
+    /// - Throws: ``UsageError`` naming the option and the bad value when the conversion fails.
+    public mutating func option<Value: LosslessStringConvertible>(
+        _ name: String,
+        environment variable: String? = nil,
+        as type: Value.Type
+    ) throws -> Value? {
+        guard let text = try option(name, environment: variable) else { return nil }
+        guard let value = Value(text) else {
+            throw UsageError("invalid value for \(name): '\(text)'")
+        }
+        return value
+    }
+
+    /// Consumes an option that must be present.
+    /// - Throws: ``UsageError`` when it is missing.
+    public mutating func required(_ name: String, environment variable: String? = nil) throws -> String {
+        guard let value = try option(name, environment: variable) else {
+            throw UsageError("missing \(name)")
+        }
+        return value
+    }
+
+    /// Consumes the next argument that is not an option (does not start with `--`; `-` alone counts as positional).
+    public mutating func positional() -> String? {
+        guard let index = remaining.firstIndex(where: { !$0.hasPrefix("--") }) else { return nil }
+        return remaining.remove(at: index)
+    }
+
+    /// Fails if anything is left unconsumed.
+    /// - Throws: ``UsageError`` naming the first unknown argument.
+    public func finish() throws {
+        if let first = remaining.first {
+            throw UsageError(first.hasPrefix("-") ? "unknown option '\(first)'" : "unexpected argument '\(first)'")
+        }
+    }
+}
+
+/// A command line that cannot be carried out as written. Commands print it with their usage line and exit 64
+/// (`EX_USAGE`).
+public struct UsageError: Error, CustomStringConvertible, Sendable {
+    /// What is wrong, in one line.
+    public var message: String
+
+    /// Creates a usage error.
+    public init(_ message: String) {
+        self.message = message
+    }
+
+    public var description: String { message }
+}
+
+/// Exit codes shared by every Sentinel executable.
+public enum ExitCode {
+    /// Success.
+    public static let success: Int32 = 0
+    /// Any failure other than a usage error.
+    public static let failure: Int32 = 1
+    /// The command line was wrong (`EX_USAGE` from sysexits.h).
+    public static let usage: Int32 = 64
+}
+
+/// The version every executable prints for `--version`.
+public enum SentinelVersion {
+    /// Semantic version of this build.
+    public static let string = "0.1.0"
+}

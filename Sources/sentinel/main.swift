@@ -1,0 +1,4 @@
+import Foundation
+import SentinelCLI
+
+exit(await SentinelCommandLine.run(Array(CommandLine.arguments.dropFirst()), console: .standard))
