@@ -46,7 +46,7 @@ let package = Package(
         ),
         .target(name: "SentinelMetrics", swiftSettings: swiftSettings),
         .target(name: "SentinelData", swiftSettings: swiftSettings),
-        .target(name: "SentinelModel", dependencies: ["SentinelData"], swiftSettings: swiftSettings),
+        .target(name: "SentinelModel", dependencies: ["SentinelData", "SentinelDrift"], swiftSettings: swiftSettings),
         .target(name: "SentinelDrift", swiftSettings: swiftSettings),
         .target(
             name: "SentinelCLI",
@@ -80,6 +80,37 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "SentinelArgumentsTests", dependencies: ["SentinelArguments"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "SentinelWireTests", dependencies: ["SentinelWire", "SentinelTestSupport"],
+            swiftSettings: swiftSettings),
+        .testTarget(
+            name: "SentinelRPCTests", dependencies: ["SentinelRPC", "SentinelWire", "SentinelTestSupport"],
+            swiftSettings: swiftSettings),
+        .testTarget(
+            name: "SentinelPosixTests",
+            dependencies: ["SentinelPosix", "SentinelRPC", "SentinelWire", "SentinelTestSupport"],
+            swiftSettings: swiftSettings),
+        .testTarget(
+            name: "SentinelSchemaTests", dependencies: ["SentinelSchema", "SentinelTestSupport"],
+            swiftSettings: swiftSettings),
+        .testTarget(
+            name: "SentinelMetricsTests", dependencies: ["SentinelMetrics", "SentinelTestSupport"],
+            swiftSettings: swiftSettings),
+        .testTarget(
+            name: "SentinelDataTests", dependencies: ["SentinelData", "SentinelTestSupport"],
+            swiftSettings: swiftSettings),
+        .testTarget(
+            name: "SentinelModelTests",
+            dependencies: ["SentinelModel", "SentinelData", "SentinelDrift", "SentinelTestSupport"],
+            swiftSettings: swiftSettings),
+        .testTarget(
+            name: "SentinelDriftTests", dependencies: ["SentinelDrift", "SentinelTestSupport"],
+            swiftSettings: swiftSettings),
+        .testTarget(
+            name: "SentinelIntegrationTests",
+            dependencies: ["SentinelCLI", "SentinelTestSupport"],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "SentinelCLITests",
             dependencies: ["SentinelCLI", "SentinelTestSupport"],
