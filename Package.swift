@@ -105,7 +105,7 @@ let package = Package(
             swiftSettings: swiftSettings),
         .testTarget(
             name: "SentinelDriftTests", dependencies: ["SentinelDrift", "SentinelTestSupport"],
-            swiftSettings: swiftSettings),
+            exclude: ["Fixtures"], swiftSettings: swiftSettings),
         .testTarget(
             name: "SentinelIntegrationTests",
             dependencies: ["SentinelCLI", "SentinelTestSupport"],
