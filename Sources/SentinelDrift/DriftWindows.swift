@@ -271,7 +271,7 @@ public struct DriftWindows: Sendable, Codable {
 
     private func fraudStatistics(of counts: WindowAccumulator) -> FraudRateStatistics {
         FraudRateStatistics(
-            events: counts.events, flagged: counts.flagged, scoreSum: counts.scoreSum,
+            events: counts.events, flagged: counts.flagged, scoreSum: counts.scoreSum, scoreCount: counts.scoreCount,
             baseRate: reference.baseFlagRate, confidence: configuration.confidence)
     }
 

@@ -12,7 +12,7 @@ public struct FraudRateStatistics: Sendable, Hashable, Codable {
     public var flagged: Int
     /// `flagged / events` (0 when there were no events).
     public var flaggedRate: Double
-    /// Mean model score (0 when there were no events).
+    /// Mean of the finite model scores (0 when there were none).
     public var meanScore: Double
     /// The training flag rate it is compared with.
     public var baseRate: Double
@@ -23,16 +23,20 @@ public struct FraudRateStatistics: Sendable, Hashable, Codable {
     /// - Parameters:
     ///   - events: Events scored.
     ///   - flagged: Events flagged (`0...events`).
-    ///   - scoreSum: Sum of the scores.
+    ///   - scoreSum: Sum of the finite scores.
+    ///   - scoreCount: Number of finite scores (default: `events`).
     ///   - baseRate: The training flag rate.
     ///   - confidence: The interval's confidence (default 0.95).
-    public init(events: Int, flagged: Int, scoreSum: Double, baseRate: Double, confidence: Double = 0.95) {
+    public init(
+        events: Int, flagged: Int, scoreSum: Double, scoreCount: Int? = nil, baseRate: Double, confidence: Double = 0.95
+    ) {
+        let scoreCount = scoreCount ?? events
         self.events = events
         self.flagged = flagged
         self.baseRate = baseRate
         if events > 0 {
             self.flaggedRate = Double(flagged) / Double(events)
-            self.meanScore = scoreSum / Double(events)
+            self.meanScore = scoreCount > 0 ? scoreSum / Double(scoreCount) : 0
             self.interval = WilsonInterval(successes: flagged, trials: events, confidence: confidence)
         } else {
             self.flaggedRate = 0

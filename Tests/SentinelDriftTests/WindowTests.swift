@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 
 @testable import SentinelDrift
@@ -53,6 +54,41 @@ struct WindowTests {
         #expect(window.histogram(column: 0).missing == 30)
         #expect(window.events == 3_000 && window.flagged == 60)
         #expect(isClose(window.scoreSum, scores.reduce(0, +), tolerance: 1e-12))
+    }
+
+    @Test("The lookup-table binning equals the binary search at and around every edge")
+    func lookupBinning() throws {
+        var generator = SplitMix64(seed: 11)
+        // Skewed, heavy-tailed, repeated and tiny-range columns.
+        let columns: [[Double]] = [
+            (0..<4_000).map { _ in exp(generator.nextUnitInterval() * 12) },
+            (0..<4_000).map { Double($0 % 5) },
+            (0..<4_000).map { _ in 1 + generator.nextUnitInterval() * 1e-12 },
+            (0..<4_000).map { _ in -log(generator.nextUnitInterval()) * 3 - 5 },
+            [Double](repeating: 2, count: 10),
+        ]
+        let profiles = columns.enumerated().map { FeatureProfile(name: "c\($0.offset)", values: $0.element, bins: 20) }
+        var window = WindowAccumulator(columns: profiles)
+        var expected = profiles.map { BinnedHistogram(binCount: $0.binCount) }
+        var probes: [[Double]] = []
+        for profile in profiles {
+            var values = profile.edges.flatMap { [$0.nextDown, $0, $0.nextUp] }
+            values += [-.infinity, .infinity, profile.minimum, profile.maximum, -1e300, 1e300]
+            values += (0..<500).map { _ in
+                profile.minimum + (profile.maximum - profile.minimum) * generator.nextUnitInterval()
+            }
+            probes.append(values)
+        }
+        let rows = probes.map(\.count).max()!
+        for row in 0..<rows {
+            let values = probes.map { $0[row % $0.count] }
+            window.record(features: Array(values.dropLast()), score: values.last!, flagged: false)
+            for (column, value) in values.enumerated() { expected[column].record(value, edges: profiles[column].edges) }
+        }
+        for column in profiles.indices { #expect(window.histogram(column: column) == expected[column]) }
+        // Encoding keeps the counts; decoding rebuilds the table.
+        let decoded = try JSONDecoder().decode(WindowAccumulator.self, from: JSONEncoder().encode(window))
+        #expect(decoded == window)
     }
 
     @Test("Merging windows equals recording into one")
