@@ -71,6 +71,12 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
 
+        // MARK: Benchmarks
+
+        .executableTarget(
+            name: "drift-bench", dependencies: ["SentinelDrift", "SentinelMetrics"], path: "benchmarks/drift-bench",
+            swiftSettings: swiftSettings),
+
         // MARK: Tests
 
         .target(

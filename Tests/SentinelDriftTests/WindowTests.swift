@@ -165,6 +165,31 @@ struct WindowTests {
         #expect(windows.levels == [.ok, .ok, .ok])
     }
 
+    @Test("State survives encoding: a decoded copy continues exactly like the original")
+    func codableState() throws {
+        let configuration = DriftWindows.Configuration(windowMilliseconds: 1_000, historyCount: 3)
+        var original = try DriftWindows(reference: Self.reference, configuration: configuration, startingAt: 0)
+        var generator = SplitMix64(seed: 8)
+        for step in 0..<5 {
+            for _ in 0..<300 {
+                let (features, score) = event(&generator, shift: step.isMultiple(of: 2) ? 0 : 500)
+                original.record(features: features, score: score, flagged: false)
+            }
+            _ = original.advance(to: Int64(step + 1) * 1_000)
+        }
+        var copy = try JSONDecoder().decode(DriftWindows.self, from: JSONEncoder().encode(original))
+        for _ in 0..<700 {
+            let (features, score) = event(&generator, shift: 500)
+            original.record(features: features, score: score, flagged: true)
+            copy.record(features: features, score: score, flagged: true)
+        }
+        #expect(copy.currentReport() == original.currentReport())
+        #expect(copy.sampledValues(column: 0) == original.sampledValues(column: 0))
+        #expect(copy.advance(to: 9_000) == original.advance(to: 9_000))
+        #expect(copy.history == original.history && copy.sinceStartReport() == original.sinceStartReport())
+        #expect(original.sinceStartReport().events == 5 * 300 + 700)
+    }
+
     @Test("The reservoir keeps whole rows of the current window, bounded, for an exact KS test")
     func reservoirInWindows() throws {
         let configuration = DriftWindows.Configuration(windowMilliseconds: 1_000, reservoirCapacity: 64)
