@@ -12,6 +12,21 @@ public enum DriftSubject: Sendable, Hashable, Codable, CustomStringConvertible {
     /// The live flagged rate against the training flag rate.
     case fraudRate
 
+    /// `feature`, `score` or `fraud_rate`: the kind of subject, for JSON.
+    public var kind: String {
+        switch self {
+        case .feature: "feature"
+        case .score: "score"
+        case .fraudRate: "fraud_rate"
+        }
+    }
+
+    /// The feature's name, or `nil` for the score and the fraud rate.
+    public var featureName: String? {
+        if case .feature(let name) = self { return name }
+        return nil
+    }
+
     /// `feature NAME`, `score` or `fraud_rate`.
     public var description: String {
         switch self {

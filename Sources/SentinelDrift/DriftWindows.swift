@@ -287,15 +287,16 @@ public struct DriftWindows: Sendable, Codable {
     /// The fraud-rate alarm's level.
     public var fraudRateLevel: DriftLevel { fraudAlarm.level }
 
-    /// The statuses above `ok`, each naming its subject and level.
-    public var activeAlerts: [(subject: DriftSubject, level: DriftLevel)] {
-        var alerts: [(subject: DriftSubject, level: DriftLevel)] = []
+    /// The statuses above `ok`, each naming its subject and level: features in model order, then the
+    /// score, then the fraud rate.
+    public var activeAlerts: [DriftAlert] {
+        var alerts: [DriftAlert] = []
         for (column, tracker) in trackers.enumerated() where tracker.level > .ok {
             let subject: DriftSubject =
                 column < reference.features.count ? .feature(reference.features[column].name) : .score
-            alerts.append((subject, tracker.level))
+            alerts.append(DriftAlert(subject: subject, level: tracker.level))
         }
-        if fraudAlarm.level > .ok { alerts.append((.fraudRate, fraudAlarm.level)) }
+        if fraudAlarm.level > .ok { alerts.append(DriftAlert(subject: .fraudRate, level: fraudAlarm.level)) }
         return alerts
     }
 

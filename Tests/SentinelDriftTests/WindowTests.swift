@@ -155,7 +155,12 @@ struct WindowTests {
         let closed = windows.report(for: windows.history[0])
         #expect(closed.driftShare == 0.5 && closed.alertShare == 0.5)
         #expect(closed.fraudRate.flaggedRate == 1 && closed.fraudRateLevel == .alert)
-        #expect(windows.activeAlerts.map(\.subject).contains(.feature("amount")))
+        #expect(
+            windows.activeAlerts == [
+                DriftAlert(subject: .feature("amount"), level: .alert), DriftAlert(subject: .fraudRate, level: .alert),
+            ])
+        #expect(windows.activeAlerts.map(\.subject.kind) == ["feature", "fraud_rate"])
+        #expect(windows.activeAlerts.first?.subject.featureName == "amount")
         for _ in 0..<2_000 {
             let (features, score) = event(&generator)
             windows.record(features: features, score: score, flagged: false)
