@@ -26,6 +26,24 @@ struct MetricsTests {
         #expect(histogram.snapshot.count == 80_000 && histogram.snapshot.bucketCounts == [0, 80_000, 0])
     }
 
+    @Test("Concurrent registration of one series yields one object and an exact total")
+    func concurrentRegistration() async throws {
+        let registry = MetricsRegistry()
+        await withTaskGroup(of: Void.self) { group in
+            for _ in 0..<8 {
+                group.addTask {
+                    for index in 0..<1_000 {
+                        let counter = try! registry.makeCounter(
+                            name: "events_total", help: "Events.", labels: ["shard": String(index % 4)])
+                        counter.increment()
+                    }
+                }
+            }
+        }
+        let text = registry.renderPrometheus()
+        for shard in 0..<4 { #expect(text.contains("events_total{shard=\"\(shard)\"} 2000\n")) }
+    }
+
     @Test(
         "Histogram buckets are 'less than or equal'",
         arguments: [
