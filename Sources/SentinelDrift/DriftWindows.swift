@@ -158,6 +158,9 @@ public struct DriftWindows: Sendable, Codable {
     private var columns: [FeatureProfile] { reference.features + [reference.score] }
 
     /// Records one scored event into the current window.
+    ///
+    /// Precondition: `features.count == reference.features.count` (the caller validates event shapes at
+    /// ingestion and rejects bad ones with its own error).
     /// - Parameters:
     ///   - features: The feature values in model order; NaN means missing.
     ///   - score: The model's score.
@@ -322,6 +325,20 @@ public struct DriftWindows: Sendable, Codable {
         report(
             counts: window.counts, start: window.start, end: window.start + configuration.windowMilliseconds,
             levels: window.levels, fraudRateLevel: window.fraudRateLevel)
+    }
+
+    /// The statistics of the last `count` closed windows together (e.g. the last 15 minutes), with the
+    /// current levels; useful when single windows hold too few events. O(count × features × bins).
+    /// - Parameter count: How many of the most recent closed windows to merge (clamped to the history).
+    /// - Returns: The merged report, or `nil` when no window has closed yet.
+    public func report(lastWindows count: Int) -> WindowReport? {
+        let recent = history.suffix(Swift.max(1, count))
+        guard let first = recent.first, let last = recent.last else { return nil }
+        var total = first.counts
+        for window in recent.dropFirst() { total.merge(window.counts) }
+        return report(
+            counts: total, start: first.start, end: last.start + configuration.windowMilliseconds, levels: levels,
+            fraudRateLevel: fraudAlarm.level)
     }
 
     private func report(

@@ -193,6 +193,11 @@ struct WindowTests {
         #expect(copy.advance(to: 9_000) == original.advance(to: 9_000))
         #expect(copy.history == original.history && copy.sinceStartReport() == original.sinceStartReport())
         #expect(original.sinceStartReport().events == 5 * 300 + 700)
+        // Merging the last windows: the three kept ones (300 + 300 + 700 events, then empty ones).
+        let merged = try #require(original.report(lastWindows: 3))
+        #expect(merged.events == original.history.suffix(3).map(\.counts.events).reduce(0, +))
+        #expect(merged.end - merged.start == 3_000)
+        #expect(try DriftWindows(reference: Self.reference, startingAt: 0).report(lastWindows: 5) == nil)
     }
 
     @Test("The reservoir keeps whole rows of the current window, bounded, for an exact KS test")
