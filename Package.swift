@@ -71,6 +71,12 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
 
+        // MARK: Benchmarks
+
+        .executableTarget(
+            name: "drift-bench", dependencies: ["SentinelDrift", "SentinelMetrics"], path: "benchmarks/drift-bench",
+            swiftSettings: swiftSettings),
+
         // MARK: Tests
 
         .target(
@@ -105,7 +111,7 @@ let package = Package(
             swiftSettings: swiftSettings),
         .testTarget(
             name: "SentinelDriftTests", dependencies: ["SentinelDrift", "SentinelTestSupport"],
-            swiftSettings: swiftSettings),
+            exclude: ["Fixtures"], swiftSettings: swiftSettings),
         .testTarget(
             name: "SentinelIntegrationTests",
             dependencies: ["SentinelCLI", "SentinelTestSupport"],
