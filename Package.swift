@@ -91,7 +91,7 @@ let package = Package(
             dependencies: ["SentinelPosix", "SentinelRPC", "SentinelWire", "SentinelTestSupport"],
             swiftSettings: swiftSettings),
         .testTarget(
-            name: "SentinelSchemaTests", dependencies: ["SentinelSchema", "SentinelTestSupport"],
+            name: "SentinelSchemaTests", dependencies: ["SentinelSchema"],
             swiftSettings: swiftSettings),
         .testTarget(
             name: "SentinelMetricsTests", dependencies: ["SentinelMetrics", "SentinelTestSupport"],
