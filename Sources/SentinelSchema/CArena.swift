@@ -78,6 +78,16 @@ struct CArena: ~Copyable {
         }
     }
 
+    /// Copies each string as a C string and returns the array of pointers protobuf-c expects.
+    mutating func cStrings(_ strings: [String]) -> UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>? {
+        if strings.isEmpty { return nil }
+        let pointers = allocate(UnsafeMutablePointer<CChar>?.self, count: strings.count)
+        for (index, string) in strings.enumerated() {
+            pointers[index] = cString(string)
+        }
+        return pointers
+    }
+
     /// Copies `values` into C memory with one `memcpy`; returns nil for an empty array.
     mutating func copy<T: BitwiseCopyable>(_ values: [T]) -> UnsafeMutablePointer<T>? {
         if values.isEmpty { return nil }
@@ -90,7 +100,9 @@ struct CArena: ~Copyable {
     }
 
     /// Builds one C message per element and returns the array of pointers protobuf-c expects.
-    mutating func messages<M: ProtobufCMapped>(_ values: [M]) -> UnsafeMutablePointer<UnsafeMutablePointer<M.CMessage>?>? {
+    mutating func messages<M: ProtobufCMapped>(_ values: [M]) -> UnsafeMutablePointer<
+        UnsafeMutablePointer<M.CMessage>?
+    >? {
         if values.isEmpty { return nil }
         let structs = allocate(M.CMessage.self, count: values.count)
         let pointers = allocate(UnsafeMutablePointer<M.CMessage>?.self, count: values.count)

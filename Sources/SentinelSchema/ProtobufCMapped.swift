@@ -1,4 +1,5 @@
 import CProtobufC
+import SentinelProtoC
 
 /// How a Swift message type maps onto its protobuf-c structure; the only place Sentinel calls protobuf-c.
 ///
@@ -20,6 +21,28 @@ protocol ProtobufCMapped: WireMessage {
 }
 
 extension ProtobufCMapped {
+    /// Unpacks through the message's descriptor; protoc-c generates `…__unpack` only for top-level messages,
+    /// so nested ones use this default.
+    static func cUnpack(_ count: Int, _ bytes: UnsafePointer<UInt8>) -> UnsafeMutablePointer<CMessage>? {
+        let message = protobuf_c_message_unpack(descriptor(), nil, count, bytes)
+        return message.map { UnsafeMutableRawPointer($0).assumingMemoryBound(to: CMessage.self) }
+    }
+
+    /// Frees what the default ``cUnpack(_:_:)`` returned.
+    static func cFree(_ message: UnsafeMutablePointer<CMessage>) {
+        protobuf_c_message_free_unpacked(
+            UnsafeMutableRawPointer(message).assumingMemoryBound(to: ProtobufCMessage.self), nil)
+    }
+
+    /// The generated descriptor, read from a freshly initialised struct (the descriptor globals are `const`
+    /// C objects whose address Swift cannot take directly).
+    static func descriptor() -> UnsafePointer<ProtobufCMessageDescriptor> {
+        withUnsafeTemporaryAllocation(of: CMessage.self, capacity: 1) { storage in
+            cInit(storage.baseAddress!)
+            return UnsafeRawPointer(storage.baseAddress!).load(as: ProtobufCMessage.self).descriptor
+        }
+    }
+
     /// Decodes through protobuf-c; C memory is freed before returning.
     @inline(__always)
     static func decode(_ bytes: UnsafeRawBufferPointer) throws -> Self {
@@ -86,6 +109,20 @@ func decodeString(_ pointer: UnsafePointer<CChar>?, _ field: StaticString, in me
         throw SchemaError(.invalidString, "\(message).\(field): string is not valid UTF-8")
     }
     return string
+}
+
+/// Copies a protobuf-c repeated string field.
+@inline(__always)
+func decodeStrings(
+    _ count: Int, _ pointers: UnsafePointer<UnsafeMutablePointer<CChar>?>?, _ field: StaticString, in message: String
+) throws -> [String] {
+    guard count > 0, let pointers else { return [] }
+    var result: [String] = []
+    result.reserveCapacity(count)
+    for index in 0..<count {
+        result.append(try decodeString(pointers[index], field, in: message))
+    }
+    return result
 }
 
 /// Copies a protobuf-c repeated scalar field with one `memcpy`.

@@ -37,7 +37,9 @@ extension WireMessage {
     /// - Throws: ``SchemaError`` when the bytes are not a valid encoding of this message.
     @inlinable
     public init(serializedBytes bytes: some Collection<UInt8>) throws {
-        if let decoded = try bytes.withContiguousStorageIfAvailable({ try Self(serializedBytes: UnsafeRawBufferPointer($0)) }) {
+        if let decoded = try bytes.withContiguousStorageIfAvailable({
+            try Self(serializedBytes: UnsafeRawBufferPointer($0))
+        }) {
             self = decoded
         } else {
             let copy = Array(bytes)

@@ -1,0 +1,65 @@
+import SentinelProtoC
+
+extension ModelInfoResponse {
+    /// One named evaluation metric.
+    ///
+    /// ```swift
+    /// var message = ModelInfoResponse.Metric()
+    /// message.name = "example"
+    /// let decoded = try ModelInfoResponse.Metric(serializedBytes: message.serializedBytes())
+    /// ```
+    public struct Metric: WireMessage {
+        /// The fully qualified protobuf name.
+        public static let protoName = "sentinel.v1.ModelInfoResponse.Metric"
+
+        /// The metric's name, e.g. `ap`, `cp@100`, `roc_auc`.
+        public var name: String
+
+        /// The metric's value.
+        public var value: Double
+
+        /// Creates a message; every field defaults to its protobuf default.
+        /// - Parameters:
+        ///   - name: The metric's name, e.g.
+        ///   - value: The metric's value.
+        public init(name: String = "", value: Double = 0) {
+            self.name = name
+            self.value = value
+        }
+
+        /// Decodes the message from its protobuf encoding.
+        /// - Parameter bytes: The encoded message.
+        /// - Throws: ``SchemaError`` when the bytes are not a valid encoding of this message.
+        public init(serializedBytes bytes: UnsafeRawBufferPointer) throws {
+            self = try Self.decode(bytes)
+        }
+
+        /// Appends the protobuf encoding to `buffer`.
+        /// - Parameter buffer: The buffer to append to.
+        public func serialize(into buffer: inout [UInt8]) {
+            encode(into: &buffer)
+        }
+
+        /// The size in bytes of the protobuf encoding.
+        public var serializedSize: Int { packedSize() }
+    }
+}
+
+extension ModelInfoResponse.Metric: ProtobufCMapped {
+    typealias CMessage = Sentinel__V1__ModelInfoResponse__Metric
+
+    static func cInit(_ message: UnsafeMutablePointer<CMessage>) {
+        sentinel__v1__model_info_response__metric__init(message)
+    }
+
+    init(c pointer: UnsafePointer<CMessage>) throws {
+        let c = pointer.pointee
+        self.name = try decodeString(c.name, "name", in: Self.protoName)
+        self.value = c.value
+    }
+
+    func fill(_ c: inout CMessage, arena: inout CArena) {
+        if !name.isEmpty { c.name = arena.cString(name) }
+        c.value = value
+    }
+}

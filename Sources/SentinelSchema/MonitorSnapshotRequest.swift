@@ -1,0 +1,84 @@
+import SentinelProtoC
+
+/// Asks the monitor for its current view (method `sentinel.v1.Monitor/Snapshot`).
+///
+/// ```swift
+/// var message = MonitorSnapshotRequest()
+/// message.modelVersion = "v1"
+/// let decoded = try MonitorSnapshotRequest(serializedBytes: message.serializedBytes())
+/// ```
+public struct MonitorSnapshotRequest: WireMessage {
+    /// The fully qualified protobuf name.
+    public static let protoName = "sentinel.v1.MonitorSnapshotRequest"
+
+    /// Only this model version; absent means every tracked version.
+    public var modelVersion: String?
+
+    /// How many of the most recent closed windows to include in `history` (0: none).
+    public var historyWindows: UInt32
+
+    /// Also compute the exact two-sample KS statistic and p-value on the window's reservoir sample (slower).
+    public var exactKs: Bool
+
+    /// Creates a message; every field defaults to its protobuf default.
+    /// - Parameters:
+    ///   - modelVersion: Only this model version.
+    ///   - historyWindows: How many of the most recent closed windows to include in `history` (0.
+    ///   - exactKs: Also compute the exact two-sample KS statistic and p-value on the window's reservoir sample
+    ///     (slower).
+    public init(modelVersion: String? = nil, historyWindows: UInt32 = 0, exactKs: Bool = false) {
+        self.modelVersion = modelVersion
+        self.historyWindows = historyWindows
+        self.exactKs = exactKs
+    }
+
+    /// Decodes the message from its protobuf encoding.
+    /// - Parameter bytes: The encoded message.
+    /// - Throws: ``SchemaError`` when the bytes are not a valid encoding of this message.
+    public init(serializedBytes bytes: UnsafeRawBufferPointer) throws {
+        self = try Self.decode(bytes)
+    }
+
+    /// Appends the protobuf encoding to `buffer`.
+    /// - Parameter buffer: The buffer to append to.
+    public func serialize(into buffer: inout [UInt8]) {
+        encode(into: &buffer)
+    }
+
+    /// The size in bytes of the protobuf encoding.
+    public var serializedSize: Int { packedSize() }
+}
+
+extension MonitorSnapshotRequest: ProtobufCMapped {
+    typealias CMessage = Sentinel__V1__MonitorSnapshotRequest
+
+    static func cInit(_ message: UnsafeMutablePointer<CMessage>) {
+        sentinel__v1__monitor_snapshot_request__init(message)
+    }
+
+    static func cUnpack(_ count: Int, _ bytes: UnsafePointer<UInt8>) -> UnsafeMutablePointer<CMessage>? {
+        sentinel__v1__monitor_snapshot_request__unpack(nil, count, bytes)
+    }
+
+    static func cFree(_ message: UnsafeMutablePointer<CMessage>) {
+        sentinel__v1__monitor_snapshot_request__free_unpacked(message, nil)
+    }
+
+    init(c pointer: UnsafePointer<CMessage>) throws {
+        let c = pointer.pointee
+        self.modelVersion =
+            c.model_filter_case == SENTINEL__V1__MONITOR_SNAPSHOT_REQUEST__MODEL_FILTER_MODEL_VERSION
+            ? try decodeString(c.model_version, "model_version", in: Self.protoName) : nil
+        self.historyWindows = c.history_windows
+        self.exactKs = c.exact_ks != 0
+    }
+
+    func fill(_ c: inout CMessage, arena: inout CArena) {
+        if let modelVersion {
+            c.model_filter_case = SENTINEL__V1__MONITOR_SNAPSHOT_REQUEST__MODEL_FILTER_MODEL_VERSION
+            c.model_version = arena.cString(modelVersion)
+        }
+        c.history_windows = historyWindows
+        c.exact_ks = exactKs ? 1 : 0
+    }
+}

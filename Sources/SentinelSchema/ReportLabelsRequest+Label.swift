@@ -1,0 +1,72 @@
+import SentinelProtoC
+
+extension ReportLabelsRequest {
+    /// The ground truth for one scored transaction.
+    ///
+    /// ```swift
+    /// var message = ReportLabelsRequest.Label()
+    /// message.transactionId = "example"
+    /// let decoded = try ReportLabelsRequest.Label(serializedBytes: message.serializedBytes())
+    /// ```
+    public struct Label: WireMessage {
+        /// The fully qualified protobuf name.
+        public static let protoName = "sentinel.v1.ReportLabelsRequest.Label"
+
+        /// The transaction's id, as in its scoring event.
+        public var transactionId: String
+
+        /// Fraud or genuine.
+        public var label: FraudLabel
+
+        /// When the label became known, in microseconds since the Unix epoch.
+        public var labelledAtMicroseconds: Int64
+
+        /// Creates a message; every field defaults to its protobuf default.
+        /// - Parameters:
+        ///   - transactionId: The transaction's id, as in its scoring event.
+        ///   - label: Fraud or genuine.
+        ///   - labelledAtMicroseconds: When the label became known, in microseconds since the Unix epoch.
+        public init(transactionId: String = "", label: FraudLabel = .unspecified, labelledAtMicroseconds: Int64 = 0) {
+            self.transactionId = transactionId
+            self.label = label
+            self.labelledAtMicroseconds = labelledAtMicroseconds
+        }
+
+        /// Decodes the message from its protobuf encoding.
+        /// - Parameter bytes: The encoded message.
+        /// - Throws: ``SchemaError`` when the bytes are not a valid encoding of this message.
+        public init(serializedBytes bytes: UnsafeRawBufferPointer) throws {
+            self = try Self.decode(bytes)
+        }
+
+        /// Appends the protobuf encoding to `buffer`.
+        /// - Parameter buffer: The buffer to append to.
+        public func serialize(into buffer: inout [UInt8]) {
+            encode(into: &buffer)
+        }
+
+        /// The size in bytes of the protobuf encoding.
+        public var serializedSize: Int { packedSize() }
+    }
+}
+
+extension ReportLabelsRequest.Label: ProtobufCMapped {
+    typealias CMessage = Sentinel__V1__ReportLabelsRequest__Label
+
+    static func cInit(_ message: UnsafeMutablePointer<CMessage>) {
+        sentinel__v1__report_labels_request__label__init(message)
+    }
+
+    init(c pointer: UnsafePointer<CMessage>) throws {
+        let c = pointer.pointee
+        self.transactionId = try decodeString(c.transaction_id, "transaction_id", in: Self.protoName)
+        self.label = try decodeEnum(c.label.rawValue, "label", in: Self.protoName)
+        self.labelledAtMicroseconds = c.labelled_at_unix_us
+    }
+
+    func fill(_ c: inout CMessage, arena: inout CArena) {
+        if !transactionId.isEmpty { c.transaction_id = arena.cString(transactionId) }
+        c.label = .init(rawValue: numericCast(label.rawValue))
+        c.labelled_at_unix_us = labelledAtMicroseconds
+    }
+}

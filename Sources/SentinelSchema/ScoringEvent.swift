@@ -1,0 +1,157 @@
+import SentinelProtoC
+
+/// One scored transaction, as the scoring service reports it to the monitor.
+///
+/// ```swift
+/// var message = ScoringEvent()
+/// message.sequence = 3
+/// let decoded = try ScoringEvent(serializedBytes: message.serializedBytes())
+/// ```
+public struct ScoringEvent: WireMessage {
+    /// The fully qualified protobuf name.
+    public static let protoName = "sentinel.v1.ScoringEvent"
+
+    /// The producer's sequence number for this event: starts at 1, +1 per event, never reused. (producer_id, sequence)
+    /// identifies the event.
+    public var sequence: UInt64
+
+    /// The scored transaction's id.
+    public var transactionId: String
+
+    /// When the transaction happened, in microseconds since the Unix epoch.
+    public var eventTimeMicroseconds: Int64
+
+    /// When the server scored it, in microseconds since the Unix epoch.
+    public var scoredAtMicroseconds: Int64
+
+    /// The paying card's id (for per-card label metrics such as CP@100).
+    public var cardId: String
+
+    /// The terminal's id.
+    public var terminalId: String
+
+    /// The transaction amount.
+    public var amount: Double
+
+    /// The feature values the model saw, in the model's feature order; packed.
+    public var features: [Double]
+
+    /// The model's fraud probability, in [0, 1].
+    public var fraudProbability: Double
+
+    /// Flag or pass.
+    public var decision: ScoreDecision
+
+    /// The version of the model that scored it.
+    public var modelVersion: String
+
+    /// Server-side latency of the request that scored it, in nanoseconds (a batch's latency is shared by its items).
+    public var serverLatencyNanoseconds: UInt64
+
+    /// Creates a message; every field defaults to its protobuf default.
+    /// - Parameters:
+    ///   - sequence: The producer's sequence number for this event.
+    ///   - transactionId: The scored transaction's id.
+    ///   - eventTimeMicroseconds: When the transaction happened, in microseconds since the Unix epoch.
+    ///   - scoredAtMicroseconds: When the server scored it, in microseconds since the Unix epoch.
+    ///   - cardId: The paying card's id (for per-card label metrics such as CP@100).
+    ///   - terminalId: The terminal's id.
+    ///   - amount: The transaction amount.
+    ///   - features: The feature values the model saw, in the model's feature order.
+    ///   - fraudProbability: The model's fraud probability, in [0, 1].
+    ///   - decision: Flag or pass.
+    ///   - modelVersion: The version of the model that scored it.
+    ///   - serverLatencyNanoseconds: Server-side latency of the request that scored it, in nanoseconds (a batch's
+    ///     latency is shared by its items).
+    public init(
+        sequence: UInt64 = 0,
+        transactionId: String = "",
+        eventTimeMicroseconds: Int64 = 0,
+        scoredAtMicroseconds: Int64 = 0,
+        cardId: String = "",
+        terminalId: String = "",
+        amount: Double = 0,
+        features: [Double] = [],
+        fraudProbability: Double = 0,
+        decision: ScoreDecision = .unspecified,
+        modelVersion: String = "",
+        serverLatencyNanoseconds: UInt64 = 0
+    ) {
+        self.sequence = sequence
+        self.transactionId = transactionId
+        self.eventTimeMicroseconds = eventTimeMicroseconds
+        self.scoredAtMicroseconds = scoredAtMicroseconds
+        self.cardId = cardId
+        self.terminalId = terminalId
+        self.amount = amount
+        self.features = features
+        self.fraudProbability = fraudProbability
+        self.decision = decision
+        self.modelVersion = modelVersion
+        self.serverLatencyNanoseconds = serverLatencyNanoseconds
+    }
+
+    /// Decodes the message from its protobuf encoding.
+    /// - Parameter bytes: The encoded message.
+    /// - Throws: ``SchemaError`` when the bytes are not a valid encoding of this message.
+    public init(serializedBytes bytes: UnsafeRawBufferPointer) throws {
+        self = try Self.decode(bytes)
+    }
+
+    /// Appends the protobuf encoding to `buffer`.
+    /// - Parameter buffer: The buffer to append to.
+    public func serialize(into buffer: inout [UInt8]) {
+        encode(into: &buffer)
+    }
+
+    /// The size in bytes of the protobuf encoding.
+    public var serializedSize: Int { packedSize() }
+}
+
+extension ScoringEvent: ProtobufCMapped {
+    typealias CMessage = Sentinel__V1__ScoringEvent
+
+    static func cInit(_ message: UnsafeMutablePointer<CMessage>) {
+        sentinel__v1__scoring_event__init(message)
+    }
+
+    static func cUnpack(_ count: Int, _ bytes: UnsafePointer<UInt8>) -> UnsafeMutablePointer<CMessage>? {
+        sentinel__v1__scoring_event__unpack(nil, count, bytes)
+    }
+
+    static func cFree(_ message: UnsafeMutablePointer<CMessage>) {
+        sentinel__v1__scoring_event__free_unpacked(message, nil)
+    }
+
+    init(c pointer: UnsafePointer<CMessage>) throws {
+        let c = pointer.pointee
+        self.sequence = c.sequence
+        self.transactionId = try decodeString(c.transaction_id, "transaction_id", in: Self.protoName)
+        self.eventTimeMicroseconds = c.event_time_unix_us
+        self.scoredAtMicroseconds = c.scored_at_unix_us
+        self.cardId = try decodeString(c.card_id, "card_id", in: Self.protoName)
+        self.terminalId = try decodeString(c.terminal_id, "terminal_id", in: Self.protoName)
+        self.amount = c.amount
+        self.features = decodeArray(c.n_features, c.features)
+        self.fraudProbability = c.fraud_probability
+        self.decision = try decodeEnum(c.decision.rawValue, "decision", in: Self.protoName)
+        self.modelVersion = try decodeString(c.model_version, "model_version", in: Self.protoName)
+        self.serverLatencyNanoseconds = c.server_latency_ns
+    }
+
+    func fill(_ c: inout CMessage, arena: inout CArena) {
+        c.sequence = sequence
+        if !transactionId.isEmpty { c.transaction_id = arena.cString(transactionId) }
+        c.event_time_unix_us = eventTimeMicroseconds
+        c.scored_at_unix_us = scoredAtMicroseconds
+        if !cardId.isEmpty { c.card_id = arena.cString(cardId) }
+        if !terminalId.isEmpty { c.terminal_id = arena.cString(terminalId) }
+        c.amount = amount
+        c.n_features = features.count
+        c.features = arena.copy(features)
+        c.fraud_probability = fraudProbability
+        c.decision = .init(rawValue: numericCast(decision.rawValue))
+        if !modelVersion.isEmpty { c.model_version = arena.cString(modelVersion) }
+        c.server_latency_ns = serverLatencyNanoseconds
+    }
+}

@@ -1,0 +1,71 @@
+import SentinelProtoC
+
+/// An inclusive range of sequence numbers.
+///
+/// ```swift
+/// var message = SequenceRange()
+/// message.first = 3
+/// let decoded = try SequenceRange(serializedBytes: message.serializedBytes())
+/// ```
+public struct SequenceRange: WireMessage {
+    /// The fully qualified protobuf name.
+    public static let protoName = "sentinel.v1.SequenceRange"
+
+    /// First sequence number in the range.
+    public var first: UInt64
+
+    /// Last sequence number in the range (inclusive; equal to `first` for one number).
+    public var last: UInt64
+
+    /// Creates a message; every field defaults to its protobuf default.
+    /// - Parameters:
+    ///   - first: First sequence number in the range.
+    ///   - last: Last sequence number in the range (inclusive.
+    public init(first: UInt64 = 0, last: UInt64 = 0) {
+        self.first = first
+        self.last = last
+    }
+
+    /// Decodes the message from its protobuf encoding.
+    /// - Parameter bytes: The encoded message.
+    /// - Throws: ``SchemaError`` when the bytes are not a valid encoding of this message.
+    public init(serializedBytes bytes: UnsafeRawBufferPointer) throws {
+        self = try Self.decode(bytes)
+    }
+
+    /// Appends the protobuf encoding to `buffer`.
+    /// - Parameter buffer: The buffer to append to.
+    public func serialize(into buffer: inout [UInt8]) {
+        encode(into: &buffer)
+    }
+
+    /// The size in bytes of the protobuf encoding.
+    public var serializedSize: Int { packedSize() }
+}
+
+extension SequenceRange: ProtobufCMapped {
+    typealias CMessage = Sentinel__V1__SequenceRange
+
+    static func cInit(_ message: UnsafeMutablePointer<CMessage>) {
+        sentinel__v1__sequence_range__init(message)
+    }
+
+    static func cUnpack(_ count: Int, _ bytes: UnsafePointer<UInt8>) -> UnsafeMutablePointer<CMessage>? {
+        sentinel__v1__sequence_range__unpack(nil, count, bytes)
+    }
+
+    static func cFree(_ message: UnsafeMutablePointer<CMessage>) {
+        sentinel__v1__sequence_range__free_unpacked(message, nil)
+    }
+
+    init(c pointer: UnsafePointer<CMessage>) throws {
+        let c = pointer.pointee
+        self.first = c.first
+        self.last = c.last
+    }
+
+    func fill(_ c: inout CMessage, arena: inout CArena) {
+        c.first = first
+        c.last = last
+    }
+}

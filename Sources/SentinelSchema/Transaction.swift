@@ -1,0 +1,106 @@
+import SentinelProtoC
+
+/// One card payment to score.
+///
+/// ```swift
+/// let transaction = Transaction(id: "tx-1", eventTimeMicroseconds: 1_533_081_600_000_000, cardId: "c-7",
+///     terminalId: "t-3", amount: 42.5, features: [42.5, 0, 1])
+/// ```
+public struct Transaction: WireMessage {
+    /// The fully qualified protobuf name.
+    public static let protoName = "sentinel.v1.Transaction"
+
+    /// The caller's transaction id; echoed in the response and in the scoring event.
+    public var id: String
+
+    /// When the transaction happened, in microseconds since the Unix epoch (UTC).
+    public var eventTimeMicroseconds: Int64
+
+    /// The paying card's id (used for per-card metrics such as CP@100; never a card number).
+    public var cardId: String
+
+    /// The terminal's id.
+    public var terminalId: String
+
+    /// The amount in the account currency; must be finite and non-negative (checked by the service).
+    public var amount: Double
+
+    /// The model inputs, in the order the model declares (see ModelInfoResponse.feature_names); packed.
+    public var features: [Double]
+
+    /// Creates a message; every field defaults to its protobuf default.
+    /// - Parameters:
+    ///   - id: The caller's transaction id.
+    ///   - eventTimeMicroseconds: When the transaction happened, in microseconds since the Unix epoch (UTC).
+    ///   - cardId: The paying card's id (used for per-card metrics such as CP@100.
+    ///   - terminalId: The terminal's id.
+    ///   - amount: The amount in the account currency.
+    ///   - features: The model inputs, in the order the model declares (see ModelInfoResponse.feature_names).
+    public init(
+        id: String = "",
+        eventTimeMicroseconds: Int64 = 0,
+        cardId: String = "",
+        terminalId: String = "",
+        amount: Double = 0,
+        features: [Double] = []
+    ) {
+        self.id = id
+        self.eventTimeMicroseconds = eventTimeMicroseconds
+        self.cardId = cardId
+        self.terminalId = terminalId
+        self.amount = amount
+        self.features = features
+    }
+
+    /// Decodes the message from its protobuf encoding.
+    /// - Parameter bytes: The encoded message.
+    /// - Throws: ``SchemaError`` when the bytes are not a valid encoding of this message.
+    public init(serializedBytes bytes: UnsafeRawBufferPointer) throws {
+        self = try Self.decode(bytes)
+    }
+
+    /// Appends the protobuf encoding to `buffer`.
+    /// - Parameter buffer: The buffer to append to.
+    public func serialize(into buffer: inout [UInt8]) {
+        encode(into: &buffer)
+    }
+
+    /// The size in bytes of the protobuf encoding.
+    public var serializedSize: Int { packedSize() }
+}
+
+extension Transaction: ProtobufCMapped {
+    typealias CMessage = Sentinel__V1__Transaction
+
+    static func cInit(_ message: UnsafeMutablePointer<CMessage>) {
+        sentinel__v1__transaction__init(message)
+    }
+
+    static func cUnpack(_ count: Int, _ bytes: UnsafePointer<UInt8>) -> UnsafeMutablePointer<CMessage>? {
+        sentinel__v1__transaction__unpack(nil, count, bytes)
+    }
+
+    static func cFree(_ message: UnsafeMutablePointer<CMessage>) {
+        sentinel__v1__transaction__free_unpacked(message, nil)
+    }
+
+    init(c pointer: UnsafePointer<CMessage>) throws {
+        let c = pointer.pointee
+        self.id = try decodeString(c.id, "id", in: Self.protoName)
+        self.eventTimeMicroseconds = c.event_time_unix_us
+        self.cardId = try decodeString(c.card_id, "card_id", in: Self.protoName)
+        self.terminalId = try decodeString(c.terminal_id, "terminal_id", in: Self.protoName)
+        self.amount = c.amount
+        self.features = decodeArray(c.n_features, c.features)
+    }
+
+    func fill(_ c: inout CMessage, arena: inout CArena) {
+        if !id.isEmpty { c.id = arena.cString(id) }
+        c.event_time_unix_us = eventTimeMicroseconds
+        if !cardId.isEmpty { c.card_id = arena.cString(cardId) }
+        if !terminalId.isEmpty { c.terminal_id = arena.cString(terminalId) }
+        c.amount = amount
+        c.n_features = features.count
+        c.features = arena.copy(features)
+    }
+}
