@@ -18,18 +18,18 @@ public struct MonitorSnapshotRequest: WireMessage {
     public var historyWindows: UInt32
 
     /// Also compute the exact two-sample KS statistic and p-value on the window's reservoir sample (slower).
-    public var exactKs: Bool
+    public var exactKS: Bool
 
     /// Creates a message; every field defaults to its protobuf default.
     /// - Parameters:
     ///   - modelVersion: Only this model version.
     ///   - historyWindows: How many of the most recent closed windows to include in `history` (0.
-    ///   - exactKs: Also compute the exact two-sample KS statistic and p-value on the window's reservoir sample
+    ///   - exactKS: Also compute the exact two-sample KS statistic and p-value on the window's reservoir sample
     ///     (slower).
-    public init(modelVersion: String? = nil, historyWindows: UInt32 = 0, exactKs: Bool = false) {
+    public init(modelVersion: String? = nil, historyWindows: UInt32 = 0, exactKS: Bool = false) {
         self.modelVersion = modelVersion
         self.historyWindows = historyWindows
-        self.exactKs = exactKs
+        self.exactKS = exactKS
     }
 
     /// Decodes the message from its protobuf encoding.
@@ -70,7 +70,7 @@ extension MonitorSnapshotRequest: ProtobufCMapped {
             c.model_filter_case == SENTINEL__V1__MONITOR_SNAPSHOT_REQUEST__MODEL_FILTER_MODEL_VERSION
             ? try decodeString(c.model_version, "model_version", in: Self.protoName) : nil
         self.historyWindows = c.history_windows
-        self.exactKs = c.exact_ks != 0
+        self.exactKS = c.exact_ks != 0
     }
 
     func fill(_ c: inout CMessage, arena: inout CArena) {
@@ -79,6 +79,6 @@ extension MonitorSnapshotRequest: ProtobufCMapped {
             c.model_version = arena.cString(modelVersion)
         }
         c.history_windows = historyWindows
-        c.exact_ks = exactKs ? 1 : 0
+        c.exact_ks = exactKS ? 1 : 0
     }
 }

@@ -37,7 +37,7 @@ extension MonitorSnapshotResponse {
         public var missing: UInt64
 
         /// The exact KS test on the window's reservoir sample; present only when requested.
-        public var exactKs: MonitorSnapshotResponse.ExactKS?
+        public var exactKS: MonitorSnapshotResponse.ExactKS?
 
         /// Creates a message; every field defaults to its protobuf default.
         /// - Parameters:
@@ -50,7 +50,7 @@ extension MonitorSnapshotResponse {
         ///   - status: ok / warn / alert from PSI at the configured thresholds.
         ///   - count: Non-missing values in the window.
         ///   - missing: Missing (NaN) values in the window.
-        ///   - exactKs: The exact KS test on the window's reservoir sample.
+        ///   - exactKS: The exact KS test on the window's reservoir sample.
         public init(
             name: String = "",
             psi: Double = 0,
@@ -60,7 +60,7 @@ extension MonitorSnapshotResponse {
             status: AlertLevel = .unspecified,
             count: UInt64 = 0,
             missing: UInt64 = 0,
-            exactKs: MonitorSnapshotResponse.ExactKS? = nil
+            exactKS: MonitorSnapshotResponse.ExactKS? = nil
         ) {
             self.name = name
             self.psi = psi
@@ -70,7 +70,7 @@ extension MonitorSnapshotResponse {
             self.status = status
             self.count = count
             self.missing = missing
-            self.exactKs = exactKs
+            self.exactKS = exactKS
         }
 
         /// Decodes the message from its protobuf encoding.
@@ -108,7 +108,7 @@ extension MonitorSnapshotResponse.FeatureDrift: ProtobufCMapped {
         self.status = try decodeEnum(c.status.rawValue, "status", in: Self.protoName)
         self.count = c.count
         self.missing = c.missing
-        self.exactKs = try c.exact_ks.map { try MonitorSnapshotResponse.ExactKS(c: $0) }
+        self.exactKS = try c.exact_ks.map { try MonitorSnapshotResponse.ExactKS(c: $0) }
     }
 
     func fill(_ c: inout CMessage, arena: inout CArena) {
@@ -120,6 +120,6 @@ extension MonitorSnapshotResponse.FeatureDrift: ProtobufCMapped {
         c.status = .init(rawValue: numericCast(status.rawValue))
         c.count = count
         c.missing = missing
-        if let exactKs { c.exact_ks = arena.message(exactKs) }
+        if let exactKS { c.exact_ks = arena.message(exactKS) }
     }
 }
