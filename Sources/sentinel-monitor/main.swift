@@ -1,12 +1,150 @@
 import Foundation
 import SentinelArguments
+import SentinelPosix
+import SentinelRPC
+import SentinelWire
+
+// sentinel-monitor: for now, the RPC runtime with Health.Check (issue 2); the monitor's methods come with issue 5.
+
+/// The monitor's Health.Check handler. A static method, not a closure in this file: closures written in main.swift
+/// are main-actor isolated and would trap on the isolation check when run on an event loop thread.
+enum MonitorHealth {
+    /// The service names this process answers for ("" = the whole server).
+    static let services: Set<String> = ["", "sentinel.v1.Monitor"]
+
+    /// Decodes a `HealthCheckRequest` (field 1: string service) and answers `HealthCheckResponse{status: SERVING}`.
+    ///
+    /// Encoded by hand until SentinelSchema's HealthCheckRequest/HealthCheckResponse replace it.
+    static func check(_ context: RequestContext, _ request: UnsafeRawBufferPointer, _ response: inout [UInt8]) throws {
+        var service = ""
+        var index = 0
+        func varint() throws -> UInt64 {
+            var value: UInt64 = 0
+            var shift: UInt64 = 0
+            while true {
+                guard index < request.count, shift < 64 else {
+                    throw RPCError(.invalidArgument, "malformed HealthCheckRequest: bad varint")
+                }
+                let byte = request[index]
+                index += 1
+                value |= UInt64(byte & 0x7F) << shift
+                if byte & 0x80 == 0 { return value }
+                shift += 7
+            }
+        }
+        while index < request.count {
+            let key = try varint()
+            let length: Int
+            switch key & 7 {
+            case 0:
+                _ = try varint()
+                length = 0
+            case 1: length = 8
+            case 2: length = Int(clamping: try varint())
+            case 5: length = 4
+            default: throw RPCError(.invalidArgument, "malformed HealthCheckRequest: wire type \(key & 7)")
+            }
+            guard length <= request.count - index else {
+                throw RPCError(.invalidArgument, "malformed HealthCheckRequest: truncated field \(key >> 3)")
+            }
+            if key == (1 << 3 | 2) {
+                let bytes = UnsafeRawBufferPointer(rebasing: request[index..<index + length])
+                guard let text = String(validating: bytes, as: UTF8.self) else {
+                    throw RPCError(.invalidArgument, "malformed HealthCheckRequest: service is not UTF-8")
+                }
+                service = text
+            }
+            index += length
+        }
+        guard services.contains(service) else {
+            throw RPCError(.notFound, "unknown service '\(service)'")
+        }
+        response.append(contentsOf: [0x08, 0x01])  // status = SERVING
+    }
+}
+
+let usage = "usage: sentinel-monitor [--port PORT] [--host HOST] [--token-file FILE]"
+let help = """
+    \(usage)
+
+    The Sentinel monitor: ingests scoring events, computes drift, fraud rate and latency.
+    Serves Sentinel RPC (PROTOCOL.md) and stops gracefully on SIGTERM or SIGINT.
+
+    options:
+      --port PORT         TCP port to listen on; 0 picks a free one (env SENTINEL_MONITOR_PORT, default 8001)
+      --host HOST         address to bind (env SENTINEL_MONITOR_HOST, default 127.0.0.1)
+      --token-file FILE   require clients to present the token in FILE (env SENTINEL_MONITOR_TOKEN_FILE)
+      --help              show this help
+      --version           show the version
+    """
+
+func standardError(_ line: String) {
+    FileHandle.standardError.write(Data((line + "\n").utf8))
+}
+
+func standardOutput(_ line: String) {
+    FileHandle.standardOutput.write(Data((line + "\n").utf8))
+}
+
+func jsonString(_ text: String) -> String {
+    let data = (try? JSONSerialization.data(withJSONObject: [text], options: [.withoutEscapingSlashes])) ?? Data()
+    let array = String(decoding: data, as: UTF8.self)
+    return String(array.dropFirst().dropLast())
+}
+
+func log(_ level: String, _ message: String, _ fields: [(String, String)] = []) {
+    var line = "{\"level\":\"\(level)\",\"msg\":\(jsonString(message))"
+    for (key, value) in fields { line += ",\"\(key)\":\(jsonString(value))" }
+    standardOutput(line + "}")
+}
 
 var arguments = Arguments(Array(CommandLine.arguments.dropFirst()), environment: ProcessInfo.processInfo.environment)
 if arguments.flag("--version") {
     print("sentinel-monitor \(SentinelVersion.string)")
     exit(ExitCode.success)
 }
-if arguments.flag("--help") {
-    print("usage: sentinel-monitor [OPTIONS]")
+if arguments.flag("--help") || arguments.flag("-h") {
+    print(help)
     exit(ExitCode.success)
+}
+
+let host: String
+let port: UInt16
+var configuration = ServerConfiguration()
+do {
+    port = try arguments.option("--port", environment: "SENTINEL_MONITOR_PORT", as: UInt16.self) ?? 8001
+    host = try arguments.option("--host", environment: "SENTINEL_MONITOR_HOST") ?? "127.0.0.1"
+    if let path = try arguments.option("--token-file", environment: "SENTINEL_MONITOR_TOKEN_FILE") {
+        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
+            throw UsageError("cannot read token file '\(path)'")
+        }
+        guard let token = AuthToken(text.trimmingCharacters(in: .whitespacesAndNewlines)) else {
+            throw UsageError("token file '\(path)' is empty")
+        }
+        configuration.authToken = token
+    }
+    try arguments.finish()
+} catch {
+    standardError("error: \(error)")
+    standardError(usage)
+    exit(ExitCode.usage)
+}
+
+var router = Router()
+router.register(.healthCheck, MonitorHealth.check)
+
+do {
+    let server = try TCPServer(host: host, port: port, router: router, configuration: configuration)
+    log(
+        "info", "listening",
+        [("address", server.address.description), ("version", SentinelVersion.string),
+            ("auth", configuration.authToken == nil ? "none" : "token")])
+    standardOutput("listening on \(server.address)")
+    let signal = try await server.runUntilSignalled()
+    log("info", "stopped", [("signal", signal.map { $0 == SIGTERM ? "SIGTERM" : $0 == SIGINT ? "SIGINT" : "\($0)" } ?? "none")])
+    exit(ExitCode.success)
+} catch {
+    log("error", "cannot serve", [("error", "\(error)")])
+    standardError("error: cannot listen on \(host):\(port): \(error)")
+    exit(ExitCode.failure)
 }
