@@ -81,7 +81,7 @@ let package = Package(
         ),
         .testTarget(name: "SentinelArgumentsTests", dependencies: ["SentinelArguments"], swiftSettings: swiftSettings),
         .testTarget(
-            name: "SentinelWireTests", dependencies: ["SentinelWire", "SentinelTestSupport"],
+            name: "SentinelWireTests", dependencies: ["SentinelWire", "SentinelTestSupport"], exclude: ["Fixtures"],
             swiftSettings: swiftSettings),
         .testTarget(
             name: "SentinelRPCTests", dependencies: ["SentinelRPC", "SentinelWire", "SentinelTestSupport"],

@@ -2,6 +2,7 @@ import Foundation
 import SentinelArguments
 import SentinelPosix
 import SentinelRPC
+import SentinelSchema
 import SentinelWire
 
 // sentinel-monitor: for now, the RPC runtime with Health.Check (issue 2); the monitor's methods come with issue 5.
@@ -12,54 +13,20 @@ enum MonitorHealth {
     /// The service names this process answers for ("" = the whole server).
     static let services: Set<String> = ["", "sentinel.v1.Monitor"]
 
-    /// Decodes a `HealthCheckRequest` (field 1: string service) and answers `HealthCheckResponse{status: SERVING}`.
-    ///
-    /// Encoded by hand until SentinelSchema's HealthCheckRequest/HealthCheckResponse replace it.
+    /// Decodes a `HealthCheckRequest` and answers `HealthCheckResponse{status: SERVING}` for a known service.
+    /// - Throws: ``RPCError`` INVALID_ARGUMENT for a payload that is not a HealthCheckRequest, NOT_FOUND for an
+    ///   unknown service name.
     static func check(_ context: RequestContext, _ request: UnsafeRawBufferPointer, _ response: inout [UInt8]) throws {
-        var service = ""
-        var index = 0
-        func varint() throws -> UInt64 {
-            var value: UInt64 = 0
-            var shift: UInt64 = 0
-            while true {
-                guard index < request.count, shift < 64 else {
-                    throw RPCError(.invalidArgument, "malformed HealthCheckRequest: bad varint")
-                }
-                let byte = request[index]
-                index += 1
-                value |= UInt64(byte & 0x7F) << shift
-                if byte & 0x80 == 0 { return value }
-                shift += 7
-            }
+        let decoded: HealthCheckRequest
+        do {
+            decoded = try HealthCheckRequest(serializedBytes: request)
+        } catch {
+            throw RPCError(.invalidArgument, "malformed HealthCheckRequest: \(error)")
         }
-        while index < request.count {
-            let key = try varint()
-            let length: Int
-            switch key & 7 {
-            case 0:
-                _ = try varint()
-                length = 0
-            case 1: length = 8
-            case 2: length = Int(clamping: try varint())
-            case 5: length = 4
-            default: throw RPCError(.invalidArgument, "malformed HealthCheckRequest: wire type \(key & 7)")
-            }
-            guard length <= request.count - index else {
-                throw RPCError(.invalidArgument, "malformed HealthCheckRequest: truncated field \(key >> 3)")
-            }
-            if key == (1 << 3 | 2) {
-                let bytes = UnsafeRawBufferPointer(rebasing: request[index..<index + length])
-                guard let text = String(validating: bytes, as: UTF8.self) else {
-                    throw RPCError(.invalidArgument, "malformed HealthCheckRequest: service is not UTF-8")
-                }
-                service = text
-            }
-            index += length
+        guard services.contains(decoded.service) else {
+            throw RPCError(.notFound, "unknown service '\(decoded.service)'")
         }
-        guard services.contains(service) else {
-            throw RPCError(.notFound, "unknown service '\(service)'")
-        }
-        response.append(contentsOf: [0x08, 0x01])  // status = SERVING
+        HealthCheckResponse(status: .serving).serialize(into: &response)
     }
 }
 

@@ -2,6 +2,7 @@ import Foundation
 import SentinelArguments
 import SentinelPosix
 import SentinelRPC
+import SentinelSchema
 import SentinelWire
 
 /// `sentinel health (--api | --monitor) HOST:PORT`: exit 0 only when the service answers SERVING.
@@ -45,7 +46,7 @@ enum HealthCommand {
         let status: Result<UInt64, RPCError>
         do {
             let reply = try await TCPClient.withClient(address: address, configuration: configuration) { client in
-                try await client.call(.healthCheck, payload: [], timeout: .milliseconds(Int64(seconds * 1000)))
+                try await client.call(.healthCheck, payload: HealthCheckRequest().serializedBytes(), timeout: .milliseconds(Int64(seconds * 1000)))
             }
             status = Self.servingStatus(reply)
         } catch let error as RPCError {
@@ -56,7 +57,7 @@ enum HealthCommand {
             console.print("\(name) at \(address): SERVING")
             return ExitCode.success
         case .success(let value):
-            let names: [UInt64: String] = [0: "UNKNOWN", 2: "NOT_SERVING", 3: "SERVICE_UNKNOWN"]
+            let names: [UInt64: String] = [0: "UNKNOWN", 2: "NOT_SERVING"]
             console.printError("\(name) at \(address): \(names[value] ?? "status \(value)")")
             return ExitCode.failure
         case .failure(let error):
@@ -65,40 +66,13 @@ enum HealthCommand {
         }
     }
 
-    /// Reads field 1 (status, varint) of a `HealthCheckResponse`; absent means UNKNOWN (0).
-    ///
-    /// Decoded by hand until SentinelSchema's HealthCheckResponse replaces it.
+    /// Decodes a `HealthCheckResponse` and returns its status number.
     static func servingStatus(_ bytes: [UInt8]) -> Result<UInt64, RPCError> {
-        var index = 0
-        var status: UInt64 = 0
-        func varint() -> UInt64? {
-            var value: UInt64 = 0
-            var shift: UInt64 = 0
-            while index < bytes.count, shift < 64 {
-                let byte = bytes[index]
-                index += 1
-                value |= UInt64(byte & 0x7F) << shift
-                if byte & 0x80 == 0 { return value }
-                shift += 7
-            }
-            return nil
+        do {
+            let response = try HealthCheckResponse(serializedBytes: bytes)
+            return .success(UInt64(response.status.rawValue))
+        } catch {
+            return .failure(RPCError(.internal, "malformed HealthCheckResponse from the server: \(error)"))
         }
-        let malformed = RPCError(.internal, "malformed HealthCheckResponse from the server")
-        while index < bytes.count {
-            guard let key = varint() else { return .failure(malformed) }
-            switch key & 7 {
-            case 0:
-                guard let value = varint() else { return .failure(malformed) }
-                if key >> 3 == 1 { status = value }
-            case 1: index += 8
-            case 2:
-                guard let length = varint(), length <= UInt64(bytes.count - index) else { return .failure(malformed) }
-                index += Int(length)
-            case 5: index += 4
-            default: return .failure(malformed)
-            }
-            if index > bytes.count { return .failure(malformed) }
-        }
-        return .success(status)
     }
 }
