@@ -66,6 +66,7 @@ public final class TCPClient: ClientTransport {
     ///   - configuration: Token, limits, timeouts and backoff.
     ///   - body: Uses the client.
     /// - Returns: What `body` returns.
+    @discardableResult
     public static func withClient<Result: Sendable>(
         address: SocketAddress,
         configuration: Configuration = Configuration(),

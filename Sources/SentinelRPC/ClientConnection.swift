@@ -35,6 +35,7 @@ public final class ClientConnection {
     private var pending: [UInt32: Pending] = [:]
     private var pings: [UInt32: () -> Void] = [:]
     private let peer: String
+    private var terminalError: RPCError?
 
     /// Bytes to send, in order.
     public private(set) var outbound: [UInt8] = []
@@ -79,7 +80,7 @@ public final class ClientConnection {
         completion: @escaping Completion
     ) -> UInt32? {
         guard acceptsCalls else {
-            completion(.failure(RPCError(.unavailable, "connection to \(peer) is closing")))
+            completion(.failure(terminalError ?? RPCError(.unavailable, "connection to \(peer) is closing")))
             return nil
         }
         guard payload.count <= Int(UInt32.max) else {
@@ -154,6 +155,7 @@ public final class ClientConnection {
         state = .closed
         wantsClose = true
         let failure = error ?? RPCError(.unavailable, "connection to \(peer) closed")
+        terminalError = failure
         let calls = pending
         pending.removeAll()
         pings.removeAll()
