@@ -172,7 +172,9 @@ public final class PosixEventLoop: EventLoop, @unchecked Sendable {
             let count = events.withUnsafeMutableBufferPointer {
                 epoll_wait(epollFD, $0.baseAddress, Int32($0.count), timeout)
             }
-            if count < 0 && errno != EINTR { fatalError("epoll_wait failed: \(SystemError(errno: errno, function: ""))") }
+            if count < 0 && errno != EINTR {
+                fatalError("epoll_wait failed: \(SystemError(errno: errno, function: ""))")
+            }
             for index in 0..<Int(max(count, 0)) {
                 let event = events[index]
                 let fd = event.data.fd

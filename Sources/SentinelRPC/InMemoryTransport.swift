@@ -36,7 +36,8 @@ public final class InMemoryTransport: ClientTransport {
         let serverLoop = self.serverLoop
         let clientLoop = self.clientLoop
         server = serverLoop.sync {
-            LoopBound(ServerConnection(router: router, configuration: configuration, loop: serverLoop), loop: serverLoop)
+            LoopBound(
+                ServerConnection(router: router, configuration: configuration, loop: serverLoop), loop: serverLoop)
         }
         client = clientLoop.sync {
             LoopBound(

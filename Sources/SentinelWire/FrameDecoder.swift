@@ -91,7 +91,8 @@ public struct FrameDecoder: Sendable {
             if try !checkStreamStart() { return nil }
         }
         if available >= 2 && (storage[start] != FrameHeader.magic.0 || storage[start + 1] != FrameHeader.magic.1) {
-            throw WireError(.badMagic, "expected magic 0x534E (\"SN\"), got 0x\(hexPrefix([storage[start], storage[start + 1]]))")
+            throw WireError(
+                .badMagic, "expected magic 0x534E (\"SN\"), got 0x\(hexPrefix([storage[start], storage[start + 1]]))")
         }
         guard available >= FrameHeader.size else { return nil }
         let headerStart = start

@@ -102,13 +102,19 @@ router.register(.healthCheck, MonitorHealth.check)
 
 do {
     let server = try TCPServer(host: host, port: port, router: router, configuration: configuration)
+    // Install the signal handlers before announcing the port, so a supervisor's SIGTERM always shuts down cleanly.
+    let signals = UnixSignals.stream(TCPServer.shutdownSignals)
     log(
         "info", "listening",
-        [("address", server.address.description), ("version", SentinelVersion.string),
-            ("auth", configuration.authToken == nil ? "none" : "token")])
+        [
+            ("address", server.address.description), ("version", SentinelVersion.string),
+            ("auth", configuration.authToken == nil ? "none" : "token"),
+        ])
     standardOutput("listening on \(server.address)")
-    let signal = try await server.runUntilSignalled()
-    log("info", "stopped", [("signal", signal.map { $0 == SIGTERM ? "SIGTERM" : $0 == SIGINT ? "SIGINT" : "\($0)" } ?? "none")])
+    let signal = try await server.run(until: signals)
+    log(
+        "info", "stopped",
+        [("signal", signal.map { $0 == SIGTERM ? "SIGTERM" : $0 == SIGINT ? "SIGINT" : "\($0)" } ?? "none")])
     exit(ExitCode.success)
 } catch {
     log("error", "cannot serve", [("error", "\(error)")])

@@ -4,12 +4,14 @@ import Foundation
 enum BuiltProducts {
     /// The build directory holding the products: the directory of the running test bundle.
     static let directory: URL = {
-        let executable = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe"))
+        let executable =
+            (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe"))
             ?? CommandLine.arguments[0]
         var url = URL(fileURLWithPath: executable)
         // The bundle is `<build>/sentinelPackageTests.xctest` (a file on Linux); step out of any bundle directory.
         while url.pathComponents.count > 1 && url.lastPathComponent != "debug" && url.lastPathComponent != "release"
-            && !FileManager.default.fileExists(atPath: url.deletingLastPathComponent().appendingPathComponent("sentinel").path)
+            && !FileManager.default.fileExists(
+                atPath: url.deletingLastPathComponent().appendingPathComponent("sentinel").path)
         {
             url.deleteLastPathComponent()
         }
@@ -39,8 +41,10 @@ enum BuiltProducts {
         let outputData = output.fileHandleForReading.readDataToEndOfFile()
         let errorData = error.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: outputData, as: UTF8.self),
-            String(decoding: errorData, as: UTF8.self))
+        return (
+            process.terminationStatus, String(decoding: outputData, as: UTF8.self),
+            String(decoding: errorData, as: UTF8.self)
+        )
     }
 }
 

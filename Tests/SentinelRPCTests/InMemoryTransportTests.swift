@@ -75,7 +75,8 @@ struct InMemoryTransportTests {
         #expect(await eventually { gate.cancellations == 1 && transport.serverInFlightCount == 0 })
     }
 
-    @Test("a wrong or missing token fails calls with UNAUTHENTICATED; the right one works", arguments: ["ok", "bad", ""])
+    @Test(
+        "a wrong or missing token fails calls with UNAUTHENTICATED; the right one works", arguments: ["ok", "bad", ""])
     func authentication(presented: String) async throws {
         var configuration = ServerConfiguration()
         configuration.authToken = AuthToken("ok")

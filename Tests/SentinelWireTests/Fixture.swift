@@ -3,7 +3,8 @@ import Foundation
 /// Reads the golden `.hex` fixtures shared with PROTOCOL.md: hex byte pairs, `#` starts a comment.
 enum Fixture {
     /// The directory holding the fixtures, derived from this file's path.
-    static let directory = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures")
+    static let directory = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent(
+        "Fixtures")
 
     /// The bytes of a fixture.
     static func bytes(_ name: String) throws -> [UInt8] {

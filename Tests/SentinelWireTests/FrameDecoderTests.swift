@@ -58,7 +58,8 @@ struct FrameDecoderTests {
         #expect(decoder.bufferedByteCount == 0)
     }
 
-    @Test("bad magic is rejected as soon as two bytes are in", arguments: [[0x00, 0x01], [0x53, 0x00], [0x16, 0x03]])
+    @Test(
+        "bad magic is rejected as soon as two bytes are in", arguments: [[0x00, 0x01], [0x53, 0x00], [0x16, 0x03]])
     func badMagic(prefix: [UInt8]) {
         var decoder = FrameDecoder()
         decoder.append(prefix)

@@ -46,7 +46,9 @@ enum HealthCommand {
         let status: Result<UInt64, RPCError>
         do {
             let reply = try await TCPClient.withClient(address: address, configuration: configuration) { client in
-                try await client.call(.healthCheck, payload: HealthCheckRequest().serializedBytes(), timeout: .milliseconds(Int64(seconds * 1000)))
+                try await client.call(
+                    .healthCheck, payload: HealthCheckRequest().serializedBytes(),
+                    timeout: .milliseconds(Int64(seconds * 1000)))
             }
             status = Self.servingStatus(reply)
         } catch let error as RPCError {
