@@ -71,6 +71,13 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
 
+        .executableTarget(
+            name: "rpc-benchmark",
+            dependencies: ["SentinelPosix", "SentinelRPC", "SentinelWire"],
+            path: "benchmarks/RPCBenchmark",
+            swiftSettings: swiftSettings
+        ),
+
         // MARK: Tests
 
         .target(

@@ -1,3 +1,4 @@
+import CSentinelPosix
 import Glibc
 
 /// An IPv4 address and port, as `HOST:PORT` on the command line.
