@@ -72,6 +72,13 @@ let package = Package(
         ),
 
         .executableTarget(
+            name: "schema-benchmark",
+            dependencies: ["SentinelSchema", "SentinelProtoC", "CProtobufC"],
+            path: "benchmarks/SchemaBenchmark",
+            swiftSettings: swiftSettings
+        ),
+
+        .executableTarget(
             name: "rpc-benchmark",
             dependencies: ["SentinelPosix", "SentinelRPC", "SentinelWire"],
             path: "benchmarks/RPCBenchmark",

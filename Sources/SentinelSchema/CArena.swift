@@ -36,11 +36,16 @@ struct CArena: ~Copyable {
     }
 
     /// Runs `body` with an arena whose first block lives on the stack.
-    static func withArena<R>(_ body: (inout CArena) -> R) -> R {
-        withUnsafeTemporaryAllocation(byteCount: initialCapacity, alignment: 16) { block in
+    static func withArena<R>(_ body: (inout CArena) throws -> R) rethrows -> R {
+        try withUnsafeTemporaryAllocation(byteCount: initialCapacity, alignment: 16) { block in
             var arena = CArena(block: block)
-            return body(&arena)
+            return try body(&arena)
         }
+    }
+
+    /// Returns `size` bytes aligned as `malloc` aligns (16), for protobuf-c's unpacking allocator.
+    mutating func allocateBytes(_ size: Int) -> UnsafeMutableRawPointer {
+        UnsafeMutableRawPointer(allocate(SIMD16<UInt8>.self, count: (size + 15) / 16))
     }
 
     /// Returns uninitialised memory for `count` values of `T`, valid until the arena is destroyed.

@@ -1,3 +1,4 @@
+import CProtobufC
 import SentinelProtoC
 
 /// A batch of scoring events from one producer (method `sentinel.v1.Monitor/IngestEvents`).
@@ -68,20 +69,20 @@ extension EventBatch: ProtobufCMapped {
         sentinel__v1__event_batch__init(message)
     }
 
-    static func cUnpack(_ count: Int, _ bytes: UnsafePointer<UInt8>) -> UnsafeMutablePointer<CMessage>? {
-        sentinel__v1__event_batch__unpack(nil, count, bytes)
-    }
-
-    static func cFree(_ message: UnsafeMutablePointer<CMessage>) {
-        sentinel__v1__event_batch__free_unpacked(message, nil)
+    static func cUnpack(
+        _ allocator: UnsafeMutablePointer<ProtobufCAllocator>, _ count: Int, _ bytes: UnsafePointer<UInt8>
+    ) -> UnsafeMutablePointer<CMessage>? {
+        sentinel__v1__event_batch__unpack(allocator, count, bytes)
     }
 
     init(c pointer: UnsafePointer<CMessage>) throws {
         let c = pointer.pointee
-        self.producerId = try decodeString(c.producer_id, "producer_id", in: Self.protoName)
-        self.events = try decodeMessages(c.n_events, c.events)
-        self.sentAtMicroseconds = c.sent_at_unix_us
-        self.droppedTotal = c.dropped_total
+        let producerId = try decodeString(c.producer_id, "producer_id", in: Self.protoName)
+        let events: [ScoringEvent] = try decodeMessages(c.n_events, c.events)
+        let sentAtMicroseconds = c.sent_at_unix_us
+        let droppedTotal = c.dropped_total
+        self.init(
+            producerId: producerId, events: events, sentAtMicroseconds: sentAtMicroseconds, droppedTotal: droppedTotal)
     }
 
     func fill(_ c: inout CMessage, arena: inout CArena) {

@@ -1,3 +1,4 @@
+import CProtobufC
 import SentinelProtoC
 
 /// Asks whether a server, or one of its services, is serving (gRPC health-checking semantics).
@@ -43,12 +44,10 @@ extension HealthCheckRequest: ProtobufCMapped {
         sentinel__v1__health_check_request__init(message)
     }
 
-    static func cUnpack(_ count: Int, _ bytes: UnsafePointer<UInt8>) -> UnsafeMutablePointer<CMessage>? {
-        sentinel__v1__health_check_request__unpack(nil, count, bytes)
-    }
-
-    static func cFree(_ message: UnsafeMutablePointer<CMessage>) {
-        sentinel__v1__health_check_request__free_unpacked(message, nil)
+    static func cUnpack(
+        _ allocator: UnsafeMutablePointer<ProtobufCAllocator>, _ count: Int, _ bytes: UnsafePointer<UInt8>
+    ) -> UnsafeMutablePointer<CMessage>? {
+        sentinel__v1__health_check_request__unpack(allocator, count, bytes)
     }
 
     init(c message: UnsafePointer<CMessage>) throws {

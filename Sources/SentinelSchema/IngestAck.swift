@@ -1,3 +1,4 @@
+import CProtobufC
 import SentinelProtoC
 
 /// The monitor's acknowledgement of an event batch: sent only once the batch is applied and durably recorded.
@@ -68,20 +69,19 @@ extension IngestAck: ProtobufCMapped {
         sentinel__v1__ingest_ack__init(message)
     }
 
-    static func cUnpack(_ count: Int, _ bytes: UnsafePointer<UInt8>) -> UnsafeMutablePointer<CMessage>? {
-        sentinel__v1__ingest_ack__unpack(nil, count, bytes)
-    }
-
-    static func cFree(_ message: UnsafeMutablePointer<CMessage>) {
-        sentinel__v1__ingest_ack__free_unpacked(message, nil)
+    static func cUnpack(
+        _ allocator: UnsafeMutablePointer<ProtobufCAllocator>, _ count: Int, _ bytes: UnsafePointer<UInt8>
+    ) -> UnsafeMutablePointer<CMessage>? {
+        sentinel__v1__ingest_ack__unpack(allocator, count, bytes)
     }
 
     init(c pointer: UnsafePointer<CMessage>) throws {
         let c = pointer.pointee
-        self.acknowledgedThrough = c.acknowledged_through
-        self.accepted = c.accepted
-        self.duplicates = c.duplicates
-        self.gaps = try decodeMessages(c.n_gaps, c.gaps)
+        let acknowledgedThrough = c.acknowledged_through
+        let accepted = c.accepted
+        let duplicates = c.duplicates
+        let gaps: [SequenceRange] = try decodeMessages(c.n_gaps, c.gaps)
+        self.init(acknowledgedThrough: acknowledgedThrough, accepted: accepted, duplicates: duplicates, gaps: gaps)
     }
 
     func fill(_ c: inout CMessage, arena: inout CArena) {

@@ -1,3 +1,4 @@
+import CProtobufC
 import SentinelProtoC
 
 /// Latency quantiles from a log-linear histogram (≤ 1 % relative error).
@@ -83,23 +84,25 @@ extension LatencySummary: ProtobufCMapped {
         sentinel__v1__latency_summary__init(message)
     }
 
-    static func cUnpack(_ count: Int, _ bytes: UnsafePointer<UInt8>) -> UnsafeMutablePointer<CMessage>? {
-        sentinel__v1__latency_summary__unpack(nil, count, bytes)
-    }
-
-    static func cFree(_ message: UnsafeMutablePointer<CMessage>) {
-        sentinel__v1__latency_summary__free_unpacked(message, nil)
+    static func cUnpack(
+        _ allocator: UnsafeMutablePointer<ProtobufCAllocator>, _ count: Int, _ bytes: UnsafePointer<UInt8>
+    ) -> UnsafeMutablePointer<CMessage>? {
+        sentinel__v1__latency_summary__unpack(allocator, count, bytes)
     }
 
     init(c pointer: UnsafePointer<CMessage>) throws {
         let c = pointer.pointee
-        self.count = c.count
-        self.p50Nanoseconds = c.p50_ns
-        self.p90Nanoseconds = c.p90_ns
-        self.p99Nanoseconds = c.p99_ns
-        self.p999Nanoseconds = c.p999_ns
-        self.maxNanoseconds = c.max_ns
-        self.meanNanoseconds = c.mean_ns
+        let count = c.count
+        let p50Nanoseconds = c.p50_ns
+        let p90Nanoseconds = c.p90_ns
+        let p99Nanoseconds = c.p99_ns
+        let p999Nanoseconds = c.p999_ns
+        let maxNanoseconds = c.max_ns
+        let meanNanoseconds = c.mean_ns
+        self.init(
+            count: count, p50Nanoseconds: p50Nanoseconds, p90Nanoseconds: p90Nanoseconds,
+            p99Nanoseconds: p99Nanoseconds, p999Nanoseconds: p999Nanoseconds, maxNanoseconds: maxNanoseconds,
+            meanNanoseconds: meanNanoseconds)
     }
 
     func fill(_ c: inout CMessage, arena: inout CArena) {

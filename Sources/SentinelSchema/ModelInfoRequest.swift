@@ -1,3 +1,4 @@
+import CProtobufC
 import SentinelProtoC
 
 /// Asks for the live model's description (method `sentinel.v1.Scoring/ModelInfo`); has no fields.
@@ -36,12 +37,10 @@ extension ModelInfoRequest: ProtobufCMapped {
         sentinel__v1__model_info_request__init(message)
     }
 
-    static func cUnpack(_ count: Int, _ bytes: UnsafePointer<UInt8>) -> UnsafeMutablePointer<CMessage>? {
-        sentinel__v1__model_info_request__unpack(nil, count, bytes)
-    }
-
-    static func cFree(_ message: UnsafeMutablePointer<CMessage>) {
-        sentinel__v1__model_info_request__free_unpacked(message, nil)
+    static func cUnpack(
+        _ allocator: UnsafeMutablePointer<ProtobufCAllocator>, _ count: Int, _ bytes: UnsafePointer<UInt8>
+    ) -> UnsafeMutablePointer<CMessage>? {
+        sentinel__v1__model_info_request__unpack(allocator, count, bytes)
     }
 
     init(c pointer: UnsafePointer<CMessage>) throws {}

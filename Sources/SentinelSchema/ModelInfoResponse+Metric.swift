@@ -54,8 +54,9 @@ extension ModelInfoResponse.Metric: ProtobufCMapped {
 
     init(c pointer: UnsafePointer<CMessage>) throws {
         let c = pointer.pointee
-        self.name = try decodeString(c.name, "name", in: Self.protoName)
-        self.value = c.value
+        let name = try decodeString(c.name, "name", in: Self.protoName)
+        let value = c.value
+        self.init(name: name, value: value)
     }
 
     func fill(_ c: inout CMessage, arena: inout CArena) {

@@ -64,10 +64,11 @@ extension ModelInfoResponse.TrainingWindow: ProtobufCMapped {
 
     init(c pointer: UnsafePointer<CMessage>) throws {
         let c = pointer.pointee
-        self.startMicroseconds = c.start_unix_us
-        self.endMicroseconds = c.end_unix_us
-        self.rows = c.rows
-        self.frauds = c.frauds
+        let startMicroseconds = c.start_unix_us
+        let endMicroseconds = c.end_unix_us
+        let rows = c.rows
+        let frauds = c.frauds
+        self.init(startMicroseconds: startMicroseconds, endMicroseconds: endMicroseconds, rows: rows, frauds: frauds)
     }
 
     func fill(_ c: inout CMessage, arena: inout CArena) {

@@ -1,3 +1,4 @@
+import CProtobufC
 import SentinelProtoC
 
 /// Describes the model the scoring service is serving.
@@ -89,24 +90,27 @@ extension ModelInfoResponse: ProtobufCMapped {
         sentinel__v1__model_info_response__init(message)
     }
 
-    static func cUnpack(_ count: Int, _ bytes: UnsafePointer<UInt8>) -> UnsafeMutablePointer<CMessage>? {
-        sentinel__v1__model_info_response__unpack(nil, count, bytes)
-    }
-
-    static func cFree(_ message: UnsafeMutablePointer<CMessage>) {
-        sentinel__v1__model_info_response__free_unpacked(message, nil)
+    static func cUnpack(
+        _ allocator: UnsafeMutablePointer<ProtobufCAllocator>, _ count: Int, _ bytes: UnsafePointer<UInt8>
+    ) -> UnsafeMutablePointer<CMessage>? {
+        sentinel__v1__model_info_response__unpack(allocator, count, bytes)
     }
 
     init(c pointer: UnsafePointer<CMessage>) throws {
         let c = pointer.pointee
-        self.modelVersion = try decodeString(c.model_version, "model_version", in: Self.protoName)
-        self.learner = try decodeString(c.learner, "learner", in: Self.protoName)
-        self.featureNames = try decodeStrings(c.n_feature_names, c.feature_names, "feature_names", in: Self.protoName)
-        self.threshold = c.threshold
-        self.trainingWindow = try decodeMessage(c.training_window, default: ModelInfoResponse.TrainingWindow())
-        self.metrics = try decodeMessages(c.n_metrics, c.metrics)
-        self.loadedAtMicroseconds = c.loaded_at_unix_us
-        self.source = try decodeString(c.source, "source", in: Self.protoName)
+        let modelVersion = try decodeString(c.model_version, "model_version", in: Self.protoName)
+        let learner = try decodeString(c.learner, "learner", in: Self.protoName)
+        let featureNames = try decodeStrings(c.n_feature_names, c.feature_names, "feature_names", in: Self.protoName)
+        let threshold = c.threshold
+        let trainingWindow: ModelInfoResponse.TrainingWindow = try decodeMessage(
+            c.training_window, default: ModelInfoResponse.TrainingWindow())
+        let metrics: [ModelInfoResponse.Metric] = try decodeMessages(c.n_metrics, c.metrics)
+        let loadedAtMicroseconds = c.loaded_at_unix_us
+        let source = try decodeString(c.source, "source", in: Self.protoName)
+        self.init(
+            modelVersion: modelVersion, learner: learner, featureNames: featureNames, threshold: threshold,
+            trainingWindow: trainingWindow, metrics: metrics, loadedAtMicroseconds: loadedAtMicroseconds, source: source
+        )
     }
 
     func fill(_ c: inout CMessage, arena: inout CArena) {

@@ -1,3 +1,4 @@
+import CProtobufC
 import SentinelProtoC
 
 /// Asks the monitor for its current view (method `sentinel.v1.Monitor/Snapshot`).
@@ -56,21 +57,20 @@ extension MonitorSnapshotRequest: ProtobufCMapped {
         sentinel__v1__monitor_snapshot_request__init(message)
     }
 
-    static func cUnpack(_ count: Int, _ bytes: UnsafePointer<UInt8>) -> UnsafeMutablePointer<CMessage>? {
-        sentinel__v1__monitor_snapshot_request__unpack(nil, count, bytes)
-    }
-
-    static func cFree(_ message: UnsafeMutablePointer<CMessage>) {
-        sentinel__v1__monitor_snapshot_request__free_unpacked(message, nil)
+    static func cUnpack(
+        _ allocator: UnsafeMutablePointer<ProtobufCAllocator>, _ count: Int, _ bytes: UnsafePointer<UInt8>
+    ) -> UnsafeMutablePointer<CMessage>? {
+        sentinel__v1__monitor_snapshot_request__unpack(allocator, count, bytes)
     }
 
     init(c pointer: UnsafePointer<CMessage>) throws {
         let c = pointer.pointee
-        self.modelVersion =
+        let modelVersion: String? =
             c.model_filter_case == SENTINEL__V1__MONITOR_SNAPSHOT_REQUEST__MODEL_FILTER_MODEL_VERSION
             ? try decodeString(c.model_version, "model_version", in: Self.protoName) : nil
-        self.historyWindows = c.history_windows
-        self.exactKS = c.exact_ks != 0
+        let historyWindows = c.history_windows
+        let exactKS = c.exact_ks != 0
+        self.init(modelVersion: modelVersion, historyWindows: historyWindows, exactKS: exactKS)
     }
 
     func fill(_ c: inout CMessage, arena: inout CArena) {

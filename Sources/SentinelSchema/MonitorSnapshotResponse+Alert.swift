@@ -93,14 +93,17 @@ extension MonitorSnapshotResponse.Alert: ProtobufCMapped {
 
     init(c pointer: UnsafePointer<CMessage>) throws {
         let c = pointer.pointee
-        self.kind = try decodeEnum(c.kind.rawValue, "kind", in: Self.protoName)
-        self.feature = try decodeString(c.feature, "feature", in: Self.protoName)
-        self.level = try decodeEnum(c.level.rawValue, "level", in: Self.protoName)
-        self.reason = try decodeString(c.reason, "reason", in: Self.protoName)
-        self.value = c.value
-        self.threshold = c.threshold
-        self.sinceMicroseconds = c.since_unix_us
-        self.modelVersion = try decodeString(c.model_version, "model_version", in: Self.protoName)
+        let kind: AlertKind = try decodeEnum(c.kind.rawValue, "kind", in: Self.protoName)
+        let feature = try decodeString(c.feature, "feature", in: Self.protoName)
+        let level: AlertLevel = try decodeEnum(c.level.rawValue, "level", in: Self.protoName)
+        let reason = try decodeString(c.reason, "reason", in: Self.protoName)
+        let value = c.value
+        let threshold = c.threshold
+        let sinceMicroseconds = c.since_unix_us
+        let modelVersion = try decodeString(c.model_version, "model_version", in: Self.protoName)
+        self.init(
+            kind: kind, feature: feature, level: level, reason: reason, value: value, threshold: threshold,
+            sinceMicroseconds: sinceMicroseconds, modelVersion: modelVersion)
     }
 
     func fill(_ c: inout CMessage, arena: inout CArena) {

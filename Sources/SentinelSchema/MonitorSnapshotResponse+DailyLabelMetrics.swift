@@ -87,13 +87,16 @@ extension MonitorSnapshotResponse.DailyLabelMetrics: ProtobufCMapped {
 
     init(c pointer: UnsafePointer<CMessage>) throws {
         let c = pointer.pointee
-        self.day = try decodeString(c.day, "day", in: Self.protoName)
-        self.modelVersion = try decodeString(c.model_version, "model_version", in: Self.protoName)
-        self.transactions = c.transactions
-        self.labelled = c.labelled
-        self.frauds = c.frauds
-        self.averagePrecision = c.average_precision
-        self.cardPrecisionAt100 = c.card_precision_at_100
+        let day = try decodeString(c.day, "day", in: Self.protoName)
+        let modelVersion = try decodeString(c.model_version, "model_version", in: Self.protoName)
+        let transactions = c.transactions
+        let labelled = c.labelled
+        let frauds = c.frauds
+        let averagePrecision = c.average_precision
+        let cardPrecisionAt100 = c.card_precision_at_100
+        self.init(
+            day: day, modelVersion: modelVersion, transactions: transactions, labelled: labelled, frauds: frauds,
+            averagePrecision: averagePrecision, cardPrecisionAt100: cardPrecisionAt100)
     }
 
     func fill(_ c: inout CMessage, arena: inout CArena) {

@@ -69,10 +69,12 @@ extension MonitorSnapshotResponse.DriftReport: ProtobufCMapped {
 
     init(c pointer: UnsafePointer<CMessage>) throws {
         let c = pointer.pointee
-        self.features = try decodeMessages(c.n_features, c.features)
-        self.score = try decodeMessage(c.score, default: MonitorSnapshotResponse.FeatureDrift())
-        self.driftShare = c.drift_share
-        self.status = try decodeEnum(c.status.rawValue, "status", in: Self.protoName)
+        let features: [MonitorSnapshotResponse.FeatureDrift] = try decodeMessages(c.n_features, c.features)
+        let score: MonitorSnapshotResponse.FeatureDrift = try decodeMessage(
+            c.score, default: MonitorSnapshotResponse.FeatureDrift())
+        let driftShare = c.drift_share
+        let status: AlertLevel = try decodeEnum(c.status.rawValue, "status", in: Self.protoName)
+        self.init(features: features, score: score, driftShare: driftShare, status: status)
     }
 
     func fill(_ c: inout CMessage, arena: inout CArena) {

@@ -64,10 +64,11 @@ extension MonitorSnapshotResponse.ExactKS: ProtobufCMapped {
 
     init(c pointer: UnsafePointer<CMessage>) throws {
         let c = pointer.pointee
-        self.statistic = c.statistic
-        self.pValue = c.p_value
-        self.sampleSize = c.sample_size
-        self.referenceSize = c.reference_size
+        let statistic = c.statistic
+        let pValue = c.p_value
+        let sampleSize = c.sample_size
+        let referenceSize = c.reference_size
+        self.init(statistic: statistic, pValue: pValue, sampleSize: sampleSize, referenceSize: referenceSize)
     }
 
     func fill(_ c: inout CMessage, arena: inout CArena) {

@@ -100,15 +100,20 @@ extension MonitorSnapshotResponse.FeatureDrift: ProtobufCMapped {
 
     init(c pointer: UnsafePointer<CMessage>) throws {
         let c = pointer.pointee
-        self.name = try decodeString(c.name, "name", in: Self.protoName)
-        self.psi = c.psi
-        self.jsDistance = c.js_distance
-        self.ksStatistic = c.ks_statistic
-        self.wassersteinNormed = c.wasserstein_normed
-        self.status = try decodeEnum(c.status.rawValue, "status", in: Self.protoName)
-        self.count = c.count
-        self.missing = c.missing
-        self.exactKS = try c.exact_ks.map { try MonitorSnapshotResponse.ExactKS(c: $0) }
+        let name = try decodeString(c.name, "name", in: Self.protoName)
+        let psi = c.psi
+        let jsDistance = c.js_distance
+        let ksStatistic = c.ks_statistic
+        let wassersteinNormed = c.wasserstein_normed
+        let status: AlertLevel = try decodeEnum(c.status.rawValue, "status", in: Self.protoName)
+        let count = c.count
+        let missing = c.missing
+        let exactKS: MonitorSnapshotResponse.ExactKS? = try c.exact_ks.map {
+            try MonitorSnapshotResponse.ExactKS(c: $0)
+        }
+        self.init(
+            name: name, psi: psi, jsDistance: jsDistance, ksStatistic: ksStatistic,
+            wassersteinNormed: wassersteinNormed, status: status, count: count, missing: missing, exactKS: exactKS)
     }
 
     func fill(_ c: inout CMessage, arena: inout CArena) {

@@ -107,16 +107,24 @@ extension MonitorSnapshotResponse.ModelSnapshot: ProtobufCMapped {
 
     init(c pointer: UnsafePointer<CMessage>) throws {
         let c = pointer.pointee
-        self.modelVersion = try decodeString(c.model_version, "model_version", in: Self.protoName)
-        self.referenceKnown = c.reference_known != 0
-        self.eventsTotal = c.events_total
-        self.windowStartMicroseconds = c.window_start_unix_us
-        self.drift = try decodeMessage(c.drift, default: MonitorSnapshotResponse.DriftReport())
-        self.windowRates = try decodeMessage(c.window_rates, default: MonitorSnapshotResponse.RateStats())
-        self.sinceStartRates = try decodeMessage(c.since_start_rates, default: MonitorSnapshotResponse.RateStats())
-        self.windowLatency = try decodeMessage(c.window_latency, default: LatencySummary())
-        self.sinceStartLatency = try decodeMessage(c.since_start_latency, default: LatencySummary())
-        self.throughputPerSecond = c.throughput_per_second
+        let modelVersion = try decodeString(c.model_version, "model_version", in: Self.protoName)
+        let referenceKnown = c.reference_known != 0
+        let eventsTotal = c.events_total
+        let windowStartMicroseconds = c.window_start_unix_us
+        let drift: MonitorSnapshotResponse.DriftReport = try decodeMessage(
+            c.drift, default: MonitorSnapshotResponse.DriftReport())
+        let windowRates: MonitorSnapshotResponse.RateStats = try decodeMessage(
+            c.window_rates, default: MonitorSnapshotResponse.RateStats())
+        let sinceStartRates: MonitorSnapshotResponse.RateStats = try decodeMessage(
+            c.since_start_rates, default: MonitorSnapshotResponse.RateStats())
+        let windowLatency: LatencySummary = try decodeMessage(c.window_latency, default: LatencySummary())
+        let sinceStartLatency: LatencySummary = try decodeMessage(c.since_start_latency, default: LatencySummary())
+        let throughputPerSecond = c.throughput_per_second
+        self.init(
+            modelVersion: modelVersion, referenceKnown: referenceKnown, eventsTotal: eventsTotal,
+            windowStartMicroseconds: windowStartMicroseconds, drift: drift, windowRates: windowRates,
+            sinceStartRates: sinceStartRates, windowLatency: windowLatency, sinceStartLatency: sinceStartLatency,
+            throughputPerSecond: throughputPerSecond)
     }
 
     func fill(_ c: inout CMessage, arena: inout CArena) {

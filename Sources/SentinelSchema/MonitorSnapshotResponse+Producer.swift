@@ -93,14 +93,17 @@ extension MonitorSnapshotResponse.Producer: ProtobufCMapped {
 
     init(c pointer: UnsafePointer<CMessage>) throws {
         let c = pointer.pointee
-        self.producerId = try decodeString(c.producer_id, "producer_id", in: Self.protoName)
-        self.lastSequence = c.last_sequence
-        self.events = c.events
-        self.duplicates = c.duplicates
-        self.missing = c.missing
-        self.gaps = try decodeMessages(c.n_gaps, c.gaps)
-        self.lastSeenMicroseconds = c.last_seen_unix_us
-        self.reportedDropped = c.reported_dropped
+        let producerId = try decodeString(c.producer_id, "producer_id", in: Self.protoName)
+        let lastSequence = c.last_sequence
+        let events = c.events
+        let duplicates = c.duplicates
+        let missing = c.missing
+        let gaps: [SequenceRange] = try decodeMessages(c.n_gaps, c.gaps)
+        let lastSeenMicroseconds = c.last_seen_unix_us
+        let reportedDropped = c.reported_dropped
+        self.init(
+            producerId: producerId, lastSequence: lastSequence, events: events, duplicates: duplicates,
+            missing: missing, gaps: gaps, lastSeenMicroseconds: lastSeenMicroseconds, reportedDropped: reportedDropped)
     }
 
     func fill(_ c: inout CMessage, arena: inout CArena) {

@@ -117,18 +117,22 @@ extension MonitorSnapshotResponse.RateStats: ProtobufCMapped {
 
     init(c pointer: UnsafePointer<CMessage>) throws {
         let c = pointer.pointee
-        self.events = c.events
-        self.flagged = c.flagged
-        self.flagRate = c.flag_rate
-        self.flagRateLow = c.flag_rate_low
-        self.flagRateHigh = c.flag_rate_high
-        self.meanScore = c.mean_score
-        self.baseFlagRate = c.base_flag_rate
-        self.baseFraudRate = c.base_fraud_rate
-        self.confidence = c.confidence
-        self.status = try decodeEnum(c.status.rawValue, "status", in: Self.protoName)
-        self.labelled = c.labelled
-        self.labelledFrauds = c.labelled_frauds
+        let events = c.events
+        let flagged = c.flagged
+        let flagRate = c.flag_rate
+        let flagRateLow = c.flag_rate_low
+        let flagRateHigh = c.flag_rate_high
+        let meanScore = c.mean_score
+        let baseFlagRate = c.base_flag_rate
+        let baseFraudRate = c.base_fraud_rate
+        let confidence = c.confidence
+        let status: AlertLevel = try decodeEnum(c.status.rawValue, "status", in: Self.protoName)
+        let labelled = c.labelled
+        let labelledFrauds = c.labelled_frauds
+        self.init(
+            events: events, flagged: flagged, flagRate: flagRate, flagRateLow: flagRateLow, flagRateHigh: flagRateHigh,
+            meanScore: meanScore, baseFlagRate: baseFlagRate, baseFraudRate: baseFraudRate, confidence: confidence,
+            status: status, labelled: labelled, labelledFrauds: labelledFrauds)
     }
 
     func fill(_ c: inout CMessage, arena: inout CArena) {

@@ -105,16 +105,20 @@ extension MonitorSnapshotResponse.WindowSummary: ProtobufCMapped {
 
     init(c pointer: UnsafePointer<CMessage>) throws {
         let c = pointer.pointee
-        self.startMicroseconds = c.start_unix_us
-        self.endMicroseconds = c.end_unix_us
-        self.modelVersion = try decodeString(c.model_version, "model_version", in: Self.protoName)
-        self.events = c.events
-        self.flagged = c.flagged
-        self.meanScore = c.mean_score
-        self.driftShare = c.drift_share
-        self.maxPsi = c.max_psi
-        self.latency = try decodeMessage(c.latency, default: LatencySummary())
-        self.status = try decodeEnum(c.status.rawValue, "status", in: Self.protoName)
+        let startMicroseconds = c.start_unix_us
+        let endMicroseconds = c.end_unix_us
+        let modelVersion = try decodeString(c.model_version, "model_version", in: Self.protoName)
+        let events = c.events
+        let flagged = c.flagged
+        let meanScore = c.mean_score
+        let driftShare = c.drift_share
+        let maxPsi = c.max_psi
+        let latency: LatencySummary = try decodeMessage(c.latency, default: LatencySummary())
+        let status: AlertLevel = try decodeEnum(c.status.rawValue, "status", in: Self.protoName)
+        self.init(
+            startMicroseconds: startMicroseconds, endMicroseconds: endMicroseconds, modelVersion: modelVersion,
+            events: events, flagged: flagged, meanScore: meanScore, driftShare: driftShare, maxPsi: maxPsi,
+            latency: latency, status: status)
     }
 
     func fill(_ c: inout CMessage, arena: inout CArena) {

@@ -1,3 +1,4 @@
+import CProtobufC
 import SentinelProtoC
 
 /// The monitor's view: drift, rates, latency, alerts and producers.
@@ -96,25 +97,28 @@ extension MonitorSnapshotResponse: ProtobufCMapped {
         sentinel__v1__monitor_snapshot_response__init(message)
     }
 
-    static func cUnpack(_ count: Int, _ bytes: UnsafePointer<UInt8>) -> UnsafeMutablePointer<CMessage>? {
-        sentinel__v1__monitor_snapshot_response__unpack(nil, count, bytes)
-    }
-
-    static func cFree(_ message: UnsafeMutablePointer<CMessage>) {
-        sentinel__v1__monitor_snapshot_response__free_unpacked(message, nil)
+    static func cUnpack(
+        _ allocator: UnsafeMutablePointer<ProtobufCAllocator>, _ count: Int, _ bytes: UnsafePointer<UInt8>
+    ) -> UnsafeMutablePointer<CMessage>? {
+        sentinel__v1__monitor_snapshot_response__unpack(allocator, count, bytes)
     }
 
     init(c pointer: UnsafePointer<CMessage>) throws {
         let c = pointer.pointee
-        self.generatedAtMicroseconds = c.generated_at_unix_us
-        self.startedAtMicroseconds = c.started_at_unix_us
-        self.eventsTotal = c.events_total
-        self.windowLengthMicroseconds = c.window_length_us
-        self.models = try decodeMessages(c.n_models, c.models)
-        self.alerts = try decodeMessages(c.n_alerts, c.alerts)
-        self.producers = try decodeMessages(c.n_producers, c.producers)
-        self.history = try decodeMessages(c.n_history, c.history)
-        self.labelMetrics = try decodeMessages(c.n_label_metrics, c.label_metrics)
+        let generatedAtMicroseconds = c.generated_at_unix_us
+        let startedAtMicroseconds = c.started_at_unix_us
+        let eventsTotal = c.events_total
+        let windowLengthMicroseconds = c.window_length_us
+        let models: [MonitorSnapshotResponse.ModelSnapshot] = try decodeMessages(c.n_models, c.models)
+        let alerts: [MonitorSnapshotResponse.Alert] = try decodeMessages(c.n_alerts, c.alerts)
+        let producers: [MonitorSnapshotResponse.Producer] = try decodeMessages(c.n_producers, c.producers)
+        let history: [MonitorSnapshotResponse.WindowSummary] = try decodeMessages(c.n_history, c.history)
+        let labelMetrics: [MonitorSnapshotResponse.DailyLabelMetrics] = try decodeMessages(
+            c.n_label_metrics, c.label_metrics)
+        self.init(
+            generatedAtMicroseconds: generatedAtMicroseconds, startedAtMicroseconds: startedAtMicroseconds,
+            eventsTotal: eventsTotal, windowLengthMicroseconds: windowLengthMicroseconds, models: models,
+            alerts: alerts, producers: producers, history: history, labelMetrics: labelMetrics)
     }
 
     func fill(_ c: inout CMessage, arena: inout CArena) {

@@ -3,17 +3,22 @@ import SentinelProtoC
 
 /// How a Swift message type maps onto its protobuf-c structure; the only place Sentinel calls protobuf-c.
 ///
-/// Conforming types supply the generated `__init`, `__unpack` and `__free_unpacked` functions, a copy-out
-/// initialiser and a `fill` that points a C struct at arena memory; the shared code below does the rest.
+/// Conforming types supply the generated `__init` and `__unpack` functions, a copy-out initialiser and a `fill`
+/// that points a C struct at arena memory; the shared code below does the rest.
+///
+/// Both directions use a ``CArena``, so no C memory outlives the call that made it: packing builds the C struct
+/// and the packed bytes in the arena; unpacking passes protobuf-c an allocator that takes its memory from the
+/// arena (instead of `malloc` per string, array and sub-message) and frees nothing itself, and the arena
+/// releases everything when the copy-out is done. `…__free_unpacked` is therefore never needed.
 protocol ProtobufCMapped: WireMessage {
     /// The protoc-c generated struct.
     associatedtype CMessage
     /// Sets a struct to its defaults (the generated `…__init`).
     static func cInit(_ message: UnsafeMutablePointer<CMessage>)
-    /// Unpacks with the default allocator (the generated `…__unpack(NULL, …)`); nil when the bytes are invalid.
-    static func cUnpack(_ count: Int, _ bytes: UnsafePointer<UInt8>) -> UnsafeMutablePointer<CMessage>?
-    /// Frees what `cUnpack` returned (the generated `…__free_unpacked(…, NULL)`).
-    static func cFree(_ message: UnsafeMutablePointer<CMessage>)
+    /// Unpacks with `allocator` (the generated `…__unpack`); nil when the bytes are invalid.
+    static func cUnpack(
+        _ allocator: UnsafeMutablePointer<ProtobufCAllocator>, _ count: Int, _ bytes: UnsafePointer<UInt8>
+    ) -> UnsafeMutablePointer<CMessage>?
     /// Copies a C message out into Swift values; throws when a value is outside the schema.
     init(c message: UnsafePointer<CMessage>) throws
     /// Points an initialised C struct at copies of this value's fields held in `arena`.
@@ -23,15 +28,11 @@ protocol ProtobufCMapped: WireMessage {
 extension ProtobufCMapped {
     /// Unpacks through the message's descriptor; protoc-c generates `…__unpack` only for top-level messages,
     /// so nested ones use this default.
-    static func cUnpack(_ count: Int, _ bytes: UnsafePointer<UInt8>) -> UnsafeMutablePointer<CMessage>? {
-        let message = protobuf_c_message_unpack(descriptor(), nil, count, bytes)
+    static func cUnpack(
+        _ allocator: UnsafeMutablePointer<ProtobufCAllocator>, _ count: Int, _ bytes: UnsafePointer<UInt8>
+    ) -> UnsafeMutablePointer<CMessage>? {
+        let message = protobuf_c_message_unpack(descriptor(), allocator, count, bytes)
         return message.map { UnsafeMutableRawPointer($0).assumingMemoryBound(to: CMessage.self) }
-    }
-
-    /// Frees what the default ``cUnpack(_:_:)`` returned.
-    static func cFree(_ message: UnsafeMutablePointer<CMessage>) {
-        protobuf_c_message_free_unpacked(
-            UnsafeMutableRawPointer(message).assumingMemoryBound(to: ProtobufCMessage.self), nil)
     }
 
     /// The generated descriptor, read from a freshly initialised struct (the descriptor globals are `const`
@@ -43,59 +44,53 @@ extension ProtobufCMapped {
         }
     }
 
-    /// Decodes through protobuf-c; C memory is freed before returning.
+    /// Decodes through protobuf-c into arena memory, copies out, and releases the arena before returning.
     @inline(__always)
     static func decode(_ bytes: UnsafeRawBufferPointer) throws -> Self {
-        // protobuf-c reads nothing for a zero length, but wants a pointer.
-        var empty: UInt8 = 0
-        let unpacked: UnsafeMutablePointer<CMessage>?
-        if let base = bytes.baseAddress, bytes.count > 0 {
-            unpacked = cUnpack(bytes.count, base.assumingMemoryBound(to: UInt8.self))
-        } else {
-            unpacked = withUnsafePointer(to: &empty) { cUnpack(0, $0) }
-        }
-        guard let message = unpacked else {
-            throw SchemaError(
-                .invalidMessage, "\(protoName): protobuf-c could not unpack \(bytes.count) bytes")
-        }
-        defer { cFree(message) }
-        return try Self(c: message)
-    }
-
-    /// Runs `body` with this value packed into a C struct that lives only for the call.
-    @inline(__always)
-    func withCMessage<R>(_ body: (UnsafePointer<ProtobufCMessage>) -> R) -> R {
-        CArena.withArena { arena in
-            let message = arena.message(self)
-            return UnsafeRawPointer(message).withMemoryRebound(to: ProtobufCMessage.self, capacity: 1) {
-                body($0)
+        try CArena.withArena { arena in
+            try withUnsafeMutablePointer(to: &arena) { arenaPointer in
+                var allocator = ProtobufCAllocator(
+                    alloc: { data, size in
+                        data!.assumingMemoryBound(to: CArena.self).pointee.allocateBytes(size)
+                    },
+                    // Everything is released with the arena; protobuf-c's frees (on a parse error) are no-ops.
+                    free: { _, _ in },
+                    allocator_data: UnsafeMutableRawPointer(arenaPointer))
+                // protobuf-c reads nothing for a zero length, but wants a pointer.
+                let base = bytes.count > 0 ? bytes.baseAddress! : UnsafeRawPointer(arenaPointer)
+                guard
+                    let message = cUnpack(&allocator, bytes.count, base.assumingMemoryBound(to: UInt8.self))
+                else {
+                    throw SchemaError(
+                        .invalidMessage, "\(protoName): protobuf-c could not unpack \(bytes.count) bytes")
+                }
+                return try Self(c: message)
             }
         }
     }
 
-    /// Appends the packed encoding to `buffer` (or creates it without zero-filling when empty).
+    /// Appends the packed encoding to `buffer`.
+    ///
+    /// The C struct and the packed bytes both live in the arena (on the stack for small messages); the bytes are
+    /// then appended with one `memcpy`, which is cheaper than growing the array with zeros and packing in place.
     @inline(__always)
     func encode(into buffer: inout [UInt8]) {
-        withCMessage { message in
+        CArena.withArena { arena in
+            let message = UnsafeRawPointer(arena.message(self)).assumingMemoryBound(to: ProtobufCMessage.self)
             let size = protobuf_c_message_get_packed_size(message)
-            if buffer.isEmpty && buffer.capacity < size {
-                buffer = [UInt8](unsafeUninitializedCapacity: size) { storage, initialized in
-                    initialized = protobuf_c_message_pack(message, storage.baseAddress!)
-                }
-                return
-            }
-            let start = buffer.count
-            buffer.append(contentsOf: repeatElement(0, count: size))
-            buffer.withUnsafeMutableBufferPointer { storage in
-                _ = protobuf_c_message_pack(message, storage.baseAddress! + start)
-            }
+            let bytes = arena.allocate(UInt8.self, count: size)
+            let packed = protobuf_c_message_pack(message, bytes)
+            buffer.append(contentsOf: UnsafeBufferPointer(start: bytes, count: packed))
         }
     }
 
     /// The packed size, computed by protobuf-c.
     @inline(__always)
     func packedSize() -> Int {
-        withCMessage { protobuf_c_message_get_packed_size($0) }
+        CArena.withArena { arena in
+            let message = UnsafeRawPointer(arena.message(self)).assumingMemoryBound(to: ProtobufCMessage.self)
+            return protobuf_c_message_get_packed_size(message)
+        }
     }
 }
 

@@ -101,15 +101,18 @@ extension RegisterModelRequest.FeatureProfile: ProtobufCMapped {
 
     init(c pointer: UnsafePointer<CMessage>) throws {
         let c = pointer.pointee
-        self.name = try decodeString(c.name, "name", in: Self.protoName)
-        self.edges = decodeArray(c.n_edges, c.edges)
-        self.proportions = decodeArray(c.n_proportions, c.proportions)
-        self.count = c.count
-        self.mean = c.mean
-        self.standardDeviation = c.standard_deviation
-        self.minimum = c.minimum
-        self.maximum = c.maximum
-        self.missingFraction = c.missing_fraction
+        let name = try decodeString(c.name, "name", in: Self.protoName)
+        let edges = decodeArray(c.n_edges, c.edges)
+        let proportions = decodeArray(c.n_proportions, c.proportions)
+        let count = c.count
+        let mean = c.mean
+        let standardDeviation = c.standard_deviation
+        let minimum = c.minimum
+        let maximum = c.maximum
+        let missingFraction = c.missing_fraction
+        self.init(
+            name: name, edges: edges, proportions: proportions, count: count, mean: mean,
+            standardDeviation: standardDeviation, minimum: minimum, maximum: maximum, missingFraction: missingFraction)
     }
 
     func fill(_ c: inout CMessage, arena: inout CArena) {

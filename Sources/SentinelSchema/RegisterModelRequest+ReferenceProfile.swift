@@ -70,10 +70,12 @@ extension RegisterModelRequest.ReferenceProfile: ProtobufCMapped {
 
     init(c pointer: UnsafePointer<CMessage>) throws {
         let c = pointer.pointee
-        self.features = try decodeMessages(c.n_features, c.features)
-        self.score = try decodeMessage(c.score, default: RegisterModelRequest.FeatureProfile())
-        self.baseFraudRate = c.base_fraud_rate
-        self.baseFlagRate = c.base_flag_rate
+        let features: [RegisterModelRequest.FeatureProfile] = try decodeMessages(c.n_features, c.features)
+        let score: RegisterModelRequest.FeatureProfile = try decodeMessage(
+            c.score, default: RegisterModelRequest.FeatureProfile())
+        let baseFraudRate = c.base_fraud_rate
+        let baseFlagRate = c.base_flag_rate
+        self.init(features: features, score: score, baseFraudRate: baseFraudRate, baseFlagRate: baseFlagRate)
     }
 
     func fill(_ c: inout CMessage, arena: inout CArena) {

@@ -1,3 +1,4 @@
+import CProtobufC
 import SentinelProtoC
 
 /// Gives the monitor a model version's reference profile (method `sentinel.v1.Monitor/RegisterModel`).
@@ -71,21 +72,23 @@ extension RegisterModelRequest: ProtobufCMapped {
         sentinel__v1__register_model_request__init(message)
     }
 
-    static func cUnpack(_ count: Int, _ bytes: UnsafePointer<UInt8>) -> UnsafeMutablePointer<CMessage>? {
-        sentinel__v1__register_model_request__unpack(nil, count, bytes)
-    }
-
-    static func cFree(_ message: UnsafeMutablePointer<CMessage>) {
-        sentinel__v1__register_model_request__free_unpacked(message, nil)
+    static func cUnpack(
+        _ allocator: UnsafeMutablePointer<ProtobufCAllocator>, _ count: Int, _ bytes: UnsafePointer<UInt8>
+    ) -> UnsafeMutablePointer<CMessage>? {
+        sentinel__v1__register_model_request__unpack(allocator, count, bytes)
     }
 
     init(c pointer: UnsafePointer<CMessage>) throws {
         let c = pointer.pointee
-        self.modelVersion = try decodeString(c.model_version, "model_version", in: Self.protoName)
-        self.reference = try decodeMessage(c.reference, default: RegisterModelRequest.ReferenceProfile())
-        self.threshold = c.threshold
-        self.learner = try decodeString(c.learner, "learner", in: Self.protoName)
-        self.producerId = try decodeString(c.producer_id, "producer_id", in: Self.protoName)
+        let modelVersion = try decodeString(c.model_version, "model_version", in: Self.protoName)
+        let reference: RegisterModelRequest.ReferenceProfile = try decodeMessage(
+            c.reference, default: RegisterModelRequest.ReferenceProfile())
+        let threshold = c.threshold
+        let learner = try decodeString(c.learner, "learner", in: Self.protoName)
+        let producerId = try decodeString(c.producer_id, "producer_id", in: Self.protoName)
+        self.init(
+            modelVersion: modelVersion, reference: reference, threshold: threshold, learner: learner,
+            producerId: producerId)
     }
 
     func fill(_ c: inout CMessage, arena: inout CArena) {

@@ -1,3 +1,4 @@
+import CProtobufC
 import SentinelProtoC
 
 /// The monitor's answer to a model registration.
@@ -50,18 +51,17 @@ extension RegisterModelResponse: ProtobufCMapped {
         sentinel__v1__register_model_response__init(message)
     }
 
-    static func cUnpack(_ count: Int, _ bytes: UnsafePointer<UInt8>) -> UnsafeMutablePointer<CMessage>? {
-        sentinel__v1__register_model_response__unpack(nil, count, bytes)
-    }
-
-    static func cFree(_ message: UnsafeMutablePointer<CMessage>) {
-        sentinel__v1__register_model_response__free_unpacked(message, nil)
+    static func cUnpack(
+        _ allocator: UnsafeMutablePointer<ProtobufCAllocator>, _ count: Int, _ bytes: UnsafePointer<UInt8>
+    ) -> UnsafeMutablePointer<CMessage>? {
+        sentinel__v1__register_model_response__unpack(allocator, count, bytes)
     }
 
     init(c pointer: UnsafePointer<CMessage>) throws {
         let c = pointer.pointee
-        self.newlyRegistered = c.newly_registered != 0
-        self.message = try decodeString(c.message, "message", in: Self.protoName)
+        let newlyRegistered = c.newly_registered != 0
+        let message = try decodeString(c.message, "message", in: Self.protoName)
+        self.init(newlyRegistered: newlyRegistered, message: message)
     }
 
     func fill(_ c: inout CMessage, arena: inout CArena) {

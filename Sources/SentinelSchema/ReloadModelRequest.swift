@@ -1,3 +1,4 @@
+import CProtobufC
 import SentinelProtoC
 
 /// Asks the scoring service to load a model and swap it in atomically (method `sentinel.v1.Scoring/ReloadModel`).
@@ -56,21 +57,20 @@ extension ReloadModelRequest: ProtobufCMapped {
         sentinel__v1__reload_model_request__init(message)
     }
 
-    static func cUnpack(_ count: Int, _ bytes: UnsafePointer<UInt8>) -> UnsafeMutablePointer<CMessage>? {
-        sentinel__v1__reload_model_request__unpack(nil, count, bytes)
-    }
-
-    static func cFree(_ message: UnsafeMutablePointer<CMessage>) {
-        sentinel__v1__reload_model_request__free_unpacked(message, nil)
+    static func cUnpack(
+        _ allocator: UnsafeMutablePointer<ProtobufCAllocator>, _ count: Int, _ bytes: UnsafePointer<UInt8>
+    ) -> UnsafeMutablePointer<CMessage>? {
+        sentinel__v1__reload_model_request__unpack(allocator, count, bytes)
     }
 
     init(c pointer: UnsafePointer<CMessage>) throws {
         let c = pointer.pointee
-        self.path = try decodeString(c.path, "path", in: Self.protoName)
-        self.expectedVersion =
+        let path = try decodeString(c.path, "path", in: Self.protoName)
+        let expectedVersion: String? =
             c.expectation_case == SENTINEL__V1__RELOAD_MODEL_REQUEST__EXPECTATION_EXPECTED_VERSION
             ? try decodeString(c.expected_version, "expected_version", in: Self.protoName) : nil
-        self.allowFeatureChange = c.allow_feature_change != 0
+        let allowFeatureChange = c.allow_feature_change != 0
+        self.init(path: path, expectedVersion: expectedVersion, allowFeatureChange: allowFeatureChange)
     }
 
     func fill(_ c: inout CMessage, arena: inout CArena) {

@@ -1,3 +1,4 @@
+import CProtobufC
 import SentinelProtoC
 
 /// The outcome of a successful reload (a failed one answers an error status and keeps the old model).
@@ -60,20 +61,19 @@ extension ReloadModelResponse: ProtobufCMapped {
         sentinel__v1__reload_model_response__init(message)
     }
 
-    static func cUnpack(_ count: Int, _ bytes: UnsafePointer<UInt8>) -> UnsafeMutablePointer<CMessage>? {
-        sentinel__v1__reload_model_response__unpack(nil, count, bytes)
-    }
-
-    static func cFree(_ message: UnsafeMutablePointer<CMessage>) {
-        sentinel__v1__reload_model_response__free_unpacked(message, nil)
+    static func cUnpack(
+        _ allocator: UnsafeMutablePointer<ProtobufCAllocator>, _ count: Int, _ bytes: UnsafePointer<UInt8>
+    ) -> UnsafeMutablePointer<CMessage>? {
+        sentinel__v1__reload_model_response__unpack(allocator, count, bytes)
     }
 
     init(c pointer: UnsafePointer<CMessage>) throws {
         let c = pointer.pointee
-        self.oldVersion = try decodeString(c.old_version, "old_version", in: Self.protoName)
-        self.newVersion = try decodeString(c.new_version, "new_version", in: Self.protoName)
-        self.message = try decodeString(c.message, "message", in: Self.protoName)
-        self.featuresChanged = c.features_changed != 0
+        let oldVersion = try decodeString(c.old_version, "old_version", in: Self.protoName)
+        let newVersion = try decodeString(c.new_version, "new_version", in: Self.protoName)
+        let message = try decodeString(c.message, "message", in: Self.protoName)
+        let featuresChanged = c.features_changed != 0
+        self.init(oldVersion: oldVersion, newVersion: newVersion, message: message, featuresChanged: featuresChanged)
     }
 
     func fill(_ c: inout CMessage, arena: inout CArena) {

@@ -59,9 +59,10 @@ extension ReportLabelsRequest.Label: ProtobufCMapped {
 
     init(c pointer: UnsafePointer<CMessage>) throws {
         let c = pointer.pointee
-        self.transactionId = try decodeString(c.transaction_id, "transaction_id", in: Self.protoName)
-        self.label = try decodeEnum(c.label.rawValue, "label", in: Self.protoName)
-        self.labelledAtMicroseconds = c.labelled_at_unix_us
+        let transactionId = try decodeString(c.transaction_id, "transaction_id", in: Self.protoName)
+        let label: FraudLabel = try decodeEnum(c.label.rawValue, "label", in: Self.protoName)
+        let labelledAtMicroseconds = c.labelled_at_unix_us
+        self.init(transactionId: transactionId, label: label, labelledAtMicroseconds: labelledAtMicroseconds)
     }
 
     func fill(_ c: inout CMessage, arena: inout CArena) {

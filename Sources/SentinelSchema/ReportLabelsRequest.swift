@@ -1,3 +1,4 @@
+import CProtobufC
 import SentinelProtoC
 
 /// Reports ground-truth labels that arrived after scoring (method `sentinel.v1.Monitor/ReportLabels`).
@@ -45,17 +46,16 @@ extension ReportLabelsRequest: ProtobufCMapped {
         sentinel__v1__report_labels_request__init(message)
     }
 
-    static func cUnpack(_ count: Int, _ bytes: UnsafePointer<UInt8>) -> UnsafeMutablePointer<CMessage>? {
-        sentinel__v1__report_labels_request__unpack(nil, count, bytes)
-    }
-
-    static func cFree(_ message: UnsafeMutablePointer<CMessage>) {
-        sentinel__v1__report_labels_request__free_unpacked(message, nil)
+    static func cUnpack(
+        _ allocator: UnsafeMutablePointer<ProtobufCAllocator>, _ count: Int, _ bytes: UnsafePointer<UInt8>
+    ) -> UnsafeMutablePointer<CMessage>? {
+        sentinel__v1__report_labels_request__unpack(allocator, count, bytes)
     }
 
     init(c pointer: UnsafePointer<CMessage>) throws {
         let c = pointer.pointee
-        self.labels = try decodeMessages(c.n_labels, c.labels)
+        let labels: [ReportLabelsRequest.Label] = try decodeMessages(c.n_labels, c.labels)
+        self.init(labels: labels)
     }
 
     func fill(_ c: inout CMessage, arena: inout CArena) {

@@ -1,3 +1,4 @@
+import CProtobufC
 import SentinelProtoC
 
 /// The monitor's answer to a label report.
@@ -56,19 +57,18 @@ extension ReportLabelsResponse: ProtobufCMapped {
         sentinel__v1__report_labels_response__init(message)
     }
 
-    static func cUnpack(_ count: Int, _ bytes: UnsafePointer<UInt8>) -> UnsafeMutablePointer<CMessage>? {
-        sentinel__v1__report_labels_response__unpack(nil, count, bytes)
-    }
-
-    static func cFree(_ message: UnsafeMutablePointer<CMessage>) {
-        sentinel__v1__report_labels_response__free_unpacked(message, nil)
+    static func cUnpack(
+        _ allocator: UnsafeMutablePointer<ProtobufCAllocator>, _ count: Int, _ bytes: UnsafePointer<UInt8>
+    ) -> UnsafeMutablePointer<CMessage>? {
+        sentinel__v1__report_labels_response__unpack(allocator, count, bytes)
     }
 
     init(c pointer: UnsafePointer<CMessage>) throws {
         let c = pointer.pointee
-        self.accepted = c.accepted
-        self.unknownTransactions = c.unknown_transactions
-        self.relabelled = c.relabelled
+        let accepted = c.accepted
+        let unknownTransactions = c.unknown_transactions
+        let relabelled = c.relabelled
+        self.init(accepted: accepted, unknownTransactions: unknownTransactions, relabelled: relabelled)
     }
 
     func fill(_ c: inout CMessage, arena: inout CArena) {

@@ -1,3 +1,4 @@
+import CProtobufC
 import SentinelProtoC
 
 /// Asks the scoring service to score several transactions (method `sentinel.v1.Scoring/ScoreBatch`).
@@ -50,20 +51,19 @@ extension ScoreBatchRequest: ProtobufCMapped {
         sentinel__v1__score_batch_request__init(message)
     }
 
-    static func cUnpack(_ count: Int, _ bytes: UnsafePointer<UInt8>) -> UnsafeMutablePointer<CMessage>? {
-        sentinel__v1__score_batch_request__unpack(nil, count, bytes)
-    }
-
-    static func cFree(_ message: UnsafeMutablePointer<CMessage>) {
-        sentinel__v1__score_batch_request__free_unpacked(message, nil)
+    static func cUnpack(
+        _ allocator: UnsafeMutablePointer<ProtobufCAllocator>, _ count: Int, _ bytes: UnsafePointer<UInt8>
+    ) -> UnsafeMutablePointer<CMessage>? {
+        sentinel__v1__score_batch_request__unpack(allocator, count, bytes)
     }
 
     init(c pointer: UnsafePointer<CMessage>) throws {
         let c = pointer.pointee
-        self.transactions = try decodeMessages(c.n_transactions, c.transactions)
-        self.modelVersion =
+        let transactions: [Transaction] = try decodeMessages(c.n_transactions, c.transactions)
+        let modelVersion: String? =
             c.pinned_model_case == SENTINEL__V1__SCORE_BATCH_REQUEST__PINNED_MODEL_MODEL_VERSION
             ? try decodeString(c.model_version, "model_version", in: Self.protoName) : nil
+        self.init(transactions: transactions, modelVersion: modelVersion)
     }
 
     func fill(_ c: inout CMessage, arena: inout CArena) {

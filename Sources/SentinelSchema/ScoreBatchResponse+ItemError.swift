@@ -59,9 +59,10 @@ extension ScoreBatchResponse.ItemError: ProtobufCMapped {
 
     init(c pointer: UnsafePointer<CMessage>) throws {
         let c = pointer.pointee
-        self.statusCode = c.status_code
-        self.message = try decodeString(c.message, "message", in: Self.protoName)
-        self.field = try decodeString(c.field, "field", in: Self.protoName)
+        let statusCode = c.status_code
+        let message = try decodeString(c.message, "message", in: Self.protoName)
+        let field = try decodeString(c.field, "field", in: Self.protoName)
+        self.init(statusCode: statusCode, message: message, field: field)
     }
 
     func fill(_ c: inout CMessage, arena: inout CArena) {

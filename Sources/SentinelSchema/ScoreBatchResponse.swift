@@ -1,3 +1,4 @@
+import CProtobufC
 import SentinelProtoC
 
 /// The scores of a batch: one item per request transaction, in request order.
@@ -59,19 +60,18 @@ extension ScoreBatchResponse: ProtobufCMapped {
         sentinel__v1__score_batch_response__init(message)
     }
 
-    static func cUnpack(_ count: Int, _ bytes: UnsafePointer<UInt8>) -> UnsafeMutablePointer<CMessage>? {
-        sentinel__v1__score_batch_response__unpack(nil, count, bytes)
-    }
-
-    static func cFree(_ message: UnsafeMutablePointer<CMessage>) {
-        sentinel__v1__score_batch_response__free_unpacked(message, nil)
+    static func cUnpack(
+        _ allocator: UnsafeMutablePointer<ProtobufCAllocator>, _ count: Int, _ bytes: UnsafePointer<UInt8>
+    ) -> UnsafeMutablePointer<CMessage>? {
+        sentinel__v1__score_batch_response__unpack(allocator, count, bytes)
     }
 
     init(c pointer: UnsafePointer<CMessage>) throws {
         let c = pointer.pointee
-        self.items = try decodeMessages(c.n_items, c.items)
-        self.modelVersion = try decodeString(c.model_version, "model_version", in: Self.protoName)
-        self.serverLatencyNanoseconds = c.server_latency_ns
+        let items: [ScoreBatchResponse.Item] = try decodeMessages(c.n_items, c.items)
+        let modelVersion = try decodeString(c.model_version, "model_version", in: Self.protoName)
+        let serverLatencyNanoseconds = c.server_latency_ns
+        self.init(items: items, modelVersion: modelVersion, serverLatencyNanoseconds: serverLatencyNanoseconds)
     }
 
     func fill(_ c: inout CMessage, arena: inout CArena) {

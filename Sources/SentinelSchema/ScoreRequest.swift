@@ -1,3 +1,4 @@
+import CProtobufC
 import SentinelProtoC
 
 /// Asks the scoring service to score one transaction (method `sentinel.v1.Scoring/Score`).
@@ -49,20 +50,19 @@ extension ScoreRequest: ProtobufCMapped {
         sentinel__v1__score_request__init(message)
     }
 
-    static func cUnpack(_ count: Int, _ bytes: UnsafePointer<UInt8>) -> UnsafeMutablePointer<CMessage>? {
-        sentinel__v1__score_request__unpack(nil, count, bytes)
-    }
-
-    static func cFree(_ message: UnsafeMutablePointer<CMessage>) {
-        sentinel__v1__score_request__free_unpacked(message, nil)
+    static func cUnpack(
+        _ allocator: UnsafeMutablePointer<ProtobufCAllocator>, _ count: Int, _ bytes: UnsafePointer<UInt8>
+    ) -> UnsafeMutablePointer<CMessage>? {
+        sentinel__v1__score_request__unpack(allocator, count, bytes)
     }
 
     init(c pointer: UnsafePointer<CMessage>) throws {
         let c = pointer.pointee
-        self.transaction = try decodeMessage(c.transaction, default: Transaction())
-        self.modelVersion =
+        let transaction: Transaction = try decodeMessage(c.transaction, default: Transaction())
+        let modelVersion: String? =
             c.pinned_model_case == SENTINEL__V1__SCORE_REQUEST__PINNED_MODEL_MODEL_VERSION
             ? try decodeString(c.model_version, "model_version", in: Self.protoName) : nil
+        self.init(transaction: transaction, modelVersion: modelVersion)
     }
 
     func fill(_ c: inout CMessage, arena: inout CArena) {

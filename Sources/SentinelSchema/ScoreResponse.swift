@@ -1,3 +1,4 @@
+import CProtobufC
 import SentinelProtoC
 
 /// The score of one transaction.
@@ -78,22 +79,23 @@ extension ScoreResponse: ProtobufCMapped {
         sentinel__v1__score_response__init(message)
     }
 
-    static func cUnpack(_ count: Int, _ bytes: UnsafePointer<UInt8>) -> UnsafeMutablePointer<CMessage>? {
-        sentinel__v1__score_response__unpack(nil, count, bytes)
-    }
-
-    static func cFree(_ message: UnsafeMutablePointer<CMessage>) {
-        sentinel__v1__score_response__free_unpacked(message, nil)
+    static func cUnpack(
+        _ allocator: UnsafeMutablePointer<ProtobufCAllocator>, _ count: Int, _ bytes: UnsafePointer<UInt8>
+    ) -> UnsafeMutablePointer<CMessage>? {
+        sentinel__v1__score_response__unpack(allocator, count, bytes)
     }
 
     init(c pointer: UnsafePointer<CMessage>) throws {
         let c = pointer.pointee
-        self.transactionId = try decodeString(c.transaction_id, "transaction_id", in: Self.protoName)
-        self.fraudProbability = c.fraud_probability
-        self.decision = try decodeEnum(c.decision.rawValue, "decision", in: Self.protoName)
-        self.modelVersion = try decodeString(c.model_version, "model_version", in: Self.protoName)
-        self.serverLatencyNanoseconds = c.server_latency_ns
-        self.threshold = c.threshold
+        let transactionId = try decodeString(c.transaction_id, "transaction_id", in: Self.protoName)
+        let fraudProbability = c.fraud_probability
+        let decision: ScoreDecision = try decodeEnum(c.decision.rawValue, "decision", in: Self.protoName)
+        let modelVersion = try decodeString(c.model_version, "model_version", in: Self.protoName)
+        let serverLatencyNanoseconds = c.server_latency_ns
+        let threshold = c.threshold
+        self.init(
+            transactionId: transactionId, fraudProbability: fraudProbability, decision: decision,
+            modelVersion: modelVersion, serverLatencyNanoseconds: serverLatencyNanoseconds, threshold: threshold)
     }
 
     func fill(_ c: inout CMessage, arena: inout CArena) {

@@ -1,3 +1,4 @@
+import CProtobufC
 import SentinelProtoC
 
 /// One scored transaction, as the scoring service reports it to the monitor.
@@ -115,28 +116,31 @@ extension ScoringEvent: ProtobufCMapped {
         sentinel__v1__scoring_event__init(message)
     }
 
-    static func cUnpack(_ count: Int, _ bytes: UnsafePointer<UInt8>) -> UnsafeMutablePointer<CMessage>? {
-        sentinel__v1__scoring_event__unpack(nil, count, bytes)
-    }
-
-    static func cFree(_ message: UnsafeMutablePointer<CMessage>) {
-        sentinel__v1__scoring_event__free_unpacked(message, nil)
+    static func cUnpack(
+        _ allocator: UnsafeMutablePointer<ProtobufCAllocator>, _ count: Int, _ bytes: UnsafePointer<UInt8>
+    ) -> UnsafeMutablePointer<CMessage>? {
+        sentinel__v1__scoring_event__unpack(allocator, count, bytes)
     }
 
     init(c pointer: UnsafePointer<CMessage>) throws {
         let c = pointer.pointee
-        self.sequence = c.sequence
-        self.transactionId = try decodeString(c.transaction_id, "transaction_id", in: Self.protoName)
-        self.eventTimeMicroseconds = c.event_time_unix_us
-        self.scoredAtMicroseconds = c.scored_at_unix_us
-        self.cardId = try decodeString(c.card_id, "card_id", in: Self.protoName)
-        self.terminalId = try decodeString(c.terminal_id, "terminal_id", in: Self.protoName)
-        self.amount = c.amount
-        self.features = decodeArray(c.n_features, c.features)
-        self.fraudProbability = c.fraud_probability
-        self.decision = try decodeEnum(c.decision.rawValue, "decision", in: Self.protoName)
-        self.modelVersion = try decodeString(c.model_version, "model_version", in: Self.protoName)
-        self.serverLatencyNanoseconds = c.server_latency_ns
+        let sequence = c.sequence
+        let transactionId = try decodeString(c.transaction_id, "transaction_id", in: Self.protoName)
+        let eventTimeMicroseconds = c.event_time_unix_us
+        let scoredAtMicroseconds = c.scored_at_unix_us
+        let cardId = try decodeString(c.card_id, "card_id", in: Self.protoName)
+        let terminalId = try decodeString(c.terminal_id, "terminal_id", in: Self.protoName)
+        let amount = c.amount
+        let features = decodeArray(c.n_features, c.features)
+        let fraudProbability = c.fraud_probability
+        let decision: ScoreDecision = try decodeEnum(c.decision.rawValue, "decision", in: Self.protoName)
+        let modelVersion = try decodeString(c.model_version, "model_version", in: Self.protoName)
+        let serverLatencyNanoseconds = c.server_latency_ns
+        self.init(
+            sequence: sequence, transactionId: transactionId, eventTimeMicroseconds: eventTimeMicroseconds,
+            scoredAtMicroseconds: scoredAtMicroseconds, cardId: cardId, terminalId: terminalId, amount: amount,
+            features: features, fraudProbability: fraudProbability, decision: decision, modelVersion: modelVersion,
+            serverLatencyNanoseconds: serverLatencyNanoseconds)
     }
 
     func fill(_ c: inout CMessage, arena: inout CArena) {

@@ -1,3 +1,4 @@
+import CProtobufC
 import SentinelProtoC
 
 /// An inclusive range of sequence numbers.
@@ -50,18 +51,17 @@ extension SequenceRange: ProtobufCMapped {
         sentinel__v1__sequence_range__init(message)
     }
 
-    static func cUnpack(_ count: Int, _ bytes: UnsafePointer<UInt8>) -> UnsafeMutablePointer<CMessage>? {
-        sentinel__v1__sequence_range__unpack(nil, count, bytes)
-    }
-
-    static func cFree(_ message: UnsafeMutablePointer<CMessage>) {
-        sentinel__v1__sequence_range__free_unpacked(message, nil)
+    static func cUnpack(
+        _ allocator: UnsafeMutablePointer<ProtobufCAllocator>, _ count: Int, _ bytes: UnsafePointer<UInt8>
+    ) -> UnsafeMutablePointer<CMessage>? {
+        sentinel__v1__sequence_range__unpack(allocator, count, bytes)
     }
 
     init(c pointer: UnsafePointer<CMessage>) throws {
         let c = pointer.pointee
-        self.first = c.first
-        self.last = c.last
+        let first = c.first
+        let last = c.last
+        self.init(first: first, last: last)
     }
 
     func fill(_ c: inout CMessage, arena: inout CArena) {

@@ -1,3 +1,4 @@
+import CProtobufC
 import SentinelProtoC
 
 /// Asks for the scoring service's counters (method `sentinel.v1.Scoring/Stats`); has no fields.
@@ -36,12 +37,10 @@ extension StatsRequest: ProtobufCMapped {
         sentinel__v1__stats_request__init(message)
     }
 
-    static func cUnpack(_ count: Int, _ bytes: UnsafePointer<UInt8>) -> UnsafeMutablePointer<CMessage>? {
-        sentinel__v1__stats_request__unpack(nil, count, bytes)
-    }
-
-    static func cFree(_ message: UnsafeMutablePointer<CMessage>) {
-        sentinel__v1__stats_request__free_unpacked(message, nil)
+    static func cUnpack(
+        _ allocator: UnsafeMutablePointer<ProtobufCAllocator>, _ count: Int, _ bytes: UnsafePointer<UInt8>
+    ) -> UnsafeMutablePointer<CMessage>? {
+        sentinel__v1__stats_request__unpack(allocator, count, bytes)
     }
 
     init(c pointer: UnsafePointer<CMessage>) throws {}

@@ -54,8 +54,9 @@ extension StatsResponse.ErrorCount: ProtobufCMapped {
 
     init(c pointer: UnsafePointer<CMessage>) throws {
         let c = pointer.pointee
-        self.statusCode = c.status_code
-        self.count = c.count
+        let statusCode = c.status_code
+        let count = c.count
+        self.init(statusCode: statusCode, count: count)
     }
 
     func fill(_ c: inout CMessage, arena: inout CArena) {

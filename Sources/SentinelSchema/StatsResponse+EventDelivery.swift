@@ -93,14 +93,17 @@ extension StatsResponse.EventDelivery: ProtobufCMapped {
 
     init(c pointer: UnsafePointer<CMessage>) throws {
         let c = pointer.pointee
-        self.sent = c.sent
-        self.acknowledged = c.acknowledged
-        self.spooled = c.spooled
-        self.replayed = c.replayed
-        self.dropped = c.dropped
-        self.queued = c.queued
-        self.spoolBytes = c.spool_bytes
-        self.lastSequence = c.last_sequence
+        let sent = c.sent
+        let acknowledged = c.acknowledged
+        let spooled = c.spooled
+        let replayed = c.replayed
+        let dropped = c.dropped
+        let queued = c.queued
+        let spoolBytes = c.spool_bytes
+        let lastSequence = c.last_sequence
+        self.init(
+            sent: sent, acknowledged: acknowledged, spooled: spooled, replayed: replayed, dropped: dropped,
+            queued: queued, spoolBytes: spoolBytes, lastSequence: lastSequence)
     }
 
     func fill(_ c: inout CMessage, arena: inout CArena) {

@@ -1,3 +1,4 @@
+import CProtobufC
 import SentinelProtoC
 
 /// The scoring service's counters since it started.
@@ -101,26 +102,28 @@ extension StatsResponse: ProtobufCMapped {
         sentinel__v1__stats_response__init(message)
     }
 
-    static func cUnpack(_ count: Int, _ bytes: UnsafePointer<UInt8>) -> UnsafeMutablePointer<CMessage>? {
-        sentinel__v1__stats_response__unpack(nil, count, bytes)
-    }
-
-    static func cFree(_ message: UnsafeMutablePointer<CMessage>) {
-        sentinel__v1__stats_response__free_unpacked(message, nil)
+    static func cUnpack(
+        _ allocator: UnsafeMutablePointer<ProtobufCAllocator>, _ count: Int, _ bytes: UnsafePointer<UInt8>
+    ) -> UnsafeMutablePointer<CMessage>? {
+        sentinel__v1__stats_response__unpack(allocator, count, bytes)
     }
 
     init(c pointer: UnsafePointer<CMessage>) throws {
         let c = pointer.pointee
-        self.requests = c.requests
-        self.transactions = c.transactions
-        self.flagged = c.flagged
-        self.errors = try decodeMessages(c.n_errors, c.errors)
-        self.events = try decodeMessage(c.events, default: StatsResponse.EventDelivery())
-        self.uptimeMicroseconds = c.uptime_us
-        self.modelVersion = try decodeString(c.model_version, "model_version", in: Self.protoName)
-        self.latency = try decodeMessage(c.latency, default: LatencySummary())
-        self.reloads = c.reloads
-        self.failedReloads = c.failed_reloads
+        let requests = c.requests
+        let transactions = c.transactions
+        let flagged = c.flagged
+        let errors: [StatsResponse.ErrorCount] = try decodeMessages(c.n_errors, c.errors)
+        let events: StatsResponse.EventDelivery = try decodeMessage(c.events, default: StatsResponse.EventDelivery())
+        let uptimeMicroseconds = c.uptime_us
+        let modelVersion = try decodeString(c.model_version, "model_version", in: Self.protoName)
+        let latency: LatencySummary = try decodeMessage(c.latency, default: LatencySummary())
+        let reloads = c.reloads
+        let failedReloads = c.failed_reloads
+        self.init(
+            requests: requests, transactions: transactions, flagged: flagged, errors: errors, events: events,
+            uptimeMicroseconds: uptimeMicroseconds, modelVersion: modelVersion, latency: latency, reloads: reloads,
+            failedReloads: failedReloads)
     }
 
     func fill(_ c: inout CMessage, arena: inout CArena) {

@@ -1,3 +1,4 @@
+import CProtobufC
 import SentinelProtoC
 
 /// One card payment to score.
@@ -76,22 +77,23 @@ extension Transaction: ProtobufCMapped {
         sentinel__v1__transaction__init(message)
     }
 
-    static func cUnpack(_ count: Int, _ bytes: UnsafePointer<UInt8>) -> UnsafeMutablePointer<CMessage>? {
-        sentinel__v1__transaction__unpack(nil, count, bytes)
-    }
-
-    static func cFree(_ message: UnsafeMutablePointer<CMessage>) {
-        sentinel__v1__transaction__free_unpacked(message, nil)
+    static func cUnpack(
+        _ allocator: UnsafeMutablePointer<ProtobufCAllocator>, _ count: Int, _ bytes: UnsafePointer<UInt8>
+    ) -> UnsafeMutablePointer<CMessage>? {
+        sentinel__v1__transaction__unpack(allocator, count, bytes)
     }
 
     init(c pointer: UnsafePointer<CMessage>) throws {
         let c = pointer.pointee
-        self.id = try decodeString(c.id, "id", in: Self.protoName)
-        self.eventTimeMicroseconds = c.event_time_unix_us
-        self.cardId = try decodeString(c.card_id, "card_id", in: Self.protoName)
-        self.terminalId = try decodeString(c.terminal_id, "terminal_id", in: Self.protoName)
-        self.amount = c.amount
-        self.features = decodeArray(c.n_features, c.features)
+        let id = try decodeString(c.id, "id", in: Self.protoName)
+        let eventTimeMicroseconds = c.event_time_unix_us
+        let cardId = try decodeString(c.card_id, "card_id", in: Self.protoName)
+        let terminalId = try decodeString(c.terminal_id, "terminal_id", in: Self.protoName)
+        let amount = c.amount
+        let features = decodeArray(c.n_features, c.features)
+        self.init(
+            id: id, eventTimeMicroseconds: eventTimeMicroseconds, cardId: cardId, terminalId: terminalId,
+            amount: amount, features: features)
     }
 
     func fill(_ c: inout CMessage, arena: inout CArena) {
