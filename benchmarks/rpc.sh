@@ -10,7 +10,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 ROUNDS=${ROUNDS:-3}
 SECONDS_PER_RUN=${SECONDS_PER_RUN:-3}
-LOOPS=${LOOPS:-1}
+LOOPS=${LOOPS:-$(nproc)}
 CONNECTIONS=${CONNECTIONS:-"1 8 64"}
 SCRATCH=${SCRATCH:-.build-rpc}
 OUT="$SCRATCH/rpc-bench"

@@ -40,14 +40,14 @@ public final class TCPServer: ServerTransport {
     ///   - port: The port; 0 picks a free one (read it from ``address``).
     ///   - router: The methods served.
     ///   - configuration: Limits, timeouts and the optional token.
-    ///   - loopCount: Event loop threads (default 1; see Docs/Design.md for the measurement behind it).
+    ///   - loopCount: Event loop threads (default: one per online CPU; Docs/Design.md has the measurement).
     /// - Throws: ``SystemError`` from `socket`, `bind`, `listen` or `epoll_create1`.
     public init(
         host: String,
         port: UInt16,
         router: Router,
         configuration: ServerConfiguration = ServerConfiguration(),
-        loopCount: Int = 1
+        loopCount: Int = TCPServer.defaultLoopCount
     ) throws(SystemError) {
         precondition(loopCount >= 1, "a server needs at least one loop")
         let requested = SocketAddress(host: host, port: port)
@@ -66,6 +66,9 @@ public final class TCPServer: ServerTransport {
         self.router = router
         self.configuration = configuration
     }
+
+    /// One event loop per online CPU.
+    public static var defaultLoopCount: Int { max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))) }
 
     /// The number of open connections.
     public var connectionCount: Int { openConnections.load(ordering: .relaxed) }

@@ -75,7 +75,7 @@ public final class ClientConnection {
     @discardableResult
     public func startCall(
         _ method: MethodID,
-        payload: some Collection<UInt8>,
+        payload: [UInt8],
         timeout: Duration?,
         completion: @escaping Completion
     ) -> UInt32? {

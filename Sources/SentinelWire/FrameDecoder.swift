@@ -15,11 +15,11 @@
 public struct FrameDecoder: Sendable {
     /// The limits enforced on incoming frames.
     public let limits: FrameLimits
-    private var storage: [UInt8] = []
+    @usableFromInline var storage: [UInt8] = []
     private var start = 0
     private var end = 0
-    private var payloadStart = 0
-    private var payloadEnd = 0
+    @usableFromInline var payloadStart = 0
+    @usableFromInline var payloadEnd = 0
     private var atStreamStart: Bool
 
     /// HTTP request-line prefixes recognised at the start of a stream.
@@ -120,6 +120,7 @@ public struct FrameDecoder: Sendable {
     /// Calls `body` with the payload of the frame ``decodeFrame()`` returned last.
     /// - Parameter body: Reads the payload; the pointer is valid only during the call.
     /// - Returns: What `body` returns.
+    @inlinable
     public func withPayload<Value, Failure: Error>(
         _ body: (UnsafeRawBufferPointer) throws(Failure) -> Value
     ) throws(Failure) -> Value {

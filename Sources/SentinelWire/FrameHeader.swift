@@ -96,6 +96,26 @@ public struct FrameHeader: Hashable, Sendable {
         buffer.append(contentsOf: payload)
     }
 
+    /// Appends a whole frame whose payload is raw bytes (the non-generic fast path).
+    /// - Parameters:
+    ///   - payload: The payload bytes.
+    ///   - buffer: The buffer to extend.
+    public func appendFrame(payload: UnsafeRawBufferPointer, to buffer: inout [UInt8]) {
+        var header = self
+        header.payloadLength = UInt32(payload.count)
+        buffer.reserveCapacity(buffer.count + Self.size + payload.count)
+        header.append(to: &buffer)
+        buffer.append(contentsOf: payload)
+    }
+
+    /// Appends a whole frame whose payload is an array (the non-generic fast path).
+    /// - Parameters:
+    ///   - payload: The payload bytes.
+    ///   - buffer: The buffer to extend.
+    public func appendFrame(payload: [UInt8], to buffer: inout [UInt8]) {
+        payload.withUnsafeBytes { appendFrame(payload: $0, to: &buffer) }
+    }
+
     /// Reads a header from the first 20 bytes, checking the magic and version (not the length limit).
     /// - Parameter bytes: At least ``size`` bytes.
     /// - Returns: The header.
