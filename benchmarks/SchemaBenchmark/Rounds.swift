@@ -66,3 +66,30 @@ func rawRound(_ transaction: Transaction, _ count: Int) -> (nanoseconds: UInt64,
     }
     return (now() - start, checksum)
 }
+
+/// Swift mapping of a whole batch: encode and decode `count` times; returns nanoseconds.
+///
+/// The decoded value is compared with the original once, before timing, so the comparison is not charged.
+func batchRound<M: WireMessage>(_ message: M, _ count: Int) -> UInt64 {
+    var buffer: [UInt8] = []
+    buffer.reserveCapacity(message.serializedSize)
+    message.serialize(into: &buffer)
+    precondition(try! M(serializedBytes: buffer) == message, "the batch did not round-trip")
+    var sink = 0
+    let start = now()
+    for _ in 0..<count {
+        buffer.removeAll(keepingCapacity: true)
+        message.serialize(into: &buffer)
+        let decoded = try! buffer.withUnsafeBytes { try M(serializedBytes: $0) }
+        sink &+= consume(decoded)
+    }
+    let elapsed = now() - start
+    precondition(sink == count)
+    return elapsed
+}
+
+/// Keeps a decoded value alive and observable without measuring anything about it.
+@inline(never)
+func consume<T>(_ value: T) -> Int {
+    withExtendedLifetime(value) { 1 }
+}

@@ -83,4 +83,37 @@ func format(_ value: Double, _ decimals: Int = 0) -> String {
 print(
     "median: raw protobuf-c \(format(median(rawRates))) msg/s, Swift mapping \(format(median(swiftRates))) msg/s, "
         + "cost ratio (Swift time / raw time) \(format(median(ratios), 2)) (target < 1.5)")
+
+// Batches, Swift mapping only: what the scoring service's ScoreBatch (batch 100) and the event path pay per item.
+let batchSize = 100
+let batch = ScoreBatchRequest(
+    transactions: (0..<batchSize).map { index in
+        var item = transaction
+        item.id = "tx-\(index)"
+        return item
+    })
+let events = EventBatch(
+    producerId: "api-1",
+    events: (0..<batchSize).map { index in
+        ScoringEvent(
+            sequence: UInt64(index + 1), transactionId: "tx-\(index)", eventTimeMicroseconds: 1_533_081_600_123_456,
+            scoredAtMicroseconds: 1_700_000_000_000_000, cardId: "card-004711", terminalId: "terminal-0815",
+            amount: 123.45, features: transaction.features, fraudProbability: 0.25, decision: .pass,
+            modelVersion: "gbdt-2018-08-07", serverLatencyNanoseconds: 15_000)
+    })
+let batchCount = max(options.messages / batchSize / 2, 1)
+for (name, run) in [
+    ("ScoreBatchRequest", { batchRound(batch, batchCount) }), ("EventBatch", { batchRound(events, batchCount) }),
+] as [(String, () -> UInt64)] {
+    _ = run()  // warm-up
+    var rates: [Double] = []
+    for _ in 0..<max(options.rounds / 2, 1) {
+        let nanoseconds = run()
+        rates.append(Double(batchCount * batchSize) / (Double(nanoseconds) / 1e9))
+    }
+    let size = name == "EventBatch" ? events.serializedSize : batch.serializedSize
+    print(
+        "\(name) of \(batchSize) (\(size) bytes): median \(format(median(rates))) items/s packed+unpacked "
+            + "through the Swift mapping")
+}
 if checksum.isNaN { print("checksum \(checksum)") }  // keeps the work observable
