@@ -85,7 +85,8 @@ enum ClientLoad {
             }
             guard !latencies.isEmpty else { return "rps=0" }
             let rps = Double(latencies.count) / seconds
-            return "rps=\(Int(rps)) p50_us=\(latencies[latencies.count / 2]) p99_us=\(latencies[latencies.count * 99 / 100])"
+            return
+                "rps=\(Int(rps)) p50_us=\(latencies[latencies.count / 2]) p99_us=\(latencies[latencies.count * 99 / 100])"
         }
     }
 }
