@@ -37,7 +37,7 @@ struct CArena: ~Copyable {
 
     /// Runs `body` with an arena whose first block lives on the stack.
     static func withArena<R>(_ body: (inout CArena) throws -> R) rethrows -> R {
-        try withUnsafeTemporaryAllocation(byteCount: initialCapacity, alignment: 16) { block in
+        try withUnsafeTemporaryAllocation(byteCount: 1024, alignment: 16) { block in
             var arena = CArena(block: block)
             return try body(&arena)
         }

@@ -70,11 +70,11 @@ public struct LatencySummary: WireMessage {
     /// Appends the protobuf encoding to `buffer`.
     /// - Parameter buffer: The buffer to append to.
     public func serialize(into buffer: inout [UInt8]) {
-        encode(into: &buffer)
+        withBorrowedCMessage { appendPacked($0, to: &buffer) }
     }
 
     /// The size in bytes of the protobuf encoding.
-    public var serializedSize: Int { packedSize() }
+    public var serializedSize: Int { withBorrowedCMessage { protobuf_c_message_get_packed_size($0) } }
 }
 
 extension LatencySummary: ProtobufCMapped {
@@ -113,5 +113,23 @@ extension LatencySummary: ProtobufCMapped {
         c.p999_ns = p999Nanoseconds
         c.max_ns = maxNanoseconds
         c.mean_ns = meanNanoseconds
+    }
+
+    /// Runs `body` with a C struct that borrows this value's strings and arrays for the duration of the call.
+    ///
+    /// A flat message (no sub-messages) packs faster this way than through a ``CArena``: nothing is copied
+    /// before protobuf-c reads it.
+    @inline(__always)
+    func withBorrowedCMessage<R>(_ body: (UnsafePointer<ProtobufCMessage>) -> R) -> R {
+        var c = CMessage()
+        Self.cInit(&c)
+        c.count = count
+        c.p50_ns = p50Nanoseconds
+        c.p90_ns = p90Nanoseconds
+        c.p99_ns = p99Nanoseconds
+        c.p999_ns = p999Nanoseconds
+        c.max_ns = maxNanoseconds
+        c.mean_ns = meanNanoseconds
+        return withUnsafePointer(to: &c) { body(UnsafeRawPointer($0).assumingMemoryBound(to: ProtobufCMessage.self)) }
     }
 }

@@ -1,3 +1,4 @@
+import CProtobufC
 import SentinelProtoC
 
 extension ModelInfoResponse {
@@ -37,11 +38,11 @@ extension ModelInfoResponse {
         /// Appends the protobuf encoding to `buffer`.
         /// - Parameter buffer: The buffer to append to.
         public func serialize(into buffer: inout [UInt8]) {
-            encode(into: &buffer)
+            withBorrowedCMessage { appendPacked($0, to: &buffer) }
         }
 
         /// The size in bytes of the protobuf encoding.
-        public var serializedSize: Int { packedSize() }
+        public var serializedSize: Int { withBorrowedCMessage { protobuf_c_message_get_packed_size($0) } }
     }
 }
 
@@ -62,5 +63,22 @@ extension ModelInfoResponse.Metric: ProtobufCMapped {
     func fill(_ c: inout CMessage, arena: inout CArena) {
         if !name.isEmpty { c.name = arena.cString(name) }
         c.value = value
+    }
+
+    /// Runs `body` with a C struct that borrows this value's strings and arrays for the duration of the call.
+    ///
+    /// A flat message (no sub-messages) packs faster this way than through a ``CArena``: nothing is copied
+    /// before protobuf-c reads it.
+    @inline(__always)
+    func withBorrowedCMessage<R>(_ body: (UnsafePointer<ProtobufCMessage>) -> R) -> R {
+        name.withCString { namePointer in
+            var c = CMessage()
+            Self.cInit(&c)
+            c.name = UnsafeMutablePointer(mutating: namePointer)
+            c.value = value
+            return withUnsafePointer(to: &c) {
+                body(UnsafeRawPointer($0).assumingMemoryBound(to: ProtobufCMessage.self))
+            }
+        }
     }
 }

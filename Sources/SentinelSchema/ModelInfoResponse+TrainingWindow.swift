@@ -1,3 +1,4 @@
+import CProtobufC
 import SentinelProtoC
 
 extension ModelInfoResponse {
@@ -47,11 +48,11 @@ extension ModelInfoResponse {
         /// Appends the protobuf encoding to `buffer`.
         /// - Parameter buffer: The buffer to append to.
         public func serialize(into buffer: inout [UInt8]) {
-            encode(into: &buffer)
+            withBorrowedCMessage { appendPacked($0, to: &buffer) }
         }
 
         /// The size in bytes of the protobuf encoding.
-        public var serializedSize: Int { packedSize() }
+        public var serializedSize: Int { withBorrowedCMessage { protobuf_c_message_get_packed_size($0) } }
     }
 }
 
@@ -76,5 +77,20 @@ extension ModelInfoResponse.TrainingWindow: ProtobufCMapped {
         c.end_unix_us = endMicroseconds
         c.rows = rows
         c.frauds = frauds
+    }
+
+    /// Runs `body` with a C struct that borrows this value's strings and arrays for the duration of the call.
+    ///
+    /// A flat message (no sub-messages) packs faster this way than through a ``CArena``: nothing is copied
+    /// before protobuf-c reads it.
+    @inline(__always)
+    func withBorrowedCMessage<R>(_ body: (UnsafePointer<ProtobufCMessage>) -> R) -> R {
+        var c = CMessage()
+        Self.cInit(&c)
+        c.start_unix_us = startMicroseconds
+        c.end_unix_us = endMicroseconds
+        c.rows = rows
+        c.frauds = frauds
+        return withUnsafePointer(to: &c) { body(UnsafeRawPointer($0).assumingMemoryBound(to: ProtobufCMessage.self)) }
     }
 }

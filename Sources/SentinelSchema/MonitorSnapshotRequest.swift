@@ -43,11 +43,11 @@ public struct MonitorSnapshotRequest: WireMessage {
     /// Appends the protobuf encoding to `buffer`.
     /// - Parameter buffer: The buffer to append to.
     public func serialize(into buffer: inout [UInt8]) {
-        encode(into: &buffer)
+        withBorrowedCMessage { appendPacked($0, to: &buffer) }
     }
 
     /// The size in bytes of the protobuf encoding.
-    public var serializedSize: Int { packedSize() }
+    public var serializedSize: Int { withBorrowedCMessage { protobuf_c_message_get_packed_size($0) } }
 }
 
 extension MonitorSnapshotRequest: ProtobufCMapped {
@@ -80,5 +80,26 @@ extension MonitorSnapshotRequest: ProtobufCMapped {
         }
         c.history_windows = historyWindows
         c.exact_ks = exactKS ? 1 : 0
+    }
+
+    /// Runs `body` with a C struct that borrows this value's strings and arrays for the duration of the call.
+    ///
+    /// A flat message (no sub-messages) packs faster this way than through a ``CArena``: nothing is copied
+    /// before protobuf-c reads it.
+    @inline(__always)
+    func withBorrowedCMessage<R>(_ body: (UnsafePointer<ProtobufCMessage>) -> R) -> R {
+        withOptionalCString(modelVersion) { modelVersionPointer in
+            var c = CMessage()
+            Self.cInit(&c)
+            if let modelVersionPointer {
+                c.model_filter_case = SENTINEL__V1__MONITOR_SNAPSHOT_REQUEST__MODEL_FILTER_MODEL_VERSION
+                c.model_version = UnsafeMutablePointer(mutating: modelVersionPointer)
+            }
+            c.history_windows = historyWindows
+            c.exact_ks = exactKS ? 1 : 0
+            return withUnsafePointer(to: &c) {
+                body(UnsafeRawPointer($0).assumingMemoryBound(to: ProtobufCMessage.self))
+            }
+        }
     }
 }

@@ -1,3 +1,4 @@
+import CProtobufC
 import SentinelProtoC
 
 extension MonitorSnapshotResponse {
@@ -76,11 +77,11 @@ extension MonitorSnapshotResponse {
         /// Appends the protobuf encoding to `buffer`.
         /// - Parameter buffer: The buffer to append to.
         public func serialize(into buffer: inout [UInt8]) {
-            encode(into: &buffer)
+            withBorrowedCMessage { appendPacked($0, to: &buffer) }
         }
 
         /// The size in bytes of the protobuf encoding.
-        public var serializedSize: Int { packedSize() }
+        public var serializedSize: Int { withBorrowedCMessage { protobuf_c_message_get_packed_size($0) } }
     }
 }
 
@@ -115,5 +116,32 @@ extension MonitorSnapshotResponse.Alert: ProtobufCMapped {
         c.threshold = threshold
         c.since_unix_us = sinceMicroseconds
         if !modelVersion.isEmpty { c.model_version = arena.cString(modelVersion) }
+    }
+
+    /// Runs `body` with a C struct that borrows this value's strings and arrays for the duration of the call.
+    ///
+    /// A flat message (no sub-messages) packs faster this way than through a ``CArena``: nothing is copied
+    /// before protobuf-c reads it.
+    @inline(__always)
+    func withBorrowedCMessage<R>(_ body: (UnsafePointer<ProtobufCMessage>) -> R) -> R {
+        feature.withCString { featurePointer in
+            reason.withCString { reasonPointer in
+                modelVersion.withCString { modelVersionPointer in
+                    var c = CMessage()
+                    Self.cInit(&c)
+                    c.kind = .init(rawValue: numericCast(kind.rawValue))
+                    c.feature = UnsafeMutablePointer(mutating: featurePointer)
+                    c.level = .init(rawValue: numericCast(level.rawValue))
+                    c.reason = UnsafeMutablePointer(mutating: reasonPointer)
+                    c.value = value
+                    c.threshold = threshold
+                    c.since_unix_us = sinceMicroseconds
+                    c.model_version = UnsafeMutablePointer(mutating: modelVersionPointer)
+                    return withUnsafePointer(to: &c) {
+                        body(UnsafeRawPointer($0).assumingMemoryBound(to: ProtobufCMessage.self))
+                    }
+                }
+            }
+        }
     }
 }

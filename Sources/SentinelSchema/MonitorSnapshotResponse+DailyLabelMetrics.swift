@@ -1,3 +1,4 @@
+import CProtobufC
 import SentinelProtoC
 
 extension MonitorSnapshotResponse {
@@ -70,11 +71,11 @@ extension MonitorSnapshotResponse {
         /// Appends the protobuf encoding to `buffer`.
         /// - Parameter buffer: The buffer to append to.
         public func serialize(into buffer: inout [UInt8]) {
-            encode(into: &buffer)
+            withBorrowedCMessage { appendPacked($0, to: &buffer) }
         }
 
         /// The size in bytes of the protobuf encoding.
-        public var serializedSize: Int { packedSize() }
+        public var serializedSize: Int { withBorrowedCMessage { protobuf_c_message_get_packed_size($0) } }
     }
 }
 
@@ -107,5 +108,29 @@ extension MonitorSnapshotResponse.DailyLabelMetrics: ProtobufCMapped {
         c.frauds = frauds
         c.average_precision = averagePrecision
         c.card_precision_at_100 = cardPrecisionAt100
+    }
+
+    /// Runs `body` with a C struct that borrows this value's strings and arrays for the duration of the call.
+    ///
+    /// A flat message (no sub-messages) packs faster this way than through a ``CArena``: nothing is copied
+    /// before protobuf-c reads it.
+    @inline(__always)
+    func withBorrowedCMessage<R>(_ body: (UnsafePointer<ProtobufCMessage>) -> R) -> R {
+        day.withCString { dayPointer in
+            modelVersion.withCString { modelVersionPointer in
+                var c = CMessage()
+                Self.cInit(&c)
+                c.day = UnsafeMutablePointer(mutating: dayPointer)
+                c.model_version = UnsafeMutablePointer(mutating: modelVersionPointer)
+                c.transactions = transactions
+                c.labelled = labelled
+                c.frauds = frauds
+                c.average_precision = averagePrecision
+                c.card_precision_at_100 = cardPrecisionAt100
+                return withUnsafePointer(to: &c) {
+                    body(UnsafeRawPointer($0).assumingMemoryBound(to: ProtobufCMessage.self))
+                }
+            }
+        }
     }
 }

@@ -1,3 +1,4 @@
+import CProtobufC
 import SentinelProtoC
 
 extension MonitorSnapshotResponse {
@@ -47,11 +48,11 @@ extension MonitorSnapshotResponse {
         /// Appends the protobuf encoding to `buffer`.
         /// - Parameter buffer: The buffer to append to.
         public func serialize(into buffer: inout [UInt8]) {
-            encode(into: &buffer)
+            withBorrowedCMessage { appendPacked($0, to: &buffer) }
         }
 
         /// The size in bytes of the protobuf encoding.
-        public var serializedSize: Int { packedSize() }
+        public var serializedSize: Int { withBorrowedCMessage { protobuf_c_message_get_packed_size($0) } }
     }
 }
 
@@ -76,5 +77,20 @@ extension MonitorSnapshotResponse.ExactKS: ProtobufCMapped {
         c.p_value = pValue
         c.sample_size = sampleSize
         c.reference_size = referenceSize
+    }
+
+    /// Runs `body` with a C struct that borrows this value's strings and arrays for the duration of the call.
+    ///
+    /// A flat message (no sub-messages) packs faster this way than through a ``CArena``: nothing is copied
+    /// before protobuf-c reads it.
+    @inline(__always)
+    func withBorrowedCMessage<R>(_ body: (UnsafePointer<ProtobufCMessage>) -> R) -> R {
+        var c = CMessage()
+        Self.cInit(&c)
+        c.statistic = statistic
+        c.p_value = pValue
+        c.sample_size = sampleSize
+        c.reference_size = referenceSize
+        return withUnsafePointer(to: &c) { body(UnsafeRawPointer($0).assumingMemoryBound(to: ProtobufCMessage.self)) }
     }
 }

@@ -1,3 +1,4 @@
+import CProtobufC
 import SentinelProtoC
 
 extension MonitorSnapshotResponse {
@@ -100,11 +101,11 @@ extension MonitorSnapshotResponse {
         /// Appends the protobuf encoding to `buffer`.
         /// - Parameter buffer: The buffer to append to.
         public func serialize(into buffer: inout [UInt8]) {
-            encode(into: &buffer)
+            withBorrowedCMessage { appendPacked($0, to: &buffer) }
         }
 
         /// The size in bytes of the protobuf encoding.
-        public var serializedSize: Int { packedSize() }
+        public var serializedSize: Int { withBorrowedCMessage { protobuf_c_message_get_packed_size($0) } }
     }
 }
 
@@ -148,5 +149,28 @@ extension MonitorSnapshotResponse.RateStats: ProtobufCMapped {
         c.status = .init(rawValue: numericCast(status.rawValue))
         c.labelled = labelled
         c.labelled_frauds = labelledFrauds
+    }
+
+    /// Runs `body` with a C struct that borrows this value's strings and arrays for the duration of the call.
+    ///
+    /// A flat message (no sub-messages) packs faster this way than through a ``CArena``: nothing is copied
+    /// before protobuf-c reads it.
+    @inline(__always)
+    func withBorrowedCMessage<R>(_ body: (UnsafePointer<ProtobufCMessage>) -> R) -> R {
+        var c = CMessage()
+        Self.cInit(&c)
+        c.events = events
+        c.flagged = flagged
+        c.flag_rate = flagRate
+        c.flag_rate_low = flagRateLow
+        c.flag_rate_high = flagRateHigh
+        c.mean_score = meanScore
+        c.base_flag_rate = baseFlagRate
+        c.base_fraud_rate = baseFraudRate
+        c.confidence = confidence
+        c.status = .init(rawValue: numericCast(status.rawValue))
+        c.labelled = labelled
+        c.labelled_frauds = labelledFrauds
+        return withUnsafePointer(to: &c) { body(UnsafeRawPointer($0).assumingMemoryBound(to: ProtobufCMessage.self)) }
     }
 }

@@ -94,6 +94,26 @@ extension ProtobufCMapped {
     }
 }
 
+// MARK: - Packing helpers
+
+/// Packs `message` into stack memory (heap for large messages) and appends the bytes to `buffer`.
+@inline(__always)
+func appendPacked(_ message: UnsafePointer<ProtobufCMessage>, to buffer: inout [UInt8]) {
+    let size = protobuf_c_message_get_packed_size(message)
+    guard size > 0 else { return }
+    withUnsafeTemporaryAllocation(of: UInt8.self, capacity: size) { storage in
+        let packed = protobuf_c_message_pack(message, storage.baseAddress!)
+        buffer.append(contentsOf: UnsafeBufferPointer(rebasing: storage[..<packed]))
+    }
+}
+
+/// Runs `body` with a C string for `string`, or with nil when it is nil (for `oneof` presence wrappers).
+@inline(__always)
+func withOptionalCString<R>(_ string: String?, _ body: (UnsafePointer<CChar>?) -> R) -> R {
+    guard let string else { return body(nil) }
+    return string.withCString { body($0) }
+}
+
 // MARK: - Copy-out helpers
 
 /// Copies a protobuf-c string; nil (never produced by protobuf-c for proto3) reads as empty.

@@ -1,3 +1,4 @@
+import CProtobufC
 import SentinelProtoC
 
 extension RegisterModelRequest {
@@ -84,11 +85,11 @@ extension RegisterModelRequest {
         /// Appends the protobuf encoding to `buffer`.
         /// - Parameter buffer: The buffer to append to.
         public func serialize(into buffer: inout [UInt8]) {
-            encode(into: &buffer)
+            withBorrowedCMessage { appendPacked($0, to: &buffer) }
         }
 
         /// The size in bytes of the protobuf encoding.
-        public var serializedSize: Int { packedSize() }
+        public var serializedSize: Int { withBorrowedCMessage { protobuf_c_message_get_packed_size($0) } }
     }
 }
 
@@ -127,5 +128,35 @@ extension RegisterModelRequest.FeatureProfile: ProtobufCMapped {
         c.minimum = minimum
         c.maximum = maximum
         c.missing_fraction = missingFraction
+    }
+
+    /// Runs `body` with a C struct that borrows this value's strings and arrays for the duration of the call.
+    ///
+    /// A flat message (no sub-messages) packs faster this way than through a ``CArena``: nothing is copied
+    /// before protobuf-c reads it.
+    @inline(__always)
+    func withBorrowedCMessage<R>(_ body: (UnsafePointer<ProtobufCMessage>) -> R) -> R {
+        name.withCString { namePointer in
+            edges.withUnsafeBufferPointer { edgesBuffer in
+                proportions.withUnsafeBufferPointer { proportionsBuffer in
+                    var c = CMessage()
+                    Self.cInit(&c)
+                    c.name = UnsafeMutablePointer(mutating: namePointer)
+                    c.n_edges = edgesBuffer.count
+                    c.edges = UnsafeMutablePointer(mutating: edgesBuffer.baseAddress)
+                    c.n_proportions = proportionsBuffer.count
+                    c.proportions = UnsafeMutablePointer(mutating: proportionsBuffer.baseAddress)
+                    c.count = count
+                    c.mean = mean
+                    c.standard_deviation = standardDeviation
+                    c.minimum = minimum
+                    c.maximum = maximum
+                    c.missing_fraction = missingFraction
+                    return withUnsafePointer(to: &c) {
+                        body(UnsafeRawPointer($0).assumingMemoryBound(to: ProtobufCMessage.self))
+                    }
+                }
+            }
+        }
     }
 }

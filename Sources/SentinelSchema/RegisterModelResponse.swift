@@ -37,11 +37,11 @@ public struct RegisterModelResponse: WireMessage {
     /// Appends the protobuf encoding to `buffer`.
     /// - Parameter buffer: The buffer to append to.
     public func serialize(into buffer: inout [UInt8]) {
-        encode(into: &buffer)
+        withBorrowedCMessage { appendPacked($0, to: &buffer) }
     }
 
     /// The size in bytes of the protobuf encoding.
-    public var serializedSize: Int { packedSize() }
+    public var serializedSize: Int { withBorrowedCMessage { protobuf_c_message_get_packed_size($0) } }
 }
 
 extension RegisterModelResponse: ProtobufCMapped {
@@ -67,5 +67,22 @@ extension RegisterModelResponse: ProtobufCMapped {
     func fill(_ c: inout CMessage, arena: inout CArena) {
         c.newly_registered = newlyRegistered ? 1 : 0
         if !message.isEmpty { c.message = arena.cString(message) }
+    }
+
+    /// Runs `body` with a C struct that borrows this value's strings and arrays for the duration of the call.
+    ///
+    /// A flat message (no sub-messages) packs faster this way than through a ``CArena``: nothing is copied
+    /// before protobuf-c reads it.
+    @inline(__always)
+    func withBorrowedCMessage<R>(_ body: (UnsafePointer<ProtobufCMessage>) -> R) -> R {
+        message.withCString { messagePointer in
+            var c = CMessage()
+            Self.cInit(&c)
+            c.newly_registered = newlyRegistered ? 1 : 0
+            c.message = UnsafeMutablePointer(mutating: messagePointer)
+            return withUnsafePointer(to: &c) {
+                body(UnsafeRawPointer($0).assumingMemoryBound(to: ProtobufCMessage.self))
+            }
+        }
     }
 }

@@ -43,11 +43,11 @@ public struct ReloadModelRequest: WireMessage {
     /// Appends the protobuf encoding to `buffer`.
     /// - Parameter buffer: The buffer to append to.
     public func serialize(into buffer: inout [UInt8]) {
-        encode(into: &buffer)
+        withBorrowedCMessage { appendPacked($0, to: &buffer) }
     }
 
     /// The size in bytes of the protobuf encoding.
-    public var serializedSize: Int { packedSize() }
+    public var serializedSize: Int { withBorrowedCMessage { protobuf_c_message_get_packed_size($0) } }
 }
 
 extension ReloadModelRequest: ProtobufCMapped {
@@ -80,5 +80,28 @@ extension ReloadModelRequest: ProtobufCMapped {
             c.expected_version = arena.cString(expectedVersion)
         }
         c.allow_feature_change = allowFeatureChange ? 1 : 0
+    }
+
+    /// Runs `body` with a C struct that borrows this value's strings and arrays for the duration of the call.
+    ///
+    /// A flat message (no sub-messages) packs faster this way than through a ``CArena``: nothing is copied
+    /// before protobuf-c reads it.
+    @inline(__always)
+    func withBorrowedCMessage<R>(_ body: (UnsafePointer<ProtobufCMessage>) -> R) -> R {
+        path.withCString { pathPointer in
+            withOptionalCString(expectedVersion) { expectedVersionPointer in
+                var c = CMessage()
+                Self.cInit(&c)
+                c.path = UnsafeMutablePointer(mutating: pathPointer)
+                if let expectedVersionPointer {
+                    c.expectation_case = SENTINEL__V1__RELOAD_MODEL_REQUEST__EXPECTATION_EXPECTED_VERSION
+                    c.expected_version = UnsafeMutablePointer(mutating: expectedVersionPointer)
+                }
+                c.allow_feature_change = allowFeatureChange ? 1 : 0
+                return withUnsafePointer(to: &c) {
+                    body(UnsafeRawPointer($0).assumingMemoryBound(to: ProtobufCMessage.self))
+                }
+            }
+        }
     }
 }

@@ -47,11 +47,11 @@ public struct ReloadModelResponse: WireMessage {
     /// Appends the protobuf encoding to `buffer`.
     /// - Parameter buffer: The buffer to append to.
     public func serialize(into buffer: inout [UInt8]) {
-        encode(into: &buffer)
+        withBorrowedCMessage { appendPacked($0, to: &buffer) }
     }
 
     /// The size in bytes of the protobuf encoding.
-    public var serializedSize: Int { packedSize() }
+    public var serializedSize: Int { withBorrowedCMessage { protobuf_c_message_get_packed_size($0) } }
 }
 
 extension ReloadModelResponse: ProtobufCMapped {
@@ -81,5 +81,28 @@ extension ReloadModelResponse: ProtobufCMapped {
         if !newVersion.isEmpty { c.new_version = arena.cString(newVersion) }
         if !message.isEmpty { c.message = arena.cString(message) }
         c.features_changed = featuresChanged ? 1 : 0
+    }
+
+    /// Runs `body` with a C struct that borrows this value's strings and arrays for the duration of the call.
+    ///
+    /// A flat message (no sub-messages) packs faster this way than through a ``CArena``: nothing is copied
+    /// before protobuf-c reads it.
+    @inline(__always)
+    func withBorrowedCMessage<R>(_ body: (UnsafePointer<ProtobufCMessage>) -> R) -> R {
+        oldVersion.withCString { oldVersionPointer in
+            newVersion.withCString { newVersionPointer in
+                message.withCString { messagePointer in
+                    var c = CMessage()
+                    Self.cInit(&c)
+                    c.old_version = UnsafeMutablePointer(mutating: oldVersionPointer)
+                    c.new_version = UnsafeMutablePointer(mutating: newVersionPointer)
+                    c.message = UnsafeMutablePointer(mutating: messagePointer)
+                    c.features_changed = featuresChanged ? 1 : 0
+                    return withUnsafePointer(to: &c) {
+                        body(UnsafeRawPointer($0).assumingMemoryBound(to: ProtobufCMessage.self))
+                    }
+                }
+            }
+        }
     }
 }

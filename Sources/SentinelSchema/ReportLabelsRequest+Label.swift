@@ -1,3 +1,4 @@
+import CProtobufC
 import SentinelProtoC
 
 extension ReportLabelsRequest {
@@ -42,11 +43,11 @@ extension ReportLabelsRequest {
         /// Appends the protobuf encoding to `buffer`.
         /// - Parameter buffer: The buffer to append to.
         public func serialize(into buffer: inout [UInt8]) {
-            encode(into: &buffer)
+            withBorrowedCMessage { appendPacked($0, to: &buffer) }
         }
 
         /// The size in bytes of the protobuf encoding.
-        public var serializedSize: Int { packedSize() }
+        public var serializedSize: Int { withBorrowedCMessage { protobuf_c_message_get_packed_size($0) } }
     }
 }
 
@@ -69,5 +70,23 @@ extension ReportLabelsRequest.Label: ProtobufCMapped {
         if !transactionId.isEmpty { c.transaction_id = arena.cString(transactionId) }
         c.label = .init(rawValue: numericCast(label.rawValue))
         c.labelled_at_unix_us = labelledAtMicroseconds
+    }
+
+    /// Runs `body` with a C struct that borrows this value's strings and arrays for the duration of the call.
+    ///
+    /// A flat message (no sub-messages) packs faster this way than through a ``CArena``: nothing is copied
+    /// before protobuf-c reads it.
+    @inline(__always)
+    func withBorrowedCMessage<R>(_ body: (UnsafePointer<ProtobufCMessage>) -> R) -> R {
+        transactionId.withCString { transactionIdPointer in
+            var c = CMessage()
+            Self.cInit(&c)
+            c.transaction_id = UnsafeMutablePointer(mutating: transactionIdPointer)
+            c.label = .init(rawValue: numericCast(label.rawValue))
+            c.labelled_at_unix_us = labelledAtMicroseconds
+            return withUnsafePointer(to: &c) {
+                body(UnsafeRawPointer($0).assumingMemoryBound(to: ProtobufCMessage.self))
+            }
+        }
     }
 }

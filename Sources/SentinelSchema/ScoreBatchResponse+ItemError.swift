@@ -1,3 +1,4 @@
+import CProtobufC
 import SentinelProtoC
 
 extension ScoreBatchResponse {
@@ -42,11 +43,11 @@ extension ScoreBatchResponse {
         /// Appends the protobuf encoding to `buffer`.
         /// - Parameter buffer: The buffer to append to.
         public func serialize(into buffer: inout [UInt8]) {
-            encode(into: &buffer)
+            withBorrowedCMessage { appendPacked($0, to: &buffer) }
         }
 
         /// The size in bytes of the protobuf encoding.
-        public var serializedSize: Int { packedSize() }
+        public var serializedSize: Int { withBorrowedCMessage { protobuf_c_message_get_packed_size($0) } }
     }
 }
 
@@ -69,5 +70,25 @@ extension ScoreBatchResponse.ItemError: ProtobufCMapped {
         c.status_code = statusCode
         if !message.isEmpty { c.message = arena.cString(message) }
         if !field.isEmpty { c.field = arena.cString(field) }
+    }
+
+    /// Runs `body` with a C struct that borrows this value's strings and arrays for the duration of the call.
+    ///
+    /// A flat message (no sub-messages) packs faster this way than through a ``CArena``: nothing is copied
+    /// before protobuf-c reads it.
+    @inline(__always)
+    func withBorrowedCMessage<R>(_ body: (UnsafePointer<ProtobufCMessage>) -> R) -> R {
+        message.withCString { messagePointer in
+            field.withCString { fieldPointer in
+                var c = CMessage()
+                Self.cInit(&c)
+                c.status_code = statusCode
+                c.message = UnsafeMutablePointer(mutating: messagePointer)
+                c.field = UnsafeMutablePointer(mutating: fieldPointer)
+                return withUnsafePointer(to: &c) {
+                    body(UnsafeRawPointer($0).assumingMemoryBound(to: ProtobufCMessage.self))
+                }
+            }
+        }
     }
 }

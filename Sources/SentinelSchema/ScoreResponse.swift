@@ -65,11 +65,11 @@ public struct ScoreResponse: WireMessage {
     /// Appends the protobuf encoding to `buffer`.
     /// - Parameter buffer: The buffer to append to.
     public func serialize(into buffer: inout [UInt8]) {
-        encode(into: &buffer)
+        withBorrowedCMessage { appendPacked($0, to: &buffer) }
     }
 
     /// The size in bytes of the protobuf encoding.
-    public var serializedSize: Int { packedSize() }
+    public var serializedSize: Int { withBorrowedCMessage { protobuf_c_message_get_packed_size($0) } }
 }
 
 extension ScoreResponse: ProtobufCMapped {
@@ -105,5 +105,28 @@ extension ScoreResponse: ProtobufCMapped {
         if !modelVersion.isEmpty { c.model_version = arena.cString(modelVersion) }
         c.server_latency_ns = serverLatencyNanoseconds
         c.threshold = threshold
+    }
+
+    /// Runs `body` with a C struct that borrows this value's strings and arrays for the duration of the call.
+    ///
+    /// A flat message (no sub-messages) packs faster this way than through a ``CArena``: nothing is copied
+    /// before protobuf-c reads it.
+    @inline(__always)
+    func withBorrowedCMessage<R>(_ body: (UnsafePointer<ProtobufCMessage>) -> R) -> R {
+        transactionId.withCString { transactionIdPointer in
+            modelVersion.withCString { modelVersionPointer in
+                var c = CMessage()
+                Self.cInit(&c)
+                c.transaction_id = UnsafeMutablePointer(mutating: transactionIdPointer)
+                c.fraud_probability = fraudProbability
+                c.decision = .init(rawValue: numericCast(decision.rawValue))
+                c.model_version = UnsafeMutablePointer(mutating: modelVersionPointer)
+                c.server_latency_ns = serverLatencyNanoseconds
+                c.threshold = threshold
+                return withUnsafePointer(to: &c) {
+                    body(UnsafeRawPointer($0).assumingMemoryBound(to: ProtobufCMessage.self))
+                }
+            }
+        }
     }
 }

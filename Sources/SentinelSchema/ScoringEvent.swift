@@ -102,11 +102,11 @@ public struct ScoringEvent: WireMessage {
     /// Appends the protobuf encoding to `buffer`.
     /// - Parameter buffer: The buffer to append to.
     public func serialize(into buffer: inout [UInt8]) {
-        encode(into: &buffer)
+        withBorrowedCMessage { appendPacked($0, to: &buffer) }
     }
 
     /// The size in bytes of the protobuf encoding.
-    public var serializedSize: Int { packedSize() }
+    public var serializedSize: Int { withBorrowedCMessage { protobuf_c_message_get_packed_size($0) } }
 }
 
 extension ScoringEvent: ProtobufCMapped {
@@ -157,5 +157,41 @@ extension ScoringEvent: ProtobufCMapped {
         c.decision = .init(rawValue: numericCast(decision.rawValue))
         if !modelVersion.isEmpty { c.model_version = arena.cString(modelVersion) }
         c.server_latency_ns = serverLatencyNanoseconds
+    }
+
+    /// Runs `body` with a C struct that borrows this value's strings and arrays for the duration of the call.
+    ///
+    /// A flat message (no sub-messages) packs faster this way than through a ``CArena``: nothing is copied
+    /// before protobuf-c reads it.
+    @inline(__always)
+    func withBorrowedCMessage<R>(_ body: (UnsafePointer<ProtobufCMessage>) -> R) -> R {
+        transactionId.withCString { transactionIdPointer in
+            cardId.withCString { cardIdPointer in
+                terminalId.withCString { terminalIdPointer in
+                    features.withUnsafeBufferPointer { featuresBuffer in
+                        modelVersion.withCString { modelVersionPointer in
+                            var c = CMessage()
+                            Self.cInit(&c)
+                            c.sequence = sequence
+                            c.transaction_id = UnsafeMutablePointer(mutating: transactionIdPointer)
+                            c.event_time_unix_us = eventTimeMicroseconds
+                            c.scored_at_unix_us = scoredAtMicroseconds
+                            c.card_id = UnsafeMutablePointer(mutating: cardIdPointer)
+                            c.terminal_id = UnsafeMutablePointer(mutating: terminalIdPointer)
+                            c.amount = amount
+                            c.n_features = featuresBuffer.count
+                            c.features = UnsafeMutablePointer(mutating: featuresBuffer.baseAddress)
+                            c.fraud_probability = fraudProbability
+                            c.decision = .init(rawValue: numericCast(decision.rawValue))
+                            c.model_version = UnsafeMutablePointer(mutating: modelVersionPointer)
+                            c.server_latency_ns = serverLatencyNanoseconds
+                            return withUnsafePointer(to: &c) {
+                                body(UnsafeRawPointer($0).assumingMemoryBound(to: ProtobufCMessage.self))
+                            }
+                        }
+                    }
+                }
+            }
+        }
     }
 }

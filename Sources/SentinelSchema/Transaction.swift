@@ -63,11 +63,11 @@ public struct Transaction: WireMessage {
     /// Appends the protobuf encoding to `buffer`.
     /// - Parameter buffer: The buffer to append to.
     public func serialize(into buffer: inout [UInt8]) {
-        encode(into: &buffer)
+        withBorrowedCMessage { appendPacked($0, to: &buffer) }
     }
 
     /// The size in bytes of the protobuf encoding.
-    public var serializedSize: Int { packedSize() }
+    public var serializedSize: Int { withBorrowedCMessage { protobuf_c_message_get_packed_size($0) } }
 }
 
 extension Transaction: ProtobufCMapped {
@@ -104,5 +104,33 @@ extension Transaction: ProtobufCMapped {
         c.amount = amount
         c.n_features = features.count
         c.features = arena.copy(features)
+    }
+
+    /// Runs `body` with a C struct that borrows this value's strings and arrays for the duration of the call.
+    ///
+    /// A flat message (no sub-messages) packs faster this way than through a ``CArena``: nothing is copied
+    /// before protobuf-c reads it.
+    @inline(__always)
+    func withBorrowedCMessage<R>(_ body: (UnsafePointer<ProtobufCMessage>) -> R) -> R {
+        id.withCString { idPointer in
+            cardId.withCString { cardIdPointer in
+                terminalId.withCString { terminalIdPointer in
+                    features.withUnsafeBufferPointer { featuresBuffer in
+                        var c = CMessage()
+                        Self.cInit(&c)
+                        c.id = UnsafeMutablePointer(mutating: idPointer)
+                        c.event_time_unix_us = eventTimeMicroseconds
+                        c.card_id = UnsafeMutablePointer(mutating: cardIdPointer)
+                        c.terminal_id = UnsafeMutablePointer(mutating: terminalIdPointer)
+                        c.amount = amount
+                        c.n_features = featuresBuffer.count
+                        c.features = UnsafeMutablePointer(mutating: featuresBuffer.baseAddress)
+                        return withUnsafePointer(to: &c) {
+                            body(UnsafeRawPointer($0).assumingMemoryBound(to: ProtobufCMessage.self))
+                        }
+                    }
+                }
+            }
+        }
     }
 }
