@@ -19,7 +19,8 @@ public struct SentinelMethod: Sendable, Hashable, CustomStringConvertible {
 
     /// `sentinel.v1.Health/Check` (1): ``HealthCheckRequest`` → ``HealthCheckResponse``.
     public static let healthCheck = SentinelMethod(1, "sentinel.v1.Health/Check")
-    /// `sentinel.v1.Health/Watch` (2): ``HealthCheckRequest`` → stream of ``HealthCheckResponse``.
+    /// `sentinel.v1.Health/Watch` (2): ``HealthCheckRequest`` → stream of ``HealthCheckResponse``; reserved, not
+    /// served in protocol version 1.
     public static let healthWatch = SentinelMethod(2, "sentinel.v1.Health/Watch")
     /// `sentinel.v1.Scoring/Score` (10): ``ScoreRequest`` → ``ScoreResponse``.
     public static let score = SentinelMethod(10, "sentinel.v1.Scoring/Score")
