@@ -156,7 +156,10 @@ func decodeMessages<M: ProtobufCMapped>(
     var result: [M] = []
     result.reserveCapacity(count)
     for index in 0..<count {
-        guard let element = pointers[index] else { continue }
+        // protobuf-c never leaves a hole in a repeated message field; refuse one rather than drop it.
+        guard let element = pointers[index] else {
+            throw SchemaError(.invalidMessage, "\(M.protoName): repeated element \(index) is missing")
+        }
         result.append(try M(c: element))
     }
     return result
