@@ -68,7 +68,8 @@ extension MonitorSnapshotResponse {
 
         /// Decodes the message from its protobuf encoding.
         /// - Parameter bytes: The encoded message.
-        /// - Throws: ``SchemaError`` when the bytes are not a valid encoding of this message.
+        /// - Throws: ``SchemaError`` when the bytes are not a valid encoding of this message: malformed protobuf,
+        ///   a string that is not UTF-8, or an enum number the schema does not define.
         public init(serializedBytes bytes: UnsafeRawBufferPointer) throws {
             self = try Self.decode(bytes)
         }
