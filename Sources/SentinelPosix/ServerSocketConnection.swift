@@ -21,12 +21,15 @@ final class ServerSocketConnection: PollHandler {
     private var closed = false
     private var lingerTimer: TimerID?
 
-    init(fd: Int32, loop: PosixEventLoop, router: Router, configuration: ServerConfiguration, server: TCPServer) {
+    init(
+        fd: Int32, loop: PosixEventLoop, router: Router, configuration: ServerConfiguration, server: TCPServer,
+        tasks: TaskTracker
+    ) {
         self.fd = fd
         self.loop = loop
         self.server = server
         self.maximumPendingOutput = max(configuration.limits.maximumPayloadSize, 1 << 20) + 1 << 16
-        core = ServerConnection(router: router, configuration: configuration, loop: loop)
+        core = ServerConnection(router: router, configuration: configuration, loop: loop, tracker: tasks)
         core.onOutput = { [fd, loop] in loop.markNeedsFlush(fd) }
     }
 

@@ -33,6 +33,7 @@ public final class TCPServer: ServerTransport {
     private let (shutdownRequests, shutdownContinuation) = AsyncStream.makeStream(of: Void.self)
     private let openConnections = Atomic<Int>(0)
     private let listener = Mutex<LoopBound<Listener>?>(nil)
+    let tasks = TaskTracker()
 
     /// Binds and listens.
     /// - Parameters:
@@ -130,6 +131,12 @@ public final class TCPServer: ServerTransport {
                 for handler in loop.registeredHandlers { handler.closeNow() }
             }
         }
+        // Cancelled handlers finish on the loops, which must keep running until they have; one that ignores
+        // cancellation is abandoned after a second, so shutdown always completes.
+        let taskDeadline = ContinuousClock.now + .seconds(1)
+        while tasks.running > 0 && ContinuousClock.now < taskDeadline {
+            await loops[0].sleep(for: .milliseconds(5))
+        }
     }
 
     /// Called by the listener for each accepted descriptor (already non-blocking), on the listener's loop.
@@ -140,7 +147,7 @@ public final class TCPServer: ServerTransport {
         let configuration = self.configuration
         loop.executeOrRun {
             let connection = ServerSocketConnection(
-                fd: fd, loop: loop, router: router, configuration: configuration, server: self)
+                fd: fd, loop: loop, router: router, configuration: configuration, server: self, tasks: self.tasks)
             do {
                 try loop.register(fd, events: EPOLLIN.rawValue, handler: connection)
             } catch {

@@ -43,6 +43,7 @@ public final class ServerConnection {
     private var lastActivity: ContinuousClock.Instant
     private var partialFrameSince: ContinuousClock.Instant?
     private var sweepTimer: TimerID?
+    private let tracker: TaskTracker?
 
     /// Bytes to send, in order. A transport writes a prefix and removes it with ``consumeOutbound(_:)``.
     public private(set) var outbound: [UInt8] = []
@@ -57,7 +58,9 @@ public final class ServerConnection {
     ///   - router: The methods served.
     ///   - configuration: Limits, timeouts and the optional token.
     ///   - loop: The loop the connection lives on; the caller is on it.
-    public init(router: Router, configuration: ServerConfiguration, loop: any EventLoop) {
+    ///   - tracker: Counts the async handler tasks, for shutdown to wait on; optional.
+    public init(router: Router, configuration: ServerConfiguration, loop: any EventLoop, tracker: TaskTracker? = nil) {
+        self.tracker = tracker
         self.router = router
         self.configuration = configuration
         self.loop = loop
@@ -280,7 +283,10 @@ public final class ServerConnection {
             }
         }
         inFlight[id] = request
+        let tracker = self.tracker
+        tracker?.begin()
         let task = Task(executorPreference: loop) {
+            defer { tracker?.end() }
             let result: Result<[UInt8], RPCError>
             do {
                 result = .success(try await handler(context, payload))

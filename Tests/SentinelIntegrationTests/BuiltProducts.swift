@@ -28,8 +28,16 @@ enum BuiltProducts {
         ["sentinel", "sentinel-monitor"].allSatisfy { FileManager.default.isExecutableFile(atPath: path($0)) }
     }
 
-    /// Runs a product to completion and captures its output.
-    static func run(_ name: String, _ arguments: [String]) throws -> (status: Int32, output: String, error: String) {
+    /// Runs a product to completion and captures its output, on a thread of its own (the waits block).
+    static func run(_ name: String, _ arguments: [String]) async throws -> (
+        status: Int32, output: String, error: String
+    ) {
+        try await offPool { try blockingRun(name, arguments) }.get()
+    }
+
+    private static func blockingRun(
+        _ name: String, _ arguments: [String]
+    ) throws -> (status: Int32, output: String, error: String) {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: path(name))
         process.arguments = arguments
@@ -48,13 +56,27 @@ enum BuiltProducts {
     }
 }
 
+/// Runs a blocking call on a thread of its own, so it never occupies one of the cooperative pool's few threads.
+func offPool<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async -> Result<T, any Error> {
+    await withCheckedContinuation { continuation in
+        Thread.detachNewThread { continuation.resume(returning: Result { try body() }) }
+    }
+}
+
 /// A running `sentinel-monitor`, started on port 0, its port parsed from "listening on HOST:PORT".
-final class RunningMonitor {
+///
+/// `@unchecked Sendable` invariant: `port` is set only during `init`; `Process` is used from one task at a time.
+final class RunningMonitor: @unchecked Sendable {
     let process = Process()
     let logFile: URL
     private(set) var port: UInt16 = 0
 
-    init(arguments: [String] = []) throws {
+    /// Starts the monitor and waits (off the cooperative pool) until it prints its port.
+    static func start(arguments: [String] = []) async throws -> RunningMonitor {
+        try await offPool { try RunningMonitor(arguments: arguments) }.get()
+    }
+
+    private init(arguments: [String]) throws {
         logFile = FileManager.default.temporaryDirectory.appendingPathComponent("monitor-\(UUID().uuidString).log")
         _ = FileManager.default.createFile(atPath: logFile.path, contents: nil)
         process.executableURL = URL(fileURLWithPath: BuiltProducts.path("sentinel-monitor"))
@@ -82,11 +104,16 @@ final class RunningMonitor {
 
     var log: String { (try? String(contentsOf: logFile, encoding: .utf8)) ?? "" }
 
-    /// Sends SIGTERM and waits for the exit status.
-    func terminate() -> Int32 {
+    /// Sends SIGTERM and waits (off the cooperative pool, at most 20 s) for the exit status.
+    func terminate() async -> Int32? {
         kill(process.processIdentifier, SIGTERM)
-        process.waitUntilExit()
-        return process.terminationStatus
+        let process = self.process
+        let status = await offPool { () -> Int32? in
+            let deadline = Date().addingTimeInterval(20)
+            while process.isRunning && Date() < deadline { Thread.sleep(forTimeInterval: 0.01) }
+            return process.isRunning ? nil : process.terminationStatus
+        }
+        return try? status.get()
     }
 
     private static func port(in log: String) -> UInt16? {

@@ -1,3 +1,4 @@
+import Foundation
 import Glibc
 import SentinelPosix
 import SentinelRPC
@@ -9,6 +10,7 @@ enum Methods {
     static let echo = MethodID(rawValue: 100)
     static let asyncEcho = MethodID(rawValue: 101)
     static let gated = MethodID(rawValue: 104)
+    static let untilCancelled = MethodID(rawValue: 105)
 
     static func router(gate: Gate = Gate()) -> Router {
         var router = Router()
@@ -21,13 +23,24 @@ enum Methods {
             await gate.wait()
             return request
         }
+        router.registerAsync(untilCancelled) { _, _ in
+            await withTaskCancellationHandler {
+                await gate.wait()
+            } onCancel: {
+                gate.recordCancellation()
+                gate.open()
+            }
+            try Task.checkCancellation()
+            return []
+        }
         return router
     }
 }
 
 /// A gate async handlers wait on until a test opens it.
 final class Gate: Sendable {
-    private let state = Mutex<(open: Bool, waiters: [CheckedContinuation<Void, Never>], started: Int)>((false, [], 0))
+    private let state = Mutex<(open: Bool, waiters: [CheckedContinuation<Void, Never>], started: Int, cancelled: Int)>(
+        (false, [], 0, 0))
 
     func wait() async {
         await withCheckedContinuation { continuation in
@@ -51,6 +64,8 @@ final class Gate: Sendable {
     }
 
     var started: Int { state.withLock { $0.started } }
+    func recordCancellation() { state.withLock { $0.cancelled += 1 } }
+    var cancellations: Int { state.withLock { $0.cancelled } }
 }
 
 /// Runs a server on 127.0.0.1:0 for the duration of `body`, then shuts it down and waits for `run()` to return.
@@ -78,8 +93,17 @@ func withServer<Result: Sendable>(
     }
 }
 
-/// A blocking test-side socket that speaks raw bytes (receive timeout 5 s, so a test cannot hang).
-final class RawConnection {
+/// Runs a blocking call on a thread of its own, so it never occupies one of the cooperative pool's few threads
+/// (the server's and client's tasks need them).
+func offPool<T: Sendable>(_ body: @escaping @Sendable () -> T) async -> T {
+    await withCheckedContinuation { continuation in
+        Thread.detachNewThread { continuation.resume(returning: body()) }
+    }
+}
+
+/// A test-side socket that speaks raw bytes; its blocking calls run off the cooperative pool (receive timeout 5 s,
+/// so a test cannot hang).
+final class RawConnection: Sendable {
     let fd: Int32
 
     init(port: UInt16) throws {
@@ -102,7 +126,23 @@ final class RawConnection {
 
     deinit { close(fd) }
 
-    func write(_ bytes: [UInt8]) {
+    func write(_ bytes: [UInt8]) async {
+        await offPool { self.blockingWrite(bytes) }
+    }
+
+    func read(atLeast count: Int) async -> [UInt8] {
+        await offPool { self.blockingRead(atLeast: count) }
+    }
+
+    func readToEnd() async -> (bytes: [UInt8], closed: Bool) {
+        await offPool { self.blockingReadToEnd() }
+    }
+
+    func readFrames(_ count: Int) async -> [(FrameHeader, [UInt8])] {
+        await offPool { self.blockingReadFrames(count).map { ($0.0, $0.1) } }
+    }
+
+    private func blockingWrite(_ bytes: [UInt8]) {
         var offset = 0
         while offset < bytes.count {
             let sent = bytes[offset...].withUnsafeBytes { send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
@@ -112,7 +152,7 @@ final class RawConnection {
     }
 
     /// Reads until `count` bytes arrived, the peer closed, or the receive timeout passed.
-    func read(atLeast count: Int) -> [UInt8] {
+    private func blockingRead(atLeast count: Int) -> [UInt8] {
         var result: [UInt8] = []
         var buffer = [UInt8](repeating: 0, count: 65536)
         while result.count < count {
@@ -124,7 +164,7 @@ final class RawConnection {
     }
 
     /// Reads until the peer closes (true) or the receive timeout passes (false); returns the bytes too.
-    func readToEnd() -> (bytes: [UInt8], closed: Bool) {
+    private func blockingReadToEnd() -> (bytes: [UInt8], closed: Bool) {
         var result: [UInt8] = []
         var buffer = [UInt8](repeating: 0, count: 65536)
         while true {
@@ -136,7 +176,7 @@ final class RawConnection {
     }
 
     /// Reads frames until `count` complete frames arrived.
-    func readFrames(_ count: Int) -> [(FrameHeader, [UInt8])] {
+    private func blockingReadFrames(_ count: Int) -> [(FrameHeader, [UInt8])] {
         var decoder = FrameDecoder(detectHTTP: false)
         var frames: [(FrameHeader, [UInt8])] = []
         var buffer = [UInt8](repeating: 0, count: 65536)

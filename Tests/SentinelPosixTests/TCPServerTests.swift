@@ -55,14 +55,14 @@ struct TCPServerTests {
     func splitAndCoalesced() async throws {
         try await withServer { server in
             let raw = try RawConnection(port: server.address.port)
-            for byte in request(1, Methods.echo, [7, 7, 7]) { raw.write([byte]) }
-            let first = raw.readFrames(1)
+            for byte in request(1, Methods.echo, [7, 7, 7]) { await raw.write([byte]) }
+            let first = await raw.readFrames(1)
             #expect(first.first?.0.requestID == 1)
             #expect(first.first?.1 == [7, 7, 7])
             var batch: [UInt8] = []
             for id in 2...201 { batch += request(UInt32(id), Methods.echo, [UInt8(id % 256)]) }
-            raw.write(batch)
-            let frames = raw.readFrames(200)
+            await raw.write(batch)
+            let frames = await raw.readFrames(200)
             #expect(frames.map(\.0.requestID) == (2...201).map { UInt32($0) })
         }
     }
@@ -82,8 +82,8 @@ struct TCPServerTests {
                     var header: [UInt8] = []
                     FrameHeader(type: .request, payloadLength: 1025, requestID: 9, code: Methods.echo.rawValue)
                         .append(to: &header)
-                    raw.write(header)
-                    let (bytes, closed) = raw.readToEnd()
+                    await raw.write(header)
+                    let (bytes, closed) = await raw.readToEnd()
                     var decoder = FrameDecoder(detectHTTP: false)
                     decoder.append(bytes)
                     let response = try #require(try decoder.decodeFrame())
@@ -93,24 +93,24 @@ struct TCPServerTests {
                     #expect(goAway.type == .goAway && goAway.status == .resourceExhausted)
                     #expect(closed)
                 case "bad magic":
-                    raw.write(Array("\u{16}\u{03}\u{01}hello".utf8))
-                    let (bytes, closed) = raw.readToEnd()
+                    await raw.write(Array("\u{16}\u{03}\u{01}hello".utf8))
+                    let (bytes, closed) = await raw.readToEnd()
                     #expect(bytes.isEmpty)
                     #expect(closed)
                 case "http":
-                    raw.write(Array("GET / HTTP/1.1\r\nHost: localhost\r\n\r\n".utf8))
-                    let (bytes, closed) = raw.readToEnd()
+                    await raw.write(Array("GET / HTTP/1.1\r\nHost: localhost\r\n\r\n".utf8))
+                    let (bytes, closed) = await raw.readToEnd()
                     #expect(String(decoding: bytes, as: UTF8.self) == ServerConnection.httpAnswer)
                     #expect(closed)
                 case "truncated":
-                    raw.write(Array(request(3, Methods.echo, [1, 2, 3, 4]).dropLast(2)))
+                    await raw.write(Array(request(3, Methods.echo, [1, 2, 3, 4]).dropLast(2)))
                     shutdown(raw.fd, Int32(SHUT_WR))
-                    let (bytes, closed) = raw.readToEnd()
+                    let (bytes, closed) = await raw.readToEnd()
                     #expect(bytes.isEmpty)
                     #expect(closed)
                 default:
-                    raw.write(request(4, MethodID(rawValue: 999)))
-                    let frames = raw.readFrames(1)
+                    await raw.write(request(4, MethodID(rawValue: 999)))
+                    let frames = await raw.readFrames(1)
                     #expect(frames.first?.0.status == .unimplemented)
                 }
                 let reply4 = try await client.call(Methods.echo, payload: [2], timeout: .seconds(5))
@@ -179,8 +179,8 @@ struct TCPServerTests {
         try await withServer(configuration: configuration) { server in
             let raw = try RawConnection(port: server.address.port)
             let bytes = request(1, Methods.echo, Array(repeating: 1, count: 100))
-            for byte in bytes.prefix(5) { raw.write([byte]) }
-            let (_, closed) = raw.readToEnd()
+            for byte in bytes.prefix(5) { await raw.write([byte]) }
+            let (_, closed) = await raw.readToEnd()
             #expect(closed)
             #expect(await eventually { server.connectionCount == 0 })
         }
@@ -192,13 +192,13 @@ struct TCPServerTests {
         configuration.maximumConnections = 1
         try await withServer(configuration: configuration) { server in
             var first: RawConnection? = try RawConnection(port: server.address.port)
-            first?.write(request(1))
-            #expect(first?.readFrames(1).count == 1)
+            await first?.write(request(1))
+            #expect(await first?.readFrames(1).count == 1)
             let second = try RawConnection(port: server.address.port)  // the kernel queues it; no permit yet
-            second.write(request(2))
+            await second.write(request(2))
             #expect(server.connectionCount == 1)
             first = nil  // closing the first frees its permit
-            let frames = second.readFrames(1)
+            let frames = await second.readFrames(1)
             #expect(frames.first?.0.requestID == 2)
         }
     }
@@ -224,5 +224,27 @@ struct TCPServerTests {
             try await group.waitForAll()
         }
         #expect(server.connectionCount == 0)
+    }
+
+    @Test("after the grace period, shutdown cancels handlers still running and run() returns")
+    func gracePeriod() async throws {
+        let gate = Gate()
+        var configuration = ServerConfiguration()
+        configuration.shutdownGracePeriod = .milliseconds(50)
+        let server = try TCPServer(
+            host: "127.0.0.1", port: 0, router: Methods.router(gate: gate), configuration: configuration, loopCount: 1)
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try await server.run() }
+            try await TCPClient.withClient(address: server.address) { client in
+                let reply = Task { try await client.call(Methods.untilCancelled, payload: [], timeout: nil) }
+                #expect(await eventually { gate.started == 1 })
+                server.beginGracefulShutdown()
+                await #expect {
+                    try await reply.value
+                } throws: { ($0 as? RPCError)?.code == .unavailable }
+            }
+            try await group.waitForAll()
+        }
+        #expect(gate.cancellations == 1)
     }
 }
