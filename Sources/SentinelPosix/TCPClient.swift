@@ -141,7 +141,7 @@ public final class TCPClient: ClientTransport {
                     case .failure(let error):
                         continuation.resume(returning: error)
                     case .success(let core):
-                        core.ping { continuation.resume(returning: nil) }
+                        core.ping { continuation.resume(returning: $0) }
                         core.onOutput?()
                     }
                 }

@@ -33,7 +33,7 @@ public final class ClientConnection {
     private var state = State.open
     private var nextID: UInt32 = 1
     private var pending: [UInt32: Pending] = [:]
-    private var pings: [UInt32: () -> Void] = [:]
+    private var pings: [UInt32: (RPCError?) -> Void] = [:]
     private let peer: String
     private var terminalError: RPCError?
 
@@ -115,8 +115,13 @@ public final class ClientConnection {
         closeIfDrained()
     }
 
-    /// Sends a PING; `completion` runs when the PONG arrives (never, if the connection closes first).
-    public func ping(_ completion: @escaping () -> Void) {
+    /// Sends a PING; `completion` runs with `nil` when the PONG arrives, or with the error if the connection closes
+    /// first.
+    public func ping(_ completion: @escaping (RPCError?) -> Void) {
+        guard state != .closed else {
+            completion(terminalError ?? RPCError(.unavailable, "connection to \(peer) closed"))
+            return
+        }
         let id = nextID
         nextID += 1
         pings[id] = completion
@@ -158,7 +163,9 @@ public final class ClientConnection {
         terminalError = failure
         let calls = pending
         pending.removeAll()
+        let waitingPings = pings
         pings.removeAll()
+        for (_, ping) in waitingPings { ping(failure) }
         for (_, call) in calls.sorted(by: { $0.key < $1.key }) {
             if let timer = call.timer { loop.cancelTimer(timer) }
             call.completion(.failure(failure))
@@ -208,7 +215,7 @@ public final class ClientConnection {
                 FrameHeader(type: .pong, requestID: header.requestID).appendFrame(payload: payload, to: &outbound)
             }
         case .pong:
-            pings.removeValue(forKey: header.requestID)?()
+            pings.removeValue(forKey: header.requestID)?(nil)
         default:
             break
         }

@@ -99,16 +99,18 @@ public final class InMemoryTransport: ClientTransport {
     }
 
     /// Sends a PING and waits for the PONG.
-    public func ping() async {
+    /// - Throws: ``RPCError`` when the connection closed first.
+    public func ping() async throws(RPCError) {
         let client = self.client
         let server = self.server
         let chunk = chunkSize
-        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+        let error = await withCheckedContinuation { (continuation: CheckedContinuation<RPCError?, Never>) in
             client.withValue { connection in
-                connection.ping { continuation.resume() }
+                connection.ping { continuation.resume(returning: $0) }
                 Self.flushClient(client, to: server, chunkSize: chunk)
             }
         }
+        if let error { throw error }
     }
 
     /// The number of async requests the server is running.

@@ -153,6 +153,10 @@ struct TCPServerTests {
             await #expect(throws: RPCError(.unavailable, "cannot connect to 127.0.0.1:\(port) (connection refused)")) {
                 try await client.call(Methods.echo, payload: [], timeout: .seconds(2))
             }
+            // While backing off, calls and pings fail fast with the same clear error.
+            await #expect {
+                try await client.ping()
+            } throws: { ($0 as? RPCError)?.message.contains("cannot connect to 127.0.0.1:\(port)") == true }
         }
     }
 

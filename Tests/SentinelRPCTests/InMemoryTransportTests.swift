@@ -98,7 +98,7 @@ struct InMemoryTransportTests {
         let inFlight = Task { try await transport.call(TestRouter.gated, payload: [7], timeout: nil) }
         #expect(await eventually { gate.started == 1 })
         transport.beginServerShutdown()
-        await transport.ping()  // the GOAWAY has reached the client once a later PONG has
+        try await transport.ping()  // the GOAWAY has reached the client once a later PONG has
         await #expect {
             try await transport.call(TestRouter.echo, payload: [], timeout: nil)
         } throws: { ($0 as? RPCError)?.code == .unavailable }
@@ -108,9 +108,9 @@ struct InMemoryTransportTests {
     }
 
     @Test("PING is answered")
-    func ping() async {
+    func ping() async throws {
         let transport = InMemoryTransport(router: TestRouter.make(), chunkSize: 3)
-        await transport.ping()
+        try await transport.ping()
     }
 
     @Test("the token never appears in descriptions")
