@@ -63,6 +63,7 @@ public final class PosixEventLoop: EventLoop, @unchecked Sendable {
         close(epollFD)
     }
 
+    /// Whether the caller runs on this loop's thread.
     public var inEventLoop: Bool {
         threadID.load(ordering: .relaxed) == UInt(pthread_self())
     }
@@ -86,14 +87,17 @@ public final class PosixEventLoop: EventLoop, @unchecked Sendable {
         wake()
     }
 
+    /// Runs `work` on the loop soon, in submission order; callable from any thread.
     public func execute(_ work: @escaping @Sendable () -> Void) {
         submit(.closure(work))
     }
 
+    /// Runs a task job on the loop (the `TaskExecutor` requirement): async handlers run here.
     public func enqueue(_ job: consuming ExecutorJob) {
         submit(.job(UnownedJob(job)))
     }
 
+    /// Runs `work` on the loop at or after `deadline` unless cancelled; call only on the loop.
     public func scheduleTimer(at deadline: ContinuousClock.Instant, _ work: @escaping @Sendable () -> Void) -> TimerID {
         precondition(inEventLoop, "scheduleTimer called off the loop")
         nextTimerID += 1
@@ -102,6 +106,7 @@ public final class PosixEventLoop: EventLoop, @unchecked Sendable {
         return TimerID(rawValue: nextTimerID)
     }
 
+    /// Cancels a timer that has not fired; call only on the loop.
     public func cancelTimer(_ timer: TimerID) {
         precondition(inEventLoop, "cancelTimer called off the loop")
         timerWork[timer.rawValue] = nil

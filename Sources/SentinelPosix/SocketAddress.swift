@@ -29,6 +29,7 @@ public struct SocketAddress: Sendable, Hashable, CustomStringConvertible {
         self.init(host: host, port: port)
     }
 
+    /// `HOST:PORT`.
     public var description: String { "\(host):\(port)" }
 
     /// Resolves the host to an IPv4 socket address (may consult DNS for a name other than `localhost`).

@@ -26,5 +26,6 @@ public struct SystemError: Error, Sendable, Hashable, CustomStringConvertible {
         return String(cString: text).lowercased()
     }
 
+    /// `FUNCTION failed: REASON (errno N)`.
     public var description: String { "\(function) failed: \(reason) (errno \(errno))" }
 }

@@ -88,6 +88,7 @@ public final class TCPClient: ClientTransport {
         }
     }
 
+    /// Calls a method and waits for its reply (see ``ClientTransport/call(_:payload:timeout:)``).
     public func call(_ method: MethodID, payload: [UInt8], timeout: Duration?) async throws(RPCError) -> [UInt8] {
         let handle = CallHandle()
         let session = self.session

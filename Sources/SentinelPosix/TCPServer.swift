@@ -74,6 +74,8 @@ public final class TCPServer: ServerTransport {
     /// The number of open connections.
     public var connectionCount: Int { openConnections.load(ordering: .relaxed) }
 
+    /// Serves until ``beginGracefulShutdown()`` or cancellation of the calling task, then shuts down gracefully;
+    /// returns when every loop thread, connection and handler task has finished. Call once.
     public func run() async throws {
         let alreadyStarted = state.withLock { state -> Bool in
             guard state == .idle else { return true }
@@ -107,6 +109,7 @@ public final class TCPServer: ServerTransport {
         state.withLock { $0 = .finished }
     }
 
+    /// Starts a graceful shutdown; callable from any thread, any number of times.
     public func beginGracefulShutdown() {
         shutdownContinuation.yield()
         shutdownContinuation.finish()

@@ -21,10 +21,12 @@ public final class InMemoryEventLoop: EventLoop, @unchecked Sendable {
         queue.setSpecific(key: key, value: ObjectIdentifier(self))
     }
 
+    /// Whether the caller runs on this loop's thread.
     public var inEventLoop: Bool {
         DispatchQueue.getSpecific(key: key) == ObjectIdentifier(self)
     }
 
+    /// Runs `work` on the loop soon, in submission order; callable from any thread.
     public func execute(_ work: @escaping @Sendable () -> Void) {
         queue.async(execute: work)
     }
@@ -35,6 +37,7 @@ public final class InMemoryEventLoop: EventLoop, @unchecked Sendable {
         return try queue.sync(execute: body)
     }
 
+    /// Runs `work` on the loop at or after `deadline` unless cancelled; call only on the loop.
     public func scheduleTimer(at deadline: ContinuousClock.Instant, _ work: @escaping @Sendable () -> Void) -> TimerID {
         precondition(inEventLoop, "scheduleTimer called off the loop")
         nextTimer += 1
@@ -51,11 +54,13 @@ public final class InMemoryEventLoop: EventLoop, @unchecked Sendable {
         return TimerID(rawValue: id)
     }
 
+    /// Cancels a timer that has not fired; call only on the loop.
     public func cancelTimer(_ timer: TimerID) {
         precondition(inEventLoop, "cancelTimer called off the loop")
         timers.removeValue(forKey: timer.rawValue)?.cancel()
     }
 
+    /// Runs a task job on the loop (the `TaskExecutor` requirement): async handlers run here.
     public func enqueue(_ job: consuming ExecutorJob) {
         let job = UnownedJob(job)
         queue.async {

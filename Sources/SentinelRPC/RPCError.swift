@@ -23,6 +23,7 @@ public struct RPCError: Error, Sendable, Hashable, CustomStringConvertible {
         self.message = message
     }
 
+    /// `NAME: message`, such as `UNAVAILABLE: server is shutting down`.
     public var description: String { message.isEmpty ? code.name : "\(code.name): \(message)" }
 
     /// Maps any error thrown by a handler to what the client is told.

@@ -26,6 +26,7 @@ public struct WireError: Error, Sendable, Hashable, CustomStringConvertible {
         /// The stream ended in the middle of a frame.
         public static let truncatedFrame = Code(.truncatedFrame)
 
+        /// A short lower-case name.
         public var description: String {
             switch value {
             case .badMagic: "bad magic"
@@ -51,5 +52,6 @@ public struct WireError: Error, Sendable, Hashable, CustomStringConvertible {
         self.header = header
     }
 
+    /// `code: message`.
     public var description: String { "\(code): \(message)" }
 }
