@@ -28,7 +28,10 @@ public struct RPCError: Error, Sendable, Hashable, CustomStringConvertible {
 
     /// Maps any error thrown by a handler to what the client is told.
     static func fromHandler(_ error: any Error) -> RPCError {
-        if let error = error as? RPCError { return error }
+        if let error = error as? RPCError {
+            // OK would tell the client the message text is a reply.
+            return error.code == .ok ? RPCError(.unknown, error.message) : error
+        }
         if error is CancellationError { return RPCError(.cancelled, "the request was cancelled") }
         return RPCError(.internal, "internal error")
     }

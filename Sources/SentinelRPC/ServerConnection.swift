@@ -326,6 +326,14 @@ public final class ServerConnection {
     // MARK: Output
 
     private func appendOK(requestID: UInt32, payload: [UInt8]) {
+        guard payload.count <= configuration.limits.maximumPayloadSize else {
+            // The client would reject the frame and drop the connection; say what happened instead.
+            let error = RPCError(
+                .resourceExhausted,
+                "response of \(payload.count) bytes exceeds the limit of \(configuration.limits.maximumPayloadSize)")
+            appendResponse(requestID: requestID, error: error)
+            return
+        }
         FrameHeader(type: .response, requestID: requestID, code: StatusCode.ok.rawValue)
             .appendFrame(payload: payload, to: &outbound)
     }

@@ -249,6 +249,21 @@ struct ServerConnectionTests {
         #expect(frames.last?.header.type == .goAway)
         #expect(frames.last?.header.requestID == 1)
     }
+
+    @Test("a reply above the payload limit becomes RESOURCE_EXHAUSTED; a thrown OK becomes UNKNOWN")
+    func replyChecks() {
+        var configuration = ServerConfiguration()
+        configuration.limits = FrameLimits(maximumPayloadSize: 4)
+        var router = Router()
+        router.register(TestRouter.echo) { _, request, response in response += Array(request) + Array(request) }
+        router.register(TestRouter.fail) { _, _, _ in throw RPCError(.ok, "not really") }
+        let harness = ServerHarness(router: router, configuration: configuration)
+        #expect(harness.send(Frames.request(1, TestRouter.echo, [1, 2])).first?.payload == [1, 2, 1, 2])
+        let big = harness.send(Frames.request(2, TestRouter.echo, [1, 2, 3]))
+        #expect(big.first?.header.status == .resourceExhausted)
+        #expect(big.first?.text.contains("6 bytes") == true)
+        #expect(harness.send(Frames.request(3, TestRouter.fail)).first?.header.status == .unknown)
+    }
 }
 
 extension ServerHarness {
