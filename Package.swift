@@ -77,6 +77,20 @@ let package = Package(
             name: "drift-bench", dependencies: ["SentinelDrift", "SentinelMetrics"], path: "benchmarks/drift-bench",
             swiftSettings: swiftSettings),
 
+        .executableTarget(
+            name: "schema-benchmark",
+            dependencies: ["SentinelSchema", "SentinelProtoC", "CProtobufC"],
+            path: "benchmarks/SchemaBenchmark",
+            swiftSettings: swiftSettings
+        ),
+
+        .executableTarget(
+            name: "rpc-benchmark",
+            dependencies: ["SentinelPosix", "SentinelRPC", "SentinelWire"],
+            path: "benchmarks/RPCBenchmark",
+            swiftSettings: swiftSettings
+        ),
+
         // MARK: Tests
 
         .target(
@@ -87,7 +101,7 @@ let package = Package(
         ),
         .testTarget(name: "SentinelArgumentsTests", dependencies: ["SentinelArguments"], swiftSettings: swiftSettings),
         .testTarget(
-            name: "SentinelWireTests", dependencies: ["SentinelWire", "SentinelTestSupport"],
+            name: "SentinelWireTests", dependencies: ["SentinelWire", "SentinelTestSupport"], exclude: ["Fixtures"],
             swiftSettings: swiftSettings),
         .testTarget(
             name: "SentinelRPCTests", dependencies: ["SentinelRPC", "SentinelWire", "SentinelTestSupport"],
@@ -97,7 +111,7 @@ let package = Package(
             dependencies: ["SentinelPosix", "SentinelRPC", "SentinelWire", "SentinelTestSupport"],
             swiftSettings: swiftSettings),
         .testTarget(
-            name: "SentinelSchemaTests", dependencies: ["SentinelSchema", "SentinelTestSupport"],
+            name: "SentinelSchemaTests", dependencies: ["SentinelSchema"],
             swiftSettings: swiftSettings),
         .testTarget(
             name: "SentinelMetricsTests", dependencies: ["SentinelMetrics", "SentinelTestSupport"],

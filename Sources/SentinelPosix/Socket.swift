@@ -1,0 +1,92 @@
+import CSentinelPosix
+import Glibc
+
+/// Thin wrappers over the socket calls SentinelPosix makes; each throws ``SystemError``.
+enum Socket {
+    /// Creates a non-blocking, close-on-exec TCP socket. The corresponding C function is `socket`.
+    static func makeTCP() throws(SystemError) -> Int32 {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard fd >= 0 else { throw SystemError(errno: errno, function: "socket") }
+        do {
+            try setNonBlocking(fd)
+        } catch {
+            close(fd)
+            throw error
+        }
+        return fd
+    }
+
+    /// Sets `O_NONBLOCK` and `FD_CLOEXEC`. The corresponding C function is `fcntl`.
+    static func setNonBlocking(_ fd: Int32) throws(SystemError) {
+        let flags = fcntl(fd, F_GETFL)
+        guard flags >= 0, fcntl(fd, F_SETFL, flags | O_NONBLOCK) == 0 else {
+            throw SystemError(errno: errno, function: "fcntl")
+        }
+        _ = fcntl(fd, F_SETFD, FD_CLOEXEC)
+    }
+
+    /// Sets an integer socket option. The corresponding C function is `setsockopt`.
+    static func setOption(_ fd: Int32, level: Int32, name: Int32, value: Int32) throws(SystemError) {
+        var value = value
+        guard setsockopt(fd, level, name, &value, socklen_t(MemoryLayout<Int32>.size)) == 0 else {
+            throw SystemError(errno: errno, function: "setsockopt")
+        }
+    }
+
+    /// Turns off Nagle's algorithm, so small replies leave at once.
+    static func setNoDelay(_ fd: Int32) {
+        try? setOption(fd, level: Int32(IPPROTO_TCP), name: TCP_NODELAY, value: 1)
+    }
+
+    /// Binds and listens. The corresponding C functions are `bind` and `listen`.
+    static func bindAndListen(_ fd: Int32, to address: sockaddr_in, backlog: Int32) throws(SystemError) {
+        try setOption(fd, level: SOL_SOCKET, name: SO_REUSEADDR, value: 1)
+        var address = address
+        let status = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+            }
+        }
+        guard status == 0 else { throw SystemError(errno: errno, function: "bind") }
+        guard listen(fd, backlog) == 0 else { throw SystemError(errno: errno, function: "listen") }
+    }
+
+    /// The port the socket is bound to (the real one after binding port 0). The C function is `getsockname`.
+    static func localPort(_ fd: Int32) throws(SystemError) -> UInt16 {
+        var address = sockaddr_in()
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let status = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) }
+        }
+        guard status == 0 else { throw SystemError(errno: errno, function: "getsockname") }
+        return UInt16(bigEndian: address.sin_port)
+    }
+
+    /// Starts a non-blocking connect. The corresponding C function is `connect`.
+    /// - Returns: `true` when already connected, `false` when in progress.
+    static func startConnect(_ fd: Int32, to address: sockaddr_in) throws(SystemError) -> Bool {
+        var address = address
+        let status = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+            }
+        }
+        if status == 0 { return true }
+        if errno == EINPROGRESS { return false }
+        throw SystemError(errno: errno, function: "connect")
+    }
+
+    /// The pending error of a socket (after a non-blocking connect). The C function is `getsockopt(SO_ERROR)`.
+    static func pendingError(_ fd: Int32) -> Int32 {
+        var value: Int32 = 0
+        var length = socklen_t(MemoryLayout<Int32>.size)
+        guard getsockopt(fd, SOL_SOCKET, SO_ERROR, &value, &length) == 0 else { return errno }
+        return value
+    }
+
+    /// Sends without raising SIGPIPE. The corresponding C function is `send`.
+    /// - Returns: Bytes sent, or -1 with `errno` set.
+    static func send(_ fd: Int32, _ bytes: UnsafeRawBufferPointer) -> Int {
+        Glibc.send(fd, bytes.baseAddress, bytes.count, Int32(MSG_NOSIGNAL))
+    }
+}

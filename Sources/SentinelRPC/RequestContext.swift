@@ -1,0 +1,25 @@
+public import SentinelWire
+
+/// What a handler knows about the call it serves.
+///
+/// ```swift
+/// router.register(.healthCheck) { context, request, response in
+///     if let deadline = context.deadline { ... }
+/// }
+/// ```
+public struct RequestContext: Sendable {
+    /// The id the client chose; echoed in the response.
+    public var requestID: UInt32
+    /// The method called.
+    public var method: MethodID
+    /// When the server stops waiting for this call (from the request's timeout), or `nil` for none.
+    /// Async handlers are cancelled at this instant; long loops should call `try Task.checkCancellation()`.
+    public var deadline: ContinuousClock.Instant?
+
+    /// Creates a context.
+    public init(requestID: UInt32, method: MethodID, deadline: ContinuousClock.Instant?) {
+        self.requestID = requestID
+        self.method = method
+        self.deadline = deadline
+    }
+}

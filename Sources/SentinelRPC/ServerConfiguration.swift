@@ -1,0 +1,30 @@
+public import SentinelWire
+
+/// The limits and timeouts of an RPC server, shared by every transport.
+///
+/// ```swift
+/// var configuration = ServerConfiguration()
+/// configuration.maximumInFlightPerConnection = 64
+/// configuration.authToken = AuthToken("s3cret")
+/// ```
+public struct ServerConfiguration: Sendable {
+    /// Frame size limits (default: 4 MiB payloads). A larger declared frame gets RESOURCE_EXHAUSTED, then the
+    /// connection closes.
+    public var limits = FrameLimits()
+    /// Async requests running at once on one connection; one more gets RESOURCE_EXHAUSTED at once.
+    public var maximumInFlightPerConnection = 256
+    /// Open connections; the listener stops accepting at this count until one closes.
+    public var maximumConnections = 1024
+    /// A connection with nothing in flight and no bytes received for this long gets GOAWAY and is closed.
+    public var idleTimeout: Duration = .seconds(300)
+    /// A frame whose first byte has arrived must be complete within this time, else the connection is closed
+    /// (a byte-at-a-time peer cannot hold it open).
+    public var frameReadTimeout: Duration = .seconds(10)
+    /// On graceful shutdown, how long in-flight requests may run before they are cancelled.
+    public var shutdownGracePeriod: Duration = .seconds(10)
+    /// When set, each connection must start with a HELLO frame carrying this token.
+    public var authToken: AuthToken?
+
+    /// Creates the default configuration.
+    public init() {}
+}

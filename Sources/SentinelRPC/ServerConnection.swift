@@ -1,0 +1,380 @@
+import SentinelWire
+
+/// The server side of one connection as a state machine: bytes in, frames decoded, handlers run, bytes out.
+///
+/// It performs no I/O. A transport feeds it received bytes (``receive(_:)`` or ``fill(maximumCount:_:)``), writes
+/// out what accumulates in ``outbound`` (``takeOutbound(into:)``), and closes the socket once ``wantsClose`` is set
+/// and the output is flushed. Every method must be called on ``loop``.
+///
+/// States: `awaitingHello` (a token is configured) → `open` → `draining` (GOAWAY sent; new requests get
+/// UNAVAILABLE; closes when nothing is in flight) → `closed`. Any protocol error goes straight to `closed` after
+/// queueing the answer PROTOCOL.md prescribes.
+///
+/// ```swift
+/// let connection = ServerConnection(router: router, configuration: configuration, loop: loop)
+/// connection.onOutput = { markDirty() }
+/// connection.receive(bytes)
+/// ```
+public final class ServerConnection {
+    private enum State {
+        case awaitingHello
+        case open
+        case draining
+        case closed
+    }
+
+    /// An async request that has not answered yet.
+    private struct InFlight {
+        var serial: UInt64
+        var task: Task<Void, Never>?
+        var timer: TimerID?
+    }
+
+    /// The loop this connection is confined to.
+    public let loop: any EventLoop
+    private let router: Router
+    private let configuration: ServerConfiguration
+    private var decoder: FrameDecoder
+    private var state: State
+    private var inFlight: [UInt32: InFlight] = [:]
+    private var nextSerial: UInt64 = 0
+    private var highestRequestID: UInt32 = 0
+    private var scratch: [UInt8] = []
+    private var lastActivity: ContinuousClock.Instant
+    private var partialFrameSince: ContinuousClock.Instant?
+    private var sweepTimer: TimerID?
+    private let tracker: TaskTracker?
+
+    /// Bytes to send, in order. A transport writes a prefix and removes it with ``consumeOutbound(_:)``.
+    public private(set) var outbound: [UInt8] = []
+    /// Set when the connection should close once ``outbound`` is flushed.
+    public private(set) var wantsClose = false
+    /// Called when output appears outside a ``receive(_:)`` call (async completion, timer); the transport
+    /// schedules a flush. Also called when ``wantsClose`` becomes true that way.
+    public var onOutput: (() -> Void)?
+
+    /// Creates the state machine for a freshly accepted connection and starts its timeout checks.
+    /// - Parameters:
+    ///   - router: The methods served.
+    ///   - configuration: Limits, timeouts and the optional token.
+    ///   - loop: The loop the connection lives on; the caller is on it.
+    ///   - tracker: Counts the async handler tasks, for shutdown to wait on; optional.
+    public init(router: Router, configuration: ServerConfiguration, loop: any EventLoop, tracker: TaskTracker? = nil) {
+        self.tracker = tracker
+        self.router = router
+        self.configuration = configuration
+        self.loop = loop
+        self.decoder = FrameDecoder(limits: configuration.limits, detectHTTP: true)
+        self.state = configuration.authToken == nil ? .open : .awaitingHello
+        self.lastActivity = .now
+        scheduleSweep()
+    }
+
+    /// The number of async requests running.
+    public var inFlightCount: Int { inFlight.count }
+
+    /// Lets `body` read received bytes straight into the decoder's buffer, then processes them.
+    /// - Parameters:
+    ///   - maximumCount: The room to offer.
+    ///   - body: Fills the buffer; returns the byte count, 0 at end of stream, or negative when nothing was read.
+    /// - Returns: What `body` returned.
+    @discardableResult
+    public func fill(maximumCount: Int, _ body: (UnsafeMutableRawBufferPointer) -> Int) -> Int {
+        guard state != .closed else { return -1 }
+        let count = decoder.fill(maximumCount: maximumCount, body)
+        if count > 0 { process() }
+        return count
+    }
+
+    /// Processes received bytes.
+    /// - Parameter bytes: The bytes, in stream order.
+    public func receive(_ bytes: UnsafeRawBufferPointer) {
+        guard state != .closed, !bytes.isEmpty else { return }
+        decoder.append(bytes)
+        process()
+    }
+
+    /// The peer closed its side: stops all work. A partial frame is dropped (there is no one to answer).
+    public func inputClosed() {
+        close()
+    }
+
+    /// Starts graceful shutdown: sends GOAWAY naming the last accepted request id; in-flight requests finish
+    /// (until ``cancelInFlight()``), new ones get UNAVAILABLE, and the connection closes when idle.
+    public func beginShutdown() {
+        guard state == .open || state == .awaitingHello else { return }
+        if state == .awaitingHello {
+            close()
+            return
+        }
+        state = .draining
+        appendGoAway(.ok, "server is shutting down")
+        closeIfDrained()
+        onOutput?()
+    }
+
+    /// Cancels every in-flight request (end of the shutdown grace period); they answer CANCELLED... or not at all,
+    /// since the connection then closes.
+    public func cancelInFlight() {
+        close()
+        onOutput?()
+    }
+
+    /// Removes the first `count` bytes of ``outbound`` after the transport wrote them.
+    public func consumeOutbound(_ count: Int) {
+        if count >= outbound.count {
+            outbound.removeAll(keepingCapacity: outbound.capacity <= 1 << 20)
+        } else {
+            outbound.removeFirst(count)
+        }
+    }
+
+    /// Moves every pending output byte to the end of `buffer`.
+    public func takeOutbound(into buffer: inout [UInt8]) {
+        buffer.append(contentsOf: outbound)
+        consumeOutbound(outbound.count)
+    }
+
+    /// Stops all work: cancels tasks and timers. Queued output stays for a final flush.
+    public func close() {
+        guard state != .closed else { return }
+        state = .closed
+        wantsClose = true
+        for (_, request) in inFlight {
+            request.task?.cancel()
+            if let timer = request.timer { loop.cancelTimer(timer) }
+        }
+        inFlight.removeAll()
+        if let sweepTimer { loop.cancelTimer(sweepTimer) }
+        sweepTimer = nil
+    }
+
+    // MARK: Frames
+
+    private func process() {
+        let now = ContinuousClock.now
+        lastActivity = now
+        var decodedAny = false
+        do {
+            while state != .closed, let header = try decoder.decodeFrame() {
+                decodedAny = true
+                handleFrame(header, now: now)
+            }
+        } catch {
+            handleWireError(error)
+            return
+        }
+        if decoder.bufferedByteCount == 0 {
+            partialFrameSince = nil
+        } else if decodedAny || partialFrameSince == nil {
+            partialFrameSince = now
+        }
+    }
+
+    private func handleWireError(_ error: WireError) {
+        switch error.code {
+        case .httpRequest:
+            outbound.append(contentsOf: Array(Self.httpAnswer.utf8))
+        case .frameTooLarge:
+            if let header = error.header, header.type == .request {
+                appendResponse(requestID: header.requestID, error: RPCError(.resourceExhausted, error.message))
+            }
+            appendGoAway(.resourceExhausted, error.message)
+        case .unsupportedVersion:
+            appendGoAway(.unimplemented, error.message)
+        default:
+            break  // Bad magic: not our protocol, so nothing we could send would be understood.
+        }
+        close()
+    }
+
+    /// The one line an HTTP client gets before the connection closes.
+    public static let httpAnswer =
+        "This port speaks Sentinel RPC (length-prefixed binary frames, see PROTOCOL.md), not HTTP.\n"
+
+    private func handleFrame(_ header: FrameHeader, now: ContinuousClock.Instant) {
+        if state == .awaitingHello {
+            guard header.type == .hello else {
+                if header.type == .request {
+                    appendResponse(
+                        requestID: header.requestID, error: RPCError(.unauthenticated, "authentication required"))
+                }
+                appendGoAway(.unauthenticated, "authentication required: send HELLO with the token first")
+                close()
+                return
+            }
+            let accepted = decoder.withPayload { configuration.authToken?.matches($0) ?? true }
+            guard accepted else {
+                appendGoAway(.unauthenticated, "invalid token")
+                close()
+                return
+            }
+            state = .open
+            return
+        }
+        switch header.type {
+        case .request:
+            handleRequest(header, now: now)
+        case .cancel:
+            if let request = inFlight.removeValue(forKey: header.requestID) {
+                request.task?.cancel()
+                if let timer = request.timer { loop.cancelTimer(timer) }
+                closeIfDrained()
+            }
+        case .ping:
+            decoder.withPayload { payload in
+                FrameHeader(type: .pong, requestID: header.requestID).appendFrame(payload: payload, to: &outbound)
+            }
+        default:
+            break  // HELLO after authentication, PONG, unknown types: ignored (PROTOCOL.md, "Versioning").
+        }
+    }
+
+    private func handleRequest(_ header: FrameHeader, now: ContinuousClock.Instant) {
+        let id = header.requestID
+        guard id != 0, inFlight[id] == nil else {
+            let reason = id == 0 ? "request id 0 is reserved" : "request id \(id) is already in flight"
+            appendGoAway(.invalidArgument, reason)
+            close()
+            return
+        }
+        guard state == .open else {
+            appendResponse(requestID: id, error: RPCError(.unavailable, "server is shutting down"))
+            return
+        }
+        highestRequestID = max(highestRequestID, id)
+        guard let handler = router.handler(for: header.method) else {
+            appendResponse(requestID: id, error: RPCError(.unimplemented, "unknown method \(header.method.rawValue)"))
+            return
+        }
+        let deadline = header.timeout.map { now + $0 }
+        let context = RequestContext(requestID: id, method: header.method, deadline: deadline)
+        switch handler {
+        case .sync(let handler):
+            scratch.removeAll(keepingCapacity: true)
+            do {
+                try decoder.withPayload { payload in try handler(context, payload, &scratch) }
+                appendOK(requestID: id, payload: scratch)
+            } catch {
+                appendResponse(requestID: id, error: RPCError.fromHandler(error))
+            }
+        case .async(let handler):
+            guard inFlight.count < configuration.maximumInFlightPerConnection else {
+                appendResponse(
+                    requestID: id,
+                    error: RPCError(
+                        .resourceExhausted,
+                        "too many requests in flight (limit \(configuration.maximumInFlightPerConnection))"))
+                return
+            }
+            startAsync(handler, context: context, payload: decoder.withPayload { Array($0) })
+        }
+    }
+
+    private func startAsync(_ handler: @escaping AsyncHandler, context: RequestContext, payload: [UInt8]) {
+        let id = context.requestID
+        nextSerial += 1
+        let serial = nextSerial
+        let this = LoopBound(self, loop: loop)
+        var request = InFlight(serial: serial)
+        if let deadline = context.deadline {
+            request.timer = loop.scheduleTimer(at: deadline) {
+                this.value.expire(requestID: id, serial: serial)
+            }
+        }
+        inFlight[id] = request
+        let tracker = self.tracker
+        tracker?.begin()
+        let task = Task(executorPreference: loop) {
+            defer { tracker?.end() }
+            let result: Result<[UInt8], RPCError>
+            do {
+                result = .success(try await handler(context, payload))
+            } catch {
+                result = .failure(RPCError.fromHandler(error))
+            }
+            this.withValue { $0.complete(requestID: id, serial: serial, result: result) }
+        }
+        inFlight[id]?.task = task
+    }
+
+    private func complete(requestID: UInt32, serial: UInt64, result: Result<[UInt8], RPCError>) {
+        guard let request = inFlight[requestID], request.serial == serial else { return }
+        inFlight[requestID] = nil
+        if let timer = request.timer { loop.cancelTimer(timer) }
+        switch result {
+        case .success(let payload): appendOK(requestID: requestID, payload: payload)
+        case .failure(let error): appendResponse(requestID: requestID, error: error)
+        }
+        closeIfDrained()
+        onOutput?()
+    }
+
+    private func expire(requestID: UInt32, serial: UInt64) {
+        guard let request = inFlight[requestID], request.serial == serial else { return }
+        inFlight[requestID] = nil
+        request.task?.cancel()
+        appendResponse(requestID: requestID, error: RPCError(.deadlineExceeded, "deadline exceeded"))
+        closeIfDrained()
+        onOutput?()
+    }
+
+    private func closeIfDrained() {
+        if state == .draining && inFlight.isEmpty { close() }
+    }
+
+    // MARK: Output
+
+    private func appendOK(requestID: UInt32, payload: [UInt8]) {
+        guard payload.count <= configuration.limits.maximumPayloadSize else {
+            // The client would reject the frame and drop the connection; say what happened instead.
+            let error = RPCError(
+                .resourceExhausted,
+                "response of \(payload.count) bytes exceeds the limit of \(configuration.limits.maximumPayloadSize)")
+            appendResponse(requestID: requestID, error: error)
+            return
+        }
+        FrameHeader(type: .response, requestID: requestID, code: StatusCode.ok.rawValue)
+            .appendFrame(payload: payload, to: &outbound)
+    }
+
+    private func appendResponse(requestID: UInt32, error: RPCError) {
+        FrameHeader(type: .response, requestID: requestID, code: error.code.rawValue)
+            .appendFrame(payload: error.message.utf8, to: &outbound)
+    }
+
+    private func appendGoAway(_ status: StatusCode, _ message: String) {
+        FrameHeader(type: .goAway, requestID: highestRequestID, code: status.rawValue)
+            .appendFrame(payload: message.utf8, to: &outbound)
+    }
+
+    // MARK: Timeouts
+
+    private func scheduleSweep() {
+        let shortest = min(configuration.idleTimeout, configuration.frameReadTimeout)
+        let interval = min(max(shortest / 4, .milliseconds(5)), .seconds(1))
+        let this = LoopBound(self, loop: loop)
+        sweepTimer = loop.scheduleTimer(at: .now + interval) { this.value.sweep() }
+    }
+
+    private func sweep() {
+        sweepTimer = nil
+        guard state != .closed else { return }
+        let now = ContinuousClock.now
+        if let since = partialFrameSince, now - since >= configuration.frameReadTimeout {
+            appendGoAway(.deadlineExceeded, "frame not completed within \(configuration.frameReadTimeout)")
+            close()
+            onOutput?()
+            return
+        }
+        if inFlight.isEmpty, decoder.bufferedByteCount == 0, outbound.isEmpty,
+            now - lastActivity >= configuration.idleTimeout
+        {
+            appendGoAway(.ok, "idle timeout")
+            close()
+            onOutput?()
+            return
+        }
+        scheduleSweep()
+    }
+}

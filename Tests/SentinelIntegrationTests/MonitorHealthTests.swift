@@ -1,0 +1,56 @@
+import Foundation
+import Testing
+
+@Suite(
+    "sentinel-monitor and sentinel health, as processes", .serialized,
+    .enabled(if: BuiltProducts.available, "the sentinel and sentinel-monitor executables are not built"))
+struct MonitorHealthTests {
+    @Test("the monitor starts on port 0, health says SERVING, SIGTERM stops it with exit 0")
+    func healthy() async throws {
+        let monitor = try await RunningMonitor.start()
+        #expect(monitor.port != 0)
+        #expect(monitor.log.contains("\"msg\":\"listening\""))
+        let health = try await BuiltProducts.run("sentinel", ["health", "--monitor", "127.0.0.1:\(monitor.port)"])
+        #expect(health.status == 0)
+        #expect(health.output.contains("SERVING"))
+        #expect(await monitor.terminate() == 0)
+        #expect(monitor.log.contains("\"msg\":\"stopped\""))
+    }
+
+    @Test("health against a port nobody listens on exits 1 naming the address")
+    func unreachable() async throws {
+        let monitor = try await RunningMonitor.start()
+        let port = monitor.port
+        #expect(await monitor.terminate() == 0)
+        let health = try await BuiltProducts.run(
+            "sentinel", ["health", "--monitor", "127.0.0.1:\(port)", "--timeout", "2"])
+        #expect(health.status == 1)
+        #expect(health.error.contains("cannot connect to 127.0.0.1:\(port) (connection refused)"))
+    }
+
+    @Test("with a token file, health needs the same token")
+    func token() async throws {
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("token-\(UUID().uuidString)")
+        try "integration-secret\n".write(to: file, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(at: file) }
+        let monitor = try await RunningMonitor.start(arguments: ["--token-file", file.path])
+        let address = "127.0.0.1:\(monitor.port)"
+        let without = try await BuiltProducts.run("sentinel", ["health", "--monitor", address])
+        #expect(without.status == 1)
+        #expect(without.error.contains("UNAUTHENTICATED"))
+        let with = try await BuiltProducts.run("sentinel", ["health", "--monitor", address, "--token-file", file.path])
+        #expect(with.status == 0)
+        #expect(!monitor.log.contains("integration-secret"))
+        #expect(await monitor.terminate() == 0)
+    }
+
+    @Test("--help and --version work; a bad command line exits 64")
+    func commandLine() async throws {
+        #expect(try await BuiltProducts.run("sentinel-monitor", ["--version"]).output.hasPrefix("sentinel-monitor "))
+        let help = try await BuiltProducts.run("sentinel-monitor", ["--help"])
+        #expect(help.status == 0 && help.output.contains("--port"))
+        #expect(try await BuiltProducts.run("sentinel-monitor", ["--bogus"]).status == 64)
+        #expect(try await BuiltProducts.run("sentinel", ["health"]).status == 64)
+        #expect(try await BuiltProducts.run("sentinel", ["health", "--monitor", "no-port"]).status == 64)
+    }
+}
