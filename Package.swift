@@ -71,6 +71,10 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
 
+        .executableTarget(
+            name: "data-benchmark", dependencies: ["SentinelData"], path: "benchmarks/DataBenchmark",
+            swiftSettings: swiftSettings),
+
         // MARK: Tests
 
         .target(

@@ -1,0 +1,40 @@
+// Loading benchmark for SentinelData: times DatasetLoader on the shared data files (or files given as arguments).
+// Run: swift run -c release --scratch-path .build-data data-benchmark [FILE...]
+import Foundation
+import SentinelData
+
+let sharedDirectory =
+    ProcessInfo.processInfo.environment["SENTINEL_SHARED_DIR"]
+    ?? URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../../shared")
+    .standardized.path
+let arguments = Array(CommandLine.arguments.dropFirst())
+let files =
+    arguments.isEmpty
+    ? [
+        "handbook-sim-transformed-dev.csv.gz", "handbook-sim-raw-dev.csv.gz", "creditcard-time-amount-class-dev.csv.gz",
+        "creditcard-dev.csv.gz",
+    ].map { "\(sharedDirectory)/data/\($0)" } : arguments
+let repetitions = Int(ProcessInfo.processInfo.environment["REPETITIONS"] ?? "3") ?? 3
+
+func seconds(_ duration: Duration) -> Double {
+    Double(duration.components.seconds) + Double(duration.components.attoseconds) * 1e-18
+}
+
+for file in files {
+    var times: [Double] = []
+    var dataset: Dataset?
+    for _ in 0..<repetitions {
+        let clock = ContinuousClock()
+        let start = clock.now
+        dataset = try DatasetLoader.load(path: file)
+        times.append(seconds(clock.now - start))
+    }
+    let best = times.min()!
+    let median = times.sorted()[times.count / 2]
+    let rows = dataset!.rowCount
+    let frauds = dataset!.labels.reduce(0) { $0 + Int($1) }
+    print(
+        "\((file as NSString).lastPathComponent): \(rows) rows, \(frauds) frauds, "
+            + "\(dataset!.featureNames.count) features; best \(String(format: "%.3f", best)) s, "
+            + "median \(String(format: "%.3f", median)) s over \(repetitions) runs")
+}
