@@ -1,26 +1,30 @@
 import Dispatch
 
 /// Training inputs quantised once, before boosting: every feature's values are cut into at most `maxBins` quantile
-/// bins and each value replaced by its bin code (row-major, one byte per input), so histograms index by code.
+/// bins and each value replaced by its bin code (row-major, two bytes per input), so histograms index by code.
 ///
 /// A value `x` of feature `f` gets the first bin `b` with `x <= thresholds[f][b]`, or the last bin when there is
 /// none; a split "after bin b" is therefore exactly the real-valued test `x <= thresholds[f][b]`. NaN gets the code
-/// `missingCode`. Thresholds lie halfway between the largest value of one bin and the smallest of the next.
+/// `binCount(f)`, one past the value bins, so "code <= b" sends it right. Thresholds lie halfway between the largest
+/// value of one bin and the smallest of the next. A feature's histogram occupies `binCount(f) + 1` slots from
+/// `offsets[f]` (its value bins, then its missing bin).
 struct FeatureBins: Sendable {
-    /// The code of a missing input (NaN).
-    static let missingCode: UInt8 = 255
-    /// Histogram slots per feature: 255 value bins plus the missing bin.
-    static let slotsPerFeature = 256
-
     let rowCount: Int
     let featureCount: Int
     /// `codes[row * featureCount + feature]`.
-    let codes: [UInt8]
+    let codes: [UInt16]
     /// Upper edges of every bin but the last, per feature (`binCount − 1` values).
     let thresholds: [[Double]]
+    /// First histogram slot of each feature.
+    let offsets: [Int]
+    /// Histogram slots of all features together.
+    let slotCount: Int
 
     /// Number of value bins of `feature` (1 when it is constant or always missing).
     func binCount(_ feature: Int) -> Int { thresholds[feature].count + 1 }
+
+    /// The code of a missing value of `feature`.
+    func missingCode(_ feature: Int) -> UInt16 { UInt16(thresholds[feature].count + 1) }
 
     /// Quantises column-major `features` (all columns of equal length) into at most `maxBins` bins each.
     init(features: [[Double]], maxBins: Int, threadCount: Int) {
@@ -32,7 +36,15 @@ struct FeatureBins: Sendable {
             Self.edges(of: features[feature], maxBins: maxBins)
         }
         self.thresholds = thresholds
-        var codes = [UInt8](repeating: 0, count: rowCount * featureCount)
+        var offsets: [Int] = []
+        var slotCount = 0
+        for edges in thresholds {
+            offsets.append(slotCount)
+            slotCount += edges.count + 2
+        }
+        self.offsets = offsets
+        self.slotCount = slotCount
+        var codes = [UInt16](repeating: 0, count: rowCount * featureCount)
         codes.withUnsafeMutableBufferPointer { codes in
             let target = SendablePointer(codes.baseAddress!)
             let chunks = max(1, min(threadCount, rowCount / 4096))
@@ -52,19 +64,21 @@ struct FeatureBins: Sendable {
     }
 
     /// The bin code of `x` given a feature's edges.
-    static func code(of x: Double, edges: [Double]) -> UInt8 {
-        if x.isNaN { return missingCode }
+    static func code(of x: Double, edges: [Double]) -> UInt16 {
+        if x.isNaN { return UInt16(edges.count + 1) }
         var low = 0
         var high = edges.count
         while low < high {
             let middle = (low + high) / 2
             if x <= edges[middle] { high = middle } else { low = middle + 1 }
         }
-        return UInt8(low)
+        return UInt16(low)
     }
 
-    /// Bin edges of one column: every distinct value its own bin when there are at most `maxBins` of them,
-    /// otherwise cuts that put about the same number of values in each bin (a heavy value keeps a bin to itself).
+    /// Bin edges of one column: every distinct value its own bin when there are at most `maxBins` of them;
+    /// otherwise half the bins cut by count (quantiles) and half by value (equal widths between the smallest and the
+    /// largest value), so that sparse tails, where rare but decisive thresholds often lie (a fraud rule on large
+    /// amounts, say), keep a fine resolution that quantiles alone would spend on the crowded middle.
     static func edges(of column: [Double], maxBins: Int) -> [Double] {
         var values = column.filter { !$0.isNaN }
         guard !values.isEmpty else { return [] }
@@ -79,33 +93,42 @@ struct FeatureBins: Sendable {
                 counts.append(1)
             }
         }
-        func midpoint(_ a: Double, _ b: Double) -> Double {
+        // The edge between distinct values `index` and `index + 1`.
+        func edge(after index: Int) -> Double {
+            let a = distinct[index]
+            let b = distinct[index + 1]
             guard a.isFinite, b.isFinite else { return a.isFinite ? a : b.nextDown }
             let middle = a + (b - a) / 2
             return middle < b ? middle : a
         }
-        var edges: [Double] = []
         if distinct.count <= maxBins {
-            for index in 0..<(distinct.count - 1) {
-                edges.append(midpoint(distinct[index], distinct[index + 1]))
-            }
-            return edges.filter(\.isFinite)
+            return (0..<(distinct.count - 1)).map(edge(after:)).filter(\.isFinite)
         }
+        // Cut positions, as indices of the last distinct value of a bin.
+        var cuts = Set<Int>()
+        let quantileBins = maxBins / 2
         let total = Double(values.count)
         var cumulative = 0
+        var made = 0
         for index in 0..<(distinct.count - 1) {
             cumulative += counts[index]
-            let remainingBins = maxBins - edges.count - 1
-            guard remainingBins > 0 else { break }
-            // Cut once this bin holds its share of the values still to be placed, so heavy values do not
-            // starve the bins after them.
-            let placed = Double(cumulative)
-            let target = Double(edges.count + 1) * total / Double(maxBins)
-            if placed >= target || distinct.count - 1 - index <= remainingBins {
-                edges.append(midpoint(distinct[index], distinct[index + 1]))
+            if Double(cumulative) >= Double(made + 1) * total / Double(quantileBins) {
+                cuts.insert(index)
+                made = Int(Double(cumulative) * Double(quantileBins) / total)
+                if made >= quantileBins - 1 { break }
             }
         }
-        return edges.filter(\.isFinite)
+        let finite = distinct.filter(\.isFinite)
+        if let low = finite.first, let high = finite.last, high > low {
+            let widthBins = maxBins - 1 - cuts.count
+            var index = 0
+            for step in 1...max(1, widthBins) {
+                let target = low + (high - low) * Double(step) / Double(widthBins + 1)
+                while index + 1 < distinct.count && distinct[index + 1] <= target { index += 1 }
+                if index + 1 < distinct.count { cuts.insert(index) }
+            }
+        }
+        return cuts.sorted().prefix(maxBins - 1).map(edge(after:)).filter(\.isFinite)
     }
 
     /// `transform(i)` for `i` in `0..<count`, computed on up to `threads` threads, in index order.

@@ -43,7 +43,7 @@ public struct GradientBoostingParameters: Sendable, Codable, Equatable, Hashable
     public var rowSubsample: Double
     /// Fraction of features drawn per tree, in (0, 1]; at least one feature is always drawn.
     public var featureSubsample: Double
-    /// Maximum number of quantile bins per feature, in 2...255 (missing values get a bin of their own).
+    /// Maximum number of quantile bins per feature, in 2...65534 (missing values get a bin of their own).
     public var maxBins: Int
     /// Stop after this many rounds without a better validation metric (0 disables early stopping).
     public var earlyStoppingRounds: Int
@@ -111,7 +111,7 @@ public struct GradientBoostingParameters: Sendable, Codable, Equatable, Hashable
         try check(minSplitGain >= 0 && minSplitGain.isFinite, "minSplitGain", "finite and >= 0", minSplitGain)
         try check(rowSubsample > 0 && rowSubsample <= 1, "rowSubsample", "in (0, 1]", rowSubsample)
         try check(featureSubsample > 0 && featureSubsample <= 1, "featureSubsample", "in (0, 1]", featureSubsample)
-        try check((2...255).contains(maxBins), "maxBins", "in 2...255", maxBins)
+        try check((2...65534).contains(maxBins), "maxBins", "in 2...65534", maxBins)
         try check(earlyStoppingRounds >= 0, "earlyStoppingRounds", "at least 0", earlyStoppingRounds)
         try check((1...64).contains(threadCount), "threadCount", "in 1...64", threadCount)
     }

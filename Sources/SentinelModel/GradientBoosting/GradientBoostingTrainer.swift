@@ -227,6 +227,7 @@ public struct GradientBoostingTrainer: Sendable {
         let count = scores.count
         let width = bins.featureCount
         let chunks = max(1, min(threads, count / 8192))
+        let missingCodes = (0..<width).map { bins.missingCode($0) }
         scores.withUnsafeMutableBufferPointer { scores in
             let target = SendablePointer(scores.baseAddress!)
             bins.codes.withUnsafeBufferPointer { codes in
@@ -236,9 +237,10 @@ public struct GradientBoostingTrainer: Sendable {
                     for row in (count * chunk / chunks)..<(count * (chunk + 1) / chunks) {
                         var node = 0
                         while tree.feature[node] >= 0 {
-                            let code = codes[row * width + Int(tree.feature[node])]
+                            let feature = Int(tree.feature[node])
+                            let code = codes[row * width + feature]
                             let goLeft =
-                                code == FeatureBins.missingCode ? tree.missingGoesLeft[node] : code <= tree.bin[node]
+                                code <= tree.bin[node] || (tree.missingGoesLeft[node] && code == missingCodes[feature])
                             node = Int(goLeft ? tree.left[node] : tree.right[node])
                         }
                         target.pointer[row] += tree.value[node]

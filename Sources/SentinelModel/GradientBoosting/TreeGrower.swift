@@ -10,7 +10,7 @@ final class TreeGrower {
     /// A tree over bin codes, with the real thresholds the final model uses.
     struct GrownTree {
         var feature: [Int32] = []
-        var bin: [UInt8] = []
+        var bin: [UInt16] = []
         var threshold: [Double] = []
         var missingGoesLeft: [Bool] = []
         var left: [Int32] = []
@@ -102,7 +102,7 @@ final class TreeGrower {
             let leftNode = tree.addNode()
             let rightNode = tree.addNode()
             tree.feature[parent.node] = Int32(split.feature)
-            tree.bin[parent.node] = UInt8(split.bin)
+            tree.bin[parent.node] = UInt16(split.bin)
             tree.threshold[parent.node] = bins.thresholds[split.feature][split.bin]
             tree.missingGoesLeft[parent.node] = split.missingGoesLeft
             tree.left[parent.node] = Int32(leftNode)
@@ -142,8 +142,7 @@ final class TreeGrower {
 
     private func takeHistogram() -> Int {
         if let index = freeHistograms.popLast() { return index }
-        histograms.append(
-            [SIMD2<Double>](repeating: .zero, count: bins.featureCount * FeatureBins.slotsPerFeature))
+        histograms.append([SIMD2<Double>](repeating: .zero, count: bins.slotCount))
         return histograms.count - 1
     }
 
@@ -152,41 +151,47 @@ final class TreeGrower {
         _ target: Int, start: Int, end: Int, features: [Int], gradients: UnsafeBufferPointer<SIMD2<Double>>
     ) {
         let width = bins.featureCount
-        let slots = FeatureBins.slotsPerFeature
         let threads = end - start >= 2048 ? min(parameters.threadCount, features.count) : 1
+        let offsets = features.map { bins.offsets[$0] }
+        let slotCounts = features.map { bins.binCount($0) + 1 }
         histograms[target].withUnsafeMutableBufferPointer { histogram in
             let histogram = SendablePointer(histogram.baseAddress!)
             rowIndex.withUnsafeBufferPointer { rowIndex in
                 bins.codes.withUnsafeBufferPointer { codes in
                     features.withUnsafeBufferPointer { features in
-                        let rowIndex = SendableBuffer(rowIndex)
-                        let codes = SendableBuffer(codes)
-                        let features = SendableBuffer(features)
-                        let gradients = SendableBuffer(gradients)
-                        let work: @Sendable (Int) -> Void = { part in
-                            let rowIndex = rowIndex.buffer
-                            let codes = codes.buffer
-                            let features = features.buffer
-                            let gradients = gradients.buffer
-                            let group = UnsafeBufferPointer(
-                                rebasing: features[
-                                    (features.count * part / threads)..<(features.count * (part + 1) / threads)])
-                            for feature in group {
-                                (histogram.pointer + feature * slots).update(repeating: .zero, count: slots)
-                            }
-                            for index in start..<end {
-                                let row = Int(rowIndex[index])
-                                let pair = gradients[row]
-                                let code = codes.baseAddress! + row * width
-                                for feature in group {
-                                    histogram.pointer[feature &* slots &+ Int(code[feature])] += pair
+                        offsets.withUnsafeBufferPointer { offsets in
+                            let rowIndex = SendableBuffer(rowIndex)
+                            let codes = SendableBuffer(codes)
+                            let features = SendableBuffer(features)
+                            let offsets = SendableBuffer(offsets)
+                            let gradients = SendableBuffer(gradients)
+                            let work: @Sendable (Int) -> Void = { part in
+                                let rowIndex = rowIndex.buffer
+                                let codes = codes.buffer
+                                let gradients = gradients.buffer
+                                let group =
+                                    (features.buffer.count * part / threads)..<(features.buffer.count * (part + 1) / threads)
+                                let groupFeatures = UnsafeBufferPointer(rebasing: features.buffer[group])
+                                let groupOffsets = UnsafeBufferPointer(rebasing: offsets.buffer[group])
+                                for index in group {
+                                    (histogram.pointer + offsets.buffer[index]).update(
+                                        repeating: .zero, count: slotCounts[index])
+                                }
+                                for index in start..<end {
+                                    let row = Int(rowIndex[index])
+                                    let pair = gradients[row]
+                                    let code = codes.baseAddress! + row &* width
+                                    for member in 0..<groupFeatures.count {
+                                        histogram.pointer[groupOffsets[member] &+ Int(code[groupFeatures[member]])] +=
+                                            pair
+                                    }
                                 }
                             }
-                        }
-                        if threads == 1 {
-                            work(0)
-                        } else {
-                            DispatchQueue.concurrentPerform(iterations: threads, execute: work)
+                            if threads == 1 {
+                                work(0)
+                            } else {
+                                DispatchQueue.concurrentPerform(iterations: threads, execute: work)
+                            }
                         }
                     }
                 }
@@ -196,11 +201,11 @@ final class TreeGrower {
 
     /// `histograms[parent] -= histograms[small]` over `features`.
     private func subtract(_ small: Int, from parent: Int, features: [Int]) {
-        let slots = FeatureBins.slotsPerFeature
         histograms[small].withUnsafeBufferPointer { small in
             histograms[parent].withUnsafeMutableBufferPointer { parent in
                 for feature in features {
-                    for slot in (feature * slots)..<((feature + 1) * slots) {
+                    let base = bins.offsets[feature]
+                    for slot in base...(base + bins.binCount(feature)) {
                         parent[slot] -= small[slot]
                     }
                 }
@@ -212,7 +217,6 @@ final class TreeGrower {
     private func bestSplit(_ histogram: Int, sums: SIMD2<Double>, features: [Int]) -> Split? {
         let lambda = parameters.l2Regularization
         let minWeight = parameters.minChildWeight
-        let slots = FeatureBins.slotsPerFeature
         func score(_ s: SIMD2<Double>) -> Double { s.x * s.x / (s.y + lambda) }
         let parentScore = score(sums)
         var best: Split?
@@ -221,8 +225,8 @@ final class TreeGrower {
             for feature in features {
                 let binCount = bins.binCount(feature)
                 guard binCount >= 2 else { continue }
-                let base = feature * slots
-                let missing = histogram[base + Int(FeatureBins.missingCode)]
+                let base = bins.offsets[feature]
+                let missing = histogram[base + binCount]
                 let hasMissing = missing.y > 0
                 var left = SIMD2<Double>(0, 0)
                 for bin in 0..<(binCount - 1) {
@@ -263,15 +267,16 @@ final class TreeGrower {
     }
 
     private func histogramHasMissing(_ histogram: Int, feature: Int) -> Bool {
-        histograms[histogram][feature * FeatureBins.slotsPerFeature + Int(FeatureBins.missingCode)].y > 0
+        histograms[histogram][bins.offsets[feature] + bins.binCount(feature)].y > 0
     }
 
     /// Stable partition of `rowIndex[start..<end]` by `split`; returns the first index of the right part.
     private func partition(start: Int, end: Int, split: Split) -> Int {
         let width = bins.featureCount
-        let bin = UInt8(split.bin)
+        let bin = UInt16(split.bin)
         let missingLeft = split.missingGoesLeft
         let feature = split.feature
+        let missingCode = bins.missingCode(feature)
         var leftEnd = start
         var rightCount = 0
         rowIndex.withUnsafeMutableBufferPointer { rowIndex in
@@ -280,7 +285,7 @@ final class TreeGrower {
                     for index in start..<end {
                         let row = rowIndex[index]
                         let code = codes[Int(row) * width + feature]
-                        let goLeft = code == FeatureBins.missingCode ? missingLeft : code <= bin
+                        let goLeft = code <= bin || (missingLeft && code == missingCode)
                         if goLeft {
                             rowIndex[leftEnd] = row
                             leftEnd += 1
