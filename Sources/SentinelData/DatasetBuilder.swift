@@ -8,6 +8,7 @@ final class DatasetBuilder {
     private let transactionColumn: Int?
     private let cardColumn: Int?
     private let terminalColumn: Int?
+    private let dateColumn: Int?
 
     private var features: [[Double]]
     private var labels: [UInt8] = []
@@ -35,6 +36,7 @@ final class DatasetBuilder {
         transactionColumn = column(of: .transactionID)
         cardColumn = column(of: .cardID)
         terminalColumn = column(of: .terminalID)
+        dateColumn = column(of: .dateTime)
         features = Array(repeating: [], count: featureCount)
         rowFeatures = .allocate(capacity: max(1, featureCount))
     }
@@ -97,6 +99,14 @@ final class DatasetBuilder {
                 code: .wrongFieldCount,
                 message: "expected \(columnCount) fields (as in the header), found \(reader.fieldCount)", file: file,
                 line: reader.line)
+        }
+        if let dateColumn, options.from != nil || options.to != nil {
+            // Filter first: rows outside the day range are only checked for field count and date-time.
+            let field = reader.field(dateColumn)
+            if let parsed = NumberParser.parseDateTime(field.baseAddress!, count: field.count) {
+                if let from = options.from, parsed.day < from { return false }
+                if let to = options.to, parsed.day > to { return false }
+            }
         }
         for (column, action) in plan.actions {
             let field = reader.field(column)
