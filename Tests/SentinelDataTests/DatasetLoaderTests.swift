@@ -295,3 +295,17 @@ struct DatasetLoaderTests {
         #expect(count == 3)
     }
 }
+
+@Suite("Committed sample data")
+struct CommittedSampleTests {
+    @Test("data/creditcard-sample.csv.gz loads as the ULB layout: 1,500 rows, 261 frauds")
+    func sample() throws {
+        let dataset = try DatasetLoader.load(path: Repository.root + "/data/creditcard-sample.csv.gz")
+        #expect(dataset.schema == .ulb)
+        #expect(dataset.rowCount == 1500)
+        #expect(dataset.labels.reduce(0) { $0 + Int($1) } == 261)
+        #expect(dataset.featureNames.count == 29 && dataset.features.allSatisfy { $0.count == 1500 })
+        #expect(dataset.eventTimes.first == 69 && dataset.eventTimes.last == 78_989)
+        #expect(dataset.features.joined().allSatisfy { $0.isFinite })
+    }
+}
