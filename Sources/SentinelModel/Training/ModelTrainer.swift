@@ -78,7 +78,7 @@ public enum ModelTrainer {
         try Task.checkCancellation()
 
         // Step 3: threshold and validation metrics.
-        let validationScores = try Evaluation.score(dataset: dataset, rows: validationRows, model: validationLearner)
+        let validationScores = try validationLearner.scores(dataset: dataset, rows: validationRows)
         let validationLabels = validationRows.map { dataset.labels[$0] }
         let choice = ThresholdSelection.maximumF1(scores: validationScores, labels: validationLabels)
         let threshold = choice?.threshold ?? 0.5
@@ -110,7 +110,7 @@ public enum ModelTrainer {
 
         // Step 5: reference profiles.
         progress?(TrainingProgress(stage: .profiling, completed: 0, total: 1))
-        let trainingScores = try Evaluation.score(dataset: dataset, rows: order, model: learner)
+        let trainingScores = try learner.scores(dataset: dataset, rows: order)
         let profiles = dataset.featureNames.indices.map { f in
             FeatureProfile(
                 name: dataset.featureNames[f], values: order.map { dataset.features[f][$0] },
