@@ -20,6 +20,8 @@ enum NumberParser {
     /// The fast path is exact by Clinger's argument: when the significant digits form an integer w ≤ 2^53 and the
     /// decimal exponent e satisfies |e| ≤ 22, both w and 10^|e| are exact doubles, so the single IEEE multiplication
     /// or division w × 10^e (or w ÷ 10^−e) is correctly rounded — it *is* the nearest double to the decimal value.
+    /// A second exact path handles up to 19 significant digits with 1 ≤ −e ≤ 27 (such as `0.037037037037037035`)
+    /// by integer division (see `quotient(_:dividedByPowerOfTen:)`).
     /// Every other number goes to `strtod` (correctly rounded in glibc), which sees only validated text. Sentinel
     /// never calls `setlocale`, so `strtod` runs in the C locale, where the decimal point is `.`.
     /// - Returns: The value, or `nil` when the text is not a decimal number or is too large for a finite `Double`.
@@ -99,7 +101,45 @@ enum NumberParser {
                 ? Double(mantissa) / powersOfTen[-exponent] : Double(mantissa) * powersOfTen[exponent]
             return negative ? -value : value
         }
+        if !inexact, exponent < 0, exponent >= -27 {
+            let value = quotient(mantissa, dividedByPowerOfTen: -exponent)
+            return negative ? -value : value
+        }
         return slowParse(text, count: count)
+    }
+
+    /// Powers of five that fit in 63 bits: 5^0 ... 5^27.
+    private static let powersOfFive: [UInt64] = (0...27).map { k in (0..<k).reduce(1) { value, _ in value * 5 } }
+
+    /// The double nearest to w ÷ 10^k (ties to even), for 1 ≤ w < 2^64 and 1 ≤ k ≤ 27, by exact integer division.
+    ///
+    /// w ÷ 10^k = (w ÷ 5^k) × 2^−k. Normalise w to w′ = w × 2^z ∈ [2^63, 2^64); with 5^k ∈ [2^(b−1), 2^b), the
+    /// 128-bit quotient q = ⌊w′ × 2^(b−1) ÷ 5^k⌋ lies in [2^62, 2^64), and the remainder r tells whether anything
+    /// was cut off. The exact value is (q + r ÷ 5^k) × 2^(−(b−1)−z−k); rounding q to 53 bits uses the bits below
+    /// them plus r ≠ 0 as the sticky bit, which is exactly round-to-nearest-even of the true quotient. The result
+    /// lies between 10^−27 and 2^64, far from overflow and subnormals, so scaling by a power of two is exact.
+    @inline(__always)
+    private static func quotient(_ w: UInt64, dividedByPowerOfTen k: Int) -> Double {
+        let divisor = powersOfFive[k]
+        let z = w.leadingZeroBitCount
+        let normalized = w << UInt64(z)
+        let shift = (64 - divisor.leadingZeroBitCount) - 1  // b − 1, in 2...62
+        let high = normalized >> UInt64(64 - shift)
+        let low = normalized << UInt64(shift)
+        let (q, r) = divisor.dividingFullWidth((high: high, low: low))
+        let dropped = 64 - q.leadingZeroBitCount - 53  // 10 or 11 bits below the 53 kept
+        var significand = q >> UInt64(dropped)
+        let rest = q & ((1 << UInt64(dropped)) - 1)
+        let half: UInt64 = 1 << UInt64(dropped - 1)
+        var exponent = dropped - shift - z - k
+        if rest > half || (rest == half && (r != 0 || significand & 1 == 1)) {
+            significand += 1
+            if significand == 1 << 53 {
+                significand >>= 1
+                exponent += 1
+            }
+        }
+        return Double(sign: .plus, exponent: exponent, significand: Double(significand))
     }
 
     /// `strtod` on a NUL-terminated copy of already validated text; `nil` when the value overflows to infinity.

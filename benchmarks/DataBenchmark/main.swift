@@ -20,6 +20,22 @@ func seconds(_ duration: Duration) -> Double {
     Double(duration.components.seconds) + Double(duration.components.attoseconds) * 1e-18
 }
 
+for file in files where file.hasSuffix(".gz") {
+    var times: [Double] = []
+    var bytes = 0
+    for _ in 0..<repetitions {
+        let clock = ContinuousClock()
+        let start = clock.now
+        bytes = 0
+        try DataInput.forEachChunk(path: file) { bytes += $0.count }
+        times.append(seconds(clock.now - start))
+    }
+    let best = times.min()!
+    print(
+        "\((file as NSString).lastPathComponent): gunzip only: \(bytes) bytes out, best \(String(format: "%.3f", best)) s "
+            + "= \(String(format: "%.0f", Double(bytes) / best / 1e6)) MB/s")
+}
+
 for file in files {
     var times: [Double] = []
     var dataset: Dataset?
