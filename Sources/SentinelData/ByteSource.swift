@@ -1,3 +1,5 @@
+import Foundation
+
 #if canImport(Glibc)
     import Glibc
 #elseif canImport(Darwin)
@@ -125,7 +127,13 @@ enum InputOpener {
         head.removeLast(2 - count)
         let restored = PrefixedSource(prefix: head, rest: source)
         if head == [0x1F, 0x8B] {
-            return GzipReader(source: restored, name: name)
+            let decoder = GzipReader(source: restored, name: name)
+            // Decompress on a second core while the caller parses, when there is one (SENTINEL_DATA_PREFETCH=0
+            // turns this off, for measurements).
+            let prefetch =
+                ProcessInfo.processInfo.activeProcessorCount > 1
+                && ProcessInfo.processInfo.environment["SENTINEL_DATA_PREFETCH"] != "0"
+            return prefetch ? PrefetchingSource(source: decoder) : decoder
         }
         return restored
     }
