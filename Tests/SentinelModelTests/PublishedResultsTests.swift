@@ -53,14 +53,27 @@ struct PublishedResultsTests {
         #expect(selection.rows.count(where: { data.labels[$0] == 1 }) == 282)
     }
 
-    @Test("training the same window twice gives byte-identical model files")
+    @Test("training the same window twice gives byte-identical model files; damaged copies are rejected")
     func byteIdentical() throws {
         let data = try Self.chapter3.get()
         let training = data.selecting(rows: try data.rowIndices(from: Day("2018-07-25"), to: Day("2018-07-31")))
         let configuration = TrainingConfiguration(algorithm: .logistic(LogisticRegression()))
         let first = try ModelFile(artifact: ModelTrainer.train(dataset: training, configuration: configuration))
         let second = try ModelFile(artifact: ModelTrainer.train(dataset: training, configuration: configuration))
-        #expect(first.encoded() == second.encoded())
-        #expect(try ModelFile(decoding: first.encoded()) == first)
+        let bytes = first.encoded()
+        #expect(bytes == second.encoded())
+        #expect(try ModelFile(decoding: bytes) == first)
+        // Cut short or changed by one byte: rejected with the matching code.
+        for (damaged, code) in [
+            (Array(bytes.prefix(bytes.count / 2)), ModelError.Code.truncated),
+            (bytes.enumerated().map { $0.offset == bytes.count - 40 ? $0.element ^ 0x01 : $0.element }, .corrupted),
+        ] {
+            do {
+                _ = try ModelFile(decoding: damaged)
+                Issue.record("a damaged file was accepted")
+            } catch let error as ModelError {
+                #expect(error.code == code, "\(error)")
+            }
+        }
     }
 }
