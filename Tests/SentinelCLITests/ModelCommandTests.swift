@@ -91,6 +91,31 @@ struct ModelCommandTests {
         #expect(output.contains("confusion matrix"))
     }
 
+    @Test("evaluate warns when the data starts after the model's first training day")
+    func lateData() async throws {
+        _ = await train("lr.sentinel")
+        let (status, _, error) = await run(
+            [
+                "evaluate", "--model", directory.appendingPathComponent("lr.sentinel").path, "--data", data,
+                "--from", "2018-07-15", "--to", "2018-07-21", "--delay-days", "7",
+            ])
+        #expect(status == 0)
+        #expect(!error.contains("warning"))
+        // A copy of the file without the first three days.
+        let lines = ModelCommandFixtures.csv().split(separator: "\n", omittingEmptySubsequences: true)
+        let late =
+            [lines[0]] + lines.dropFirst().filter { !$0.contains(",2018-07-01 ") && !$0.contains(",2018-07-02 ") }
+        let latePath = directory.appendingPathComponent("late.csv").path
+        try Data((late.joined(separator: "\n") + "\n").utf8).write(to: URL(fileURLWithPath: latePath))
+        let second = await run(
+            [
+                "evaluate", "--model", directory.appendingPathComponent("lr.sentinel").path, "--data", latePath,
+                "--from", "2018-07-15", "--to", "2018-07-21",
+            ])
+        #expect(second.status == 0)
+        #expect(second.error.contains("warning: the data starts on 2018-07-03"))
+    }
+
     @Test("model inspect shows the version, learner, inputs, threshold and profile")
     func inspect() async throws {
         _ = await train("lr.sentinel")

@@ -54,6 +54,13 @@ enum EvaluateCommand {
                 from: min(firstDay, from), to: to, featureColumns: artifact.featureNames, labelColumn: label,
                 skipBadRows: skipBadRows))
         TrainCommand.reportSkipped(dataset.skippedRows, console: console)
+        if let earliest = dataset.days.min(), earliest > firstDay {
+            // The known-frauds rule needs every day from the training start; say so rather than undercount.
+            console.printError(
+                "warning: the data starts on \(earliest), after the model's first training day \(firstDay); frauds "
+                    + "before \(earliest) cannot count as known, so fewer test rows may be dropped than the protocol "
+                    + "asks")
+        }
         let selection = try TestSelection(dataset: dataset, settings: settings)
         let scores = try artifact.learner.scores(dataset: dataset, rows: selection.rows)
         let report = try Evaluation.evaluate(
