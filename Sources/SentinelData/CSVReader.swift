@@ -30,13 +30,10 @@ final class CSVReader {
     private var isFirstRead = true
     private var nextLine = 1
 
-    private var starts: UnsafeMutablePointer<Int>
-    private var ends: UnsafeMutablePointer<Int>
-    private var escaped: UnsafeMutablePointer<Bool>
-    private var fieldCapacity = 64
+    private var fields = FieldRanges()
 
     /// The number of fields of the current record.
-    private(set) var fieldCount = 0
+    var fieldCount: Int { fields.count }
     /// The 1-based line on which the current record starts.
     private(set) var line = 0
 
@@ -46,22 +43,17 @@ final class CSVReader {
         capacity = bufferSize
         buffer = .allocate(capacity: capacity + 1)
         buffer[0] = UInt8(ascii: "\n")
-        starts = .allocate(capacity: fieldCapacity)
-        ends = .allocate(capacity: fieldCapacity)
-        escaped = .allocate(capacity: fieldCapacity)
     }
 
     deinit {
         buffer.deallocate()
-        starts.deallocate()
-        ends.deallocate()
-        escaped.deallocate()
+        fields.deallocate()
     }
 
     /// Field `index` of the current record, unquoted; valid until the next call to `nextRecord`.
     @inline(__always)
     func field(_ index: Int) -> UnsafeBufferPointer<UInt8> {
-        UnsafeBufferPointer(start: buffer + starts[index], count: ends[index] - starts[index])
+        UnsafeBufferPointer(start: buffer + fields.starts[index], count: fields.ends[index] - fields.starts[index])
     }
 
     /// Field `index` of the current record as a string.
@@ -141,49 +133,27 @@ final class CSVReader {
         if count > 0 { isFirstRead = false }
     }
 
-    @inline(__always)
-    private func appendField(_ fieldStart: Int, _ fieldEnd: Int, escaped isEscaped: Bool) {
-        if fieldCount == fieldCapacity { growFields() }
-        starts[fieldCount] = fieldStart
-        ends[fieldCount] = fieldEnd
-        escaped[fieldCount] = isEscaped
-        fieldCount += 1
-    }
-
-    private func growFields() {
-        let larger = fieldCapacity * 2
-        let newStarts = UnsafeMutablePointer<Int>.allocate(capacity: larger)
-        let newEnds = UnsafeMutablePointer<Int>.allocate(capacity: larger)
-        let newEscaped = UnsafeMutablePointer<Bool>.allocate(capacity: larger)
-        newStarts.update(from: starts, count: fieldCount)
-        newEnds.update(from: ends, count: fieldCount)
-        newEscaped.update(from: escaped, count: fieldCount)
-        starts.deallocate()
-        ends.deallocate()
-        escaped.deallocate()
-        starts = newStarts
-        ends = newEnds
-        escaped = newEscaped
-        fieldCapacity = larger
-    }
-
     /// Collapses doubled quotes in the quoted fields that have them, in place.
     private func unescapeFields() {
-        for index in 0..<fieldCount where escaped[index] {
-            var read = starts[index]
+        for index in 0..<fields.count where fields.escaped[index] {
+            var read = fields.starts[index]
             var write = read
-            while read < ends[index] {
+            while read < fields.ends[index] {
                 buffer[write] = buffer[read]
                 read += buffer[read] == UInt8(ascii: "\"") ? 2 : 1
                 write += 1
             }
-            ends[index] = write
+            fields.ends[index] = write
         }
     }
 
     /// Finds the fields of the record starting at `start`, or reports that more input is needed.
     private func scan() throws -> Scan {
-        fieldCount = 0
+        // Locals, not stored properties, in the loop: class properties cost a dynamic exclusivity check per access.
+        var fields = self.fields
+        fields.count = 0
+        defer { self.fields = fields }
+        let atEndOfInput = self.atEndOfInput
         let bytes = buffer
         let limit = end
         var position = start
@@ -212,7 +182,7 @@ final class CSVReader {
                     if byte == UInt8(ascii: "\n") { lineBreaks += 1 }
                     position += 1
                 }
-                appendField(fieldStart + 1, position, escaped: hasDoubledQuotes)
+                fields.append(fieldStart + 1, position, escaped: hasDoubledQuotes)
                 position += 1  // the closing quote
                 var byte = bytes[position]
                 if byte == UInt8(ascii: "\r") {
@@ -239,7 +209,7 @@ final class CSVReader {
                 byte = bytes[position]
             }
             if byte == UInt8(ascii: ",") {
-                appendField(fieldStart, position, escaped: false)
+                fields.append(fieldStart, position, escaped: false)
                 position += 1
                 continue
             }
@@ -250,9 +220,54 @@ final class CSVReader {
             var fieldEnd = position
             if fieldEnd > fieldStart, bytes[fieldEnd - 1] == UInt8(ascii: "\r") { fieldEnd -= 1 }
             let next = position == limit ? limit : position + 1
-            if fieldCount == 0, fieldEnd == fieldStart { return .blank(next: next) }
-            appendField(fieldStart, fieldEnd, escaped: false)
+            if fields.count == 0, fieldEnd == fieldStart { return .blank(next: next) }
+            fields.append(fieldStart, fieldEnd, escaped: false)
             return .record(next: next, lineBreaks: lineBreaks)
         }
+    }
+}
+
+/// The byte ranges of one record's fields in the reader's buffer; grows as needed and is freed explicitly.
+private struct FieldRanges {
+    var starts: UnsafeMutablePointer<Int>
+    var ends: UnsafeMutablePointer<Int>
+    var escaped: UnsafeMutablePointer<Bool>
+    var count = 0
+    var capacity = 64
+
+    init() {
+        starts = .allocate(capacity: capacity)
+        ends = .allocate(capacity: capacity)
+        escaped = .allocate(capacity: capacity)
+    }
+
+    func deallocate() {
+        starts.deallocate()
+        ends.deallocate()
+        escaped.deallocate()
+    }
+
+    @inline(__always)
+    mutating func append(_ start: Int, _ end: Int, escaped isEscaped: Bool) {
+        if count == capacity { grow() }
+        starts[count] = start
+        ends[count] = end
+        escaped[count] = isEscaped
+        count += 1
+    }
+
+    private mutating func grow() {
+        let larger = capacity * 2
+        let newStarts = UnsafeMutablePointer<Int>.allocate(capacity: larger)
+        let newEnds = UnsafeMutablePointer<Int>.allocate(capacity: larger)
+        let newEscaped = UnsafeMutablePointer<Bool>.allocate(capacity: larger)
+        newStarts.update(from: starts, count: count)
+        newEnds.update(from: ends, count: count)
+        newEscaped.update(from: escaped, count: count)
+        deallocate()
+        starts = newStarts
+        ends = newEnds
+        escaped = newEscaped
+        capacity = larger
     }
 }

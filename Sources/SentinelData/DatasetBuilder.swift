@@ -10,13 +10,13 @@ final class DatasetBuilder {
     private let terminalColumn: Int?
     private let dateColumn: Int?
 
-    private var features: [[Double]]
-    private var labels: [UInt8] = []
+    private let features: UnsafeMutablePointer<GrowableColumn<Double>>
+    private var labels = GrowableColumn<UInt8>()
     private var transactionIDs: [String] = []
     private var cardIDs: [String] = []
     private var terminalIDs: [String] = []
-    private var eventTimes: [Int64] = []
-    private var days: [Day] = []
+    private var eventTimes = GrowableColumn<Int64>()
+    private var days = GrowableColumn<Day>()
     private var rowCount = 0
     private var skipped = SkippedRows()
 
@@ -37,11 +37,18 @@ final class DatasetBuilder {
         cardColumn = column(of: .cardID)
         terminalColumn = column(of: .terminalID)
         dateColumn = column(of: .dateTime)
-        features = Array(repeating: [], count: featureCount)
+        features = .allocate(capacity: max(1, featureCount))
+        features.initialize(repeating: GrowableColumn(), count: featureCount)
+        for index in 0..<featureCount { features[index] = GrowableColumn() }
         rowFeatures = .allocate(capacity: max(1, featureCount))
     }
 
     deinit {
+        for index in 0..<featureCount { features[index].deallocate() }
+        features.deallocate()
+        labels.deallocate()
+        eventTimes.deallocate()
+        days.deallocate()
         rowFeatures.deallocate()
     }
 
@@ -74,9 +81,11 @@ final class DatasetBuilder {
     /// The collected columns.
     func makeDataset() -> Dataset {
         var dataset = Dataset(
-            schema: plan.schema, featureNames: plan.featureNames, features: features, labels: labels,
-            transactionIDs: transactionIDs, cardIDs: cardIDs, terminalIDs: terminalIDs, eventTimes: eventTimes,
-            days: days, amountFeatureIndex: plan.amountFeatureIndex, rowCount: rowCount)
+            schema: plan.schema, featureNames: plan.featureNames,
+            features: (0..<featureCount).map { features[$0].makeArray() }, labels: labels.makeArray(),
+            transactionIDs: transactionIDs, cardIDs: cardIDs, terminalIDs: terminalIDs,
+            eventTimes: eventTimes.makeArray(), days: days.makeArray(), amountFeatureIndex: plan.amountFeatureIndex,
+            rowCount: rowCount)
         dataset.skippedRows = skipped
         return dataset
     }

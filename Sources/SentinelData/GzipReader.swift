@@ -410,6 +410,9 @@ final class GzipReader: ByteSource {
         var count = bitCount
         var position = inPos
         var outp = outPos
+        // A local copy: stored properties of a class cost a dynamic exclusivity check on every access.
+        var end = inEnd
+        let input = self.input
         defer {
             bitBuffer = bits
             bitCount = count
@@ -418,7 +421,7 @@ final class GzipReader: ByteSource {
         }
         while outp < limit {
             if count < 48 {
-                if inEnd - position < 8 {
+                if end - position < 8 {
                     bitBuffer = bits
                     bitCount = count
                     inPos = position
@@ -427,8 +430,9 @@ final class GzipReader: ByteSource {
                     bits = bitBuffer
                     count = bitCount
                     position = inPos
+                    end = inEnd
                 }
-                if inEnd - position >= 8 {
+                if end - position >= 8 {
                     let word = UnsafeRawPointer(input + position).loadUnaligned(as: UInt64.self).littleEndian
                     bits |= word << UInt64(count)
                     position += (63 - count) >> 3
