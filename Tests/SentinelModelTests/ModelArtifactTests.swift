@@ -75,6 +75,12 @@ struct ModelTrainerTests {
             return
         }
         #expect(model.trees.count == first.training.treesKept)
+        if case .gradientBoosting(let recorded) = first.training.algorithm {
+            #expect(recorded.seed == 7)
+            #expect(recorded.treeCount == 30)
+        } else {
+            Issue.record("expected GBDT parameters")
+        }
         #expect(try ModelFile(artifact: first).encoded() == ModelFile(artifact: second).encoded())
         let decoded = try ModelFile(decoding: ModelFile(artifact: first).encoded())
         #expect(decoded.artifact == first)

@@ -125,8 +125,14 @@ public enum ModelTrainer {
         progress?(TrainingProgress(stage: .profiling, completed: 1, total: 1))
 
         let days = dataset.days.count == n ? order.map { dataset.days[$0] } : []
+        var recordedAlgorithm = configuration.algorithm
+        if case .gradientBoosting(var parameters) = recordedAlgorithm {
+            // Record the seed the learner actually used.
+            parameters.seed = configuration.seed
+            recordedAlgorithm = .gradientBoosting(parameters)
+        }
         let training = TrainingSummary(
-            algorithm: configuration.algorithm,
+            algorithm: recordedAlgorithm,
             seed: configuration.seed,
             schema: dataset.schema.rawValue,
             firstDay: days.min()?.description,
