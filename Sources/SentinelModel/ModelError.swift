@@ -4,7 +4,7 @@
 ///
 /// ```swift
 /// do {
-///     _ = try ModelArtifact.decode(bytes)
+///     _ = try ModelFile(decoding: bytes)
 /// } catch let error as ModelError where error.code == .corrupted {
 ///     print("the file was damaged:", error.message)
 /// }

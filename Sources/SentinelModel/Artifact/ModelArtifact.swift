@@ -3,12 +3,11 @@ public import SentinelDrift
 /// Everything `sentinel train` produces and the scoring service loads: the learner, its inputs, its decision
 /// threshold, what it was trained on, how it did on validation, and the reference profile for drift.
 ///
-/// On disk it is one JSON file, described in `Docs/Design.md` ("Model file"): an envelope with the format name and
-/// version, the model version and the SHA-256 of the body, then the body (this type, keys sorted). See
-/// ``encoded()`` and ``init(decoding:)``.
+/// On disk it is the body of a ``ModelFile``: one JSON file with an envelope holding the format name and version,
+/// the model version and the SHA-256 of the body (see `Docs/Design.md`, "Model file").
 ///
 /// ```swift
-/// let artifact = try ModelArtifact(contentsOf: "model.sentinel")
+/// let artifact = try ModelFile(contentsOf: "model.sentinel").artifact
 /// let p = row.withUnsafeBufferPointer { artifact.learner.probability(of: $0) }
 /// let flagged = p >= artifact.threshold
 /// ```
