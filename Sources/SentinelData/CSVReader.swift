@@ -189,8 +189,10 @@ final class CSVReader {
                     if position + 1 < limit, bytes[position + 1] == UInt8(ascii: "\n") {
                         position += 1
                         byte = UInt8(ascii: "\n")
-                    } else if position + 1 >= limit, !atEndOfInput {
-                        return .incomplete
+                    } else if position + 1 >= limit {
+                        guard atEndOfInput else { return .incomplete }
+                        position += 1  // a lone CR ending the input ends the record
+                        byte = UInt8(ascii: "\n")
                     }
                 }
                 if byte == UInt8(ascii: ",") {

@@ -202,6 +202,10 @@ struct DatasetLoaderTests {
         #expect(dataset.featureNames == ["c", "a", "b"])
         #expect(dataset.features[0] == [3, 6] && dataset.features[1] == [1, 4] && dataset.features[2][1].isNaN)
         #expect(dataset.labels == [0, 1])
+        let dated = try Self.load(
+            "TX_DATETIME,x\n2018-07-01 10:00:00,1\n2018-07-02 00:00:00,\"2\"\r", LoadOptions(featureColumns: ["x"]))
+        #expect(dated.schema == .custom && dated.days == [Day("2018-07-01")!, Day("2018-07-02")!])
+        #expect(dated.features == [[1, 2]] && dated.labels.isEmpty)
         let unlabeled = try Self.load(text, LoadOptions(featureColumns: ["a"]))
         #expect(unlabeled.labels.isEmpty && unlabeled.amountFeatureIndex == nil)
         let subset = try Self.load(Self.handbookText, LoadOptions(featureColumns: ["TX_AMOUNT", "TX_DURING_NIGHT"]))
