@@ -17,7 +17,10 @@ final class CSVReader {
         case incomplete
     }
 
-    static let maximumRecordLength = 1 << 24
+    /// The default limit on one record's length: 16 MiB.
+    static let defaultMaximumRecordLength = 1 << 24
+
+    private let maximumRecordLength: Int
 
     private let source: any ByteSource
     /// The file as the user named it, for error messages.
@@ -37,9 +40,13 @@ final class CSVReader {
     /// The 1-based line on which the current record starts.
     private(set) var line = 0
 
-    init(source: any ByteSource, name: String, bufferSize: Int = 1 << 20) {
+    init(
+        source: any ByteSource, name: String, bufferSize: Int = 1 << 20,
+        maximumRecordLength: Int = CSVReader.defaultMaximumRecordLength
+    ) {
         self.source = source
         self.name = name
+        self.maximumRecordLength = maximumRecordLength
         capacity = bufferSize
         buffer = .allocate(capacity: capacity + 1)
         buffer[0] = UInt8(ascii: "\n")
@@ -112,10 +119,9 @@ final class CSVReader {
             end = pending
         }
         if end == capacity {
-            guard capacity < CSVReader.maximumRecordLength else {
+            guard capacity < maximumRecordLength else {
                 throw error(
-                    .recordTooLong,
-                    "record longer than \(CSVReader.maximumRecordLength) bytes (unterminated quoted field?)")
+                    .recordTooLong, "record longer than \(maximumRecordLength) bytes (unterminated quoted field?)")
             }
             let larger = UnsafeMutablePointer<UInt8>.allocate(capacity: capacity * 2 + 1)
             larger.update(from: buffer, count: end)

@@ -297,6 +297,13 @@ struct DatasetLoaderTests {
         var count = 0
         while try reader.nextRecord() { count += 1 }
         #expect(count == 3)
+
+        let limited = CSVReader(
+            source: MemorySource(Array(text.utf8)), name: "x.csv", bufferSize: 1024, maximumRecordLength: 1 << 20)
+        #expect(try limited.nextRecord())
+        let error = #expect(throws: DataError.self) { try limited.nextRecord() }
+        #expect(error?.code == .recordTooLong)
+        #expect(error?.description == "x.csv:2: record longer than 1048576 bytes (unterminated quoted field?)")
     }
 }
 
