@@ -38,8 +38,7 @@ final class DatasetBuilder {
         terminalColumn = column(of: .terminalID)
         dateColumn = column(of: .dateTime)
         features = .allocate(capacity: max(1, featureCount))
-        features.initialize(repeating: GrowableColumn(), count: featureCount)
-        for index in 0..<featureCount { features[index] = GrowableColumn() }
+        for index in 0..<featureCount { (features + index).initialize(to: GrowableColumn()) }
         rowFeatures = .allocate(capacity: max(1, featureCount))
     }
 

@@ -7,7 +7,8 @@
 /// let week = try DatasetLoader.load(path: "handbook.csv.gz", options: options)
 /// ```
 public struct LoadOptions: Sendable, Equatable {
-    /// Keep only rows on or after this day (inclusive). Requires a file with dates.
+    /// Keep only rows on or after this day (inclusive). Requires a file with dates. Rows outside the range are
+    /// checked only for their field count and date.
     public var from: Day?
     /// Keep only rows on or before this day (inclusive). Requires a file with dates.
     public var to: Day?
@@ -44,6 +45,13 @@ public struct LoadOptions: Sendable, Equatable {
 }
 
 /// Rows left out by `LoadOptions.skipBadRows`: how many, and why the first few were rejected.
+///
+/// ```swift
+/// let dataset = try DatasetLoader.load(path: "data.csv", options: LoadOptions(skipBadRows: true))
+/// if dataset.skippedRows.count > 0 {
+///     print("skipped \(dataset.skippedRows.count) rows, first: \(dataset.skippedRows.examples[0])")
+/// }
+/// ```
 public struct SkippedRows: Sendable {
     /// How many of the first rejections are kept in `examples`.
     public static let exampleLimit = 5
