@@ -133,10 +133,13 @@ final class CSVReader {
         if count == 0 { atEndOfInput = true }
         end += count
         buffer[end] = UInt8(ascii: "\n")  // sentinel: unquoted scanning needs no bounds check
-        if isFirstRead, end - start >= 3, buffer[start] == 0xEF, buffer[start + 1] == 0xBB, buffer[start + 2] == 0xBF {
-            start += 3
+        // The byte-order mark check waits until three bytes have arrived (a pipe may deliver fewer at first).
+        if isFirstRead, end - start >= 3 || atEndOfInput {
+            isFirstRead = false
+            if end - start >= 3, buffer[start] == 0xEF, buffer[start + 1] == 0xBB, buffer[start + 2] == 0xBF {
+                start += 3
+            }
         }
-        if count > 0 { isFirstRead = false }
     }
 
     /// Collapses doubled quotes in the quoted fields that have them, in place.

@@ -113,6 +113,8 @@ struct DatasetLoaderTests {
         }
         let bom = try Self.load("\u{FEFF}" + Self.handbookText)
         #expect(bom.schema == .handbook && bom.rowCount == 5)
+        let trickle = CSVReader(source: MemorySource(Array("\u{FEFF}a,b\n1,2\n".utf8)), name: "t", bufferSize: 1)
+        #expect(try trickle.nextRecord() && trickle.string(0) == "a")
     }
 
     @Test("Gzip and plain input give identical datasets", .enabled(if: Fixtures.hasGzip))
