@@ -71,10 +71,6 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
 
-        .executableTarget(
-            name: "data-benchmark", dependencies: ["SentinelData"], path: "benchmarks/DataBenchmark",
-            swiftSettings: swiftSettings),
-
         // MARK: Tests
 
         .target(
@@ -120,5 +116,11 @@ let package = Package(
             dependencies: ["SentinelCLI", "SentinelTestSupport"],
             swiftSettings: swiftSettings
         ),
+
+        // MARK: Benchmarks (data loading)
+
+        .executableTarget(
+            name: "data-benchmark", dependencies: ["SentinelData"], path: "benchmarks/DataBenchmark",
+            swiftSettings: swiftSettings),
     ]
 )
