@@ -136,5 +136,11 @@ let package = Package(
             dependencies: ["SentinelCLI", "SentinelTestSupport"],
             swiftSettings: swiftSettings
         ),
+
+        // MARK: Benchmarks (data loading)
+
+        .executableTarget(
+            name: "data-benchmark", dependencies: ["SentinelData"], path: "benchmarks/DataBenchmark",
+            swiftSettings: swiftSettings),
     ]
 )

@@ -8,7 +8,10 @@ import SentinelArguments
 public enum SentinelCommandLine {
     /// Every verb, in the order `sentinel --help` lists them. Each lives in its own `Commands/*.swift` file.
     public static let commands: [Command] = [
-        HealthCommand.command
+        HealthCommand.command,
+        TrainCommand.command,
+        EvaluateCommand.command,
+        ModelInspectCommand.command,
     ]
 
     /// Runs one command line.

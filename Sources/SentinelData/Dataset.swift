@@ -1,11 +1,15 @@
 /// Transactions loaded from a CSV file, stored column by column for training and evaluation.
 ///
 /// Every per-row array has either `rowCount` elements or none (the file had no such column).
-/// Feature values are `Double`; a missing value (an empty field) is stored as `.nan`, and each learner
-/// documents how it treats one (see `Docs/Design.md`, "Missing values").
+///
+/// **Missing values.** An empty feature field is a missing value and is stored as `.nan`; each learner documents
+/// how it treats one (gradient boosting learns a default direction per split, logistic regression imputes the
+/// training mean; see `Docs/Design.md`, "Missing values"). An empty label, identifier or date-time field is an
+/// error, and so is the literal text `NaN` or `inf` in a feature (upstream pipelines should not emit them; a value
+/// that is unknown is written as an empty field).
 ///
 /// ```swift
-/// let dataset = try DatasetLoader.load(path: "data/creditcard-sample.csv", options: .init())
+/// let dataset = try DatasetLoader.load(path: "data/creditcard-sample.csv.gz")
 /// print(dataset.rowCount, dataset.featureNames)
 /// ```
 public struct Dataset: Sendable {
@@ -31,6 +35,8 @@ public struct Dataset: Sendable {
     public var amountFeatureIndex: Int?
     /// Number of rows.
     public var rowCount: Int
+    /// Malformed rows left out because `LoadOptions.skipBadRows` was set (otherwise always zero).
+    public var skippedRows = SkippedRows()
 
     /// Creates a dataset from its columns. Callers guarantee the per-row arrays have `rowCount` elements or none.
     public init(
@@ -66,6 +72,10 @@ public enum DatasetSchema: String, Sendable, Codable {
     case handbook
     /// The ULB credit-card data: `Time,V1..V28,Amount,Class`.
     case ulb
+    /// The Fraud Detection Handbook's raw simulated data (no engineered features; the amount is the only input).
+    case handbookRaw
+    /// The ULB data reduced to `Time,Amount,Class` (the amount is the only input).
+    case ulbTimeAmount
     /// Any other layout, with the label and feature columns named by the user.
     case custom
 }

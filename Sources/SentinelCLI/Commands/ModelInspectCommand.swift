@@ -1,0 +1,108 @@
+import SentinelArguments
+import SentinelDrift
+import SentinelModel
+
+/// `sentinel model inspect FILE`: what a model file holds, human-readable.
+enum ModelInspectCommand {
+    static let command = Command(
+        words: ["model", "inspect"],
+        summary: "show what a model file holds: version, learner, inputs, threshold, training, profile",
+        usage: "sentinel model inspect FILE",
+        details: """
+              FILE   a model file written by sentinel train (it is checked in full before anything is shown)
+            """
+    ) { arguments, console in
+        guard let path = arguments.positional() else {
+            throw UsageError("missing the model file")
+        }
+        try arguments.finish()
+        let file = try ModelFile(contentsOf: path)
+        for line in describe(file, path: path) { console.print(line) }
+        return ExitCode.success
+    }
+
+    /// The report's lines.
+    static func describe(_ file: ModelFile, path: String) -> [String] {
+        let artifact = file.artifact
+        let training = artifact.training
+        let validation = artifact.validation
+        var lines = [
+            "file               \(path)",
+            "format             \(ModelArtifact.formatName) version \(ModelArtifact.formatVersion)",
+            "model version      \(file.modelVersion)",
+            "sha256             \(file.sha256)",
+            "producer           \(artifact.producer)",
+        ]
+        lines += learnerLines(artifact)
+        lines.append("threshold          \(Formatting.fixed(artifact.threshold, 6)) (\(artifact.thresholdRule.name))")
+        lines.append("                   \(artifact.thresholdRule.explanation)")
+        let window = training.firstDay.map { "\($0) .. \(training.lastDay ?? $0)" } ?? "no dates"
+        lines += [
+            "training window    \(window) (\(training.schema) data)",
+            "training rows      \(training.rows) (\(training.frauds) frauds); fit on the earliest \(training.fitRows), "
+                + "validated on the latest \(training.validationRows) (\(Formatting.percent(training.validationFraction))); "
+                + "final model refitted on all; seed \(training.seed)",
+            "validation         \(validation.rows) rows, \(validation.frauds) frauds: AP "
+                + "\(Formatting.metric(validation.averagePrecision)), ROC AUC \(Formatting.metric(validation.rocAUC)), "
+                + "precision \(Formatting.fixed(validation.confusion.precision)), recall "
+                + "\(Formatting.fixed(validation.confusion.recall)), F1 \(Formatting.fixed(validation.confusion.f1))",
+            "reference profile  base fraud rate \(Formatting.percent(artifact.reference.baseFraudRate)), base flag rate "
+                + "\(Formatting.percent(artifact.reference.baseFlagRate))",
+            "  input                                 bins        mean         std         min         max  missing",
+        ]
+        for profile in artifact.reference.features + [artifact.reference.score] {
+            lines.append(profileLine(profile))
+        }
+        return lines
+    }
+
+    private static func learnerLines(_ artifact: ModelArtifact) -> [String] {
+        switch (artifact.learner, artifact.training.algorithm) {
+        case (.logistic(let model), .logistic(let parameters)):
+            var lines = [
+                "learner            logistic regression (L2, C \(parameters.c), class weights genuine "
+                    + "\(parameters.classWeights.genuine) / fraud \(parameters.classWeights.fraud)), intercept "
+                    + Formatting.fixed(model.intercept, 6),
+                "inputs             \(artifact.featureNames.count), in order (coefficient on the standardised input; "
+                    + "mean; scale):",
+            ]
+            for (index, name) in artifact.featureNames.enumerated() {
+                lines.append(
+                    "  \(column(String(index + 1), 3)) \(column(name, 36, left: true)) "
+                        + "\(column(Formatting.fixed(model.coefficients[index], 6), 11)) "
+                        + "\(column(Formatting.fixed(model.standardization.means[index], 4), 12)) "
+                        + "\(column(Formatting.fixed(model.standardization.scales[index], 4), 12))")
+            }
+            return lines
+        case (.gradientBoosting(let model), .gradientBoosting(let parameters)):
+            let leaves = model.trees.map(\.leafCount).reduce(0, +)
+            var lines = [
+                "learner            gradient-boosted trees: \(model.trees.count) trees (\(leaves) leaves), "
+                    + "learning rate \(parameters.learningRate), max depth \(parameters.maxDepth), max leaves "
+                    + "\(parameters.maxLeaves), min child weight \(parameters.minChildWeight), L2 "
+                    + "\(parameters.l2Regularization), row subsample \(parameters.rowSubsample), feature subsample "
+                    + "\(parameters.featureSubsample), bins \(parameters.maxBins), early stopping "
+                    + "\(parameters.earlyStoppingRounds) rounds on \(parameters.stoppingMetric.rawValue)",
+                "inputs             \(artifact.featureNames.count), in order:",
+            ]
+            for (index, name) in artifact.featureNames.enumerated() {
+                lines.append("  \(column(String(index + 1), 3)) \(name)")
+            }
+            return lines
+        default:
+            return ["learner            \(artifact.learner.kind)"]
+        }
+    }
+
+    private static func profileLine(_ profile: FeatureProfile) -> String {
+        "  \(column(profile.name, 36, left: true)) \(column(String(profile.binCount), 5)) "
+            + "\(column(Formatting.fixed(profile.mean, 4), 11)) \(column(Formatting.fixed(profile.standardDeviation, 4), 11)) "
+            + "\(column(Formatting.fixed(profile.minimum, 4), 11)) \(column(Formatting.fixed(profile.maximum, 4), 11)) "
+            + "\(column(Formatting.percent(profile.missingFraction), 8))"
+    }
+
+    private static func column(_ text: String, _ width: Int, left: Bool = false) -> String {
+        let padding = String(repeating: " ", count: max(0, width - text.count))
+        return left ? text + padding : padding + text
+    }
+}

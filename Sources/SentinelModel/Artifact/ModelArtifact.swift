@@ -1,0 +1,57 @@
+public import SentinelDrift
+
+/// Everything `sentinel train` produces and the scoring service loads: the learner, its inputs, its decision
+/// threshold, what it was trained on, how it did on validation, and the reference profile for drift.
+///
+/// On disk it is the body of a ``ModelFile``: one JSON file with an envelope holding the format name and version,
+/// the model version and the SHA-256 of the body (see `Docs/Design.md`, "Model file").
+///
+/// ```swift
+/// let artifact = try ModelFile(contentsOf: "model.sentinel").artifact
+/// let p = row.withUnsafeBufferPointer { artifact.learner.probability(of: $0) }
+/// let flagged = p >= artifact.threshold
+/// ```
+public struct ModelArtifact: Sendable, Equatable, Codable {
+    /// The trained model.
+    public var learner: Learner
+    /// The model's inputs, in the order rows must present them.
+    public var featureNames: [String]
+    /// A row is flagged as fraud when its probability is at least this.
+    public var threshold: Double
+    /// How ``threshold`` was chosen.
+    public var thresholdRule: ThresholdRule
+    /// The training window, row counts and algorithm.
+    public var training: TrainingSummary
+    /// The validation model's metrics on the held-out slice.
+    public var validation: ValidationSummary
+    /// The training distribution of every input and of the score, for drift detection.
+    public var reference: ReferenceProfile
+    /// The program that wrote the file, such as `sentinel 0.1.0` (no timestamp, so files are reproducible).
+    public var producer: String
+
+    /// Creates an artifact from its parts; call ``validate()`` to check them.
+    public init(
+        learner: Learner,
+        featureNames: [String],
+        threshold: Double,
+        thresholdRule: ThresholdRule,
+        training: TrainingSummary,
+        validation: ValidationSummary,
+        reference: ReferenceProfile,
+        producer: String
+    ) {
+        self.learner = learner
+        self.featureNames = featureNames
+        self.threshold = threshold
+        self.thresholdRule = thresholdRule
+        self.training = training
+        self.validation = validation
+        self.reference = reference
+        self.producer = producer
+    }
+
+    /// The name in the envelope's `format` field.
+    public static let formatName = "sentinel-model"
+    /// The body layout version this build writes and reads.
+    public static let formatVersion = 1
+}

@@ -1,0 +1,29 @@
+extension GradientBoostedTrees {
+    /// Scores rows of a column-major table (`features[f][row]`) in blocks, much faster than row by row.
+    /// - Parameters:
+    ///   - features: `featureCount` columns of equal length.
+    ///   - rows: The rows to score.
+    /// - Returns: One probability per row in `rows`, in order.
+    /// - Precondition: `features.count == featureCount` and every column covers `rows`.
+    public func probabilities(features: [[Double]], rows: Range<Int>) -> [Double] {
+        var scores = rawScores(features: features, rows: rows)
+        for index in scores.indices {
+            scores[index] = Self.sigmoid(scores[index])
+        }
+        return scores
+    }
+
+    /// Log-odds of rows of a column-major table (`features[f][row]`), scored in blocks.
+    /// - Parameters:
+    ///   - features: `featureCount` columns of equal length.
+    ///   - rows: The rows to score.
+    /// - Returns: One log-odds per row in `rows`, in order.
+    /// - Precondition: `features.count == featureCount` and every column covers `rows`.
+    public func rawScores(features: [[Double]], rows: Range<Int>) -> [Double] {
+        precondition(features.count == featureCount, "expected \(featureCount) feature columns, got \(features.count)")
+        for column in features {
+            precondition(rows.clamped(to: column.indices) == rows, "a feature column does not cover rows \(rows)")
+        }
+        return compiled.rawScores(features: features, rows: rows, fallback: trees)
+    }
+}

@@ -1,0 +1,180 @@
+import Foundation
+import SentinelCLI
+import SentinelTestSupport
+import Testing
+
+@Suite("Model verbs: train, evaluate, model inspect")
+struct ModelCommandTests {
+    let directory: URL
+    var data: String { directory.appendingPathComponent("transactions.csv").path }
+
+    init() throws {
+        directory = try ModelCommandFixtures.directory()
+    }
+
+    func run(_ arguments: [String]) async -> (status: Int32, output: String, error: String) {
+        let capture = CapturedConsole()
+        let status = await SentinelCommandLine.run(arguments, console: capture.console)
+        return (status, capture.standardOutput, capture.standardError)
+    }
+
+    func train(_ name: String, algorithm: String = "logistic", extra: [String] = []) async -> (Int32, String, String) {
+        await run(
+            [
+                "train", "--data", data, "--from", "2018-07-01", "--to", "2018-07-07", "--algorithm", algorithm,
+                "--out", directory.appendingPathComponent(name).path,
+            ] + extra)
+    }
+
+    @Test("train writes a model file and a summary; progress goes to stderr as plain lines")
+    func trainLogistic() async throws {
+        let (status, output, error) = await train("lr.sentinel")
+        #expect(status == 0, "\(error)")
+        #expect(output.contains("rows         840 ("))
+        #expect(output.contains("threshold "))
+        #expect(output.contains("written to \(directory.path)/lr.sentinel"))
+        #expect(error.contains("loading "))
+        #expect(error.contains("final model: done"))
+        #expect(!error.contains("\r"))
+        #expect(FileManager.default.fileExists(atPath: directory.appendingPathComponent("lr.sentinel").path))
+    }
+
+    @Test("training twice with the same seed writes byte-identical files", arguments: ["logistic", "gbdt"])
+    func reproducible(algorithm: String) async throws {
+        _ = await train("a.sentinel", algorithm: algorithm, extra: ["--seed", "3"])
+        _ = await train("b.sentinel", algorithm: algorithm, extra: ["--seed", "3"])
+        let a = try Data(contentsOf: directory.appendingPathComponent("a.sentinel"))
+        let b = try Data(contentsOf: directory.appendingPathComponent("b.sentinel"))
+        #expect(!a.isEmpty)
+        #expect(a == b)
+    }
+
+    @Test("evaluate --json prints one object with the protocol's metrics")
+    func evaluateJSON() async throws {
+        _ = await train("lr.sentinel")
+        let (status, output, error) = await run(
+            [
+                "evaluate", "--model", directory.appendingPathComponent("lr.sentinel").path, "--data", data,
+                "--from", "2018-07-15", "--to", "2018-07-21", "--json",
+            ])
+        #expect(status == 0, "\(error)")
+        let object = try #require(
+            try JSONSerialization.jsonObject(with: Data(output.utf8)) as? [String: Any])
+        for key in [
+            "rows", "frauds", "average_precision", "roc_auc", "card_precision_at_100", "confusion_matrix", "tie_rule",
+            "precision", "recall", "f1", "threshold", "model_version",
+        ] {
+            #expect(object[key] != nil, "missing \(key)")
+        }
+        let rows = try #require(object["rows"] as? Int)
+        let windowRows = try #require(object["test_window_rows"] as? Int)
+        let dropped = try #require(object["dropped_known_compromised_rows"] as? Int)
+        #expect(windowRows == 840)
+        #expect(rows + dropped == windowRows)
+        #expect(dropped > 0)
+        let ap = try #require(object["average_precision"] as? Double)
+        #expect(ap > 0.3 && ap <= 1)
+        #expect((object["card_precision_per_day"] as? [Any])?.count == 7)
+    }
+
+    @Test("evaluate prints a readable report with the tie rule")
+    func evaluateText() async throws {
+        _ = await train("lr.sentinel")
+        let (status, output, _) = await run(
+            [
+                "evaluate", "--model", directory.appendingPathComponent("lr.sentinel").path, "--data", data,
+                "--from", "2018-07-15", "--to", "2018-07-21", "--delay-days", "7",
+            ])
+        #expect(status == 0)
+        #expect(output.contains("average precision"))
+        #expect(output.contains("ties broken by ascending card id (compared as integers)"))
+        #expect(output.contains("confusion matrix"))
+    }
+
+    @Test("evaluate warns when the data starts after the model's first training day")
+    func lateData() async throws {
+        _ = await train("lr.sentinel")
+        let (status, _, error) = await run(
+            [
+                "evaluate", "--model", directory.appendingPathComponent("lr.sentinel").path, "--data", data,
+                "--from", "2018-07-15", "--to", "2018-07-21", "--delay-days", "7",
+            ])
+        #expect(status == 0)
+        #expect(!error.contains("warning"))
+        // A copy of the file without the first three days.
+        let lines = ModelCommandFixtures.csv().split(separator: "\n", omittingEmptySubsequences: true)
+        let late =
+            [lines[0]] + lines.dropFirst().filter { !$0.contains(",2018-07-01 ") && !$0.contains(",2018-07-02 ") }
+        let latePath = directory.appendingPathComponent("late.csv").path
+        try Data((late.joined(separator: "\n") + "\n").utf8).write(to: URL(fileURLWithPath: latePath))
+        let second = await run(
+            [
+                "evaluate", "--model", directory.appendingPathComponent("lr.sentinel").path, "--data", latePath,
+                "--from", "2018-07-15", "--to", "2018-07-21",
+            ])
+        #expect(second.status == 0)
+        #expect(second.error.contains("warning: the data starts on 2018-07-03"))
+    }
+
+    @Test("model inspect shows the version, learner, inputs, threshold and profile")
+    func inspect() async throws {
+        _ = await train("lr.sentinel")
+        let path = directory.appendingPathComponent("lr.sentinel").path
+        let (status, output, _) = await run(["model", "inspect", path])
+        #expect(status == 0)
+        let text = try String(contentsOfFile: path, encoding: .utf8)
+        let versionLine = try #require(text.split(separator: "\n").first { $0.contains("\"model_version\"") })
+        let version = try #require(versionLine.split(separator: "\"").dropFirst(3).first)
+        #expect(output.contains("model version      \(version)"))
+        #expect(output.contains("logistic regression"))
+        #expect(output.contains("TERMINAL_ID_RISK_30DAY_WINDOW"))
+        #expect(output.contains("max-f1-validation"))
+        #expect(output.contains("training window    2018-07-01 .. 2018-07-07"))
+        #expect(output.contains("score"))
+    }
+
+    @Test("a damaged model file is refused with exit 1 and a clear reason")
+    func damaged() async throws {
+        _ = await train("lr.sentinel")
+        let path = directory.appendingPathComponent("lr.sentinel").path
+        var bytes = try [UInt8](Data(contentsOf: URL(fileURLWithPath: path)))
+        let index = bytes.lastIndex { $0 >= UInt8(ascii: "1") && $0 <= UInt8(ascii: "8") }!
+        bytes[index] += 1
+        try Data(bytes).write(to: URL(fileURLWithPath: path))
+        let (status, _, error) = await run(["model", "inspect", path])
+        #expect(status == 1)
+        #expect(error.contains("content hash mismatch"))
+        try Data(bytes.prefix(500)).write(to: URL(fileURLWithPath: path))
+        let truncated = await run(["model", "inspect", path])
+        #expect(truncated.status == 1)
+        #expect(truncated.error.contains("truncated"))
+    }
+
+    @Test(
+        "usage errors exit 64 with the usage line",
+        arguments: [
+            ["train"],
+            ["train", "--data", "x.csv", "--algorithm", "forest"],
+            ["train", "--data", "x.csv", "--from", "2018-7-1"],
+            ["train", "--data", "x.csv", "--from", "2018-07-10", "--to", "2018-07-01"],
+            ["train", "--data", "x.csv", "--bogus"],
+            ["evaluate", "--model", "m", "--data", "x.csv", "--from", "2018-07-15"],
+            [
+                "evaluate", "--model", "m", "--data", "x.csv", "--from", "2018-07-15", "--to", "2018-07-21",
+                "--delay-days", "-1",
+            ],
+            ["model", "inspect"],
+        ])
+    func usageErrors(arguments: [String]) async {
+        let (status, _, error) = await run(arguments)
+        #expect(status == 64)
+        #expect(error.contains("usage: sentinel "))
+    }
+
+    @Test("a missing data or model file fails with exit 1")
+    func missingFiles() async {
+        let missing = directory.appendingPathComponent("missing").path
+        #expect(await run(["train", "--data", missing]).status == 1)
+        #expect(await run(["model", "inspect", missing]).status == 1)
+    }
+}
