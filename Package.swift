@@ -48,11 +48,28 @@ let package = Package(
         .target(name: "SentinelData", swiftSettings: swiftSettings),
         .target(name: "SentinelModel", dependencies: ["SentinelData", "SentinelDrift"], swiftSettings: swiftSettings),
         .target(name: "SentinelDrift", swiftSettings: swiftSettings),
+        .target(name: "SentinelHTTP", dependencies: ["SentinelPosix", "SentinelRPC"], swiftSettings: swiftSettings),
+        .target(
+            name: "SentinelScoring",
+            dependencies: [
+                "SentinelArguments", "SentinelSchema", "SentinelWire", "SentinelRPC", "SentinelPosix", "SentinelModel",
+                "SentinelDrift", "SentinelMetrics",
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "SentinelMonitor",
+            dependencies: [
+                "SentinelArguments", "SentinelSchema", "SentinelWire", "SentinelRPC", "SentinelPosix", "SentinelHTTP",
+                "SentinelModel", "SentinelDrift", "SentinelMetrics",
+            ],
+            swiftSettings: swiftSettings
+        ),
         .target(
             name: "SentinelCLI",
             dependencies: [
                 "SentinelArguments", "SentinelData", "SentinelModel", "SentinelDrift", "SentinelSchema",
-                "SentinelWire", "SentinelRPC", "SentinelPosix",
+                "SentinelWire", "SentinelRPC", "SentinelPosix", "SentinelMetrics", "SentinelScoring", "SentinelMonitor",
             ],
             swiftSettings: swiftSettings
         ),
@@ -62,12 +79,12 @@ let package = Package(
         .executableTarget(name: "sentinel", dependencies: ["SentinelCLI"], swiftSettings: swiftSettings),
         .executableTarget(
             name: "sentinel-api",
-            dependencies: ["SentinelArguments", "SentinelSchema", "SentinelRPC", "SentinelPosix"],
+            dependencies: ["SentinelArguments", "SentinelScoring"],
             swiftSettings: swiftSettings
         ),
         .executableTarget(
             name: "sentinel-monitor",
-            dependencies: ["SentinelArguments", "SentinelSchema", "SentinelRPC", "SentinelPosix"],
+            dependencies: ["SentinelArguments", "SentinelSchema", "SentinelRPC", "SentinelPosix", "SentinelMonitor"],
             swiftSettings: swiftSettings
         ),
 
@@ -99,6 +116,27 @@ let package = Package(
             path: "Tests/SentinelTestSupport",
             swiftSettings: swiftSettings
         ),
+        .testTarget(
+            name: "SentinelHTTPTests",
+            dependencies: ["SentinelHTTP", "SentinelPosix", "SentinelRPC", "SentinelTestSupport"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "SentinelScoringTests",
+            dependencies: [
+                "SentinelScoring", "SentinelSchema", "SentinelWire", "SentinelRPC", "SentinelPosix", "SentinelModel",
+                "SentinelData", "SentinelDrift", "SentinelTestSupport",
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "SentinelMonitorTests",
+            dependencies: [
+                "SentinelMonitor", "SentinelSchema", "SentinelWire", "SentinelRPC", "SentinelPosix", "SentinelHTTP",
+                "SentinelModel", "SentinelDrift", "SentinelMetrics", "SentinelTestSupport",
+            ],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(name: "SentinelArgumentsTests", dependencies: ["SentinelArguments"], swiftSettings: swiftSettings),
         .testTarget(
             name: "SentinelWireTests", dependencies: ["SentinelWire", "SentinelTestSupport"], exclude: ["Fixtures"],
@@ -128,7 +166,10 @@ let package = Package(
             exclude: ["Fixtures"], swiftSettings: swiftSettings),
         .testTarget(
             name: "SentinelIntegrationTests",
-            dependencies: ["SentinelCLI", "SentinelTestSupport"],
+            dependencies: [
+                "SentinelCLI", "SentinelTestSupport", "SentinelSchema", "SentinelWire", "SentinelRPC", "SentinelPosix",
+                "SentinelModel", "SentinelData", "SentinelDrift",
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(

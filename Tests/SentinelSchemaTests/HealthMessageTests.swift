@@ -57,25 +57,3 @@ struct HealthMessageTests {
         #expect(buffer == [0xFF, 0xEE, 0x08, 0x01])
     }
 }
-
-@Suite("Method numbers")
-struct SentinelMethodTests {
-    @Test("Numbers and names are unique and look up both ways", arguments: SentinelMethod.all)
-    func lookup(method: SentinelMethod) {
-        #expect(SentinelMethod(number: method.number) == method)
-        #expect(SentinelMethod(name: method.name) == method)
-        #expect(SentinelMethod.all.filter { $0.number == method.number }.count == 1)
-    }
-
-    @Test("Documented numbers")
-    func documented() {
-        #expect(SentinelMethod.healthCheck.number == 1)
-        #expect(SentinelMethod.healthWatch.number == 2)
-        #expect(SentinelMethod.score.name == "sentinel.v1.Scoring/Score")
-        #expect(SentinelMethod.score.number == 10)
-        #expect(SentinelMethod.stats.number == 14)
-        #expect(SentinelMethod.ingestEvents.number == 20)
-        #expect(SentinelMethod.registerModel.number == 23)
-        #expect(SentinelMethod(number: 3) == nil)
-    }
-}

@@ -1,0 +1,1 @@
+// The SentinelHTTP module. See Docs/Design.md for its place in the layering.

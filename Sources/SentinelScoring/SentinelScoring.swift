@@ -1,0 +1,1 @@
+// The SentinelScoring module. See Docs/Design.md for its place in the layering.
