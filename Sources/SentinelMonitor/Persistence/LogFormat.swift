@@ -1,0 +1,153 @@
+/// The byte layout of log segments and snapshot files (all integers little-endian); see Docs/Design.md,
+/// "Monitor persistence".
+///
+/// Segment: a 16-byte header (`SNTLWAL1`, the first record's index as u64), then records framed as
+/// `length u32 | crc32c u32 | type u8 | payload[length]`, the CRC-32C covering the type byte and the payload.
+/// Snapshot: a 32-byte header (`SNTLSNP1`, covered position u64, payload length u64, payload CRC-32C u32,
+/// CRC-32C of the previous 28 header bytes u32), then the payload.
+enum LogFormat {
+    static let segmentMagic: [UInt8] = Array("SNTLWAL1".utf8)
+    static let snapshotMagic: [UInt8] = Array("SNTLSNP1".utf8)
+    static let segmentHeaderBytes = 16
+    static let recordHeaderBytes = 9
+    static let snapshotHeaderBytes = 32
+
+    static func segmentHeader(first: UInt64) -> [UInt8] {
+        var bytes = segmentMagic
+        appendLittleEndian(first, to: &bytes)
+        return bytes
+    }
+
+    /// Frames `records` one after the other into `buffer`.
+    static func frame(_ records: [LogRecord], into buffer: inout [UInt8]) {
+        for record in records {
+            appendLittleEndian(UInt32(record.payload.count), to: &buffer)
+            var crc = CRC32C()
+            crc.update(byte: record.type)
+            crc.update(record.payload)
+            appendLittleEndian(crc.value, to: &buffer)
+            buffer.append(record.type)
+            buffer.append(contentsOf: record.payload)
+        }
+    }
+
+    static func framedSize(_ records: [LogRecord]) -> Int {
+        records.reduce(0) { $0 + recordHeaderBytes + $1.payload.count }
+    }
+
+    static func snapshotHeader(position: UInt64, payload: [UInt8]) -> [UInt8] {
+        var bytes = snapshotMagic
+        appendLittleEndian(position, to: &bytes)
+        appendLittleEndian(UInt64(payload.count), to: &bytes)
+        var crc = CRC32C()
+        crc.update(payload)
+        appendLittleEndian(crc.value, to: &bytes)
+        var headerCRC = CRC32C()
+        headerCRC.update(bytes)
+        appendLittleEndian(headerCRC.value, to: &bytes)
+        return bytes
+    }
+
+    /// Checks a whole snapshot file and returns its covered position and payload, or why it is invalid.
+    static func parseSnapshot(_ file: [UInt8]) -> Result<(position: UInt64, payload: [UInt8]), SnapshotDefect> {
+        guard file.count >= snapshotHeaderBytes else {
+            return .failure(.init("file of \(file.count) bytes is shorter than its header"))
+        }
+        guard Array(file[0..<8]) == snapshotMagic else { return .failure(.init("bad magic")) }
+        let headerCRC = file.withUnsafeBytes { CRC32C.checksum(UnsafeRawBufferPointer(rebasing: $0[0..<28])) }
+        guard headerCRC == readUInt32(file, at: 28) else { return .failure(.init("header checksum mismatch")) }
+        let position = readUInt64(file, at: 8)
+        let length = readUInt64(file, at: 16)
+        guard length == UInt64(file.count - snapshotHeaderBytes) else {
+            return .failure(.init("payload is \(file.count - snapshotHeaderBytes) bytes, header says \(length)"))
+        }
+        let payloadCRC = file.withUnsafeBytes {
+            CRC32C.checksum(UnsafeRawBufferPointer(rebasing: $0[snapshotHeaderBytes...]))
+        }
+        guard payloadCRC == readUInt32(file, at: 24) else { return .failure(.init("payload checksum mismatch")) }
+        return .success((position, Array(file[snapshotHeaderBytes...])))
+    }
+
+    /// Why a snapshot file was rejected.
+    struct SnapshotDefect: Error {
+        var reason: String
+        init(_ reason: String) { self.reason = reason }
+    }
+
+    /// The outcome of reading one segment's records.
+    struct ScanResult {
+        /// Complete, checksum-valid records.
+        var records: UInt64 = 0
+        /// The offset just after the last valid record (the header's end when there is none).
+        var validEnd: Int
+        /// Why reading stopped before the end of the file, if it did.
+        var defect: Defect?
+    }
+
+    /// A bad spot in a segment.
+    struct Defect {
+        /// Where the bad record starts.
+        var offset: Int
+        /// True when everything from `offset` to the end of the file is one incomplete or bad record or zeros:
+        /// the signature of a write cut short by a crash. False when valid-looking data follows (corruption).
+        var atTail: Bool
+        var reason: String
+    }
+
+    /// Walks the records of a segment file (header already checked), calling `body` with each valid one.
+    static func scanRecords(
+        _ file: [UInt8], maximumRecordBytes: Int, _ body: (UInt8, ArraySlice<UInt8>) throws -> Void
+    ) rethrows -> ScanResult {
+        var result = ScanResult(validEnd: segmentHeaderBytes)
+        var offset = segmentHeaderBytes
+        while offset < file.count {
+            let remaining = file.count - offset
+            if remaining < recordHeaderBytes {
+                result.defect = Defect(
+                    offset: offset, atTail: true, reason: "\(remaining) bytes left, a record header needs 9")
+                break
+            }
+            let length = Int(readUInt32(file, at: offset))
+            let stored = readUInt32(file, at: offset + 4)
+            let end = offset + recordHeaderBytes + length
+            if length > maximumRecordBytes {
+                let zeros = file[offset...].allSatisfy { $0 == 0 }
+                result.defect = Defect(
+                    offset: offset, atTail: zeros || end >= file.count,
+                    reason: "record length \(length) exceeds the maximum \(maximumRecordBytes)")
+                break
+            }
+            if end > file.count {
+                result.defect = Defect(
+                    offset: offset, atTail: true, reason: "record of \(length) bytes cut off at the end of the file")
+                break
+            }
+            let computed = file.withUnsafeBytes {
+                CRC32C.checksum(UnsafeRawBufferPointer(rebasing: $0[(offset + 8)..<end]))
+            }
+            if computed != stored {
+                let tail = end == file.count || file[offset...].allSatisfy { $0 == 0 }
+                result.defect = Defect(
+                    offset: offset, atTail: tail, reason: "checksum mismatch in a record of \(length) bytes")
+                break
+            }
+            try body(file[offset + 8], file[(offset + recordHeaderBytes)..<end])
+            result.records += 1
+            offset = end
+            result.validEnd = end
+        }
+        return result
+    }
+
+    static func appendLittleEndian<T: FixedWidthInteger>(_ value: T, to bytes: inout [UInt8]) {
+        withUnsafeBytes(of: value.littleEndian) { bytes.append(contentsOf: $0) }
+    }
+
+    static func readUInt32(_ bytes: [UInt8], at offset: Int) -> UInt32 {
+        bytes.withUnsafeBytes { UInt32(littleEndian: $0.loadUnaligned(fromByteOffset: offset, as: UInt32.self)) }
+    }
+
+    static func readUInt64(_ bytes: [UInt8], at offset: Int) -> UInt64 {
+        bytes.withUnsafeBytes { UInt64(littleEndian: $0.loadUnaligned(fromByteOffset: offset, as: UInt64.self)) }
+    }
+}
