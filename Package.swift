@@ -61,7 +61,7 @@ let package = Package(
             name: "SentinelMonitor",
             dependencies: [
                 "SentinelArguments", "SentinelSchema", "SentinelWire", "SentinelRPC", "SentinelPosix", "SentinelHTTP",
-                "SentinelModel", "SentinelDrift", "SentinelMetrics",
+                "SentinelModel", "SentinelDrift", "SentinelMetrics", "SentinelData",
             ],
             swiftSettings: swiftSettings
         ),

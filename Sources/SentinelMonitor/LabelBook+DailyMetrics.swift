@@ -1,0 +1,19 @@
+extension LabelBook {
+    /// One day's label metrics for one model version.
+    public struct DailyMetrics: Sendable, Equatable {
+        /// `YYYY-MM-DD`, the UTC date of the event time.
+        public var day: String
+        /// The model version.
+        public var modelVersion: String
+        /// Scored transactions that day (among those kept).
+        public var transactions: UInt64
+        /// Of which labelled.
+        public var labelled: UInt64
+        /// Of which labelled fraud.
+        public var frauds: UInt64
+        /// Average precision over the labelled transactions; NaN without a labelled fraud.
+        public var averagePrecision: Double
+        /// CP@100 of the day.
+        public var cardPrecisionAt100: Double
+    }
+}

@@ -1,0 +1,204 @@
+import SentinelData
+import SentinelModel
+
+/// Scored transactions kept for delayed labels, and the labels that arrived — bounded on both sides.
+///
+/// Every accepted event leaves an entry (transaction id, card id, day, score, model version) in a ring of
+/// ``capacity`` entries (default 200,000 ≈ 40 MiB at short ids): the oldest is forgotten first, and a label for a
+/// forgotten transaction counts as unknown. A label whose transaction has not been seen yet waits in a FIFO of at
+/// most ``pendingCapacity`` (default 100,000) and is applied when the event arrives. A transaction id scored twice
+/// keeps its latest entry. Per day and model version, ``dailyMetrics()`` computes the live model's AP and CP@100
+/// over the labelled transactions with SentinelModel's evaluator (``RankingMetrics``, ``CardPrecision``, as in
+/// EVALUATION.md; days in order, cards detected on an earlier day left out) — O(n log n) per call.
+///
+/// ```swift
+/// var book = LabelBook()
+/// book.recordScored(transactionId: "t1", cardId: "c1", eventTimeMicroseconds: 0, score: 0.9, modelVersion: "v1")
+/// _ = book.label(transactionId: "t1", fraud: true)
+/// ```
+public struct LabelBook: Sendable, Codable {
+    /// Default number of scored transactions kept.
+    public static let defaultCapacity = 200_000
+    /// Default number of labels kept waiting for their transaction.
+    public static let defaultPendingCapacity = 100_000
+
+    /// One scored transaction.
+    public struct Entry: Sendable, Codable, Equatable {
+        /// The transaction's id.
+        public var transactionId: String
+        /// The card's id.
+        public var cardId: String
+        /// Days since the epoch of the event time (UTC).
+        public var day: Int32
+        /// The fraud probability.
+        public var score: Double
+        /// The model version that scored it.
+        public var modelVersion: String
+        /// 0 unlabelled, 1 genuine, 2 fraud.
+        public var label: UInt8
+    }
+
+    /// What a label did.
+    public enum LabelOutcome: Sendable, Equatable {
+        /// Matched a kept transaction for the first time.
+        case accepted
+        /// Matched a kept transaction that already had a label (replaced).
+        case relabelled
+        /// No such transaction kept; the label waits for it (or was dropped when the wait list was full).
+        case unknown
+    }
+
+    /// The most scored transactions kept.
+    public let capacity: Int
+    /// The most labels kept waiting.
+    public let pendingCapacity: Int
+    private var entries: [Entry]
+    private var next: Int
+    private var index: [String: Int]
+    private var pending: [String: Bool]
+    private var pendingOrder: [String]
+    private var pendingHead: Int
+
+    /// Creates an empty book.
+    /// - Parameters:
+    ///   - capacity: The most scored transactions kept (at least 1).
+    ///   - pendingCapacity: The most labels kept waiting for their transaction (at least 0).
+    public init(capacity: Int = defaultCapacity, pendingCapacity: Int = defaultPendingCapacity) {
+        precondition(capacity >= 1 && pendingCapacity >= 0, "bad LabelBook bounds")
+        self.capacity = capacity
+        self.pendingCapacity = pendingCapacity
+        self.entries = []
+        self.next = 0
+        self.index = [:]
+        self.pending = [:]
+        self.pendingOrder = []
+        self.pendingHead = 0
+    }
+
+    /// Scored transactions kept.
+    public var count: Int { entries.count }
+    /// Labels waiting for their transaction.
+    public var pendingCount: Int { pending.count }
+
+    /// Keeps a scored transaction (forgetting the oldest when full) and applies a waiting label for it.
+    /// - Parameters:
+    ///   - transactionId: The transaction's id (an empty id is not kept).
+    ///   - cardId: The card's id.
+    ///   - eventTimeMicroseconds: When the transaction happened.
+    ///   - score: The fraud probability.
+    ///   - modelVersion: The version that scored it.
+    public mutating func recordScored(
+        transactionId: String, cardId: String, eventTimeMicroseconds: Int64, score: Double, modelVersion: String
+    ) {
+        guard !transactionId.isEmpty else { return }
+        let day = Int32(clamping: Self.floorDivide(eventTimeMicroseconds, 86_400_000_000))
+        var entry = Entry(
+            transactionId: transactionId, cardId: cardId, day: day, score: score, modelVersion: modelVersion,
+            label: 0)
+        if let waiting = pending.removeValue(forKey: transactionId) { entry.label = waiting ? 2 : 1 }
+        if entries.count < capacity {
+            entries.append(entry)
+            index[transactionId] = entries.count - 1
+        } else {
+            let old = entries[next].transactionId
+            if index[old] == next { index[old] = nil }
+            entries[next] = entry
+            index[transactionId] = next
+            next = (next + 1) % capacity
+        }
+    }
+
+    /// Records a label for a transaction.
+    /// - Parameters:
+    ///   - transactionId: The transaction's id.
+    ///   - fraud: Whether it was fraud.
+    /// - Returns: Whether it matched a kept transaction, replaced a label, or waits.
+    public mutating func label(transactionId: String, fraud: Bool) -> LabelOutcome {
+        if let slot = index[transactionId] {
+            let previous = entries[slot].label
+            entries[slot].label = fraud ? 2 : 1
+            return previous == 0 ? .accepted : .relabelled
+        }
+        if pendingCapacity > 0 {
+            if pending.updateValue(fraud, forKey: transactionId) == nil {
+                pendingOrder.append(transactionId)
+                if pending.count > pendingCapacity { evictOldestPending() }
+                if pendingHead > 4_096, pendingHead * 2 > pendingOrder.count {
+                    pendingOrder.removeFirst(pendingHead)
+                    pendingHead = 0
+                }
+            }
+        }
+        return .unknown
+    }
+
+    private mutating func evictOldestPending() {
+        // Skip order entries whose label was already applied to an event.
+        while pendingHead < pendingOrder.count {
+            let id = pendingOrder[pendingHead]
+            pendingHead += 1
+            if pending.removeValue(forKey: id) != nil { return }
+        }
+    }
+
+    /// Labelled transactions and frauds of a model version among the kept entries.
+    /// - Parameter modelVersion: The version.
+    public func labelCounts(modelVersion: String) -> (labelled: UInt64, frauds: UInt64) {
+        var labelled: UInt64 = 0
+        var frauds: UInt64 = 0
+        for entry in entries where entry.modelVersion == modelVersion && entry.label != 0 {
+            labelled += 1
+            if entry.label == 2 { frauds += 1 }
+        }
+        return (labelled, frauds)
+    }
+
+    /// Per model version and day (oldest first), the live model's AP and CP@100 over the labelled transactions.
+    ///
+    /// AP is NaN for a day without a labelled fraud (undefined); CP@100 follows EVALUATION.md over the version's
+    /// labelled days in order.
+    public func dailyMetrics() -> [DailyMetrics] {
+        var byModel: [String: [Int]] = [:]
+        for slot in entries.indices { byModel[entries[slot].modelVersion, default: []].append(slot) }
+        var result: [DailyMetrics] = []
+        for version in byModel.keys.sorted() {
+            let slots = byModel[version] ?? []
+            var transactions: [Int32: UInt64] = [:]
+            for slot in slots { transactions[entries[slot].day, default: 0] += 1 }
+            let labelled = slots.filter { entries[$0].label != 0 }
+            var rowsByDay: [Int32: [Int]] = [:]
+            for slot in labelled { rowsByDay[entries[slot].day, default: []].append(slot) }
+            var cardPrecision: [Int32: Double] = [:]
+            if !labelled.isEmpty {
+                let scores = labelled.map { entries[$0].score }
+                let labels = labelled.map { UInt8(entries[$0].label == 2 ? 1 : 0) }
+                let cards = labelled.map { entries[$0].cardId }
+                let days = labelled.map { Day(daysSinceEpoch: entries[$0].day) }
+                if let cp = try? CardPrecision.compute(scores: scores, labels: labels, cards: cards, days: days, k: 100)
+                {
+                    for day in cp.days { cardPrecision[day.day.daysSinceEpoch] = day.precision }
+                }
+            }
+            for day in transactions.keys.sorted() {
+                let rows = rowsByDay[day] ?? []
+                let scores = rows.map { entries[$0].score }
+                let labels = rows.map { UInt8(entries[$0].label == 2 ? 1 : 0) }
+                let frauds = labels.reduce(0) { $0 + Int($1) }
+                let averagePrecision =
+                    frauds == 0
+                    ? Double.nan : ((try? RankingMetrics.averagePrecision(scores: scores, labels: labels)) ?? .nan)
+                result.append(
+                    DailyMetrics(
+                        day: Day(daysSinceEpoch: day).description, modelVersion: version,
+                        transactions: transactions[day] ?? 0, labelled: UInt64(rows.count), frauds: UInt64(frauds),
+                        averagePrecision: averagePrecision, cardPrecisionAt100: cardPrecision[day] ?? 0))
+            }
+        }
+        return result
+    }
+
+    private static func floorDivide(_ value: Int64, _ divisor: Int64) -> Int64 {
+        let quotient = value / divisor
+        return value % divisor < 0 ? quotient - 1 : quotient
+    }
+}
