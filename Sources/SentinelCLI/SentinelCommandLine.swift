@@ -12,6 +12,7 @@ public enum SentinelCommandLine {
         TrainCommand.command,
         EvaluateCommand.command,
         ModelInspectCommand.command,
+        DriftCommand.command,
     ]
 
     /// Runs one command line.
