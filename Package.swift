@@ -48,7 +48,9 @@ let package = Package(
         .target(name: "SentinelData", swiftSettings: swiftSettings),
         .target(name: "SentinelModel", dependencies: ["SentinelData", "SentinelDrift"], swiftSettings: swiftSettings),
         .target(name: "SentinelDrift", swiftSettings: swiftSettings),
-        .target(name: "SentinelHTTP", dependencies: ["SentinelPosix", "SentinelRPC"], swiftSettings: swiftSettings),
+        .target(
+            name: "SentinelHTTP", dependencies: ["SentinelPosix", "SentinelRPC", "CSentinelPosix"],
+            swiftSettings: swiftSettings),
         .target(
             name: "SentinelScoring",
             dependencies: [
@@ -118,7 +120,7 @@ let package = Package(
         ),
         .testTarget(
             name: "SentinelHTTPTests",
-            dependencies: ["SentinelHTTP", "SentinelPosix", "SentinelRPC", "SentinelTestSupport"],
+            dependencies: ["SentinelHTTP", "SentinelPosix", "SentinelRPC"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
