@@ -62,6 +62,8 @@ final class LogCore: Sendable {
     private let active: Mutex<ActiveSegment>
     let snapshotQueue = DispatchQueue(label: "sentinel.state-store.snapshots")
     private let lockFD: Int32
+    /// Called on the writer thread before each commit; tests hold it to make batching deterministic.
+    let beforeCommit = Mutex<(@Sendable () -> Void)?>(nil)
 
     init(
         directory: String, options: StateStoreOptions, lockFD: Int32, active: ActiveSegment, next: UInt64,
@@ -198,6 +200,7 @@ final class LogCore: Sendable {
     }
 
     private func commit(_ work: [Batch]) {
+        if let hook = beforeCommit.withLock({ $0 }) { hook() }
         if let failure = state.withLock({ $0.failure }) {
             fail(failure)
             return

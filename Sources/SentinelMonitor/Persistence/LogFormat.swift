@@ -88,8 +88,8 @@ enum LogFormat {
     struct Defect {
         /// Where the bad record starts.
         var offset: Int
-        /// True when everything from `offset` to the end of the file is one incomplete or bad record or zeros:
-        /// the signature of a write cut short by a crash. False when valid-looking data follows (corruption).
+        /// True when no checksum-valid record follows (or only zeros do): the signature of a write cut short by a
+        /// crash. False when a valid record follows the bad one: corruption in the middle of the log.
         var atTail: Bool
         var reason: String
     }
@@ -102,33 +102,26 @@ enum LogFormat {
         var offset = segmentHeaderBytes
         while offset < file.count {
             let remaining = file.count - offset
+            var reason: String?
+            var end = file.count
             if remaining < recordHeaderBytes {
-                result.defect = Defect(
-                    offset: offset, atTail: true, reason: "\(remaining) bytes left, a record header needs 9")
-                break
+                reason = "\(remaining) bytes left, a record header needs \(recordHeaderBytes)"
+            } else {
+                let length = Int(readUInt32(file, at: offset))
+                end = offset + recordHeaderBytes + length
+                if length > maximumRecordBytes {
+                    reason = "record length \(length) exceeds the maximum \(maximumRecordBytes)"
+                } else if end > file.count {
+                    reason = "record of \(length) bytes cut off by the end of the file"
+                } else if crc(file, offset + 8, end) != readUInt32(file, at: offset + 4) {
+                    reason = "checksum mismatch in a record of \(length) bytes"
+                }
             }
-            let length = Int(readUInt32(file, at: offset))
-            let stored = readUInt32(file, at: offset + 4)
-            let end = offset + recordHeaderBytes + length
-            if length > maximumRecordBytes {
-                let zeros = file[offset...].allSatisfy { $0 == 0 }
-                result.defect = Defect(
-                    offset: offset, atTail: zeros || end >= file.count,
-                    reason: "record length \(length) exceeds the maximum \(maximumRecordBytes)")
-                break
-            }
-            if end > file.count {
-                result.defect = Defect(
-                    offset: offset, atTail: true, reason: "record of \(length) bytes cut off at the end of the file")
-                break
-            }
-            let computed = file.withUnsafeBytes {
-                CRC32C.checksum(UnsafeRawBufferPointer(rebasing: $0[(offset + 8)..<end]))
-            }
-            if computed != stored {
-                let tail = end == file.count || file[offset...].allSatisfy { $0 == 0 }
-                result.defect = Defect(
-                    offset: offset, atTail: tail, reason: "checksum mismatch in a record of \(length) bytes")
+            if let reason {
+                let tail =
+                    file[offset...].allSatisfy { $0 == 0 }
+                    || !validRecordFollows(file, after: offset, maximumRecordBytes)
+                result.defect = Defect(offset: offset, atTail: tail, reason: reason)
                 break
             }
             try body(file[offset + 8], file[(offset + recordHeaderBytes)..<end])
@@ -137,6 +130,29 @@ enum LogFormat {
             result.validEnd = end
         }
         return result
+    }
+
+    /// Whether a checksum-valid record frame starts anywhere after `offset`: valid data after a bad record means
+    /// corruption, not a write cut short at the end of the log. Bounded: after checksumming 256 MiB without a
+    /// hit it answers true (the cautious answer: the rest is moved aside, not truncated).
+    static func validRecordFollows(_ file: [UInt8], after offset: Int, _ maximumRecordBytes: Int) -> Bool {
+        var budget = 256 << 20
+        var candidate = offset + 1
+        while candidate + recordHeaderBytes <= file.count {
+            let length = Int(readUInt32(file, at: candidate))
+            let end = candidate + recordHeaderBytes + length
+            if length <= maximumRecordBytes && end <= file.count {
+                budget -= length + 1
+                if budget < 0 { return true }
+                if crc(file, candidate + 8, end) == readUInt32(file, at: candidate + 4) { return true }
+            }
+            candidate += 1
+        }
+        return false
+    }
+
+    private static func crc(_ file: [UInt8], _ from: Int, _ to: Int) -> UInt32 {
+        file.withUnsafeBytes { CRC32C.checksum(UnsafeRawBufferPointer(rebasing: $0[from..<to])) }
     }
 
     static func appendLittleEndian<T: FixedWidthInteger>(_ value: T, to bytes: inout [UInt8]) {
