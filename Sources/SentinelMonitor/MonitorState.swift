@@ -212,13 +212,16 @@ public struct MonitorState: Sendable, Codable {
     public mutating func ingest(_ batch: EventBatch, at time: Int64) throws(MonitorError) -> IngestResult {
         try validate(batch)
         let transitions = advance(to: time)
+        // Take the producer and the batch's model out of their dictionaries while applying: they are then uniquely
+        // referenced (no copy-on-write of their buffers) and no event pays a dictionary lookup.
         var producer =
-            producers[batch.producerId]
-            ?? ProducerState(
-                id: batch.producerId, rangeCapacity: settings.sequenceRangeCapacity)
+            producers.removeValue(forKey: batch.producerId)
+            ?? ProducerState(id: batch.producerId, rangeCapacity: settings.sequenceRangeCapacity)
         var accepted: UInt64 = 0
         var duplicates: UInt64 = 0
         var highest: UInt64 = 0
+        var version = ""
+        var model: ModelTracker?
         for event in batch.events {
             highest = max(highest, event.sequence)
             guard producer.sequences.insert(event.sequence) else {
@@ -226,9 +229,14 @@ public struct MonitorState: Sendable, Codable {
                 continue
             }
             accepted += 1
+            if model == nil || event.modelVersion != version {
+                if let model { models[version] = model }
+                version = event.modelVersion
+                model = models.removeValue(forKey: version)
+            }
             // Validated above: the model exists and the feature count matches.
             event.features.withUnsafeBufferPointer { features in
-                models[event.modelVersion]?.record(
+                model?.record(
                     features: features, score: event.fraudProbability, flagged: event.decision == .flag,
                     latencyNanoseconds: event.serverLatencyNanoseconds)
             }
@@ -237,6 +245,7 @@ public struct MonitorState: Sendable, Codable {
                 eventTimeMicroseconds: event.eventTimeMicroseconds, score: event.fraudProbability,
                 modelVersion: event.modelVersion)
         }
+        if let model { models[version] = model }
         producer.events += accepted
         producer.duplicates += duplicates
         producer.lastSeenMicroseconds = time
@@ -261,28 +270,36 @@ public struct MonitorState: Sendable, Codable {
             throw MonitorError(
                 .capacity, "already tracking \(producers.count) producers; '\(batch.producerId)' is one too many")
         }
+        var version: String?
+        var featureCount = 0
         for (index, event) in batch.events.enumerated() {
-            let name = "event \(index) (sequence \(event.sequence), transaction '\(event.transactionId)')"
+            // Built only on the error paths: the per-event cost stays a few comparisons.
+            func name() -> String {
+                "event \(index) (sequence \(event.sequence), transaction '\(event.transactionId)')"
+            }
             guard event.sequence >= 1 else {
-                throw MonitorError(.invalidEvent, "\(name): sequence numbers start at 1")
+                throw MonitorError(.invalidEvent, "\(name()): sequence numbers start at 1")
             }
-            guard let model = models[event.modelVersion] else {
-                throw MonitorError(
-                    .unknownModel,
-                    "\(name): model version '\(event.modelVersion)' is not registered; call RegisterModel first")
+            if event.modelVersion != version {
+                guard let model = models[event.modelVersion] else {
+                    throw MonitorError(
+                        .unknownModel,
+                        "\(name()): model version '\(event.modelVersion)' is not registered; call RegisterModel first")
+                }
+                version = event.modelVersion
+                featureCount = model.featureCount
             }
-            guard event.features.count == model.featureCount else {
+            guard event.features.count == featureCount else {
                 throw MonitorError(
                     .invalidEvent,
-                    "\(name): \(event.features.count) features, model '\(event.modelVersion)' has "
-                        + "\(model.featureCount)")
+                    "\(name()): \(event.features.count) features, model '\(event.modelVersion)' has \(featureCount)")
             }
             guard event.fraudProbability >= 0, event.fraudProbability <= 1 else {
                 throw MonitorError(
-                    .invalidEvent, "\(name): fraud_probability \(event.fraudProbability) is not in [0, 1]")
+                    .invalidEvent, "\(name()): fraud_probability \(event.fraudProbability) is not in [0, 1]")
             }
             guard event.decision == .flag || event.decision == .pass else {
-                throw MonitorError(.invalidEvent, "\(name): decision must be PASS or FLAG")
+                throw MonitorError(.invalidEvent, "\(name()): decision must be PASS or FLAG")
             }
         }
     }
