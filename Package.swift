@@ -104,6 +104,10 @@ let package = Package(
         ),
 
         .executableTarget(
+            name: "persistence-bench", dependencies: ["SentinelMonitor", "SentinelSchema"],
+            path: "benchmarks/persistence-bench", swiftSettings: swiftSettings),
+
+        .executableTarget(
             name: "rpc-benchmark",
             dependencies: ["SentinelPosix", "SentinelRPC", "SentinelWire"],
             path: "benchmarks/RPCBenchmark",

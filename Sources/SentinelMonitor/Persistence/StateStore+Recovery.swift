@@ -154,11 +154,7 @@ private struct Recovery {
             }
             let file = try StateFiles.read(path(name))
             let header = LogFormat.segmentHeader(first: first)
-            if file.count < LogFormat.segmentHeaderBytes && isLast
-                && file.allSatisfy({ $0 == 0 })
-                || (isLast && file.count < LogFormat.segmentHeaderBytes
-                    && Array(file) == Array(header.prefix(file.count)))
-            {
+            if isLast && file.count < LogFormat.segmentHeaderBytes {
                 try StateFiles.remove(path(name))
                 directoryChanged = true
                 issue(.tornTail, name, "segment of \(file.count) bytes has no complete header; removed", loss: false)

@@ -12,9 +12,10 @@ public struct StateStoreOptions: Sendable, Hashable {
     /// The largest payload one record may carry (default 64 MiB); larger records are refused with
     /// ``PersistenceError/Code/recordTooLarge`` and, in a log being recovered, treated as corruption.
     public var maximumRecordBytes: Int = 64 << 20
-    /// ``StateStore/shouldSnapshot`` becomes true once this many log bytes were written since the last snapshot
-    /// (default 64 MiB: recovery then replays at most about two segments).
-    public var snapshotAfterBytes: Int64 = 64 << 20
+    /// ``StateStore/shouldSnapshot`` becomes true once this many log bytes were enqueued since the last snapshot
+    /// (default 256 MiB, about 800,000 events of ~330 encoded bytes: recovery replays at most about twice that
+    /// when it must fall back to the older snapshot, and the log on disk stays near 2 × this plus one segment).
+    public var snapshotAfterBytes: Int64 = 256 << 20
     /// Whether appends and snapshots call `fdatasync`/`fsync` (default true). Turning it off is only for tests and
     /// benchmarks of the framing itself: nothing is durable then.
     public var syncs: Bool = true
