@@ -1,5 +1,6 @@
 import Dispatch
 import Foundation
+import Glibc
 import Synchronization
 import Testing
 
@@ -203,6 +204,38 @@ struct PersistenceLogTests {
         var bad = StateStoreOptions()
         bad.segmentBytes = 10
         #expect(throws: PersistenceError.self) { _ = try openCollecting(scratch.path, options: bad) }
+    }
+
+    @Test("a failed write fails the store: that append and every later one throw, earlier records stay")
+    func failStop() async throws {
+        let scratch = PersistenceScratch()
+        defer { scratch.remove() }
+        let (store, _) = try openCollecting(scratch.path)
+        let first = try await store.append([LogRecord(type: 1, payload: [1])])
+        let readOnly = Glibc.open("/dev/null", O_RDONLY)
+        #expect(readOnly >= 0)
+        store.core.redirectActiveSegmentForTesting(to: readOnly)
+        Glibc.close(readOnly)
+        do {
+            try await store.append([LogRecord(type: 1, payload: [2])])
+            Issue.record("an append after a failed write succeeded")
+        } catch let error as PersistenceError {
+            #expect(error.code == .storeFailed)
+            #expect(error.description.contains("pwrite"))
+        }
+        do {
+            _ = try store.enqueue([LogRecord(type: 1, payload: [3])])
+            Issue.record("an enqueue after a failed write succeeded")
+        } catch let error as PersistenceError {
+            #expect(error.code == .storeFailed)
+        }
+        try await store.waitUntilDurable(first)
+        #expect(store.durablePosition == first)
+        await store.close()
+        let (reopened, recovered) = try openCollecting(scratch.path)
+        #expect(recovered.payloads == [[1]])
+        #expect(reopened.recovery.issues.isEmpty)
+        await reopened.close()
     }
 
     @Test("a throwing replay closure fails the open with replayFailed")

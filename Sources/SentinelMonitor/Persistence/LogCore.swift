@@ -167,6 +167,12 @@ final class LogCore: Sendable {
         }
     }
 
+    /// Points the active segment's descriptor at `fd` (a read-only one makes the next write fail with `EBADF`);
+    /// tests use it to exercise the fail-stop path with a real failing system call.
+    func redirectActiveSegmentForTesting(to fd: Int32) {
+        active.withLock { segment in _ = dup2(fd, segment.fd) }
+    }
+
     // MARK: Writer thread
 
     private func runWriter() {
