@@ -16,4 +16,21 @@ extension LabelBook {
         /// CP@100 of the day.
         public var cardPrecisionAt100: Double
     }
+
+    /// What the daily metrics need, gathered from the book: scored transactions per version and day, and the
+    /// labelled entries.
+    public struct LabelledRows: Sendable {
+        /// A model version and a day (days since the epoch).
+        public struct Key: Hashable, Sendable {
+            /// The model version.
+            public var version: String
+            /// Days since the epoch.
+            public var day: Int32
+        }
+
+        /// Scored transactions per version and day.
+        public var transactions: [Key: UInt64] = [:]
+        /// The labelled entries.
+        public var labelled: [Entry] = []
+    }
 }

@@ -158,41 +158,56 @@ public struct LabelBook: Sendable, Codable {
     /// AP is NaN for a day without a labelled fraud (undefined); CP@100 follows EVALUATION.md over the version's
     /// labelled days in order.
     public func dailyMetrics() -> [DailyMetrics] {
-        var byModel: [String: [Int]] = [:]
-        for slot in entries.indices { byModel[entries[slot].modelVersion, default: []].append(slot) }
+        Self.dailyMetrics(labelledRows())
+    }
+
+    /// The inputs of ``dailyMetrics()``: O(n) to gather (under the service's lock), the O(n log n) part left to
+    /// ``dailyMetrics(_:)`` (outside it).
+    public func labelledRows() -> LabelledRows {
+        var rows = LabelledRows()
+        for entry in entries {
+            rows.transactions[LabelledRows.Key(version: entry.modelVersion, day: entry.day), default: 0] += 1
+            if entry.label != 0 { rows.labelled.append(entry) }
+        }
+        return rows
+    }
+
+    /// Computes the daily metrics from gathered rows.
+    /// - Parameter rows: From ``labelledRows()``.
+    public static func dailyMetrics(_ rows: LabelledRows) -> [DailyMetrics] {
+        var byModel: [String: [Entry]] = [:]
+        for entry in rows.labelled { byModel[entry.modelVersion, default: []].append(entry) }
         var result: [DailyMetrics] = []
-        for version in byModel.keys.sorted() {
-            let slots = byModel[version] ?? []
-            var transactions: [Int32: UInt64] = [:]
-            for slot in slots { transactions[entries[slot].day, default: 0] += 1 }
-            let labelled = slots.filter { entries[$0].label != 0 }
-            var rowsByDay: [Int32: [Int]] = [:]
-            for slot in labelled { rowsByDay[entries[slot].day, default: []].append(slot) }
-            var cardPrecision: [Int32: Double] = [:]
-            if !labelled.isEmpty {
-                let scores = labelled.map { entries[$0].score }
-                let labels = labelled.map { UInt8(entries[$0].label == 2 ? 1 : 0) }
-                let cards = labelled.map { entries[$0].cardId }
-                let days = labelled.map { Day(daysSinceEpoch: entries[$0].day) }
-                if let cp = try? CardPrecision.compute(scores: scores, labels: labels, cards: cards, days: days, k: 100)
-                {
-                    for day in cp.days { cardPrecision[day.day.daysSinceEpoch] = day.precision }
+        let keys = rows.transactions.keys.sorted { ($0.version, $0.day) < ($1.version, $1.day) }
+        var cardPrecision: [LabelledRows.Key: Double] = [:]
+        for (version, labelled) in byModel {
+            let scores = labelled.map(\.score)
+            let labels = labelled.map { UInt8($0.label == 2 ? 1 : 0) }
+            let cards = labelled.map(\.cardId)
+            let days = labelled.map { Day(daysSinceEpoch: $0.day) }
+            if let cp = try? CardPrecision.compute(scores: scores, labels: labels, cards: cards, days: days, k: 100) {
+                for day in cp.days {
+                    cardPrecision[LabelledRows.Key(version: version, day: day.day.daysSinceEpoch)] = day.precision
                 }
             }
-            for day in transactions.keys.sorted() {
-                let rows = rowsByDay[day] ?? []
-                let scores = rows.map { entries[$0].score }
-                let labels = rows.map { UInt8(entries[$0].label == 2 ? 1 : 0) }
-                let frauds = labels.reduce(0) { $0 + Int($1) }
-                let averagePrecision =
-                    frauds == 0
-                    ? Double.nan : ((try? RankingMetrics.averagePrecision(scores: scores, labels: labels)) ?? .nan)
-                result.append(
-                    DailyMetrics(
-                        day: Day(daysSinceEpoch: day).description, modelVersion: version,
-                        transactions: transactions[day] ?? 0, labelled: UInt64(rows.count), frauds: UInt64(frauds),
-                        averagePrecision: averagePrecision, cardPrecisionAt100: cardPrecision[day] ?? 0))
-            }
+        }
+        var byDay: [LabelledRows.Key: [Entry]] = [:]
+        for entry in rows.labelled {
+            byDay[LabelledRows.Key(version: entry.modelVersion, day: entry.day), default: []].append(entry)
+        }
+        for key in keys {
+            let day = byDay[key] ?? []
+            let scores = day.map(\.score)
+            let labels = day.map { UInt8($0.label == 2 ? 1 : 0) }
+            let frauds = labels.reduce(0) { $0 + Int($1) }
+            let averagePrecision =
+                frauds == 0
+                ? Double.nan : ((try? RankingMetrics.averagePrecision(scores: scores, labels: labels)) ?? .nan)
+            result.append(
+                DailyMetrics(
+                    day: Day(daysSinceEpoch: key.day).description, modelVersion: key.version,
+                    transactions: rows.transactions[key] ?? 0, labelled: UInt64(day.count), frauds: UInt64(frauds),
+                    averagePrecision: averagePrecision, cardPrecisionAt100: cardPrecision[key] ?? 0))
         }
         return result
     }

@@ -1,9 +1,11 @@
 import Glibc
+import SentinelHTTP
 public import SentinelPosix
 import SentinelRPC
+import SentinelSchema
 
-/// `sentinel-monitor` as one runnable component: the RPC server, the window clock and the snapshotter, plus any
-/// companion tasks (the HTTP dashboard), in one task group.
+/// `sentinel-monitor` as one runnable component: the RPC server, the HTTP server (dashboard, `/api/snapshot`,
+/// `/metrics`, `/healthz`), the window clock and the snapshotter, plus any companion tasks, in one task group.
 ///
 /// SIGTERM/SIGINT start a graceful shutdown: the RPC server drains its connections, the clock stops, a last
 /// snapshot is written and the store closed.
@@ -19,13 +21,14 @@ public final class MonitorServer: Sendable {
     /// The configuration it runs with.
     public let configuration: MonitorConfiguration
     private let rpc: TCPServer
+    private let http: HTTPServer
 
-    /// Opens the state and binds the RPC port.
+    /// Opens the state and binds the RPC and HTTP ports.
     /// - Parameters:
     ///   - configuration: Addresses, state directory, settings.
     ///   - logger: Where JSON log lines go.
     /// - Throws: ``MonitorError``, ``PersistenceError`` when the state cannot be opened, ``SystemError`` when the
-    ///   port cannot be bound.
+    ///   RPC or HTTP port cannot be bound.
     public init(configuration: MonitorConfiguration, logger: MonitorLogger = .standardOutput) throws {
         self.configuration = configuration
         service = try MonitorService.open(
@@ -35,10 +38,18 @@ public final class MonitorServer: Sendable {
         // On a bind failure the process exits, which releases the state directory's lock.
         rpc = try TCPServer(
             host: configuration.host, port: configuration.port, router: router, configuration: configuration.server)
+        let service = self.service
+        let dashboard = Dashboard(metrics: service.metrics.registry) {
+            service.snapshot(MonitorSnapshotRequest(historyWindows: 60))
+        }
+        http = try HTTPServer(host: configuration.host, port: configuration.httpPort, router: dashboard.makeRouter())
     }
 
     /// The bound RPC address (with the real port when 0 was asked for).
     public var address: SocketAddress { rpc.address }
+
+    /// The bound HTTP address (dashboard and `/metrics`).
+    public var httpAddress: SocketAddress { http.address }
 
     /// Serves until the first signal of `signals` (or cancellation), then shuts everything down gracefully.
     /// - Parameters:
@@ -57,8 +68,10 @@ public final class MonitorServer: Sendable {
                 await service.run(
                     tickInterval: configuration.tickInterval, snapshotInterval: configuration.snapshotInterval)
             }
+            group.addTask { await self.http.run() }
             for companion in companions { group.addTask { try await companion() } }
             let signal = try await rpc.run(until: signals)
+            http.beginGracefulShutdown()
             group.cancelAll()
             while (try await group.next()) != nil {}
             return signal

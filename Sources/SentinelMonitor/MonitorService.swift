@@ -241,13 +241,16 @@ public final class MonitorService: Sendable {
     /// - Returns: The snapshot.
     public func snapshot(_ request: MonitorSnapshotRequest = MonitorSnapshotRequest()) -> MonitorSnapshotResponse {
         let time = clock()
-        let (copy, transitions) = state.withLock { state in
+        // Only the cheap part runs under the lock; copying the whole state instead would make the next batch pay a
+        // copy-on-write of the label book and the history ring.
+        var (response, parts, transitions) = state.withLock { state in
             let transitions = state.advance(to: time)
-            return (state, transitions)
+            let (response, parts) = state.snapshotParts(request, at: time)
+            return (response, parts, transitions)
         }
         logTransitions(transitions)
-        // Computed on a copy, outside the lock: ingestion continues meanwhile.
-        return copy.snapshot(request, at: time)
+        MonitorState.complete(&response, with: parts)
+        return response
     }
 
     /// A copy of the whole state (for tests and tools).
@@ -258,22 +261,26 @@ public final class MonitorService: Sendable {
     /// Advances every window to now, logs the transitions and refreshes the gauges.
     public func tick() {
         let time = clock()
-        let (copy, transitions) = state.withLock { state in
+        // Gauges are read under the lock (O(versions × features × bins)); no copy of the state.
+        let (transitions, producers, models, alerts, rates) = state.withLock { state in
             let transitions = state.advance(to: time)
-            return (state, transitions)
+            let rates = state.models.map { version, model in
+                let report = model.windows.currentReport()
+                return (version, report.driftShare, report.fraudRate.flaggedRate)
+            }
+            return (transitions, state.producers.count, state.models.count, state.alerts.count, rates)
         }
         logTransitions(transitions)
-        metrics.producers.set(Double(copy.producers.count))
-        metrics.models.set(Double(copy.models.count))
-        metrics.activeAlerts.set(Double(copy.alerts.count))
-        for (version, model) in copy.models {
-            let report = model.windows.currentReport()
+        metrics.producers.set(Double(producers))
+        metrics.models.set(Double(models))
+        metrics.activeAlerts.set(Double(alerts))
+        for (version, driftShare, flagRate) in rates {
             metrics.modelGauge(
                 "sentinel_monitor_drift_share", "Share of features at warn or above, current window.",
-                version: version, value: report.driftShare)
+                version: version, value: driftShare)
             metrics.modelGauge(
                 "sentinel_monitor_flag_rate", "Flagged share of events, current window.", version: version,
-                value: report.fraudRate.flaggedRate)
+                value: flagRate)
         }
         if let statistics = store?.statistics {
             metrics.logDiskBytes.set(Double(statistics.logDiskBytes + statistics.snapshotDiskBytes))

@@ -7,21 +7,57 @@ extension MonitorState {
     /// the producers, the recent windows and the label metrics.
     ///
     /// Cost: O(versions × features × bins) plus the requested history; with `exactKS`, one exact KS test per column
-    /// (~3 ms each at 2,048 × 2,048); label metrics O(n log n) over the kept labelled transactions.
+    /// (~3 ms each at 2,048 × 2,048); label metrics O(n log n) over the kept labelled transactions. The service
+    /// splits this into ``snapshotParts(_:at:)`` (under its lock) and ``complete(_:with:)`` (outside it).
     /// - Parameters:
     ///   - request: Model filter, history length, exact KS.
     ///   - time: Now, microseconds since the epoch (for throughput; windows are not advanced — call
     ///     ``advance(to:)`` first for an up-to-date view).
     public func snapshot(_ request: MonitorSnapshotRequest, at time: Int64) -> MonitorSnapshotResponse {
+        var (response, parts) = snapshotParts(request, at: time)
+        Self.complete(&response, with: parts)
+        return response
+    }
+
+    /// What ``complete(_:with:)`` needs to finish a snapshot without the state: the labelled rows and the exact-KS
+    /// samples.
+    public struct SnapshotParts: Sendable {
+        /// The label book's rows for the label metrics.
+        var labels: LabelBook.LabelledRows
+        /// Only this version's label metrics, or all.
+        var modelFilter: String?
+        /// Per requested test: model index in the response, column (features, then the score), the two samples.
+        var samples: [(model: Int, column: Int, baseline: [Double], current: [Double])]
+    }
+
+    /// The cheap part of ``snapshot(_:at:)``: everything but the label metrics and the exact KS tests, whose
+    /// inputs are gathered (O(n) copies) for ``complete(_:with:)``.
+    /// - Parameters:
+    ///   - request: Model filter, history length, exact KS.
+    ///   - time: Now, microseconds since the epoch.
+    /// - Returns: The partial response and the inputs to complete it.
+    public func snapshotParts(
+        _ request: MonitorSnapshotRequest, at time: Int64
+    ) -> (MonitorSnapshotResponse, SnapshotParts) {
         let versions = models.keys.sorted().filter { request.modelVersion == nil || request.modelVersion == $0 }
         var response = MonitorSnapshotResponse(
             generatedAtMicroseconds: time, startedAtMicroseconds: startedAtMicroseconds, eventsTotal: eventsTotal,
             windowLengthMicroseconds: settings.windows.windowMilliseconds * 1_000)
+        var parts = SnapshotParts(labels: labels.labelledRows(), modelFilter: request.modelVersion, samples: [])
         var history: [MonitorSnapshotResponse.WindowSummary] = []
         for version in versions {
             guard let model = models[version] else { continue }
             response.windowLengthMicroseconds = model.windows.configuration.windowMilliseconds * 1_000
-            response.models.append(modelSnapshot(model, exactKS: request.exactKS, at: time))
+            if request.exactKS, let baseline = model.baselineSample {
+                for column in baseline.indices {
+                    parts.samples.append(
+                        (
+                            response.models.count, column, baseline[column],
+                            model.windows.sampledValues(column: column, window: .current)
+                        ))
+                }
+            }
+            response.models.append(modelSnapshot(model, at: time))
             if request.historyWindows > 0 {
                 history += model.windows.history.suffix(Int(request.historyWindows)).map {
                     windowSummary(model, $0)
@@ -41,30 +77,38 @@ extension MonitorState {
         response.producers = producers.keys.sorted().compactMap { id in
             producers[id].map(Self.wire)
         }
-        response.labelMetrics = labels.dailyMetrics()
-            .filter { request.modelVersion == nil || request.modelVersion == $0.modelVersion }
+        return (response, parts)
+    }
+
+    /// Finishes a snapshot from ``snapshotParts(_:at:)``: label metrics and exact KS tests. Needs no state.
+    /// - Parameters:
+    ///   - response: The partial response.
+    ///   - parts: Its inputs.
+    public static func complete(_ response: inout MonitorSnapshotResponse, with parts: SnapshotParts) {
+        response.labelMetrics = LabelBook.dailyMetrics(parts.labels)
+            .filter { parts.modelFilter == nil || parts.modelFilter == $0.modelVersion }
             .map {
                 MonitorSnapshotResponse.DailyLabelMetrics(
                     day: $0.day, modelVersion: $0.modelVersion, transactions: $0.transactions, labelled: $0.labelled,
                     frauds: $0.frauds, averagePrecision: $0.averagePrecision,
                     cardPrecisionAt100: $0.cardPrecisionAt100)
             }
-        return response
+        for sample in parts.samples {
+            // A sample without a non-missing value has no test: the field stays absent.
+            guard let test = try? KolmogorovSmirnov(sample.baseline, sample.current) else { continue }
+            if sample.column < response.models[sample.model].drift.features.count {
+                response.models[sample.model].drift.features[sample.column].exactKS = wire(test)
+            } else {
+                response.models[sample.model].drift.score.exactKS = wire(test)
+            }
+        }
     }
 
-    private func modelSnapshot(
-        _ model: ModelTracker, exactKS: Bool, at time: Int64
-    ) -> MonitorSnapshotResponse.ModelSnapshot {
+    private func modelSnapshot(_ model: ModelTracker, at time: Int64) -> MonitorSnapshotResponse.ModelSnapshot {
         let windows = model.windows
         let report = windows.currentReport()
-        var features = report.features.map { Self.wire($0) }
-        var score = Self.wire(report.score)
-        if exactKS {
-            for column in features.indices {
-                features[column].exactKS = model.exactKS(column: column).map(Self.wire)
-            }
-            score.exactKS = model.exactKS(column: features.count).map(Self.wire)
-        }
+        let features = report.features.map { Self.wire($0) }
+        let score = Self.wire(report.score)
         let share = report.alertShare
         let datasetLevel: AlertLevel = report.events == 0 ? .unspecified : Self.wire(datasetStatus(report))
         let counts = labels.labelCounts(modelVersion: model.version)

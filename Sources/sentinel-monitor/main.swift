@@ -51,7 +51,8 @@ do {
     logger.log(
         "info", "listening",
         [
-            "address": .string(server.address.description), "version": .string(SentinelVersion.string),
+            "address": .string(server.address.description),
+            "dashboard": .string("http://\(server.httpAddress)/"), "version": .string(SentinelVersion.string),
             "auth": .string(configuration.server.authToken == nil ? "none" : "token"),
             "state_dir": .string(configuration.stateDirectory ?? "none"),
             "window_ms": .integer(configuration.windowMilliseconds),

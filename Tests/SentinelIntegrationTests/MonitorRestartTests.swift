@@ -58,7 +58,7 @@ struct MonitorRestartTests {
     func killAndRestart() async throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("monitor-state-\(UUID())")
         defer { try? FileManager.default.removeItem(at: directory) }
-        let arguments = ["--state-dir", directory.path, "--window", "60s"]
+        let arguments = ["--state-dir", directory.path, "--window", "60s", "--http-port", "0"]
         let first = try await RunningMonitor.start(arguments: arguments)
         let address = SocketAddress(host: "127.0.0.1", port: first.port)
         let before = try await TCPClient.withClient(address: address) { client in
