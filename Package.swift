@@ -180,7 +180,9 @@ let package = Package(
         ),
         .testTarget(
             name: "SentinelCLITests",
-            dependencies: ["SentinelCLI", "SentinelTestSupport"],
+            dependencies: [
+                "SentinelCLI", "SentinelTestSupport", "SentinelSchema", "SentinelRPC", "SentinelPosix", "SentinelWire",
+            ],
             swiftSettings: swiftSettings
         ),
 
