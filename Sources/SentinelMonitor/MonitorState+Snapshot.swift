@@ -77,6 +77,20 @@ extension MonitorState {
         response.producers = producers.keys.sorted().compactMap { id in
             producers[id].map(Self.wire)
         }
+        // A producer with missing sequence numbers is an active PRODUCER_GAP warning (not model-specific): events
+        // were lost upstream or are still in flight out of order. Listed after the drift alerts.
+        if request.modelVersion == nil {
+            for producer in response.producers where producer.missing > 0 {
+                let known = producer.reportedDropped
+                response.alerts.append(
+                    MonitorSnapshotResponse.Alert(
+                        kind: .producerGap, feature: producer.producerId, level: .warn,
+                        reason: "\(producer.missing) sequence numbers missing below \(producer.lastSequence); the "
+                            + "producer reports \(known) dropped",
+                        value: Double(producer.missing), threshold: 0,
+                        sinceMicroseconds: producer.lastSeenMicroseconds))
+            }
+        }
         return (response, parts)
     }
 

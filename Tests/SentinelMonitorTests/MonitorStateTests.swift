@@ -35,6 +35,9 @@ struct MonitorStateTests {
         #expect(producer.lastSequence == 30 && producer.events == 22 && producer.duplicates == 12)
         #expect(producer.missing == 8)
         #expect(producer.gaps.map { $0.first...$0.last } == [11...11, 13...14, 16...20])
+        let gap = try #require(view.alerts.first { $0.kind == .producerGap })
+        #expect(gap.feature == "p1" && gap.level == .warn && gap.value == 8)
+        #expect(gap.reason.hasPrefix("8 sequence numbers missing below 30"))
     }
 
     @Test("producers have separate sequence spaces")
