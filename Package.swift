@@ -93,6 +93,15 @@ let package = Package(
         // MARK: Benchmarks
 
         .executableTarget(
+            name: "monitor-bench",
+            dependencies: [
+                "SentinelMonitor", "SentinelSchema", "SentinelDrift", "SentinelPosix", "SentinelRPC", "SentinelWire",
+            ],
+            path: "benchmarks/monitor-bench",
+            swiftSettings: swiftSettings
+        ),
+
+        .executableTarget(
             name: "drift-bench", dependencies: ["SentinelDrift", "SentinelMetrics"], path: "benchmarks/drift-bench",
             swiftSettings: swiftSettings),
 
