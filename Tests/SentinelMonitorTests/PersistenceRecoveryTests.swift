@@ -1,6 +1,7 @@
 import Foundation
-import SentinelMonitor
 import Testing
+
+@testable import SentinelMonitor
 
 @Suite("Persistence: crash recovery")
 struct PersistenceRecoveryTests {
@@ -100,6 +101,57 @@ struct PersistenceRecoveryTests {
         #expect(store.recovery.issues.map(\.kind) == [.tornTail])
         #expect(scratch.size(segment) == Int64(ends[1]))
         await store.close()
+    }
+
+    @Test("a large record cut in the middle of its random payload is a torn tail, not data loss")
+    func tornLargeRecord() async throws {
+        let scratch = PersistenceScratch()
+        defer { scratch.remove() }
+        var generator = SystemRandomNumberGenerator()
+        let big = (0..<2_000_000).map { _ in UInt8.random(in: 0...255, using: &generator) }
+        let small = testPayload(1, count: 100)
+        do {
+            let (store, _) = try openCollecting(scratch.path)
+            try await store.append([LogRecord(type: 1, payload: small)])
+            try await store.append([LogRecord(type: 2, payload: big)])
+            await store.close()
+        }
+        let segment = scratch.files(withPrefix: "wal-", suffix: ".log")[0]
+        let full = scratch.bytes(segment)
+        scratch.write(segment, Array(full[..<(full.count - 1_000_000)]))
+        let (store, recovered) = try openCollecting(scratch.path)
+        #expect(recovered.payloads == [small])
+        #expect(store.recovery.issues.map(\.kind) == [.tornTail])
+        #expect(!store.recovery.lostData)
+        #expect(scratch.size(segment) == Int64(16 + 9 + 100))
+        await store.close()
+    }
+
+    @Test("classification: zeros and cut-off writes are torn; a valid record after the bad one is corruption")
+    func classification() {
+        var log = LogFormat.segmentHeader(first: 0)
+        LogFormat.frame((0..<4).map { LogRecord(type: 1, payload: testPayload($0, count: 50)) }, into: &log)
+        let second = 16 + 59
+        // Payload damage in the second record: its successor sits where its length says.
+        var damaged = log
+        damaged[second + 30] ^= 1
+        var defect = LogFormat.scanRecords(damaged, maximumRecordBytes: 1000) { _, _ in }.defect
+        #expect(defect?.offset == second && defect?.atTail == false && defect?.verified == true)
+        // Length damage: found by the search.
+        damaged = log
+        damaged[second] ^= 0x04
+        defect = LogFormat.scanRecords(damaged, maximumRecordBytes: 1000) { _, _ in }.defect
+        #expect(defect?.atTail == false)
+        // Zeros after the valid records.
+        defect =
+            LogFormat.scanRecords(log + [UInt8](repeating: 0, count: 40), maximumRecordBytes: 1000) { _, _ in
+            }.defect
+        #expect(defect?.atTail == true && defect?.verified == true)
+        // A search that runs out of budget answers "torn, unverified".
+        damaged = log
+        damaged[second] ^= 0x04
+        defect = LogFormat.scanRecords(damaged, maximumRecordBytes: 1000, checksumBudget: 10) { _, _ in }.defect
+        #expect(defect?.atTail == true && defect?.verified == false)
     }
 
     @Test("corruption in an early segment quarantines the later segments and appends continue")

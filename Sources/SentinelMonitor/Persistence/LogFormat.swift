@@ -91,12 +91,19 @@ enum LogFormat {
         /// True when no checksum-valid record follows (or only zeros do): the signature of a write cut short by a
         /// crash. False when a valid record follows the bad one: corruption in the middle of the log.
         var atTail: Bool
+        /// False when the search for a following valid record ran out of its checksum budget: `atTail` is then
+        /// the likely answer, not a proven one, and recovery keeps the bytes aside instead of dropping them.
+        var verified: Bool
         var reason: String
     }
 
+    /// How many bytes the search for a valid record after a bad one may checksum (about 50 ms).
+    static let defaultChecksumBudget = 64 << 20
+
     /// Walks the records of a segment file (header already checked), calling `body` with each valid one.
     static func scanRecords(
-        _ file: [UInt8], maximumRecordBytes: Int, _ body: (UInt8, ArraySlice<UInt8>) throws -> Void
+        _ file: [UInt8], maximumRecordBytes: Int, checksumBudget: Int = defaultChecksumBudget,
+        _ body: (UInt8, ArraySlice<UInt8>) throws -> Void
     ) rethrows -> ScanResult {
         var result = ScanResult(validEnd: segmentHeaderBytes)
         var offset = segmentHeaderBytes
@@ -118,10 +125,8 @@ enum LogFormat {
                 }
             }
             if let reason {
-                let tail =
-                    file[offset...].allSatisfy { $0 == 0 }
-                    || !validRecordFollows(file, after: offset, maximumRecordBytes)
-                result.defect = Defect(offset: offset, atTail: tail, reason: reason)
+                result.defect = classify(
+                    file, offset: offset, claimedEnd: end, maximumRecordBytes, checksumBudget, reason: reason)
                 break
             }
             try body(file[offset + 8], file[(offset + recordHeaderBytes)..<end])
@@ -132,23 +137,46 @@ enum LogFormat {
         return result
     }
 
-    /// Whether a checksum-valid record frame starts anywhere after `offset`: valid data after a bad record means
-    /// corruption, not a write cut short at the end of the log. Bounded: after checksumming 256 MiB without a
-    /// hit it answers true (the cautious answer: the rest is moved aside, not truncated).
-    static func validRecordFollows(_ file: [UInt8], after offset: Int, _ maximumRecordBytes: Int) -> Bool {
-        var budget = 256 << 20
+    /// Torn write or corruption? Zeros to the end: torn. A valid record right where the bad one claims to end
+    /// (its length intact, its bytes damaged — the usual corruption): corrupt. Otherwise search every later
+    /// offset for a valid record, within `budget` checksummed bytes; when the budget runs out the answer is
+    /// "torn, unverified" (the likely case: a damaged length field is far rarer than a cut-off write).
+    static func classify(
+        _ file: [UInt8], offset: Int, claimedEnd: Int, _ maximumRecordBytes: Int, _ budget: Int, reason: String
+    ) -> Defect {
+        if file[offset...].allSatisfy({ $0 == 0 }) {
+            return Defect(offset: offset, atTail: true, verified: true, reason: reason)
+        }
+        if claimedEnd < file.count && validRecord(file, at: claimedEnd, maximumRecordBytes) {
+            return Defect(offset: offset, atTail: false, verified: true, reason: reason)
+        }
+        var remaining = budget
         var candidate = offset + 1
         while candidate + recordHeaderBytes <= file.count {
             let length = Int(readUInt32(file, at: candidate))
             let end = candidate + recordHeaderBytes + length
-            if length <= maximumRecordBytes && end <= file.count {
-                budget -= length + 1
-                if budget < 0 { return true }
-                if crc(file, candidate + 8, end) == readUInt32(file, at: candidate + 4) { return true }
+            // A real record ends at the end of the file, or where another plausible header (or a torn one) starts.
+            if length <= maximumRecordBytes && end <= file.count
+                && (end + 4 > file.count || Int(readUInt32(file, at: end)) <= maximumRecordBytes)
+            {
+                remaining -= length + 1
+                if remaining < 0 { return Defect(offset: offset, atTail: true, verified: false, reason: reason) }
+                if validRecord(file, at: candidate, maximumRecordBytes) {
+                    return Defect(offset: offset, atTail: false, verified: true, reason: reason)
+                }
             }
             candidate += 1
         }
-        return false
+        return Defect(offset: offset, atTail: true, verified: true, reason: reason)
+    }
+
+    /// Whether a complete record with a matching checksum starts at `offset`.
+    static func validRecord(_ file: [UInt8], at offset: Int, _ maximumRecordBytes: Int) -> Bool {
+        guard offset + recordHeaderBytes <= file.count else { return false }
+        let length = Int(readUInt32(file, at: offset))
+        let end = offset + recordHeaderBytes + length
+        guard length <= maximumRecordBytes, end <= file.count else { return false }
+        return crc(file, offset + 8, end) == readUInt32(file, at: offset + 4)
     }
 
     private static func crc(_ file: [UInt8], _ from: Int, _ to: Int) -> UInt32 {

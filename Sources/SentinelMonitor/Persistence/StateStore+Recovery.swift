@@ -185,21 +185,21 @@ private struct Recovery {
             segments.append(LogCore.Segment(first: first, name: name, bytes: Int64(result.validEnd)))
             guard let defect = result.defect else { continue }
             if defect.atTail && isLast {
+                var kept = ""
+                if !defect.verified {
+                    let aside = "\(name).at-\(defect.offset)\(StateFiles.corruptSuffix)"
+                    try saveAside(file, from: defect.offset, as: aside)
+                    kept = "; not proven torn (search budget exhausted), so the bytes are kept in \(aside)"
+                }
                 try StateFiles.truncate(path(name), to: Int64(result.validEnd))
                 directoryChanged = true
                 issue(
                     .tornTail, name,
                     "incomplete last record at offset \(defect.offset) (\(defect.reason)); "
-                        + "truncated \(file.count - result.validEnd) bytes after record \(index)", loss: false)
+                        + "truncated \(file.count - result.validEnd) bytes after record \(index)\(kept)", loss: false)
             } else {
                 let aside = "\(name).at-\(defect.offset)\(StateFiles.corruptSuffix)"
-                let fd = try StateFiles.open(path(aside), O_WRONLY | O_CREAT | O_TRUNC)
-                defer { Glibc.close(fd) }
-                try file.withUnsafeBytes { raw in
-                    try StateFiles.write(
-                        fd, UnsafeRawBufferPointer(rebasing: raw[defect.offset...]), at: 0, path: aside)
-                }
-                if options.syncs { try StateFiles.syncAll(fd, path: aside) }
+                try saveAside(file, from: defect.offset, as: aside)
                 try StateFiles.truncate(path(name), to: Int64(result.validEnd))
                 directoryChanged = true
                 issue(
@@ -221,6 +221,16 @@ private struct Recovery {
                 .corruptLog, moved, "not replayed; moved aside with the suffix \(StateFiles.corruptSuffix)", loss: true)
         }
         report.nextPosition = LogPosition(max(logEnd ?? start, start))
+    }
+
+    /// Copies `file[offset...]` into a new `*.corrupt` file, synced, before the segment is truncated.
+    private func saveAside(_ file: [UInt8], from offset: Int, as aside: String) throws {
+        let fd = try StateFiles.open(path(aside), O_WRONLY | O_CREAT | O_TRUNC)
+        defer { Glibc.close(fd) }
+        try file.withUnsafeBytes { raw in
+            try StateFiles.write(fd, UnsafeRawBufferPointer(rebasing: raw[offset...]), at: 0, path: aside)
+        }
+        if options.syncs { try StateFiles.syncAll(fd, path: aside) }
     }
 
     /// Reopens the last segment when it ends exactly at the next position and has room, else starts a new one.
