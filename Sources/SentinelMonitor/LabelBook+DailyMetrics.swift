@@ -21,11 +21,17 @@ extension LabelBook {
     /// labelled entries.
     public struct LabelledRows: Sendable {
         /// A model version and a day (days since the epoch).
-        public struct Key: Hashable, Sendable {
+        public struct Key: Hashable, Sendable, Codable {
             /// The model version.
             public var version: String
             /// Days since the epoch.
             public var day: Int32
+
+            /// Creates a key.
+            public init(version: String, day: Int32) {
+                self.version = version
+                self.day = day
+            }
         }
 
         /// Scored transactions per version and day.

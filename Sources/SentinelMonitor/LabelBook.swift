@@ -58,6 +58,18 @@ public struct LabelBook: Sendable, Codable {
     private var pending: [String: Bool]
     private var pendingOrder: [String]
     private var pendingHead: Int
+    /// Scored transactions per version and day, kept up to date so a snapshot need not count the whole ring; the
+    /// runs batch the updates (a batch's events share version and day, so most events cost no hashing).
+    private var dayCounts: [LabelledRows.Key: Int64]
+    private var addedRun: Run?
+    private var removedRun: Run?
+    private var labelledCount: Int
+
+    /// Consecutive additions to (or removals from) one version and day, not yet folded into `dayCounts`.
+    private struct Run: Sendable, Codable {
+        var key: LabelledRows.Key
+        var count: Int64
+    }
 
     /// Creates an empty book.
     /// - Parameters:
@@ -73,6 +85,10 @@ public struct LabelBook: Sendable, Codable {
         self.pending = [:]
         self.pendingOrder = []
         self.pendingHead = 0
+        self.dayCounts = [:]
+        self.addedRun = nil
+        self.removedRun = nil
+        self.labelledCount = 0
     }
 
     /// Scored transactions kept.
@@ -95,13 +111,21 @@ public struct LabelBook: Sendable, Codable {
         var entry = Entry(
             transactionId: transactionId, cardId: cardId, day: day, score: score, modelVersion: modelVersion,
             label: 0)
-        if let waiting = pending.removeValue(forKey: transactionId) { entry.label = waiting ? 2 : 1 }
+        if !pending.isEmpty, let waiting = pending.removeValue(forKey: transactionId) {
+            entry.label = waiting ? 2 : 1
+            labelledCount += 1
+        }
+        Self.count(&addedRun, LabelledRows.Key(version: modelVersion, day: day), into: &dayCounts, sign: 1)
         if entries.count < capacity {
             entries.append(entry)
             index[transactionId] = entries.count - 1
         } else {
-            let old = entries[next].transactionId
-            if index[old] == next { index[old] = nil }
+            let evicted = entries[next]
+            if index[evicted.transactionId] == next { index[evicted.transactionId] = nil }
+            if evicted.label != 0 { labelledCount -= 1 }
+            Self.count(
+                &removedRun, LabelledRows.Key(version: evicted.modelVersion, day: evicted.day), into: &dayCounts,
+                sign: -1)
             entries[next] = entry
             index[transactionId] = next
             next = (next + 1) % capacity
@@ -117,6 +141,7 @@ public struct LabelBook: Sendable, Codable {
         if let slot = index[transactionId] {
             let previous = entries[slot].label
             entries[slot].label = fraud ? 2 : 1
+            if previous == 0 { labelledCount += 1 }
             return previous == 0 ? .accepted : .relabelled
         }
         if pendingCapacity > 0 {
@@ -164,12 +189,30 @@ public struct LabelBook: Sendable, Codable {
     /// The inputs of ``dailyMetrics()``: O(n) to gather (under the service's lock), the O(n log n) part left to
     /// ``dailyMetrics(_:)`` (outside it).
     public func labelledRows() -> LabelledRows {
+        var counts = dayCounts
+        for run in [addedRun, removedRun].compactMap(\.self) { counts[run.key, default: 0] += run.count }
         var rows = LabelledRows()
-        for entry in entries {
-            rows.transactions[LabelledRows.Key(version: entry.modelVersion, day: entry.day), default: 0] += 1
-            if entry.label != 0 { rows.labelled.append(entry) }
+        for (key, count) in counts where count > 0 { rows.transactions[key] = UInt64(count) }
+        if labelledCount > 0 {
+            rows.labelled.reserveCapacity(labelledCount)
+            for entry in entries where entry.label != 0 { rows.labelled.append(entry) }
         }
         return rows
+    }
+
+    /// Adds one to a run, folding the run into `counts` when the key changes.
+    private static func count(
+        _ run: inout Run?, _ key: LabelledRows.Key, into counts: inout [LabelledRows.Key: Int64], sign: Int64
+    ) {
+        if run?.key == key {
+            run?.count += sign
+            return
+        }
+        if let previous = run {
+            counts[previous.key, default: 0] += previous.count
+            if counts[previous.key] == 0 { counts[previous.key] = nil }
+        }
+        run = Run(key: key, count: sign)
     }
 
     /// Computes the daily metrics from gathered rows.
