@@ -43,7 +43,8 @@ enum DashboardPage {
         .chart { grid-column:span 6; }
         .labels, .producers { grid-column:span 6; }
         table { width:100%; border-collapse:collapse; font-variant-numeric:tabular-nums; }
-        th, td { text-align:right; padding:4px 6px; border-bottom:1px solid #eaeef2; white-space:nowrap; }
+        th, td { text-align:right; padding:3px 6px; border-bottom:1px solid #eaeef2; white-space:nowrap; }
+        td svg { display:block; margin-left:auto; }
         th { font-size:12px; color:var(--muted); font-weight:600; }
         th:first-child, td:first-child { text-align:left; }
         tr.score td { border-top:2px solid var(--line); font-style:italic; }
@@ -151,8 +152,7 @@ enum DashboardPage {
           const path = vals.map((v, i) => `${i ? "L" : "M"}${x(i).toFixed(1)},${y(v).toFixed(1)}`).join("");
           const color = vals[vals.length - 1] >= 0.25 ? "var(--alert)" : vals[vals.length - 1] >= 0.1 ? "var(--warn)"
             : "var(--ok)";
-          return `<svg width="${w}" height="${h}" viewBox="0 0 ${w} ${h}" aria-hidden="true"` +
-            ` style="display:inline">` +
+          return `<svg width="${w}" height="${h}" viewBox="0 0 ${w} ${h}" aria-hidden="true">` +
             `<line x1="0" x2="${w}" y1="${y(0.25)}" y2="${y(0.25)}" stroke="#f3c1bb" stroke-dasharray="2 2"/>` +
             `<path d="${path}" fill="none" stroke="${color}" stroke-width="1.5"/>` +
             `<circle cx="${x(vals.length - 1)}" cy="${y(vals[vals.length - 1])}" r="2" fill="${color}"/></svg>`;
@@ -221,9 +221,9 @@ enum DashboardPage {
             $("window").textContent = `window since ${clock(model.window_start_unix_us)} UTC · ` +
               `${snap.window_length_seconds}s windows` + (model.reference_known ? "" : " · no reference profile");
             $("k-rate").textContent = num(model.throughput_per_second, 1);
-            $("k-flag").innerHTML = `${pct(r.flag_rate)} ${chip(r.status)}`;
-            $("k-flag-s").textContent = `CI ${pct(r.flag_rate_low)}–${pct(r.flag_rate_high)} · base ` +
-              pct(r.base_flag_rate);
+            $("k-flag").innerHTML = r.events ? `${pct(r.flag_rate)} ${chip(r.status)}` : `– ${chip(r.status)}`;
+            $("k-flag-s").textContent = (r.events ? `CI ${pct(r.flag_rate_low)}–${pct(r.flag_rate_high)}`
+              : "no events in this window yet") + " · base " + pct(r.base_flag_rate);
             $("k-p99").textContent = l.count ? ms(l.p99_ns) : "–";
             $("k-p99-s").textContent = l.count ? `p50 ${ms(l.p50_ns)} · p99.9 ${ms(l.p999_ns)}` : "no events";
             renderDrift(model);
@@ -247,8 +247,11 @@ enum DashboardPage {
           const feats = model.drift.features.slice();
           feats.sort((a, b) => (b.name === "Amount") - (a.name === "Amount"));
           const book = trends[model.model_version] || {};
-          const row = (f, cls) => `<tr class="${cls}"><td>${esc(f.name)}</td><td>${num(f.psi)}</td>` +
-            `<td>${num(f.js_distance)}</td><td>${num(f.ks_statistic)}</td><td>${num(f.wasserstein_normed)}</td>` +
+          // An empty window (just rolled over) has no statistics yet: dashes, not zeros.
+          const val = (f, v) => f.count === 0 ? "–" : num(v);
+          const row = (f, cls) => `<tr class="${cls}"><td>${esc(f.name)}</td><td>${val(f, f.psi)}</td>` +
+            `<td>${val(f, f.js_distance)}</td><td>${val(f, f.ks_statistic)}</td>` +
+            `<td>${val(f, f.wasserstein_normed)}</td>` +
             `<td>${chip(f.status)}</td><td>${sparkline(book[f.name] || [])}</td><td>${int(f.count)}</td></tr>`;
           $("drift").tBodies[0].innerHTML = model.reference_known ? feats.map((f) => row(f, "")).join("") +
             row(model.drift.score, "score") :
