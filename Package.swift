@@ -48,7 +48,9 @@ let package = Package(
         .target(name: "SentinelData", swiftSettings: swiftSettings),
         .target(name: "SentinelModel", dependencies: ["SentinelData", "SentinelDrift"], swiftSettings: swiftSettings),
         .target(name: "SentinelDrift", swiftSettings: swiftSettings),
-        .target(name: "SentinelHTTP", dependencies: ["SentinelPosix", "SentinelRPC"], swiftSettings: swiftSettings),
+        .target(
+            name: "SentinelHTTP", dependencies: ["SentinelPosix", "SentinelRPC", "CSentinelPosix"],
+            swiftSettings: swiftSettings),
         .target(
             name: "SentinelScoring",
             dependencies: [
@@ -61,7 +63,7 @@ let package = Package(
             name: "SentinelMonitor",
             dependencies: [
                 "SentinelArguments", "SentinelSchema", "SentinelWire", "SentinelRPC", "SentinelPosix", "SentinelHTTP",
-                "SentinelModel", "SentinelDrift", "SentinelMetrics",
+                "SentinelModel", "SentinelDrift", "SentinelMetrics", "SentinelData",
             ],
             swiftSettings: swiftSettings
         ),
@@ -91,6 +93,15 @@ let package = Package(
         // MARK: Benchmarks
 
         .executableTarget(
+            name: "monitor-bench",
+            dependencies: [
+                "SentinelMonitor", "SentinelSchema", "SentinelDrift", "SentinelPosix", "SentinelRPC", "SentinelWire",
+            ],
+            path: "benchmarks/monitor-bench",
+            swiftSettings: swiftSettings
+        ),
+
+        .executableTarget(
             name: "drift-bench", dependencies: ["SentinelDrift", "SentinelMetrics"], path: "benchmarks/drift-bench",
             swiftSettings: swiftSettings),
 
@@ -100,6 +111,10 @@ let package = Package(
             path: "benchmarks/SchemaBenchmark",
             swiftSettings: swiftSettings
         ),
+
+        .executableTarget(
+            name: "persistence-bench", dependencies: ["SentinelMonitor", "SentinelSchema"],
+            path: "benchmarks/persistence-bench", swiftSettings: swiftSettings),
 
         .executableTarget(
             name: "rpc-benchmark",
@@ -118,7 +133,7 @@ let package = Package(
         ),
         .testTarget(
             name: "SentinelHTTPTests",
-            dependencies: ["SentinelHTTP", "SentinelPosix", "SentinelRPC", "SentinelTestSupport"],
+            dependencies: ["SentinelHTTP", "SentinelPosix", "SentinelRPC"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
@@ -174,7 +189,9 @@ let package = Package(
         ),
         .testTarget(
             name: "SentinelCLITests",
-            dependencies: ["SentinelCLI", "SentinelTestSupport"],
+            dependencies: [
+                "SentinelCLI", "SentinelTestSupport", "SentinelSchema", "SentinelRPC", "SentinelPosix", "SentinelWire",
+            ],
             swiftSettings: swiftSettings
         ),
 

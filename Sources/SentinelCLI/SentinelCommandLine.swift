@@ -9,9 +9,11 @@ public enum SentinelCommandLine {
     /// Every verb, in the order `sentinel --help` lists them. Each lives in its own `Commands/*.swift` file.
     public static let commands: [Command] = [
         HealthCommand.command,
+        StatusCommand.command,
         TrainCommand.command,
         EvaluateCommand.command,
         ModelInspectCommand.command,
+        DriftCommand.command,
     ]
 
     /// Runs one command line.

@@ -92,11 +92,11 @@ public enum DatasetLoader {
         return builder.makeDataset().features
     }
 
-    private static func openReader(source: any ByteSource, name: String) throws -> CSVReader {
+    static func openReader(source: any ByteSource, name: String) throws -> CSVReader {
         CSVReader(source: try InputOpener.decompressingIfNeeded(source, name: name), name: name)
     }
 
-    private static func readHeader(_ reader: CSVReader) throws -> [String] {
+    static func readHeader(_ reader: CSVReader) throws -> [String] {
         guard try reader.nextRecord() else {
             throw DataError(code: .emptyFile, message: "the file is empty (no header line)", file: reader.name)
         }

@@ -1,7 +1,8 @@
 /// An object that owns a file descriptor registered with a ``PosixEventLoop`` and reacts to its readiness.
 ///
-/// Called only on the loop's thread.
-protocol PollHandler: AnyObject {
+/// Called only on the loop's thread. Public so other transports on the same loop (SentinelHTTP) can register
+/// their own descriptors; the RPC server's listener and connections are handlers too.
+public protocol PollHandler: AnyObject {
     /// Handles the epoll events reported for the descriptor (`EPOLLIN`, `EPOLLOUT`, `EPOLLHUP`, `EPOLLERR`).
     func handleEvents(_ events: UInt32)
 
@@ -17,6 +18,8 @@ protocol PollHandler: AnyObject {
 }
 
 extension PollHandler {
-    func flush() {}
-    func beginShutdown() {}
+    /// Nothing to flush by default.
+    public func flush() {}
+    /// Nothing to announce by default.
+    public func beginShutdown() {}
 }

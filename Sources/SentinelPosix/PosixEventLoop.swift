@@ -119,7 +119,8 @@ public final class PosixEventLoop: EventLoop, @unchecked Sendable {
     // MARK: Registration (loop only)
 
     /// Registers a descriptor for the given epoll events. Loop only.
-    func register(_ fd: Int32, events: UInt32, handler: any PollHandler) throws(SystemError) {
+    /// - Throws: ``SystemError`` from `epoll_ctl`.
+    public func register(_ fd: Int32, events: UInt32, handler: any PollHandler) throws(SystemError) {
         var event = epoll_event()
         event.events = events
         event.data.fd = fd
@@ -130,7 +131,7 @@ public final class PosixEventLoop: EventLoop, @unchecked Sendable {
     }
 
     /// Changes the events a descriptor is watched for. Loop only.
-    func modify(_ fd: Int32, events: UInt32) {
+    public func modify(_ fd: Int32, events: UInt32) {
         var event = epoll_event()
         event.events = events
         event.data.fd = fd
@@ -138,19 +139,19 @@ public final class PosixEventLoop: EventLoop, @unchecked Sendable {
     }
 
     /// Removes a descriptor (before closing it). Loop only.
-    func deregister(_ fd: Int32) {
+    public func deregister(_ fd: Int32) {
         epoll_ctl(epollFD, EPOLL_CTL_DEL, fd, nil)
         handlers[fd] = nil
     }
 
     /// Asks for `handler.flush()` at the end of this iteration. Loop only.
-    func markNeedsFlush(_ fd: Int32) {
+    public func markNeedsFlush(_ fd: Int32) {
         guard let handler = handlers[fd], dirtyFDs.insert(fd).inserted else { return }
         dirty.append(handler)
     }
 
     /// Every registered handler. Loop only.
-    var registeredHandlers: [any PollHandler] { Array(handlers.values) }
+    public var registeredHandlers: [any PollHandler] { Array(handlers.values) }
 
     // MARK: The loop
 

@@ -2,7 +2,11 @@ import CSentinelPosix
 import Glibc
 
 /// Thin wrappers over the socket calls SentinelPosix makes; each throws ``SystemError``.
-enum Socket {
+///
+/// ```swift
+/// let (fd, port) = try Socket.makeListener(on: SocketAddress(host: "127.0.0.1", port: 0), backlog: 128)
+/// ```
+public enum Socket {
     /// Creates a non-blocking, close-on-exec TCP socket. The corresponding C function is `socket`.
     static func makeTCP() throws(SystemError) -> Int32 {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
@@ -17,7 +21,7 @@ enum Socket {
     }
 
     /// Sets `O_NONBLOCK` and `FD_CLOEXEC`. The corresponding C function is `fcntl`.
-    static func setNonBlocking(_ fd: Int32) throws(SystemError) {
+    public static func setNonBlocking(_ fd: Int32) throws(SystemError) {
         let flags = fcntl(fd, F_GETFL)
         guard flags >= 0, fcntl(fd, F_SETFL, flags | O_NONBLOCK) == 0 else {
             throw SystemError(errno: errno, function: "fcntl")
@@ -34,7 +38,7 @@ enum Socket {
     }
 
     /// Turns off Nagle's algorithm, so small replies leave at once.
-    static func setNoDelay(_ fd: Int32) {
+    public static func setNoDelay(_ fd: Int32) {
         try? setOption(fd, level: Int32(IPPROTO_TCP), name: TCP_NODELAY, value: 1)
     }
 
@@ -86,7 +90,29 @@ enum Socket {
 
     /// Sends without raising SIGPIPE. The corresponding C function is `send`.
     /// - Returns: Bytes sent, or -1 with `errno` set.
-    static func send(_ fd: Int32, _ bytes: UnsafeRawBufferPointer) -> Int {
+    public static func send(_ fd: Int32, _ bytes: UnsafeRawBufferPointer) -> Int {
         Glibc.send(fd, bytes.baseAddress, bytes.count, Int32(MSG_NOSIGNAL))
+    }
+}
+
+extension Socket {
+    /// Creates a non-blocking TCP socket bound to `address` and listening; used by transports other than
+    /// ``TCPServer`` (SentinelHTTP). The corresponding C functions are `socket`, `bind` and `listen`.
+    /// - Parameters:
+    ///   - address: The host and port; port 0 picks a free one.
+    ///   - backlog: The accept queue length.
+    /// - Returns: The descriptor (the caller closes it) and the real port.
+    /// - Throws: ``SystemError`` from `socket`, `bind`, `listen`, `getsockname` or name resolution.
+    public static func makeListener(
+        on address: SocketAddress, backlog: Int32
+    ) throws(SystemError) -> (fd: Int32, port: UInt16) {
+        let fd = try makeTCP()
+        do {
+            try bindAndListen(fd, to: try address.resolve(), backlog: backlog)
+            return (fd, try localPort(fd))
+        } catch {
+            close(fd)
+            throw error
+        }
     }
 }

@@ -1,0 +1,149 @@
+import Foundation
+import SentinelMonitor
+import SentinelSchema
+
+extension StatusCommand {
+    /// The terminal view of a snapshot: header, then per model the drift table (Amount first, score last), flag and
+    /// fraud rates against the base rates, latency quantiles; then active alerts and producers with gaps.
+    static func render(_ snapshot: MonitorSnapshotResponse, monitor: String) -> String {
+        var lines: [String] = []
+        let uptime = Double(max(0, snapshot.generatedAtMicroseconds - snapshot.startedAtMicroseconds)) / 1e6
+        lines.append(
+            "monitor \(monitor) · \(time(snapshot.generatedAtMicroseconds, full: true)) · up \(duration(uptime)) · "
+                + "\(grouped(snapshot.eventsTotal)) events · \(duration(Double(snapshot.windowLengthMicroseconds) / 1e6)) windows"
+        )
+        if snapshot.models.isEmpty { lines.append("no model has reported events yet") }
+        for model in snapshot.models {
+            lines.append("")
+            lines += render(model)
+        }
+        lines.append("")
+        let active = snapshot.alerts.filter { $0.level == .warn || $0.level == .alert }
+        if active.isEmpty {
+            lines.append("ALERTS  none active")
+        } else {
+            lines.append("ALERTS  \(active.count) active")
+            for alert in active {
+                let subject = alert.feature.isEmpty ? kindName(alert.kind) : "\(kindName(alert.kind)): \(alert.feature)"
+                var line = "  \(SnapshotJSON.name(of: alert.level).uppercased().padding(5))  \(subject.padding(26))"
+                line += "  \(alert.reason)"
+                if alert.sinceMicroseconds > 0 { line += " · since \(time(alert.sinceMicroseconds, full: false))" }
+                if !alert.modelVersion.isEmpty && snapshot.models.count > 1 { line += " · \(alert.modelVersion)" }
+                lines.append(line)
+            }
+        }
+        let gapped = snapshot.producers.filter { $0.missing > 0 }
+        if !gapped.isEmpty {
+            lines.append("")
+            lines.append("PRODUCERS WITH GAPS")
+            for producer in gapped {
+                let gaps = producer.gaps.suffix(3).map {
+                    $0.first == $0.last ? "\($0.first)" : "\($0.first)–\($0.last)"
+                }
+                lines.append(
+                    "  \(producer.producerId): \(grouped(producer.missing)) missing of \(grouped(producer.lastSequence))"
+                        + (gaps.isEmpty ? "" : " (recent gaps \(gaps.joined(separator: ", ")))"))
+            }
+        }
+        return lines.joined(separator: "\n")
+    }
+
+    private static func render(_ model: MonitorSnapshotResponse.ModelSnapshot) -> [String] {
+        var lines = [
+            "MODEL \(model.modelVersion) · \(String(format: "%.1f", model.throughputPerSecond)) events/s · "
+                + "window since \(time(model.windowStartMicroseconds, full: false)) · "
+                + "\(grouped(model.windowRates.events)) events in it · \(grouped(model.eventsTotal)) in all"
+        ]
+        if model.referenceKnown {
+            let share = String(format: "%.0f%%", model.drift.driftShare * 100)
+            lines.append(
+                "DRIFT vs reference: dataset \(SnapshotJSON.name(of: model.drift.status)), \(share) of inputs at alert")
+            lines.append(
+                "  " + "feature".padding(16) + ["PSI", "JS", "KS", "W"].map { $0.leftPadding(8) }.joined() + "  status")
+            var features = model.drift.features
+            if let index = features.firstIndex(where: { $0.name == "Amount" }) {
+                features.insert(features.remove(at: index), at: 0)
+            }
+            for feature in features + [model.drift.score] {
+                let values = [feature.psi, feature.jsDistance, feature.ksStatistic, feature.wassersteinNormed]
+                lines.append(
+                    "  " + feature.name.padding(16) + values.map { String(format: "%.3f", $0).leftPadding(8) }.joined()
+                        + "  " + SnapshotJSON.name(of: feature.status))
+            }
+        } else {
+            lines.append("DRIFT   not computed: the model's reference profile is not registered")
+        }
+        let rates = model.windowRates
+        let confidence = String(format: "%.0f%%", rates.confidence * 100)
+        lines.append(
+            "FLAG RATE  \(percent(rates.flagRate)) (\(confidence) CI \(percent(rates.flagRateLow))–"
+                + "\(percent(rates.flagRateHigh))) vs base \(percent(rates.baseFlagRate)) · "
+                + "\(grouped(rates.flagged)) of \(grouped(rates.events)) flagged · \(SnapshotJSON.name(of: rates.status))"
+        )
+        let since = model.sinceStartRates
+        if since.labelled > 0 {
+            let fraudRate = Double(since.labelledFrauds) / Double(since.labelled)
+            lines.append(
+                "FRAUD      \(percent(fraudRate)) of \(grouped(since.labelled)) labelled events vs base "
+                    + percent(since.baseFraudRate))
+        } else {
+            lines.append("FRAUD      no labels yet (base fraud rate \(percent(since.baseFraudRate)))")
+        }
+        let latency = model.windowLatency
+        if latency.count > 0 {
+            lines.append(
+                "LATENCY    p50 \(ms(latency.p50Nanoseconds)) · p90 \(ms(latency.p90Nanoseconds)) · "
+                    + "p99 \(ms(latency.p99Nanoseconds)) · p99.9 \(ms(latency.p999Nanoseconds)) · "
+                    + "max \(ms(latency.maxNanoseconds)) (\(grouped(latency.count)) events)")
+        } else {
+            lines.append("LATENCY    no events in this window")
+        }
+        return lines
+    }
+
+    private static func kindName(_ kind: AlertKind) -> String {
+        SnapshotJSON.name(of: kind).replacingOccurrences(of: "_", with: " ")
+    }
+
+    private static func percent(_ value: Double) -> String { String(format: "%.2f%%", value * 100) }
+
+    private static func ms(_ nanoseconds: UInt64) -> String { String(format: "%.2f ms", Double(nanoseconds) / 1e6) }
+
+    private static func grouped(_ value: UInt64) -> String {
+        let digits = Array(String(value))
+        var text = ""
+        for (index, digit) in digits.enumerated() {
+            if index > 0 && (digits.count - index) % 3 == 0 { text += "," }
+            text.append(digit)
+        }
+        return text
+    }
+
+    private static func time(_ microseconds: Int64, full: Bool) -> String {
+        let text = ISO8601DateFormatter().string(from: Date(timeIntervalSince1970: Double(microseconds) / 1e6))
+        // 2025-11-29T06:12:41Z → "2025-11-29 06:12:41 UTC" or "06:12:41 UTC".
+        let clock = text.dropFirst(11).prefix(8)
+        return full ? "\(text.prefix(10)) \(clock) UTC" : "\(clock) UTC"
+    }
+
+    private static func duration(_ seconds: Double) -> String {
+        let total = Int(seconds)
+        let (days, hours, minutes, rest) = (total / 86_400, total % 86_400 / 3_600, total % 3_600 / 60, total % 60)
+        if days > 0 { return "\(days)d \(hours)h" }
+        if hours > 0 { return "\(hours)h \(minutes)m" }
+        if minutes > 0 { return rest == 0 ? "\(minutes) min" : "\(minutes)m \(rest)s" }
+        return "\(rest) s"
+    }
+}
+
+extension String {
+    /// The text padded with spaces on the right to `width` characters (never truncated).
+    fileprivate func padding(_ width: Int) -> String {
+        count >= width ? self : self + String(repeating: " ", count: width - count)
+    }
+
+    /// The text padded with spaces on the left to `width` characters (never truncated).
+    fileprivate func leftPadding(_ width: Int) -> String {
+        count >= width ? self : String(repeating: " ", count: width - count) + self
+    }
+}

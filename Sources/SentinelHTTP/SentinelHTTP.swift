@@ -1,1 +1,0 @@
-// The SentinelHTTP module. See Docs/Design.md for its place in the layering.

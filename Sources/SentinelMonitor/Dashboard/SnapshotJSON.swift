@@ -1,0 +1,224 @@
+import Foundation
+import SentinelDrift
+public import SentinelSchema
+
+/// The monitor snapshot as JSON: the body of `/api/snapshot` and of `sentinel status --json`.
+///
+/// Keys are snake_case and stable (Docs/Design.md, "HTTP and dashboard", documents the shape); levels and kinds are
+/// lower-case strings (`ok`, `warn`, `alert`; `feature_drift`, `flag_rate`, …); times are microseconds since the
+/// Unix epoch; latencies are nanoseconds; non-finite numbers are `null`.
+///
+/// ```swift
+/// let text = SnapshotJSON.render(snapshot)  // {"generated_at":"…","events_total":…,"alerts":[…],…}
+/// ```
+public enum SnapshotJSON {
+    /// Renders a snapshot.
+    /// - Parameter snapshot: The monitor's snapshot.
+    /// - Returns: One line of JSON.
+    public static func render(_ snapshot: MonitorSnapshotResponse) -> String {
+        var json = JSONWriter()
+        json.object { json in
+            json.field("generated_at", isoTime(snapshot.generatedAtMicroseconds))
+            json.field("generated_at_unix_us", snapshot.generatedAtMicroseconds)
+            json.field("started_at_unix_us", snapshot.startedAtMicroseconds)
+            json.field(
+                "uptime_seconds",
+                Double(max(0, snapshot.generatedAtMicroseconds - snapshot.startedAtMicroseconds)) / 1e6)
+            json.field("events_total", snapshot.eventsTotal)
+            json.field("window_length_seconds", Double(snapshot.windowLengthMicroseconds) / 1e6)
+            json.key("models")
+            json.array(snapshot.models) { json, model in write(model, to: &json) }
+            json.key("alerts")
+            json.array(snapshot.alerts) { json, alert in write(alert, to: &json) }
+            json.key("producers")
+            json.array(snapshot.producers) { json, producer in write(producer, to: &json) }
+            let confidence = snapshot.models.first?.windowRates.confidence ?? 0.95
+            json.key("history")
+            json.array(snapshot.history) { json, window in write(window, confidence: confidence, to: &json) }
+            json.key("label_metrics")
+            json.array(snapshot.labelMetrics) { json, day in
+                json.object { json in
+                    json.field("day", day.day)
+                    json.field("model_version", day.modelVersion)
+                    json.field("transactions", day.transactions)
+                    json.field("labelled", day.labelled)
+                    json.field("frauds", day.frauds)
+                    json.field("average_precision", day.averagePrecision)
+                    json.field("card_precision_at_100", day.cardPrecisionAt100)
+                }
+            }
+        }
+        return json.text
+    }
+
+    /// The JSON name of a level: `unspecified`, `ok`, `warn` or `alert`.
+    public static func name(of level: AlertLevel) -> String {
+        switch level {
+        case .unspecified: "unspecified"
+        case .ok: "ok"
+        case .warn: "warn"
+        case .alert: "alert"
+        }
+    }
+
+    /// The JSON name of an alert kind, such as `feature_drift` or `producer_gap`.
+    public static func name(of kind: AlertKind) -> String {
+        switch kind {
+        case .unspecified: "unspecified"
+        case .featureDrift: "feature_drift"
+        case .scoreDrift: "score_drift"
+        case .datasetDrift: "dataset_drift"
+        case .flagRate: "flag_rate"
+        case .fraudRate: "fraud_rate"
+        case .latency: "latency"
+        case .producerGap: "producer_gap"
+        }
+    }
+
+    private static func isoTime(_ microseconds: Int64) -> String {
+        let date = Date(timeIntervalSince1970: Double(microseconds) / 1e6)
+        return ISO8601DateFormatter().string(from: date)
+    }
+
+    private static func write(_ model: MonitorSnapshotResponse.ModelSnapshot, to json: inout JSONWriter) {
+        json.object { json in
+            json.field("model_version", model.modelVersion)
+            json.field("reference_known", model.referenceKnown)
+            json.field("events_total", model.eventsTotal)
+            json.field("window_start_unix_us", model.windowStartMicroseconds)
+            json.field("throughput_per_second", model.throughputPerSecond)
+            json.key("drift")
+            json.object { json in
+                json.field("status", name(of: model.drift.status))
+                json.field("drift_share", model.drift.driftShare)
+                json.key("features")
+                json.array(model.drift.features) { json, feature in write(feature, to: &json) }
+                json.key("score")
+                write(model.drift.score, to: &json)
+            }
+            json.key("window_rates")
+            write(model.windowRates, to: &json)
+            json.key("since_start_rates")
+            write(model.sinceStartRates, to: &json)
+            json.key("window_latency")
+            write(model.windowLatency, to: &json)
+            json.key("since_start_latency")
+            write(model.sinceStartLatency, to: &json)
+        }
+    }
+
+    private static func write(_ feature: MonitorSnapshotResponse.FeatureDrift, to json: inout JSONWriter) {
+        json.object { json in
+            json.field("name", feature.name)
+            json.field("psi", feature.psi)
+            json.field("js_distance", feature.jsDistance)
+            json.field("ks_statistic", feature.ksStatistic)
+            json.field("wasserstein_normed", feature.wassersteinNormed)
+            json.field("status", name(of: feature.status))
+            json.field("count", feature.count)
+            json.field("missing", feature.missing)
+            json.key("exact_ks")
+            if let exact = feature.exactKS {
+                json.object { json in
+                    json.field("statistic", exact.statistic)
+                    json.field("p_value", exact.pValue)
+                    json.field("sample_size", exact.sampleSize)
+                    json.field("reference_size", exact.referenceSize)
+                }
+            } else {
+                json.null()
+            }
+        }
+    }
+
+    private static func write(_ rates: MonitorSnapshotResponse.RateStats, to json: inout JSONWriter) {
+        json.object { json in
+            json.field("events", rates.events)
+            json.field("flagged", rates.flagged)
+            json.field("flag_rate", rates.flagRate)
+            json.field("flag_rate_low", rates.flagRateLow)
+            json.field("flag_rate_high", rates.flagRateHigh)
+            json.field("mean_score", rates.meanScore)
+            json.field("base_flag_rate", rates.baseFlagRate)
+            json.field("base_fraud_rate", rates.baseFraudRate)
+            json.field("confidence", rates.confidence)
+            json.field("status", name(of: rates.status))
+            json.field("labelled", rates.labelled)
+            json.field("labelled_frauds", rates.labelledFrauds)
+        }
+    }
+
+    private static func write(_ latency: LatencySummary, to json: inout JSONWriter) {
+        json.object { json in
+            json.field("count", latency.count)
+            json.field("p50_ns", latency.p50Nanoseconds)
+            json.field("p90_ns", latency.p90Nanoseconds)
+            json.field("p99_ns", latency.p99Nanoseconds)
+            json.field("p999_ns", latency.p999Nanoseconds)
+            json.field("max_ns", latency.maxNanoseconds)
+            json.field("mean_ns", latency.meanNanoseconds)
+        }
+    }
+
+    private static func write(_ alert: MonitorSnapshotResponse.Alert, to json: inout JSONWriter) {
+        json.object { json in
+            json.field("kind", name(of: alert.kind))
+            json.field("feature", alert.feature)
+            json.field("level", name(of: alert.level))
+            json.field("reason", alert.reason)
+            json.field("value", alert.value)
+            json.field("threshold", alert.threshold)
+            json.field("since_unix_us", alert.sinceMicroseconds)
+            json.field("model_version", alert.modelVersion)
+        }
+    }
+
+    private static func write(_ producer: MonitorSnapshotResponse.Producer, to json: inout JSONWriter) {
+        json.object { json in
+            json.field("producer_id", producer.producerId)
+            json.field("last_sequence", producer.lastSequence)
+            json.field("events", producer.events)
+            json.field("duplicates", producer.duplicates)
+            json.field("missing", producer.missing)
+            json.key("gaps")
+            json.array(producer.gaps) { json, gap in
+                json.object { json in
+                    json.field("first", gap.first)
+                    json.field("last", gap.last)
+                }
+            }
+            json.field("last_seen_unix_us", producer.lastSeenMicroseconds)
+            json.field("reported_dropped", producer.reportedDropped)
+        }
+    }
+
+    /// A closed window, with its flag rate and that rate's Wilson interval (computed here: the summary carries only
+    /// counts).
+    private static func write(
+        _ window: MonitorSnapshotResponse.WindowSummary, confidence: Double, to json: inout JSONWriter
+    ) {
+        let events = Int(clamping: window.events)
+        let flagged = Int(clamping: window.flagged)
+        let interval =
+            events > 0
+            ? WilsonInterval(
+                successes: min(flagged, events), trials: events,
+                confidence: confidence > 0 && confidence < 1 ? confidence : 0.95) : nil
+        json.object { json in
+            json.field("start_unix_us", window.startMicroseconds)
+            json.field("end_unix_us", window.endMicroseconds)
+            json.field("model_version", window.modelVersion)
+            json.field("events", window.events)
+            json.field("flagged", window.flagged)
+            json.field("flag_rate", events > 0 ? Double(flagged) / Double(events) : 0)
+            json.field("flag_rate_low", interval?.lower ?? 0)
+            json.field("flag_rate_high", interval?.upper ?? 0)
+            json.field("mean_score", window.meanScore)
+            json.field("drift_share", window.driftShare)
+            json.field("max_psi", window.maxPsi)
+            json.key("latency")
+            write(window.latency, to: &json)
+            json.field("status", name(of: window.status))
+        }
+    }
+}

@@ -1,0 +1,262 @@
+import SentinelData
+import SentinelModel
+
+/// Scored transactions kept for delayed labels, and the labels that arrived — bounded on both sides.
+///
+/// Every accepted event leaves an entry (transaction id, card id, day, score, model version) in a ring of
+/// ``capacity`` entries (default 200,000 ≈ 40 MiB at short ids): the oldest is forgotten first, and a label for a
+/// forgotten transaction counts as unknown. A label whose transaction has not been seen yet waits in a FIFO of at
+/// most ``pendingCapacity`` (default 100,000) and is applied when the event arrives. A transaction id scored twice
+/// keeps its latest entry. Per day and model version, ``dailyMetrics()`` computes the live model's AP and CP@100
+/// over the labelled transactions with SentinelModel's evaluator (``RankingMetrics``, ``CardPrecision``, as in
+/// EVALUATION.md; days in order, cards detected on an earlier day left out) — O(n log n) per call.
+///
+/// ```swift
+/// var book = LabelBook()
+/// book.recordScored(transactionId: "t1", cardId: "c1", eventTimeMicroseconds: 0, score: 0.9, modelVersion: "v1")
+/// _ = book.label(transactionId: "t1", fraud: true)
+/// ```
+public struct LabelBook: Sendable, Codable {
+    /// Default number of scored transactions kept.
+    public static let defaultCapacity = 200_000
+    /// Default number of labels kept waiting for their transaction.
+    public static let defaultPendingCapacity = 100_000
+
+    /// One scored transaction.
+    public struct Entry: Sendable, Codable, Equatable {
+        /// The transaction's id.
+        public var transactionId: String
+        /// The card's id.
+        public var cardId: String
+        /// Days since the epoch of the event time (UTC).
+        public var day: Int32
+        /// The fraud probability.
+        public var score: Double
+        /// The model version that scored it.
+        public var modelVersion: String
+        /// 0 unlabelled, 1 genuine, 2 fraud.
+        public var label: UInt8
+    }
+
+    /// What a label did.
+    public enum LabelOutcome: Sendable, Equatable {
+        /// Matched a kept transaction for the first time.
+        case accepted
+        /// Matched a kept transaction that already had a label (replaced).
+        case relabelled
+        /// No such transaction kept; the label waits for it (or was dropped when the wait list was full).
+        case unknown
+    }
+
+    /// The most scored transactions kept.
+    public let capacity: Int
+    /// The most labels kept waiting.
+    public let pendingCapacity: Int
+    private var entries: [Entry]
+    private var next: Int
+    private var index: [String: Int]
+    private var pending: [String: Bool]
+    private var pendingOrder: [String]
+    private var pendingHead: Int
+    /// Scored transactions per version and day, kept up to date so a snapshot need not count the whole ring; the
+    /// runs batch the updates (a batch's events share version and day, so most events cost no hashing).
+    private var dayCounts: [LabelledRows.Key: Int64]
+    private var addedRun: Run?
+    private var removedRun: Run?
+    private var labelledCount: Int
+
+    /// Consecutive additions to (or removals from) one version and day, not yet folded into `dayCounts`.
+    private struct Run: Sendable, Codable {
+        var key: LabelledRows.Key
+        var count: Int64
+    }
+
+    /// Creates an empty book.
+    /// - Parameters:
+    ///   - capacity: The most scored transactions kept (at least 1).
+    ///   - pendingCapacity: The most labels kept waiting for their transaction (at least 0).
+    public init(capacity: Int = defaultCapacity, pendingCapacity: Int = defaultPendingCapacity) {
+        precondition(capacity >= 1 && pendingCapacity >= 0, "bad LabelBook bounds")
+        self.capacity = capacity
+        self.pendingCapacity = pendingCapacity
+        self.entries = []
+        self.next = 0
+        self.index = [:]
+        self.pending = [:]
+        self.pendingOrder = []
+        self.pendingHead = 0
+        self.dayCounts = [:]
+        self.addedRun = nil
+        self.removedRun = nil
+        self.labelledCount = 0
+    }
+
+    /// Scored transactions kept.
+    public var count: Int { entries.count }
+    /// Labels waiting for their transaction.
+    public var pendingCount: Int { pending.count }
+
+    /// Keeps a scored transaction (forgetting the oldest when full) and applies a waiting label for it.
+    /// - Parameters:
+    ///   - transactionId: The transaction's id (an empty id is not kept).
+    ///   - cardId: The card's id.
+    ///   - eventTimeMicroseconds: When the transaction happened.
+    ///   - score: The fraud probability.
+    ///   - modelVersion: The version that scored it.
+    public mutating func recordScored(
+        transactionId: String, cardId: String, eventTimeMicroseconds: Int64, score: Double, modelVersion: String
+    ) {
+        guard !transactionId.isEmpty else { return }
+        let day = Int32(clamping: Self.floorDivide(eventTimeMicroseconds, 86_400_000_000))
+        var entry = Entry(
+            transactionId: transactionId, cardId: cardId, day: day, score: score, modelVersion: modelVersion,
+            label: 0)
+        if !pending.isEmpty, let waiting = pending.removeValue(forKey: transactionId) {
+            entry.label = waiting ? 2 : 1
+            labelledCount += 1
+        }
+        Self.count(&addedRun, LabelledRows.Key(version: modelVersion, day: day), into: &dayCounts, sign: 1)
+        if entries.count < capacity {
+            entries.append(entry)
+            index[transactionId] = entries.count - 1
+        } else {
+            let evicted = entries[next]
+            if index[evicted.transactionId] == next { index[evicted.transactionId] = nil }
+            if evicted.label != 0 { labelledCount -= 1 }
+            Self.count(
+                &removedRun, LabelledRows.Key(version: evicted.modelVersion, day: evicted.day), into: &dayCounts,
+                sign: -1)
+            entries[next] = entry
+            index[transactionId] = next
+            next = (next + 1) % capacity
+        }
+    }
+
+    /// Records a label for a transaction.
+    /// - Parameters:
+    ///   - transactionId: The transaction's id.
+    ///   - fraud: Whether it was fraud.
+    /// - Returns: Whether it matched a kept transaction, replaced a label, or waits.
+    public mutating func label(transactionId: String, fraud: Bool) -> LabelOutcome {
+        if let slot = index[transactionId] {
+            let previous = entries[slot].label
+            entries[slot].label = fraud ? 2 : 1
+            if previous == 0 { labelledCount += 1 }
+            return previous == 0 ? .accepted : .relabelled
+        }
+        if pendingCapacity > 0 {
+            if pending.updateValue(fraud, forKey: transactionId) == nil {
+                pendingOrder.append(transactionId)
+                if pending.count > pendingCapacity { evictOldestPending() }
+                if pendingHead > 4_096, pendingHead * 2 > pendingOrder.count {
+                    pendingOrder.removeFirst(pendingHead)
+                    pendingHead = 0
+                }
+            }
+        }
+        return .unknown
+    }
+
+    private mutating func evictOldestPending() {
+        // Skip order entries whose label was already applied to an event.
+        while pendingHead < pendingOrder.count {
+            let id = pendingOrder[pendingHead]
+            pendingHead += 1
+            if pending.removeValue(forKey: id) != nil { return }
+        }
+    }
+
+    /// Labelled transactions and frauds of a model version among the kept entries.
+    /// - Parameter modelVersion: The version.
+    public func labelCounts(modelVersion: String) -> (labelled: UInt64, frauds: UInt64) {
+        var labelled: UInt64 = 0
+        var frauds: UInt64 = 0
+        for entry in entries where entry.modelVersion == modelVersion && entry.label != 0 {
+            labelled += 1
+            if entry.label == 2 { frauds += 1 }
+        }
+        return (labelled, frauds)
+    }
+
+    /// Per model version and day (oldest first), the live model's AP and CP@100 over the labelled transactions.
+    ///
+    /// AP is NaN for a day without a labelled fraud (undefined); CP@100 follows EVALUATION.md over the version's
+    /// labelled days in order.
+    public func dailyMetrics() -> [DailyMetrics] {
+        Self.dailyMetrics(labelledRows())
+    }
+
+    /// The inputs of ``dailyMetrics()``: O(n) to gather (under the service's lock), the O(n log n) part left to
+    /// ``dailyMetrics(_:)`` (outside it).
+    public func labelledRows() -> LabelledRows {
+        var counts = dayCounts
+        for run in [addedRun, removedRun].compactMap(\.self) { counts[run.key, default: 0] += run.count }
+        var rows = LabelledRows()
+        for (key, count) in counts where count > 0 { rows.transactions[key] = UInt64(count) }
+        if labelledCount > 0 {
+            rows.labelled.reserveCapacity(labelledCount)
+            for entry in entries where entry.label != 0 { rows.labelled.append(entry) }
+        }
+        return rows
+    }
+
+    /// Adds one to a run, folding the run into `counts` when the key changes.
+    private static func count(
+        _ run: inout Run?, _ key: LabelledRows.Key, into counts: inout [LabelledRows.Key: Int64], sign: Int64
+    ) {
+        if run?.key == key {
+            run?.count += sign
+            return
+        }
+        if let previous = run {
+            counts[previous.key, default: 0] += previous.count
+            if counts[previous.key] == 0 { counts[previous.key] = nil }
+        }
+        run = Run(key: key, count: sign)
+    }
+
+    /// Computes the daily metrics from gathered rows.
+    /// - Parameter rows: From ``labelledRows()``.
+    public static func dailyMetrics(_ rows: LabelledRows) -> [DailyMetrics] {
+        var byModel: [String: [Entry]] = [:]
+        for entry in rows.labelled { byModel[entry.modelVersion, default: []].append(entry) }
+        var result: [DailyMetrics] = []
+        let keys = rows.transactions.keys.sorted { ($0.version, $0.day) < ($1.version, $1.day) }
+        var cardPrecision: [LabelledRows.Key: Double] = [:]
+        for (version, labelled) in byModel {
+            let scores = labelled.map(\.score)
+            let labels = labelled.map { UInt8($0.label == 2 ? 1 : 0) }
+            let cards = labelled.map(\.cardId)
+            let days = labelled.map { Day(daysSinceEpoch: $0.day) }
+            if let cp = try? CardPrecision.compute(scores: scores, labels: labels, cards: cards, days: days, k: 100) {
+                for day in cp.days {
+                    cardPrecision[LabelledRows.Key(version: version, day: day.day.daysSinceEpoch)] = day.precision
+                }
+            }
+        }
+        var byDay: [LabelledRows.Key: [Entry]] = [:]
+        for entry in rows.labelled {
+            byDay[LabelledRows.Key(version: entry.modelVersion, day: entry.day), default: []].append(entry)
+        }
+        for key in keys {
+            let day = byDay[key] ?? []
+            let scores = day.map(\.score)
+            let labels = day.map { UInt8($0.label == 2 ? 1 : 0) }
+            let frauds = labels.reduce(0) { $0 + Int($1) }
+            let averagePrecision =
+                frauds == 0
+                ? Double.nan : ((try? RankingMetrics.averagePrecision(scores: scores, labels: labels)) ?? .nan)
+            result.append(
+                DailyMetrics(
+                    day: Day(daysSinceEpoch: key.day).description, modelVersion: key.version,
+                    transactions: rows.transactions[key] ?? 0, labelled: UInt64(day.count), frauds: UInt64(frauds),
+                    averagePrecision: averagePrecision, cardPrecisionAt100: cardPrecision[key] ?? 0))
+        }
+        return result
+    }
+
+    private static func floorDivide(_ value: Int64, _ divisor: Int64) -> Int64 {
+        let quotient = value / divisor
+        return value % divisor < 0 ? quotient - 1 : quotient
+    }
+}

@@ -1,0 +1,134 @@
+import Foundation
+public import SentinelArguments
+import SentinelDrift
+public import SentinelRPC
+
+/// Everything `sentinel-monitor` is configured with: addresses, the state directory, the statistical settings.
+///
+/// Parsed from flags and `SENTINEL_MONITOR_…` environment variables by ``init(parsing:)`` (flags win).
+///
+/// ```swift
+/// var arguments = Arguments(["--port", "0", "--window", "10s"], environment: [:])
+/// let configuration = try MonitorConfiguration(parsing: &arguments)
+/// ```
+public struct MonitorConfiguration: Sendable {
+    /// Address to bind for RPC.
+    public var host: String = "127.0.0.1"
+    /// RPC port (0 picks a free one).
+    public var port: UInt16 = 8001
+    /// HTTP port for the dashboard and /metrics (0 picks a free one).
+    public var httpPort: UInt16 = 8501
+    /// The state directory; `nil` keeps nothing across restarts.
+    public var stateDirectory: String?
+    /// Statistical settings and bounds.
+    public var settings = MonitorSettings()
+    /// RPC server limits and the optional token.
+    public var server = ServerConfiguration()
+    /// How often the window clock advances the windows.
+    public var tickInterval: Duration = .seconds(1)
+    /// The longest time between snapshots.
+    public var snapshotInterval: Duration = .seconds(300)
+
+    /// The window length in milliseconds.
+    public var windowMilliseconds: Int64 { settings.windows.windowMilliseconds }
+
+    /// A configuration with every default.
+    public init() {}
+
+    /// The `--help` text of the options.
+    public static let optionsHelp = """
+          --host HOST            address to bind (env SENTINEL_MONITOR_HOST, default 127.0.0.1)
+          --port PORT            RPC port; 0 picks a free one (env SENTINEL_MONITOR_PORT, default 8001)
+          --http-port PORT       dashboard and /metrics port (env SENTINEL_MONITOR_HTTP_PORT, default 8501)
+          --state-dir DIR        keep the state (log + snapshots) here; without it nothing survives a restart
+                                 (env SENTINEL_MONITOR_STATE_DIR)
+          --window DURATION      tumbling window length, e.g. 60s, 500ms, 5m (env SENTINEL_MONITOR_WINDOW, default 60s)
+          --history DURATION     closed windows kept, as a duration (env SENTINEL_MONITOR_HISTORY, default 24h)
+          --psi-warn X           PSI warn threshold (env SENTINEL_MONITOR_PSI_WARN, default 0.1)
+          --psi-alert X          PSI alert threshold (env SENTINEL_MONITOR_PSI_ALERT, default 0.25)
+          --min-count N          fewest values in a window for a drift status change (default 100)
+          --fraud-windows N      windows outside the interval that raise the flag-rate alert (default 3)
+          --reservoir N          rows sampled per window for the exact KS test (default 2048)
+          --label-capacity N     scored transactions kept for delayed labels (default 200000)
+          --max-models N         model versions tracked at once (default 16)
+          --max-producers N      producers tracked at once (default 1024)
+          --snapshot-interval D  longest time between state snapshots (default 5m)
+          --token-file FILE      require clients to present the token in FILE (env SENTINEL_MONITOR_TOKEN_FILE)
+        """
+
+    /// Parses the options it knows from `arguments` (consuming them).
+    /// - Parameter arguments: The command line and environment.
+    /// - Throws: ``UsageError`` naming a bad value.
+    public init(parsing arguments: inout Arguments) throws {
+        host = try arguments.option("--host", environment: "SENTINEL_MONITOR_HOST") ?? host
+        port = try arguments.option("--port", environment: "SENTINEL_MONITOR_PORT", as: UInt16.self) ?? port
+        httpPort =
+            try arguments.option("--http-port", environment: "SENTINEL_MONITOR_HTTP_PORT", as: UInt16.self)
+            ?? httpPort
+        stateDirectory = try arguments.option("--state-dir", environment: "SENTINEL_MONITOR_STATE_DIR")
+        var windows = settings.windows
+        if let text = try arguments.option("--window", environment: "SENTINEL_MONITOR_WINDOW") {
+            windows.windowMilliseconds = try Self.milliseconds(text, option: "--window")
+        }
+        let history = try arguments.option("--history", environment: "SENTINEL_MONITOR_HISTORY") ?? "24h"
+        let historyMilliseconds = try Self.milliseconds(history, option: "--history")
+        guard historyMilliseconds >= windows.windowMilliseconds else {
+            throw UsageError("--history (\(history)) must be at least one window")
+        }
+        windows.historyCount = Int(historyMilliseconds / windows.windowMilliseconds)
+        if let warn = try arguments.option("--psi-warn", environment: "SENTINEL_MONITOR_PSI_WARN", as: Double.self) {
+            windows.thresholds.warn = warn
+        }
+        if let alert = try arguments.option("--psi-alert", environment: "SENTINEL_MONITOR_PSI_ALERT", as: Double.self) {
+            windows.thresholds.alert = alert
+        }
+        if let count = try arguments.option("--min-count", as: Int.self) { windows.thresholds.minimumCount = count }
+        if let count = try arguments.option("--fraud-windows", as: Int.self) { windows.fraudWindowsToAlert = count }
+        if let count = try arguments.option("--reservoir", as: Int.self) { windows.reservoirCapacity = count }
+        settings.windows = windows
+        if let count = try arguments.option("--label-capacity", as: Int.self) { settings.labelCapacity = count }
+        if let count = try arguments.option("--max-models", as: Int.self) { settings.modelCapacity = count }
+        if let count = try arguments.option("--max-producers", as: Int.self) { settings.producerCapacity = count }
+        if let text = try arguments.option("--snapshot-interval") {
+            snapshotInterval = .milliseconds(try Self.milliseconds(text, option: "--snapshot-interval"))
+        }
+        tickInterval = .milliseconds(min(1_000, max(10, windows.windowMilliseconds / 4)))
+        if let path = try arguments.option("--token-file", environment: "SENTINEL_MONITOR_TOKEN_FILE") {
+            guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
+                throw UsageError("cannot read token file '\(path)'")
+            }
+            guard let token = AuthToken(text.trimmingCharacters(in: .whitespacesAndNewlines)) else {
+                throw UsageError("token file '\(path)' is empty")
+            }
+            server.authToken = token
+        }
+        do {
+            try settings.validate()
+        } catch {
+            throw UsageError(error.message)
+        }
+    }
+
+    /// Parses a duration such as `500ms`, `60s`, `5m`, `24h` or `2d` (a bare number is seconds).
+    /// - Parameters:
+    ///   - text: The duration.
+    ///   - option: The option's name, for the error.
+    /// - Returns: Milliseconds (positive).
+    /// - Throws: ``UsageError`` for anything else.
+    public static func milliseconds(_ text: String, option: String) throws -> Int64 {
+        let units: [(String, Double)] = [("ms", 1), ("s", 1_000), ("m", 60_000), ("h", 3_600_000), ("d", 86_400_000)]
+        for (suffix, scale) in units where text.hasSuffix(suffix) {
+            let number = text.dropLast(suffix.count)
+            // "ms" also ends with "s": only accept a number before the suffix.
+            if let value = Double(number), value.isFinite, value > 0 {
+                let result = (value * scale).rounded()
+                guard result >= 1, result < 9e15 else { break }
+                return Int64(result)
+            }
+        }
+        if let seconds = Double(text), seconds.isFinite, seconds > 0, seconds * 1_000 >= 1, seconds < 9e12 {
+            return Int64((seconds * 1_000).rounded())
+        }
+        throw UsageError("invalid duration for \(option): '\(text)' (e.g. 500ms, 60s, 5m, 24h)")
+    }
+}

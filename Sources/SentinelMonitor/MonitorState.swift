@@ -1,0 +1,339 @@
+import SentinelDrift
+public import SentinelSchema
+
+/// The monitor's whole state as a value: producers and their sequence numbers, one ``ModelTracker`` per model
+/// version, the ``LabelBook`` and the active alerts. No I/O, no clock: every call takes the time.
+///
+/// The service keeps one in a `Mutex`, appends each request to the durable log, and snapshots it (it is `Codable`).
+/// Replaying the same requests with the same times rebuilds the same counts (windows follow the recorded arrival
+/// times), which is what makes restart recovery exact.
+///
+/// Ingestion is **all or nothing**: a batch is validated first (every event's sequence ≥ 1, a registered model
+/// version, the model's feature count, a fraud probability in [0, 1], a decision), and a bad event rejects the
+/// whole batch with an error naming it, before anything is applied.
+///
+/// ```swift
+/// var state = MonitorState(settings: MonitorSettings(), startedAt: now)
+/// _ = try state.register(request, at: now)
+/// let result = try state.ingest(batch, at: now)
+/// let view = state.snapshot(MonitorSnapshotRequest(), at: now)
+/// ```
+public struct MonitorState: Sendable, Codable {
+    /// Settings for model versions registered from now on (existing versions keep theirs).
+    public var settings: MonitorSettings
+    /// When the state began, microseconds since the epoch (survives restarts).
+    public let startedAtMicroseconds: Int64
+    /// Events accepted since the state began, all producers and models, each once.
+    public private(set) var eventsTotal: UInt64
+    /// Duplicate events acknowledged and not counted.
+    public private(set) var duplicatesTotal: UInt64
+    /// Batches applied.
+    public private(set) var batchesTotal: UInt64
+    /// Labels received.
+    public private(set) var labelsTotal: UInt64
+    /// The latest time seen, microseconds since the epoch (the window clock never goes back).
+    public private(set) var clockMicroseconds: Int64
+    /// Producers by id.
+    public private(set) var producers: [String: ProducerState]
+    /// Tracked model versions by version.
+    public private(set) var models: [String: ModelTracker]
+    /// Scored transactions and their delayed labels.
+    public private(set) var labels: LabelBook
+    /// Active alerts by model version and subject.
+    public private(set) var alerts: [String: ActiveAlert]
+
+    /// Creates an empty state.
+    /// - Parameters:
+    ///   - settings: Statistical settings and bounds.
+    ///   - time: When the state begins, microseconds since the epoch.
+    public init(settings: MonitorSettings, startedAt time: Int64) {
+        self.settings = settings
+        self.startedAtMicroseconds = time
+        self.eventsTotal = 0
+        self.duplicatesTotal = 0
+        self.batchesTotal = 0
+        self.labelsTotal = 0
+        self.clockMicroseconds = time
+        self.producers = [:]
+        self.models = [:]
+        self.labels = LabelBook(capacity: settings.labelCapacity, pendingCapacity: settings.pendingLabelCapacity)
+        self.alerts = [:]
+    }
+
+    /// The result of applying a batch.
+    public struct IngestResult: Sendable {
+        /// The acknowledgement to send once the batch is durable.
+        public var ack: IngestAck
+        /// Status changes from windows that closed before the batch was applied.
+        public var transitions: [MonitorTransition]
+    }
+
+    // MARK: Time
+
+    /// Closes every window that ended at or before `time`, in every model version, and updates the alerts.
+    /// - Parameter time: Now, microseconds since the epoch; an earlier time than already seen changes nothing.
+    /// - Returns: The status changes, per version in window order.
+    public mutating func advance(to time: Int64) -> [MonitorTransition] {
+        guard time >= clockMicroseconds else { return [] }
+        clockMicroseconds = time
+        var result: [MonitorTransition] = []
+        for version in models.keys.sorted() {
+            guard var model = models[version] else { continue }
+            let transitions = model.advance(to: time)
+            let thresholds = model.windows.configuration.thresholds
+            let length = model.windows.configuration.windowMilliseconds
+            let baseFlagRate = model.windows.reference.baseFlagRate
+            models[version] = model
+            for change in transitions {
+                let threshold: Double
+                if change.subject == .fraudRate {
+                    threshold = baseFlagRate
+                } else if change.to > change.from {
+                    threshold = change.to == .alert ? thresholds.alert : thresholds.warn
+                } else {
+                    threshold = (change.from == .alert ? thresholds.alert : thresholds.warn) * thresholds.releaseFactor
+                }
+                let key = Self.alertKey(version, change.subject)
+                if change.to > .ok {
+                    alerts[key] = ActiveAlert(
+                        modelVersion: version, subject: change.subject, level: change.to, reason: change.reason,
+                        value: change.value, threshold: threshold,
+                        sinceMicroseconds: (change.windowStart + length) * 1_000)
+                } else {
+                    alerts[key] = nil
+                }
+                result.append(MonitorTransition(modelVersion: version, transition: change, threshold: threshold))
+            }
+        }
+        return result
+    }
+
+    static func alertKey(_ version: String, _ subject: DriftSubject) -> String {
+        "\(version)\u{0}\(subject.kind)\u{0}\(subject.featureName ?? "")"
+    }
+
+    // MARK: Registration
+
+    /// Registers a model version's reference (idempotent for an identical reference).
+    /// - Parameters:
+    ///   - request: The version, its reference profile, threshold and learner.
+    ///   - time: Now, microseconds since the epoch.
+    /// - Returns: Whether it was new, and a message.
+    /// - Throws: ``MonitorError`` `.invalidRequest` for a malformed profile, `.conflictingReference` when the
+    ///   version is registered with a different reference, `.capacity` past ``MonitorSettings/modelCapacity``.
+    public mutating func register(
+        _ request: RegisterModelRequest, at time: Int64
+    ) throws(MonitorError) -> RegisterModelResponse {
+        guard !request.modelVersion.isEmpty else {
+            throw MonitorError(.invalidRequest, "RegisterModel needs a model_version")
+        }
+        let reference = try Self.reference(from: request.reference, version: request.modelVersion)
+        if let existing = models[request.modelVersion] {
+            guard existing.windows.reference == reference else {
+                throw MonitorError(
+                    .conflictingReference,
+                    "model version '\(request.modelVersion)' is already registered with a different reference; "
+                        + "give the new model a new version")
+            }
+            return RegisterModelResponse(
+                newlyRegistered: false, message: "model version '\(request.modelVersion)' already registered")
+        }
+        guard models.count < settings.modelCapacity else {
+            throw MonitorError(
+                .capacity, "already tracking \(models.count) model versions (the --max-models bound)")
+        }
+        models[request.modelVersion] = try ModelTracker(
+            version: request.modelVersion, reference: reference, threshold: request.threshold,
+            learner: request.learner, configuration: settings.windows, at: max(time, clockMicroseconds))
+        return RegisterModelResponse(
+            newlyRegistered: true,
+            message: "registered model version '\(request.modelVersion)' with \(reference.features.count) features")
+    }
+
+    /// Converts and checks a wire reference profile.
+    static func reference(
+        from wire: RegisterModelRequest.ReferenceProfile, version: String
+    ) throws(MonitorError) -> ReferenceProfile {
+        func profile(_ feature: RegisterModelRequest.FeatureProfile, _ what: String) throws(MonitorError)
+            -> FeatureProfile
+        {
+            let edgesIncrease = zip(feature.edges, feature.edges.dropFirst()).allSatisfy { $0 < $1 }
+            guard feature.edges.allSatisfy(\.isFinite), edgesIncrease else {
+                throw MonitorError(
+                    .invalidRequest, "\(what) of model '\(version)': edges must be finite and strictly increasing")
+            }
+            guard feature.proportions.count == feature.edges.count + 1,
+                feature.proportions.allSatisfy({ $0.isFinite && $0 >= 0 })
+            else {
+                throw MonitorError(
+                    .invalidRequest,
+                    "\(what) of model '\(version)': \(feature.edges.count) edges need \(feature.edges.count + 1) "
+                        + "non-negative proportions, got \(feature.proportions.count)")
+            }
+            return FeatureProfile(
+                name: feature.name, edges: feature.edges, proportions: feature.proportions,
+                count: Int(clamping: feature.count), mean: feature.mean, standardDeviation: feature.standardDeviation,
+                minimum: feature.minimum, maximum: feature.maximum, missingFraction: feature.missingFraction)
+        }
+        guard !wire.features.isEmpty else {
+            throw MonitorError(.invalidRequest, "the reference of model '\(version)' has no features")
+        }
+        var features: [FeatureProfile] = []
+        for (index, feature) in wire.features.enumerated() {
+            features.append(try profile(feature, "feature \(index) ('\(feature.name)')"))
+        }
+        let score = try profile(wire.score, "the score profile")
+        guard (0...1).contains(wire.baseFlagRate), (0...1).contains(wire.baseFraudRate) else {
+            throw MonitorError(.invalidRequest, "base rates of model '\(version)' must be in [0, 1]")
+        }
+        return ReferenceProfile(
+            features: features, score: score.name.isEmpty ? Self.named(score, "score") : score,
+            baseFraudRate: wire.baseFraudRate, baseFlagRate: wire.baseFlagRate)
+    }
+
+    private static func named(_ profile: FeatureProfile, _ name: String) -> FeatureProfile {
+        var copy = profile
+        copy.name = name
+        return copy
+    }
+
+    // MARK: Ingestion
+
+    /// Validates and applies a batch: new events are counted once, duplicates acknowledged, gaps recorded.
+    ///
+    /// Windows are first advanced to `time` (arrival time).
+    /// - Parameters:
+    ///   - batch: The producer's batch.
+    ///   - time: Arrival time, microseconds since the epoch.
+    /// - Returns: The acknowledgement and any status changes.
+    /// - Throws: ``MonitorError`` (nothing applied): `.invalidEvent` naming the first bad event, `.unknownModel`
+    ///   for an unregistered version (the producer must call RegisterModel first), `.capacity` for one producer
+    ///   too many.
+    public mutating func ingest(_ batch: EventBatch, at time: Int64) throws(MonitorError) -> IngestResult {
+        try validate(batch)
+        let transitions = advance(to: time)
+        // Take the producer and the batch's model out of their dictionaries while applying: they are then uniquely
+        // referenced (no copy-on-write of their buffers) and no event pays a dictionary lookup.
+        var producer =
+            producers.removeValue(forKey: batch.producerId)
+            ?? ProducerState(id: batch.producerId, rangeCapacity: settings.sequenceRangeCapacity)
+        var accepted: UInt64 = 0
+        var duplicates: UInt64 = 0
+        var highest: UInt64 = 0
+        var version = ""
+        var model: ModelTracker?
+        for event in batch.events {
+            highest = max(highest, event.sequence)
+            guard producer.sequences.insert(event.sequence) else {
+                duplicates += 1
+                continue
+            }
+            accepted += 1
+            if model == nil || event.modelVersion != version {
+                if let model { models[version] = model }
+                version = event.modelVersion
+                model = models.removeValue(forKey: version)
+            }
+            // Validated above: the model exists and the feature count matches.
+            event.features.withUnsafeBufferPointer { features in
+                model?.record(
+                    features: features, score: event.fraudProbability, flagged: event.decision == .flag,
+                    latencyNanoseconds: event.serverLatencyNanoseconds)
+            }
+            labels.recordScored(
+                transactionId: event.transactionId, cardId: event.cardId,
+                eventTimeMicroseconds: event.eventTimeMicroseconds, score: event.fraudProbability,
+                modelVersion: event.modelVersion)
+        }
+        if let model { models[version] = model }
+        producer.events += accepted
+        producer.duplicates += duplicates
+        producer.lastSeenMicroseconds = time
+        producer.reportedDropped = max(producer.reportedDropped, batch.droppedTotal)
+        producers[batch.producerId] = producer
+        eventsTotal += accepted
+        duplicatesTotal += duplicates
+        batchesTotal += 1
+        let gaps = producer.sequences.gaps().map { SequenceRange(first: $0.lowerBound, last: $0.upperBound) }
+        return IngestResult(
+            ack: IngestAck(acknowledgedThrough: highest, accepted: accepted, duplicates: duplicates, gaps: gaps),
+            transitions: transitions)
+    }
+
+    /// Checks a batch without changing anything.
+    /// - Throws: ``MonitorError`` naming the first bad event.
+    public func validate(_ batch: EventBatch) throws(MonitorError) {
+        guard !batch.producerId.isEmpty else {
+            throw MonitorError(.invalidEvent, "the batch has no producer_id")
+        }
+        if producers[batch.producerId] == nil, producers.count >= settings.producerCapacity {
+            throw MonitorError(
+                .capacity, "already tracking \(producers.count) producers; '\(batch.producerId)' is one too many")
+        }
+        var version: String?
+        var featureCount = 0
+        for (index, event) in batch.events.enumerated() {
+            // Built only on the error paths: the per-event cost stays a few comparisons.
+            func name() -> String {
+                "event \(index) (sequence \(event.sequence), transaction '\(event.transactionId)')"
+            }
+            guard event.sequence >= 1 else {
+                throw MonitorError(.invalidEvent, "\(name()): sequence numbers start at 1")
+            }
+            if event.modelVersion != version {
+                guard let model = models[event.modelVersion] else {
+                    throw MonitorError(
+                        .unknownModel,
+                        "\(name()): model version '\(event.modelVersion)' is not registered; call RegisterModel first")
+                }
+                version = event.modelVersion
+                featureCount = model.featureCount
+            }
+            guard event.features.count == featureCount else {
+                throw MonitorError(
+                    .invalidEvent,
+                    "\(name()): \(event.features.count) features, model '\(event.modelVersion)' has \(featureCount)")
+            }
+            guard event.fraudProbability >= 0, event.fraudProbability <= 1 else {
+                throw MonitorError(
+                    .invalidEvent, "\(name()): fraud_probability \(event.fraudProbability) is not in [0, 1]")
+            }
+            guard event.decision == .flag || event.decision == .pass else {
+                throw MonitorError(.invalidEvent, "\(name()): decision must be PASS or FLAG")
+            }
+        }
+    }
+
+    // MARK: Labels
+
+    /// Records delayed labels.
+    /// - Parameters:
+    ///   - request: The labels.
+    ///   - time: Now, microseconds since the epoch.
+    /// - Returns: Accepted, unknown and relabelled counts.
+    /// - Throws: ``MonitorError`` `.invalidRequest` (nothing applied) for a label without a transaction id or
+    ///   with FRAUD_LABEL_UNSPECIFIED.
+    public mutating func reportLabels(
+        _ request: ReportLabelsRequest, at time: Int64
+    ) throws(MonitorError) -> ReportLabelsResponse {
+        for (index, label) in request.labels.enumerated() {
+            guard !label.transactionId.isEmpty else {
+                throw MonitorError(.invalidRequest, "label \(index) has no transaction_id")
+            }
+            guard label.label == .fraud || label.label == .genuine else {
+                throw MonitorError(
+                    .invalidRequest, "label \(index) ('\(label.transactionId)') must be FRAUD or GENUINE")
+            }
+        }
+        var response = ReportLabelsResponse()
+        for label in request.labels {
+            switch labels.label(transactionId: label.transactionId, fraud: label.label == .fraud) {
+            case .accepted: response.accepted += 1
+            case .relabelled: response.relabelled += 1
+            case .unknown: response.unknownTransactions += 1
+            }
+        }
+        labelsTotal += UInt64(request.labels.count)
+        return response
+    }
+}

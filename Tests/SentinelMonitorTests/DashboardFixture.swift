@@ -1,0 +1,90 @@
+import SentinelSchema
+
+/// Fixed snapshots for the dashboard tests: one model, a drifting Amount, twelve closed windows, two alerts.
+///
+/// The numbers are hand-written test inputs for rendering, not measurements.
+enum DashboardFixture {
+    static let start: Int64 = 1_764_396_000_000_000  // 2025-11-29 06:00 UTC
+    static let window: Int64 = 60_000_000
+    static let features = ["V1", "V2", "V3", "Amount", "V4", "V10", "V12", "V14", "V17", "hour_of_day"]
+
+    /// The snapshot after `step` extra windows (the dashboard's PSI trend grows with it).
+    static func snapshot(step: Int = 0) -> MonitorSnapshotResponse {
+        let closed = 12 + step
+        let now = start + Int64(closed) * window + 41_000_000
+        var drift = MonitorSnapshotResponse.DriftReport()
+        for (index, name) in features.enumerated() {
+            let psi: Double
+            switch name {
+            case "Amount": psi = 0.18 + 0.04 * Double(step)
+            case "V14": psi = 0.121
+            default: psi = 0.004 + 0.003 * Double(index)
+            }
+            drift.features.append(
+                MonitorSnapshotResponse.FeatureDrift(
+                    name: name, psi: psi, jsDistance: (psi / 2).squareRoot() / 2, ksStatistic: psi / 3,
+                    wassersteinNormed: psi / 1.7, status: level(psi), count: 4_812,
+                    missing: name == "hour_of_day" ? 3 : 0))
+        }
+        drift.score = MonitorSnapshotResponse.FeatureDrift(
+            name: "score", psi: 0.052, jsDistance: 0.081, ksStatistic: 0.044, wassersteinNormed: 0.038, status: .ok,
+            count: 4_812)
+        drift.driftShare = drift.features.filter { $0.status == .alert }.count == 0 ? 0 : 0.1
+        drift.status = .ok
+        let rates = MonitorSnapshotResponse.RateStats(
+            events: 4_812, flagged: 31, flagRate: 31.0 / 4_812, flagRateLow: 0.00454, flagRateHigh: 0.00914,
+            meanScore: 0.0071, baseFlagRate: 0.0041, baseFraudRate: 0.00173, confidence: 0.95, status: .warn,
+            labelled: 0, labelledFrauds: 0)
+        let latency = LatencySummary(
+            count: 4_812, p50Nanoseconds: 182_000, p90Nanoseconds: 260_000, p99Nanoseconds: 611_000,
+            p999Nanoseconds: 1_420_000, maxNanoseconds: 2_900_000, meanNanoseconds: 201_000)
+        let model = MonitorSnapshotResponse.ModelSnapshot(
+            modelVersion: "gbdt-2026-11-28", referenceKnown: true, eventsTotal: 412_388,
+            windowStartMicroseconds: start + Int64(closed) * window, drift: drift, windowRates: rates,
+            sinceStartRates: rates, windowLatency: latency, sinceStartLatency: latency, throughputPerSecond: 117.4)
+        var history: [MonitorSnapshotResponse.WindowSummary] = []
+        for index in 0..<closed {
+            let events = UInt64(6_900 + (index * 37) % 400)
+            let flagged = UInt64(22 + (index * 7) % 13 + (index > 8 ? 9 : 0))
+            history.append(
+                MonitorSnapshotResponse.WindowSummary(
+                    startMicroseconds: start + Int64(index) * window,
+                    endMicroseconds: start + Int64(index + 1) * window, modelVersion: "gbdt-2026-11-28",
+                    events: events, flagged: flagged, meanScore: 0.006, driftShare: 0, maxPsi: 0.03 * Double(index),
+                    latency: LatencySummary(
+                        count: events, p50Nanoseconds: UInt64(170_000 + index * 2_000),
+                        p90Nanoseconds: 250_000, p99Nanoseconds: UInt64(540_000 + (index % 4) * 30_000),
+                        p999Nanoseconds: UInt64(1_100_000 + (index % 5) * 90_000), maxNanoseconds: 2_500_000,
+                        meanNanoseconds: 190_000),
+                    status: index > 8 ? .warn : .ok))
+        }
+        let alerts = [
+            MonitorSnapshotResponse.Alert(
+                kind: .featureDrift, feature: "Amount", level: level(0.18 + 0.04 * Double(step)),
+                reason: "PSI \(Double(Int((0.18 + 0.04 * Double(step)) * 1000)) / 1000) ≥ 0.1 for 2 windows",
+                value: 0.18, threshold: 0.1,
+                sinceMicroseconds: start + 10 * window, modelVersion: "gbdt-2026-11-28"),
+            MonitorSnapshotResponse.Alert(
+                kind: .flagRate, feature: "", level: .warn, reason: "flag rate 0.64% above its 95% CI for 3 windows",
+                value: 0.0064, threshold: 0.0041, sinceMicroseconds: start + 9 * window,
+                modelVersion: "gbdt-2026-11-28"),
+        ]
+        let producer = MonitorSnapshotResponse.Producer(
+            producerId: "api-1", lastSequence: 412_391, events: 412_388, duplicates: 2, missing: 3,
+            gaps: [SequenceRange(first: 90_211, last: 90_212), SequenceRange(first: 300_004, last: 300_004)],
+            lastSeenMicroseconds: now - 200_000, reportedDropped: 0)
+        let labels = [
+            MonitorSnapshotResponse.DailyLabelMetrics(
+                day: "2026-11-27", modelVersion: "gbdt-2026-11-28", transactions: 9_120, labelled: 9_120, frauds: 71,
+                averagePrecision: 0.712, cardPrecisionAt100: 0.27)
+        ]
+        return MonitorSnapshotResponse(
+            generatedAtMicroseconds: now, startedAtMicroseconds: start - 3 * 3_600_000_000, eventsTotal: 412_388,
+            windowLengthMicroseconds: window, models: [model], alerts: alerts, producers: [producer],
+            history: history, labelMetrics: labels)
+    }
+
+    static func level(_ psi: Double) -> AlertLevel {
+        psi >= 0.25 ? .alert : psi >= 0.1 ? .warn : .ok
+    }
+}

@@ -1,0 +1,116 @@
+import Foundation
+import SentinelHTTP
+import SentinelMetrics
+import SentinelMonitor
+import SentinelSchema
+import Testing
+
+@Suite("Dashboard", .serialized)
+struct DashboardTests {
+    private func decode(_ text: String) throws -> [String: Any] {
+        let object = try JSONSerialization.jsonObject(with: Data(text.utf8))
+        return try #require(object as? [String: Any])
+    }
+
+    @Test("The snapshot JSON has the documented keys, snake_case levels and kinds, and round-trips the numbers")
+    func snapshotJSON() throws {
+        let snapshot = DashboardFixture.snapshot()
+        let json = try decode(SnapshotJSON.render(snapshot))
+        #expect(
+            Set(json.keys) == [
+                "generated_at", "generated_at_unix_us", "started_at_unix_us", "uptime_seconds", "events_total",
+                "window_length_seconds", "models", "alerts", "producers", "history", "label_metrics",
+            ])
+        #expect(json["events_total"] as? Int == 412_388)
+        #expect(json["uptime_seconds"] as? Double == 11_561.0)  // 3 h 12 min 41 s
+        #expect(json["generated_at"] as? String == "2025-11-29T06:12:41Z")
+        let alerts = try #require(json["alerts"] as? [[String: Any]])
+        #expect(alerts.map { $0["kind"] as? String } == ["feature_drift", "flag_rate"])
+        #expect(alerts.map { $0["level"] as? String } == ["warn", "warn"])
+        #expect(alerts.first?["feature"] as? String == "Amount")
+        let model = try #require((json["models"] as? [[String: Any]])?.first)
+        let drift = try #require(model["drift"] as? [String: Any])
+        let features = try #require(drift["features"] as? [[String: Any]])
+        #expect(features.map { $0["name"] as? String } == DashboardFixture.features)
+        let amount = try #require(features.first { $0["name"] as? String == "Amount" })
+        #expect(amount["psi"] as? Double == 0.18)
+        #expect(amount["status"] as? String == "warn")
+        #expect(amount.keys.contains("exact_ks") && amount["exact_ks"] is NSNull)
+        let latency = try #require(model["window_latency"] as? [String: Any])
+        #expect(latency["p99_ns"] as? Int == 611_000)
+        let history = try #require(json["history"] as? [[String: Any]])
+        #expect(history.count == 12)
+        // The per-window Wilson interval brackets the window's rate.
+        for window in history {
+            let rate = try #require(window["flag_rate"] as? Double)
+            let low = try #require(window["flag_rate_low"] as? Double)
+            let high = try #require(window["flag_rate_high"] as? Double)
+            #expect(low < rate && rate < high)
+        }
+        let producer = try #require((json["producers"] as? [[String: Any]])?.first)
+        #expect((producer["gaps"] as? [[String: Any]])?.first?["first"] as? Int == 90_211)
+    }
+
+    @Test("Non-finite numbers become null and strings are escaped")
+    func escaping() throws {
+        var snapshot = MonitorSnapshotResponse()
+        snapshot.alerts = [
+            MonitorSnapshotResponse.Alert(
+                kind: .latency, feature: "a\"b\\c\n</script>", level: .alert, reason: "tab\there", value: .nan,
+                threshold: .infinity)
+        ]
+        snapshot.history = [MonitorSnapshotResponse.WindowSummary(events: 0, flagged: 0)]
+        let text = SnapshotJSON.render(snapshot)
+        #expect(!text.contains("</script>"))
+        let json = try decode(text)
+        let alert = try #require((json["alerts"] as? [[String: Any]])?.first)
+        #expect(alert["feature"] as? String == "a\"b\\c\n</script>")
+        #expect(alert["reason"] as? String == "tab\there")
+        #expect(alert["value"] is NSNull && alert["threshold"] is NSNull)
+        let window = try #require((json["history"] as? [[String: Any]])?.first)
+        #expect(window["flag_rate"] as? Double == 0 && window["flag_rate_high"] as? Double == 0)
+    }
+
+    @Test("The routes serve the page, the JSON, Prometheus text and the health check")
+    func routes() async throws {
+        let registry = MetricsRegistry()
+        let counter = try registry.makeCounter(name: "sentinel_monitor_events_total", help: "Events ingested.")
+        counter.increment(by: 5)
+        let dashboard = Dashboard(metrics: registry) { DashboardFixture.snapshot() }
+        #expect(dashboard.makeRouter().paths == Dashboard.paths.sorted())
+        try await withDashboardServer(dashboard) { port in
+            let page = try await httpGet(port: port, path: "/")
+            #expect(page.status == 200)
+            #expect(page.headers["content-type"] == "text/html; charset=utf-8")
+            #expect(page.headers["content-security-policy"]?.hasPrefix("default-src 'none'") == true)
+            #expect(page.body.contains("<title>Sentinel monitor</title>"))
+            // Self-contained: no external scripts, styles, fonts or images.
+            #expect(!page.body.contains("http://") && !page.body.contains("https://"))
+            #expect(!page.body.contains("src=\"") && !page.body.contains("<link"))
+            let api = try await httpGet(port: port, path: "/api/snapshot")
+            #expect(api.status == 200)
+            #expect(api.headers["content-type"] == "application/json")
+            #expect(api.body == SnapshotJSON.render(DashboardFixture.snapshot()))
+            let metrics = try await httpGet(port: port, path: "/metrics")
+            #expect(metrics.status == 200)
+            #expect(metrics.headers["content-type"] == "text/plain; version=0.0.4; charset=utf-8")
+            #expect(metrics.body.contains("sentinel_monitor_events_total 5"))
+            let health = try await httpGet(port: port, path: "/healthz")
+            #expect(health.status == 200 && health.body == "ok\n")
+        }
+    }
+
+    @Test("A failing snapshot provider answers 503 with its error; no registry leaves /metrics unrouted")
+    func failures() async throws {
+        struct Unavailable: Error, CustomStringConvertible {
+            var description: String { "state is recovering" }
+        }
+        let dashboard = Dashboard(metrics: nil) { throw Unavailable() }
+        try await withDashboardServer(dashboard) { port in
+            let api = try await httpGet(port: port, path: "/api/snapshot")
+            #expect(api.status == 503)
+            #expect(api.body == "snapshot unavailable: state is recovering\n")
+            #expect(try await httpGet(port: port, path: "/metrics").status == 404)
+        }
+    }
+}
