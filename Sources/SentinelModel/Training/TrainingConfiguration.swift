@@ -18,9 +18,9 @@ public struct TrainingConfiguration: Sendable, Equatable {
     /// - Parameters:
     ///   - algorithm: The learner and its parameters.
     ///   - validationFraction: Held-out latest fraction (default 0.2).
-    ///   - profileBins: Bins per reference profile (default 10).
+    ///   - profileBins: Bins per reference profile (default 20, the same as `sentinel drift`, so live and offline PSI agree).
     ///   - seed: Learner seed (default 0).
-    public init(algorithm: Algorithm, validationFraction: Double = 0.2, profileBins: Int = 10, seed: UInt64 = 0) {
+    public init(algorithm: Algorithm, validationFraction: Double = 0.2, profileBins: Int = 20, seed: UInt64 = 0) {
         self.algorithm = algorithm
         self.validationFraction = validationFraction
         self.profileBins = profileBins
