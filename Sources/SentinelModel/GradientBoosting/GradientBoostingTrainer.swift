@@ -222,8 +222,9 @@ public struct GradientBoostingTrainer: Sendable {
     }
 
     /// Adds the tree's value to every training row's score, walking the tree on bin codes.
-    private static func addTree(_ tree: TreeGrower.GrownTree, bins: FeatureBins, to scores: inout [Double], threads: Int)
-    {
+    private static func addTree(
+        _ tree: TreeGrower.GrownTree, bins: FeatureBins, to scores: inout [Double], threads: Int
+    ) {
         let count = scores.count
         let width = bins.featureCount
         let chunks = max(1, min(threads, count / 8192))

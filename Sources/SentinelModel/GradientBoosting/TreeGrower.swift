@@ -134,7 +134,8 @@ final class TreeGrower {
         }
         let lambda = parameters.l2Regularization
         for leaf in leaves {
-            tree.value[leaf.node] = -leaf.sums.x / (leaf.sums.y + lambda) * parameters.learningRate
+            let weight = leaf.sums.y + lambda
+            tree.value[leaf.node] = weight > 0 ? -leaf.sums.x / weight * parameters.learningRate : 0
             if let histogram = leaf.histogram { freeHistograms.append(histogram) }
         }
         return tree
@@ -169,8 +170,8 @@ final class TreeGrower {
                                 let rowIndex = rowIndex.buffer
                                 let codes = codes.buffer
                                 let gradients = gradients.buffer
-                                let group =
-                                    (features.buffer.count * part / threads)..<(features.buffer.count * (part + 1) / threads)
+                                let count = features.buffer.count
+                                let group = (count * part / threads)..<(count * (part + 1) / threads)
                                 let groupFeatures = UnsafeBufferPointer(rebasing: features.buffer[group])
                                 let groupOffsets = UnsafeBufferPointer(rebasing: offsets.buffer[group])
                                 for index in group {
@@ -216,7 +217,9 @@ final class TreeGrower {
     /// The best split of a leaf whose rows have gradient sums `sums`, or nil when no split gains enough.
     private func bestSplit(_ histogram: Int, sums: SIMD2<Double>, features: [Int]) -> Split? {
         let lambda = parameters.l2Regularization
-        let minWeight = parameters.minChildWeight
+        // A floor on the child hessian keeps bins that are empty up to rounding (histogram subtraction leaves
+        // residues of about 1e-15) from passing as children when minChildWeight is 0.
+        let minWeight = max(parameters.minChildWeight, 1e-6)
         func score(_ s: SIMD2<Double>) -> Double { s.x * s.x / (s.y + lambda) }
         let parentScore = score(sums)
         var best: Split?
