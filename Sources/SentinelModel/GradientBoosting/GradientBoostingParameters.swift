@@ -67,7 +67,7 @@ public struct GradientBoostingParameters: Sendable, Codable, Equatable, Hashable
         minSplitGain: Double = 0,
         rowSubsample: Double = 0.8,
         featureSubsample: Double = 0.8,
-        maxBins: Int = 255,
+        maxBins: Int = 1023,
         earlyStoppingRounds: Int = 50,
         stoppingMetric: StoppingMetric = .logLoss,
         initialScore: InitialScore = .classPrior,
