@@ -18,6 +18,8 @@ final class TreeGrower {
         var value: [Double] = []
         /// Split gain of each inner node (0 for leaves).
         var gain: [Double] = []
+        /// Where each leaf's training rows ended up: `(leaf node, range in the grower's row order)`.
+        var leafRows: [(node: Int, rows: Range<Int>)] = []
 
         mutating func addNode() -> Int {
             feature.append(-1)
@@ -63,6 +65,9 @@ final class TreeGrower {
     private var scratch: [Int32]
     private var histograms: [[SIMD2<Double>]] = []
     private var freeHistograms: [Int] = []
+
+    /// The grown rows in leaf order after `grow`: leaf `l` holds `rowOrder[tree.leafRows[l].rows]`.
+    var rowOrder: [Int32] { rowIndex }
 
     init(bins: FeatureBins, parameters: GradientBoostingParameters) {
         self.bins = bins
@@ -134,6 +139,7 @@ final class TreeGrower {
         }
         let lambda = parameters.l2Regularization
         for leaf in leaves {
+            tree.leafRows.append((leaf.node, leaf.start..<leaf.end))
             let weight = leaf.sums.y + lambda
             tree.value[leaf.node] = weight > 0 ? -leaf.sums.x / weight * parameters.learningRate : 0
             if let histogram = leaf.histogram { freeHistograms.append(histogram) }
@@ -275,27 +281,26 @@ final class TreeGrower {
 
     /// Stable partition of `rowIndex[start..<end]` by `split`; returns the first index of the right part.
     private func partition(start: Int, end: Int, split: Split) -> Int {
-        let width = bins.featureCount
         let bin = UInt16(split.bin)
         let missingLeft = split.missingGoesLeft
-        let feature = split.feature
-        let missingCode = bins.missingCode(feature)
+        let missingCode = bins.missingCode(split.feature)
         var leftEnd = start
         var rightCount = 0
         rowIndex.withUnsafeMutableBufferPointer { rowIndex in
             scratch.withUnsafeMutableBufferPointer { scratch in
-                bins.codes.withUnsafeBufferPointer { codes in
+                bins.columns.withUnsafeBufferPointer { columns in
+                    let column = columns.baseAddress! + split.feature * bins.rowCount
                     for index in start..<end {
                         let row = rowIndex[index]
-                        let code = codes[Int(row) * width + feature]
+                        let code = column[Int(row)]
                         let goLeft = code <= bin || (missingLeft && code == missingCode)
-                        if goLeft {
-                            rowIndex[leftEnd] = row
-                            leftEnd += 1
-                        } else {
-                            scratch[rightCount] = row
-                            rightCount += 1
-                        }
+                        // Branch-free: write to both sides, advance one (leftEnd <= index, so nothing unread is
+                        // overwritten); a data-dependent branch here mispredicts about half the time.
+                        rowIndex[leftEnd] = row
+                        scratch[rightCount] = row
+                        let left = goLeft ? 1 : 0
+                        leftEnd += left
+                        rightCount += 1 - left
                     }
                     for index in 0..<rightCount {
                         rowIndex[leftEnd + index] = scratch[index]
