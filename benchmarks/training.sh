@@ -19,6 +19,9 @@ fi
 if ! benchmarks/.venv/bin/python -c "import lightgbm, xgboost, sklearn, pandas" 2>/dev/null; then
     benchmarks/.venv/bin/pip install --quiet lightgbm xgboost scikit-learn pandas
 fi
+# OpenMP threads (LightGBM, XGBoost) spin while waiting by default; on a shared, loaded machine that made LightGBM
+# 25x slower than its CPU time suggests, so they sleep instead.
+export OMP_WAIT_POLICY=PASSIVE
 mkdir -p benchmarks/results
 echo "== machine: $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "== Sentinel GBDT"
