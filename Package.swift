@@ -200,5 +200,14 @@ let package = Package(
         .executableTarget(
             name: "data-benchmark", dependencies: ["SentinelData"], path: "benchmarks/DataBenchmark",
             swiftSettings: swiftSettings),
+
+        // MARK: Benchmarks (GBDT training and scoring)
+
+        .executableTarget(
+            name: "training-benchmark", dependencies: ["SentinelModel", "SentinelData"],
+            path: "benchmarks/TrainingBenchmark", swiftSettings: swiftSettings),
+        .executableTarget(
+            name: "scoring-benchmark", dependencies: ["SentinelModel", "SentinelData"],
+            path: "benchmarks/ScoringBenchmark", swiftSettings: swiftSettings),
     ]
 )

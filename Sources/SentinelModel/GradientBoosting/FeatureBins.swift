@@ -11,8 +11,10 @@ import Dispatch
 struct FeatureBins: Sendable {
     let rowCount: Int
     let featureCount: Int
-    /// `codes[row * featureCount + feature]`.
+    /// `codes[row * featureCount + feature]`: row-major, for histograms (one cache line per row).
     let codes: [UInt16]
+    /// `columns[feature * rowCount + row]`: the same codes column-major, for partitioning a node by one feature.
+    let columns: [UInt16]
     /// Upper edges of every bin but the last, per feature (`binCount − 1` values).
     let thresholds: [[Double]]
     /// First histogram slot of each feature.
@@ -61,6 +63,13 @@ struct FeatureBins: Sendable {
             }
         }
         self.codes = codes
+        var columns = [UInt16](repeating: 0, count: rowCount * featureCount)
+        for row in 0..<rowCount {
+            for feature in 0..<featureCount {
+                columns[feature * rowCount + row] = codes[row * featureCount + feature]
+            }
+        }
+        self.columns = columns
     }
 
     /// The bin code of `x` given a feature's edges.

@@ -50,8 +50,9 @@ public struct GradientBoostedTrees: BinaryClassifier, Codable, Equatable, Sendab
     }
 
     /// Creates a model from parts the trainer built (and so knows to be consistent).
-    init(unchecked featureCount: Int, baseScore: Double, trees: [RegressionTree], parameters: GradientBoostingParameters)
-    {
+    init(
+        unchecked featureCount: Int, baseScore: Double, trees: [RegressionTree], parameters: GradientBoostingParameters
+    ) {
         self.featureCount = featureCount
         self.baseScore = baseScore
         self.trees = trees

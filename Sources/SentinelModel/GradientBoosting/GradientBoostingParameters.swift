@@ -62,14 +62,14 @@ public struct GradientBoostingParameters: Sendable, Codable, Equatable, Hashable
         learningRate: Double = 0.05,
         maxDepth: Int = 6,
         maxLeaves: Int = 64,
-        minChildWeight: Double = 1,
-        l2Regularization: Double = 1,
+        minChildWeight: Double = 3,
+        l2Regularization: Double = 3,
         minSplitGain: Double = 0,
         rowSubsample: Double = 0.8,
         featureSubsample: Double = 0.8,
-        maxBins: Int = 255,
+        maxBins: Int = 1023,
         earlyStoppingRounds: Int = 50,
-        stoppingMetric: StoppingMetric = .averagePrecision,
+        stoppingMetric: StoppingMetric = .logLoss,
         initialScore: InitialScore = .classPrior,
         seed: UInt64 = 0,
         threadCount: Int = 2
@@ -94,9 +94,9 @@ public struct GradientBoostingParameters: Sendable, Codable, Equatable, Hashable
     /// Checks every value against its documented range.
     /// - Throws: `GradientBoostingError` with code `.invalidParameter`, naming the first bad parameter.
     public func validate() throws(GradientBoostingError) {
-        func check(_ ok: Bool, _ name: String, _ rule: String, _ value: some CustomStringConvertible) throws(
-            GradientBoostingError
-        ) {
+        func check(_ ok: Bool, _ name: String, _ rule: String, _ value: some CustomStringConvertible)
+            throws(GradientBoostingError)
+        {
             guard ok else {
                 throw GradientBoostingError(.invalidParameter, "\(name) must be \(rule), got \(value)")
             }

@@ -113,7 +113,8 @@ public struct GradientBoostingTrainer: Sendable {
 
             let tree = gradients.withUnsafeBufferPointer { grower.grow(rows: bag, features: chosen, gradients: $0) }
             trees.append(tree)
-            Self.addTree(tree, bins: bins, to: &scores, threads: parameters.threadCount)
+            Self.addTree(
+                tree, rowOrder: grower.rowOrder, bag: bag, bins: bins, to: &scores, threads: parameters.threadCount)
 
             if validation != nil {
                 let regressionTree = tree.regressionTree
@@ -221,29 +222,63 @@ public struct GradientBoostingTrainer: Sendable {
         }
     }
 
-    /// Adds the tree's value to every training row's score, walking the tree on bin codes.
-    private static func addTree(_ tree: TreeGrower.GrownTree, bins: FeatureBins, to scores: inout [Double], threads: Int)
-    {
-        let count = scores.count
+    /// Adds the tree's value to every training row's score: rows the tree was grown on by their leaf's row range,
+    /// the others (left out by row subsampling) by walking the tree on bin codes.
+    private static func addTree(
+        _ tree: TreeGrower.GrownTree, rowOrder: [Int32], bag: [Int32], bins: FeatureBins, to scores: inout [Double],
+        threads: Int
+    ) {
+        for (node, range) in tree.leafRows {
+            let value = tree.value[node]
+            for index in range {
+                scores[Int(rowOrder[index])] += value
+            }
+        }
+        guard bag.count < scores.count else { return }
+        var outOfBag: [Int] = []
+        outOfBag.reserveCapacity(scores.count - bag.count)
+        var next = 0
+        for row in 0..<scores.count {
+            if next < bag.count && Int(bag[next]) == row {
+                next += 1
+            } else {
+                outOfBag.append(row)
+            }
+        }
+        let count = outOfBag.count
         let width = bins.featureCount
         let chunks = max(1, min(threads, count / 8192))
-        let missingCodes = (0..<width).map { bins.missingCode($0) }
+        // Per node: feature (−1 for a leaf), bin, missing code when missing goes left (else an impossible code),
+        // children, value; flattened so the walk reads plain memory.
+        let missingLeftCodes = tree.feature.indices.map { node -> Int in
+            let feature = Int(tree.feature[node])
+            return feature >= 0 && tree.missingGoesLeft[node] ? Int(bins.missingCode(feature)) : -1
+        }
         scores.withUnsafeMutableBufferPointer { scores in
             let target = SendablePointer(scores.baseAddress!)
             bins.codes.withUnsafeBufferPointer { codes in
-                let codes = SendableBuffer(codes)
-                DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
-                    let codes = codes.buffer
-                    for row in (count * chunk / chunks)..<(count * (chunk + 1) / chunks) {
-                        var node = 0
-                        while tree.feature[node] >= 0 {
-                            let feature = Int(tree.feature[node])
-                            let code = codes[row * width + feature]
-                            let goLeft =
-                                code <= tree.bin[node] || (tree.missingGoesLeft[node] && code == missingCodes[feature])
-                            node = Int(goLeft ? tree.left[node] : tree.right[node])
+                tree.feature.withUnsafeBufferPointer { feature in
+                    tree.bin.withUnsafeBufferPointer { bin in
+                        tree.left.withUnsafeBufferPointer { left in
+                            tree.right.withUnsafeBufferPointer { right in
+                                tree.value.withUnsafeBufferPointer { value in
+                                    missingLeftCodes.withUnsafeBufferPointer { missingLeft in
+                                        let walk = TreeWalk(
+                                            codes: codes, feature: feature, bin: bin, left: left, right: right,
+                                            value: value, missingLeft: missingLeft, width: width)
+                                        outOfBag.withUnsafeBufferPointer { outOfBag in
+                                            let rows = SendableBuffer(outOfBag)
+                                            DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
+                                                for index in (count * chunk / chunks)..<(count * (chunk + 1) / chunks) {
+                                                    let row = rows.buffer[index]
+                                                    target.pointer[row] += walk.value(row: row)
+                                                }
+                                            }
+                                        }
+                                    }
+                                }
+                            }
                         }
-                        target.pointer[row] += tree.value[node]
                     }
                 }
             }
@@ -265,5 +300,32 @@ public struct GradientBoostingTrainer: Sendable {
     private static func seconds(_ duration: Duration) -> Double {
         let (seconds, attoseconds) = duration.components
         return Double(seconds) + Double(attoseconds) * 1e-18
+    }
+}
+
+/// Read-only views of a grown tree and the training bin codes, for walking rows on worker threads.
+///
+/// `@unchecked Sendable` because every buffer is only read, and the arrays behind them outlive the
+/// `concurrentPerform` call that uses the walk.
+private struct TreeWalk: @unchecked Sendable {
+    let codes: UnsafeBufferPointer<UInt16>
+    let feature: UnsafeBufferPointer<Int32>
+    let bin: UnsafeBufferPointer<UInt16>
+    let left: UnsafeBufferPointer<Int32>
+    let right: UnsafeBufferPointer<Int32>
+    let value: UnsafeBufferPointer<Double>
+    let missingLeft: UnsafeBufferPointer<Int>
+    let width: Int
+
+    @inline(__always)
+    func value(row: Int) -> Double {
+        let base = codes.baseAddress! + row &* width
+        var node = 0
+        while feature[node] >= 0 {
+            let code = base[Int(feature[node])]
+            let goLeft = code <= bin[node] || Int(code) == missingLeft[node]
+            node = Int(goLeft ? left[node] : right[node])
+        }
+        return value[node]
     }
 }

@@ -18,6 +18,8 @@ final class TreeGrower {
         var value: [Double] = []
         /// Split gain of each inner node (0 for leaves).
         var gain: [Double] = []
+        /// Where each leaf's training rows ended up: `(leaf node, range in the grower's row order)`.
+        var leafRows: [(node: Int, rows: Range<Int>)] = []
 
         mutating func addNode() -> Int {
             feature.append(-1)
@@ -63,6 +65,9 @@ final class TreeGrower {
     private var scratch: [Int32]
     private var histograms: [[SIMD2<Double>]] = []
     private var freeHistograms: [Int] = []
+
+    /// The grown rows in leaf order after `grow`: leaf `l` holds `rowOrder[tree.leafRows[l].rows]`.
+    var rowOrder: [Int32] { rowIndex }
 
     init(bins: FeatureBins, parameters: GradientBoostingParameters) {
         self.bins = bins
@@ -134,7 +139,9 @@ final class TreeGrower {
         }
         let lambda = parameters.l2Regularization
         for leaf in leaves {
-            tree.value[leaf.node] = -leaf.sums.x / (leaf.sums.y + lambda) * parameters.learningRate
+            tree.leafRows.append((leaf.node, leaf.start..<leaf.end))
+            let weight = leaf.sums.y + lambda
+            tree.value[leaf.node] = weight > 0 ? -leaf.sums.x / weight * parameters.learningRate : 0
             if let histogram = leaf.histogram { freeHistograms.append(histogram) }
         }
         return tree
@@ -169,8 +176,8 @@ final class TreeGrower {
                                 let rowIndex = rowIndex.buffer
                                 let codes = codes.buffer
                                 let gradients = gradients.buffer
-                                let group =
-                                    (features.buffer.count * part / threads)..<(features.buffer.count * (part + 1) / threads)
+                                let count = features.buffer.count
+                                let group = (count * part / threads)..<(count * (part + 1) / threads)
                                 let groupFeatures = UnsafeBufferPointer(rebasing: features.buffer[group])
                                 let groupOffsets = UnsafeBufferPointer(rebasing: offsets.buffer[group])
                                 for index in group {
@@ -216,7 +223,9 @@ final class TreeGrower {
     /// The best split of a leaf whose rows have gradient sums `sums`, or nil when no split gains enough.
     private func bestSplit(_ histogram: Int, sums: SIMD2<Double>, features: [Int]) -> Split? {
         let lambda = parameters.l2Regularization
-        let minWeight = parameters.minChildWeight
+        // A floor on the child hessian keeps bins that are empty up to rounding (histogram subtraction leaves
+        // residues of about 1e-15) from passing as children when minChildWeight is 0.
+        let minWeight = max(parameters.minChildWeight, 1e-6)
         func score(_ s: SIMD2<Double>) -> Double { s.x * s.x / (s.y + lambda) }
         let parentScore = score(sums)
         var best: Split?
@@ -272,27 +281,26 @@ final class TreeGrower {
 
     /// Stable partition of `rowIndex[start..<end]` by `split`; returns the first index of the right part.
     private func partition(start: Int, end: Int, split: Split) -> Int {
-        let width = bins.featureCount
         let bin = UInt16(split.bin)
         let missingLeft = split.missingGoesLeft
-        let feature = split.feature
-        let missingCode = bins.missingCode(feature)
+        let missingCode = bins.missingCode(split.feature)
         var leftEnd = start
         var rightCount = 0
         rowIndex.withUnsafeMutableBufferPointer { rowIndex in
             scratch.withUnsafeMutableBufferPointer { scratch in
-                bins.codes.withUnsafeBufferPointer { codes in
+                bins.columns.withUnsafeBufferPointer { columns in
+                    let column = columns.baseAddress! + split.feature * bins.rowCount
                     for index in start..<end {
                         let row = rowIndex[index]
-                        let code = codes[Int(row) * width + feature]
+                        let code = column[Int(row)]
                         let goLeft = code <= bin || (missingLeft && code == missingCode)
-                        if goLeft {
-                            rowIndex[leftEnd] = row
-                            leftEnd += 1
-                        } else {
-                            scratch[rightCount] = row
-                            rightCount += 1
-                        }
+                        // Branch-free: write to both sides, advance one (leftEnd <= index, so nothing unread is
+                        // overwritten); a data-dependent branch here mispredicts about half the time.
+                        rowIndex[leftEnd] = row
+                        scratch[rightCount] = row
+                        let left = goLeft ? 1 : 0
+                        leftEnd += left
+                        rightCount += 1 - left
                     }
                     for index in 0..<rightCount {
                         rowIndex[leftEnd + index] = scratch[index]

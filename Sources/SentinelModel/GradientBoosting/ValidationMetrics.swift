@@ -25,11 +25,12 @@ enum ValidationMetrics {
         var index = 0
         while index < order.count {
             let score = scores[order[index]]
-            while index < order.count && scores[order[index]] == score {
+            // `repeat` always advances, even past a score that equals nothing (NaN).
+            repeat {
                 truePositives += Int(labels[order[index]])
                 seen += 1
                 index += 1
-            }
+            } while index < order.count && scores[order[index]] == score
             let recall = Double(truePositives) / Double(positives)
             sum += (recall - previousRecall) * Double(truePositives) / Double(seen)
             previousRecall = recall
