@@ -174,7 +174,10 @@ let package = Package(
         ),
         .testTarget(
             name: "SentinelCLITests",
-            dependencies: ["SentinelCLI", "SentinelTestSupport"],
+            dependencies: [
+                "SentinelCLI", "SentinelTestSupport", "SentinelArguments", "SentinelSchema", "SentinelRPC",
+                "SentinelPosix", "SentinelWire",
+            ],
             swiftSettings: swiftSettings
         ),
 

@@ -12,6 +12,9 @@ public enum SentinelCommandLine {
         TrainCommand.command,
         EvaluateCommand.command,
         ModelInspectCommand.command,
+        ScoreCommand.command,
+        ReplayCommand.command,
+        BenchCommand.command,
     ]
 
     /// Runs one command line.
