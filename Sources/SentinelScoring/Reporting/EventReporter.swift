@@ -48,7 +48,8 @@ public final class EventReporter: Sendable {
     private let control = Mutex(Control())
     private let counters = Counters()
     private let client: TCPClient
-    private let lockFD: Int32
+    /// The spool directory's `flock`ed file; released (set to -1) when `run()` ends or at deinit.
+    private let lockFD: Atomic<Int32>
 
     /// Opens (or creates) the spool directory, locks it, reads the producer id and sequence state, scans the spool
     /// (skipping torn or corrupt records, with a log line each) and reserves a first lease of sequence numbers.
@@ -65,7 +66,8 @@ public final class EventReporter: Sendable {
         self.log = log
         let directory = configuration.spoolDirectory
         try Self.makeDirectory(directory)
-        lockFD = try Self.lock(directory)
+        let lockFD = try Self.lock(directory)
+        self.lockFD = Atomic(lockFD)
         do {
             let stored = try ReporterState.read(in: directory)
             let spool = try EventSpool(
@@ -100,7 +102,12 @@ public final class EventReporter: Sendable {
     }
 
     deinit {
-        close(lockFD)
+        releaseLock()
+    }
+
+    private func releaseLock() {
+        let fd = lockFD.exchange(-1, ordering: .relaxed)
+        if fd >= 0 { close(fd) }
     }
 
     // MARK: Hot path
@@ -246,7 +253,7 @@ public final class EventReporter: Sendable {
                     eventCount: end - start, payload: batch.serializedBytes()))
             start = end
         }
-        let unreachable = !counters.reachable.load(ordering: .relaxed)
+        let unreachable = counters.unreachable.load(ordering: .relaxed)
         let result = outbox.withLock { outbox in
             outbox.enqueue(records, toSpool: unreachable)
         }
@@ -383,6 +390,7 @@ public final class EventReporter: Sendable {
             log.emit(.error, "state_write_failed", [("error", .string(error.description))])
         }
         outbox.withLock { $0.spool.close() }
+        releaseLock()
         let stats = statistics
         log.emit(
             .info, "reporter_stopped",
@@ -398,6 +406,7 @@ public final class EventReporter: Sendable {
     // MARK: Helpers
 
     private func markReachable() {
+        counters.unreachable.store(false, ordering: .relaxed)
         if !counters.reachable.exchange(true, ordering: .relaxed) {
             log.emit(.info, "monitor_reachable", [("monitor", .string(configuration.monitor.description))])
         }
@@ -405,6 +414,7 @@ public final class EventReporter: Sendable {
 
     private func markUnreachable(_ reason: String) {
         noteError(reason)
+        counters.unreachable.store(true, ordering: .relaxed)
         let was = counters.reachable.exchange(false, ordering: .relaxed)
         let first = control.withLock { control -> Bool in
             defer { control.reportedUnreachable = true }
@@ -504,7 +514,10 @@ extension EventReporter {
         let corruptRecords = Atomic<UInt64>(0)
         let leasedThrough = Atomic<UInt64>(0)
         let firstSequence = Atomic<UInt64>(0)
+        /// Whether the last delivery attempt succeeded (false before the first).
         let reachable = Atomic<Bool>(false)
+        /// Whether the last delivery attempt failed: new batches then go straight to the spool.
+        let unreachable = Atomic<Bool>(false)
     }
 
     /// The model versions to register, most recent last; `registered` is reset when a call fails.
