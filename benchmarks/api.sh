@@ -26,6 +26,9 @@ API_PORT=${API_PORT:-18400}
 MONITOR_PORT=${MONITOR_PORT:-18401}
 BASELINE_PORT=${BASELINE_PORT:-18402}
 SCRATCH=${SCRATCH:-.build-apicli}
+MONITOR_BIN=${MONITOR_BIN:-}        # default: this package's sentinel-monitor (release)
+MONITOR_ARGS=${MONITOR_ARGS:-}      # extra monitor flags, e.g. "--http-port 18403 --state-dir /tmp/m"
+MONITOR_HTTP_PORT=${MONITOR_HTTP_PORT:-}  # where the monitor serves /metrics, if it does
 DATA=${DATA:-data/creditcard-sample.csv.gz}
 VENV=benchmarks/.venv
 OUT="$SCRATCH/api-bench"
@@ -62,7 +65,9 @@ wait_healthy() {  # flag HOST:PORT → waits up to 20 s for SERVING
 }
 
 # --- (a) sentinel-api with a monitor attached ------------------------------------------------------------------------
-"$BIN/sentinel-monitor" --host 127.0.0.1 --port "$MONITOR_PORT" >"$OUT/monitor.log" 2>&1 &
+MONITOR_BIN=${MONITOR_BIN:-$BIN/sentinel-monitor}
+# shellcheck disable=SC2086
+"$MONITOR_BIN" --host 127.0.0.1 --port "$MONITOR_PORT" $MONITOR_ARGS >"$OUT/monitor.log" 2>&1 &
 pids+=($!)
 wait_healthy --monitor "127.0.0.1:$MONITOR_PORT"
 start=$(now_ms)
@@ -90,9 +95,16 @@ cases=()
 for c in $CONNECTIONS; do cases+=("c$c"); run_sentinel "c$c" "$c" 1; done
 cases+=("b$BATCH"); run_sentinel "b$BATCH" "$BATCH_CONNECTIONS" "$BATCH"
 api_rss=$(rss_mib "$api_pid")
-# What the monitor received (its plain-text/metrics answer on the RPC port, when it has one).
-monitor_note=$(curl -s --max-time 2 "http://127.0.0.1:$MONITOR_PORT/metrics" 2>/dev/null \
-    | grep -m 3 -i -E '^sentinel_.*(events|ingest).*total' || true)
+# What the monitor received: its /metrics (when it serves them), and the API's own delivery counts, which it logs
+# when stopped (SIGTERM → graceful shutdown flushes the event queue).
+monitor_note=""
+if [[ -n "$MONITOR_HTTP_PORT" ]]; then
+    monitor_note=$(curl -s --max-time 2 "http://127.0.0.1:$MONITOR_HTTP_PORT/metrics" 2>/dev/null \
+        | grep -i -E '^sentinel_monitor_(events|ingest)[a-z_]*(total)?(\{[^}]*\})? ' | head -4 || true)
+fi
+kill -TERM "$api_pid"
+wait "$api_pid" 2>/dev/null || true
+delivery=$(grep -m 1 '"reporter_stopped"' "$OUT/api.log" | grep -o -E '"(sent|acknowledged|spooled|dropped)":[0-9]+' | tr '\n' ' ' || true)
 
 # --- (b) the seed's stack --------------------------------------------------------------------------------------------
 declare -A B
@@ -140,13 +152,13 @@ fi
 
 # --- report ----------------------------------------------------------------------------------------------------------
 echo "# $(date -u +%FT%TZ) $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg); ${DURATION}s per run after ${WARMUP}s warm-up"
-echo "# model: $ALGORITHM on $DATA ($(sed -n 's/.*model version \([0-9a-f]*\).*/\1/p' "$OUT/train.log" | head -1)); monitor attached at 127.0.0.1:$MONITOR_PORT; bench client loops=$LOOPS"
+echo "# model: $ALGORITHM on $DATA ($(sed -n 's/^model *\([0-9a-f]*\) written.*/\1/p' "$OUT/train.log" | head -1)); monitor $MONITOR_BIN at 127.0.0.1:$MONITOR_PORT; bench client loops=$LOOPS"
 printf "%-8s | %10s %11s %7s %7s %8s %4s | %9s %9s %8s %8s %8s %4s | %8s\n" \
     case "req/s" "tx/s" p50us p99us p999us err "req/s" "tx/s" p50us p99us p999us err "tx ratio"
 for k in "${cases[@]}"; do
     label=$k
     [[ $k == c* ]] && label="${k#c} conn"
-    [[ $k == b* ]] && label="batch ${k#b}x$BATCH_CONNECTIONS"
+    [[ $k == b* ]] && label="b${k#b}x${BATCH_CONNECTIONS}c"
     ratio=$(awk -v s="${S[$k,tps]:-0}" -v b="${B[$k,tps]:-0}" 'BEGIN { if (b > 0) printf "%.0fx", s / b; else print "-" }')
     printf "%-8s | %10.0f %11.0f %7.1f %7.1f %8.1f %4s | %9.0f %9.0f %8.0f %8.0f %8.0f %4s | %8s\n" "$label" \
         "${S[$k,rps]:-0}" "${S[$k,tps]:-0}" "${S[$k,p50]:-0}" "${S[$k,p99]:-0}" "${S[$k,p999]:-0}" "${S[$k,err]:--}" \
@@ -155,7 +167,8 @@ done
 echo "# left: sentinel-api (sentinel bench); right: FastAPI+uvicorn+scikit-learn (wrk); latencies in µs"
 echo "# start → SERVING: sentinel-api ${api_ready_ms} ms, baseline ${baseline_ready_ms} ms (polled every ~10 ms)"
 echo "# RSS after the load: sentinel-api ${api_rss} MiB, baseline ${baseline_rss} MiB"
-[[ -n "$monitor_note" ]] && echo "# monitor: $(tr '\n' ' ' <<<"$monitor_note")"
+echo "# events from sentinel-api to the monitor (API's count at shutdown): ${delivery:-not logged}"
+if [[ -n "$monitor_note" ]]; then echo "# monitor /metrics: $(tr '\n' ' ' <<<"$monitor_note")"; fi
 one=c1; many=c64
 check() { awk -v v="$1" -v t="$2" -v op="$3" 'BEGIN { ok = (op == ">=" ? v >= t : v <= t); exit !ok }' && echo "met" || echo "NOT met"; }
 echo "# targets: 1 conn ≥ 25,000 req/s: $(check "${S[$one,rps]:-0}" 25000 ">=") (${S[$one,rps]:-?}); " \
