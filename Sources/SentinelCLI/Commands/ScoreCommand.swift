@@ -41,6 +41,9 @@ enum ScoreCommand {
         try arguments.finish()
         guard (1...100_000).contains(batch) else { throw UsageError("invalid value for --batch: \(batch) (1…100000)") }
         // Read the input before connecting, so a missing file fails without a network round trip.
+        if dataPath == nil && isatty(0) == 1 {
+            throw UsageError("no transactions: pipe JSON to standard input or give --data FILE")
+        }
         let input: ScoreInput = try dataPath.map(ScoreInput.file) ?? .json(readStandardInput(), source: "stdin")
 
         return try await TCPClient.withClient(address: endpoint.address, configuration: endpoint.configuration) {
