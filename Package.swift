@@ -181,6 +181,11 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
 
+        .executableTarget(
+            name: "reporter-benchmark",
+            dependencies: ["SentinelScoring", "SentinelSchema", "SentinelPosix", "SentinelRPC", "SentinelWire"],
+            path: "benchmarks/ReporterBenchmark", swiftSettings: swiftSettings),
+
         // MARK: Benchmarks (data loading)
 
         .executableTarget(

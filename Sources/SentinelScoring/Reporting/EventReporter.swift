@@ -80,6 +80,7 @@ public final class EventReporter: Sendable {
             producerId = producer
             queue = EventQueue(capacity: configuration.queueCapacity, lastSequence: lastSequence)
             counters.leasedThrough.store(lease.sequence, ordering: .relaxed)
+            counters.firstSequence.store(lastSequence, ordering: .relaxed)
             counters.corruptRecords.store(UInt64(spool.corruptRecords), ordering: .relaxed)
             var clientConfiguration = TCPClient.Configuration()
             clientConfiguration.token = configuration.token
@@ -200,7 +201,6 @@ public final class EventReporter: Sendable {
     // MARK: Delivery
 
     private func deliver() async {
-        counters.firstSequence.store(queue.counters.lastSequence, ordering: .relaxed)
         await withTaskGroup(of: Void.self) { group in
             group.addTask { await self.client.run() }
             await withTaskGroup(of: Void.self) { loops in

@@ -2,8 +2,8 @@ import Foundation
 
 /// Writes the reporter's JSON log lines (one object per line) to a sink, stdout by default.
 ///
-/// Lines: `{"time":"…","level":"warning","component":"event-reporter","event":"events_dropped",…}`. Keys after
-/// `event` are specific to the event. The reporter logs state changes (monitor reachable or not, spool replay
+/// Lines: `{"time":"…","level":"warning","msg":"events_dropped","component":"event-reporter",…}` (the service
+/// log's layout). Keys after `component` are specific to the message. The reporter logs state changes (monitor reachable or not, spool replay
 /// started and finished), startup and shutdown, spool corruption, and drops at most once per second with the
 /// count since the previous line.
 struct ReporterLog: Sendable {
@@ -26,9 +26,10 @@ struct ReporterLog: Sendable {
 
     /// Writes one line.
     func emit(_ level: Level, _ event: String, _ fields: [(String, Value)] = []) {
-        let time = Date().formatted(.iso8601.year().month().day().time(includingFractionalSeconds: true))
-        var line = "{\"time\":\"\(time)\",\"level\":\"\(level.rawValue)\",\"component\":\"event-reporter\","
-        line += "\"event\":" + Self.quote(event)
+        let time = ISO8601DateFormatter.string(
+            from: Date(), timeZone: .gmt, formatOptions: [.withInternetDateTime, .withFractionalSeconds])
+        var line = "{\"time\":\"\(time)\",\"level\":\"\(level.rawValue)\",\"msg\":" + Self.quote(event)
+        line += ",\"component\":\"event-reporter\""
         for (key, value) in fields {
             line += "," + Self.quote(key) + ":"
             switch value {
