@@ -4,7 +4,8 @@
 //
 // Case "down": the monitor address is a closed port, so every batch goes to the disk spool (the brief's case).
 // Case "up": an in-process receiver (TCPServer answering IngestEvents) acknowledges every batch.
-// Events carry 30 features, as the ULB model does. Timing is wall clock over `record` calls only.
+// Events carry 30 features, as the ULB model does. Timing covers `record` calls only: wall clock, and the recording
+// threads' CPU time (meaningful on a loaded machine). REPORTER_BENCH_LOG=1 shows the reporter's log on stderr.
 import Foundation
 import Glibc
 import SentinelPosix
@@ -18,6 +19,9 @@ struct Options {
     var events = 1_000_000
     var rounds = 5
     var threads = 1
+    /// Distinct events cycled through (small: hot in cache, as a handler's just-built event is; `--pool N` = events
+    /// to read every event from memory).
+    var pool = 1_024
 }
 
 func parseOptions() -> Options {
@@ -26,13 +30,14 @@ func parseOptions() -> Options {
     while let argument = arguments.next() {
         guard let value = arguments.next().flatMap({ Int($0) }), value > 0 else {
             FileHandle.standardError.write(
-                Data("usage: reporter-benchmark [--events N] [--rounds R] [--threads T]\n".utf8))
+                Data("usage: reporter-benchmark [--events N] [--rounds R] [--threads T] [--pool P]\n".utf8))
             exit(64)
         }
         switch argument {
         case "--events": options.events = value
         case "--rounds": options.rounds = value
         case "--threads": options.threads = value
+        case "--pool": options.pool = value
         default:
             FileHandle.standardError.write(Data("unknown option \(argument)\n".utf8))
             exit(64)
@@ -76,14 +81,29 @@ func makeEvents(_ count: Int) -> [ScoringEvent] {
     }
 }
 
-/// Records the events, split over `threads` threads at once; returns the wall time.
-func recordBurst(_ reporter: EventReporter, events: [ScoringEvent], threads: Int) -> Duration {
-    let perThread = events.count / threads
+/// The calling thread's CPU time in nanoseconds (unaffected by other processes on a loaded machine).
+func threadCPUNanoseconds() -> Int64 {
+    var time = timespec()
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &time)
+    return Int64(time.tv_sec) * 1_000_000_000 + Int64(time.tv_nsec)
+}
+
+/// Records the events, split over `threads` threads at once; returns the wall time and the recording threads'
+/// summed CPU time in nanoseconds.
+func recordBurst(
+    _ reporter: EventReporter, events: [ScoringEvent], count: Int, threads: Int
+) -> (wall: Duration, cpu: Int64) {
+    let perThread = count / threads
+    let cpu = Atomic<Int64>(0)
     let start = ContinuousClock.now
     DispatchQueue.concurrentPerform(iterations: threads) { thread in
-        for index in (thread * perThread)..<((thread + 1) * perThread) { reporter.record(events[index]) }
+        let before = threadCPUNanoseconds()
+        for index in (thread * perThread)..<((thread + 1) * perThread) {
+            reporter.record(events[index % events.count])
+        }
+        cpu.add(threadCPUNanoseconds() - before, ordering: .relaxed)
     }
-    return ContinuousClock.now - start
+    return (ContinuousClock.now - start, cpu.load(ordering: .relaxed))
 }
 
 func nanosecondsPerEvent(_ duration: Duration, _ count: Int) -> Double {
@@ -116,18 +136,29 @@ func run(case name: String, receiverUp: Bool, options: Options) async throws {
     configuration.queueCapacity = 1 << 20
     configuration.spoolCapacityBytes = 4 << 30
     configuration.shutdownTimeout = .seconds(30)
-    let reporter = try EventReporter(configuration: configuration, logSink: { _ in })
+    let showLog = ProcessInfo.processInfo.environment["REPORTER_BENCH_LOG"] != nil
+    let reporter = try EventReporter(configuration: configuration) { line in
+        if showLog { FileHandle.standardError.write(Data((line + "\n").utf8)) }
+    }
     let reporterTask = Task { await reporter.run() }
 
     var samples: [Double] = []
+    var cpuSamples: [Double] = []
     let total = ContinuousClock.now
-    let events = makeEvents(options.events)
+    let events = makeEvents(min(options.pool, options.events))
+    var round = 0
     for _ in 0..<options.rounds {
-        let elapsed = recordBurst(reporter, events: events, threads: options.threads)
-        samples.append(nanosecondsPerEvent(elapsed, options.events))
-        // Let the drain task catch up so the next round starts with an empty queue (not part of the timing).
-        while reporter.statistics.queued > 0 && reporter.statistics.dropped == 0 {
-            try await Task.sleep(for: .milliseconds(5))
+        let elapsed = recordBurst(reporter, events: events, count: options.events, threads: options.threads)
+        samples.append(nanosecondsPerEvent(elapsed.wall, options.events))
+        cpuSamples.append(Double(elapsed.cpu) / Double(options.events))
+
+        // Let the reporter catch up (everything spooled, or acknowledged) before the next round (not timed).
+        round += 1
+        while true {
+            let stats = reporter.statistics
+            let settled = receiverUp ? stats.acknowledged : stats.spooled
+            if settled + stats.dropped >= UInt64(round * options.events) { break }
+            try await Task.sleep(for: .milliseconds(2))
         }
     }
     let recorded = options.events * options.rounds
@@ -143,11 +174,14 @@ func run(case name: String, receiverUp: Bool, options: Options) async throws {
     try await serverTask?.value
     let stats = reporter.statistics
     samples.sort()
-    let median = samples[samples.count / 2]
+    cpuSamples.sort()
+    func format(_ value: Double) -> String { String(format: "%.1f", value) }
     print(
-        "\(name): record() \(String(format: "%.1f", median)) ns/event median "
-            + "(min \(String(format: "%.1f", samples[0])), max \(String(format: "%.1f", samples.last!))) over "
-            + "\(options.rounds) rounds of \(options.events) events, \(options.threads) thread(s)")
+        "\(name): record() wall \(format(samples[samples.count / 2])) ns/event median "
+            + "(min \(format(samples[0])), max \(format(samples.last!))); thread CPU "
+            + "\(format(cpuSamples[cpuSamples.count / 2])) ns/event median (min \(format(cpuSamples[0]))) over "
+            + "\(options.rounds) rounds of \(options.events) events, \(options.threads) thread(s), pool \(events.count)"
+    )
     print(
         "  recorded \(recorded), sent \(stats.sent), acknowledged \(stats.acknowledged), spooled \(stats.spooled), "
             + "dropped \(stats.dropped), spool bytes at end \(stats.spoolBytes)")
