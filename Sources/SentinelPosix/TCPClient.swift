@@ -4,7 +4,8 @@ public import SentinelWire
 
 /// The RPC client on TCP: one connection to one server, multiplexing any number of concurrent calls.
 ///
-/// Socket I/O runs on the client's own event loop thread, which resumes the callers' continuations, so no call
+/// Socket I/O runs on the client's event loop thread (its own, or one shared with other clients, see
+/// ``init(address:configuration:loop:)``), which resumes the callers' continuations, so no call
 /// blocks Swift's cooperative pool. The connection opens on the first call and reopens after it drops or the server
 /// sends GOAWAY. After a failed connect, calls fail fast with UNAVAILABLE until a backoff (doubling from
 /// `initialBackoff` to `maximumBackoff`) has passed, then the next call tries again.
