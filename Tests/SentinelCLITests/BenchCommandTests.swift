@@ -56,10 +56,19 @@ struct BenchCommandTests {
         #expect(result["transactions"] as? Int == 0)
     }
 
+    @Test("without --data or --model, all-zero transactions are sent, and a note says so")
+    func zeroTransactions() async throws {
+        let service = ScoreTestServer(records: false)
+        let (status, result, errors) = try await Self.run(
+            ["--duration", "0.2", "--warmup", "0", "--json"], service: service)
+        #expect(status == 0)
+        #expect(try #require(result["requests"] as? Int) > 0)
+        #expect(errors.contains("every input 0"))
+    }
+
     @Test(
         "command-line mistakes exit 64",
         arguments: [
-            ["bench", "--api", "127.0.0.1:1"],
             ["bench", "--api", "127.0.0.1:1", "--data", "x", "--model", "y"],
             ["bench", "--api", "127.0.0.1:1", "--data", "x", "--connections", "0"],
             ["bench", "--api", "127.0.0.1:1", "--data", "x", "--duration", "-1"],

@@ -76,6 +76,24 @@ struct ScoreCommandTests {
         #expect(capture.standardOutput.split(separator: "\n").count == 5)
     }
 
+    @Test("a single transaction the service refuses is reported like a refused batch item")
+    func singleRefused() async throws {
+        let service = ScoreTestServer()
+        let path = try ScoreTestFiles.write(#"{"id":"neg","amount":-5,"features":[1,2,3]}"#, suffix: ".json")
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let capture = CapturedConsole()
+        let status = try await service.serve { api in
+            await SentinelCommandLine.run(["score", "--api", api, "--data", path, "--json"], console: capture.console)
+        }
+        #expect(status == 1)
+        let object = try #require(
+            JSONSerialization.jsonObject(with: Data(capture.standardOutput.utf8)) as? [String: Any])
+        #expect(object["id"] as? String == "neg")
+        let error = try #require(object["error"] as? [String: Any])
+        #expect(error["code"] as? String == "INVALID_ARGUMENT")
+        #expect((error["message"] as? String)?.contains("negative amount") == true)
+    }
+
     @Test("bad JSON fails before scoring, naming the field")
     func badJSON() async throws {
         let service = ScoreTestServer()

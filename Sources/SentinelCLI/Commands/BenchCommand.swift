@@ -15,13 +15,14 @@ enum BenchCommand {
         words: ["bench"],
         summary: "closed-loop load on the scoring service: requests/s, transactions/s, p50/p99/p999",
         usage:
-            "sentinel bench --api HOST:PORT (--data FILE | --model FILE) [--connections N] [--duration S] "
+            "sentinel bench --api HOST:PORT [--data FILE | --model FILE] [--connections N] [--duration S] "
             + "[--batch B] [--warmup S] [--loops L] [--json] [--token-file FILE]",
         details: """
               --api HOST:PORT      the scoring service (env SENTINEL_API)
               --data FILE          send real rows of this CSV (up to 100,000, in rotation; columns matched to
                                    the model's inputs by name, as in replay)
               --model FILE         or send one transaction made of the model file's reference means
+                                   (with neither, one transaction with every input 0 — a note says so)
               --connections N      concurrent connections, each with one request outstanding (default 1)
               --duration S         measured seconds (default 5)
               --warmup S           unmeasured seconds first (default 1)
@@ -46,8 +47,8 @@ enum BenchCommand {
         let loops = try arguments.option("--loops", as: Int.self) ?? 1
         let json = arguments.flag("--json")
         try arguments.finish()
-        guard (dataPath == nil) != (modelPath == nil) else {
-            throw UsageError("give exactly one of --data FILE and --model FILE (the transactions to send)")
+        guard dataPath == nil || modelPath == nil else {
+            throw UsageError("give one of --data FILE and --model FILE (the transactions to send), not both")
         }
         guard (1...10_000).contains(connections) else {
             throw UsageError("invalid value for --connections: \(connections) (1…10000)")
@@ -63,6 +64,11 @@ enum BenchCommand {
 
         let info = try await TCPClient.withClient(address: endpoint.address, configuration: endpoint.configuration) {
             try await APIEndpoint.modelInfo($0)
+        }
+        if dataPath == nil && modelPath == nil {
+            console.printError(
+                "note: no --data or --model: sending one transaction with every input 0; "
+                    + "give --data FILE for real rows")
         }
         let transactions = try benchTransactions(
             dataPath: dataPath, modelPath: modelPath, featureNames: info.featureNames, batch: batch)
@@ -101,12 +107,15 @@ enum BenchCommand {
             }
             return (0..<rows.count).map(rows.transaction)
         }
-        let file = try ModelFile(contentsOf: modelPath ?? "")
+        guard let modelPath else {
+            return [Transaction(id: "bench-zero", features: Array(repeating: 0, count: featureNames.count))]
+        }
+        let file = try ModelFile(contentsOf: modelPath)
         let profiles = file.artifact.reference.features
         guard profiles.map(\.name) == featureNames else {
             throw ScoringClientError(
                 .featureMismatch,
-                "\(modelPath ?? ""): the model file's inputs \(profiles.map(\.name)) differ from the served "
+                "\(modelPath): the model file's inputs \(profiles.map(\.name)) differ from the served "
                     + "model's \(featureNames)")
         }
         var transaction = Transaction(id: "bench-mean", features: profiles.map(\.mean))

@@ -52,10 +52,17 @@ enum ScoreCommand {
             let transactions = try input.transactions(featureNames: info.featureNames)
             var results: [(Transaction, ScoreOutcome)] = []
             if transactions.count == 1 {
-                let reply = try await client.call(
-                    .scoringScore, payload: ScoreRequest(transaction: transactions[0]).serializedBytes(),
-                    timeout: .seconds(30))
-                results.append((transactions[0], .scored(try ScoreReplies.single(reply))))
+                do {
+                    let reply = try await client.call(
+                        .scoringScore, payload: ScoreRequest(transaction: transactions[0]).serializedBytes(),
+                        timeout: .seconds(30))
+                    results.append((transactions[0], .scored(try ScoreReplies.single(reply))))
+                } catch let error as RPCError where error.code == .invalidArgument {
+                    // The service refused this transaction: report it like a refused batch item.
+                    let refusal = ScoreBatchResponse.ItemError(
+                        statusCode: UInt32(error.code.rawValue), message: error.message)
+                    results.append((transactions[0], .refused(refusal)))
+                }
             } else {
                 for start in stride(from: 0, to: transactions.count, by: batch) {
                     let chunk = Array(transactions[start..<min(start + batch, transactions.count)])
