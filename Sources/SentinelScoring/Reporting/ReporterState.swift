@@ -34,7 +34,7 @@ struct ReporterState: Equatable {
         let corrupt = ReportingError(
             .stateCorrupt,
             "\(path) is not a valid reporter state file; restore it, or move the spool directory aside and start with "
-                + "a new --producer-id (reusing the old id with a fresh state would reuse sequence numbers)")
+                + "a new producer id (reusing the old id with a fresh state would reuse sequence numbers)")
         guard let text = String(validating: bytes, as: UTF8.self) else { throw corrupt }
         let lines = text.split(separator: "\n", omittingEmptySubsequences: true)
         guard lines.count == 3, lines[0] == header, lines[1].hasPrefix("producer_id "), lines[2].hasPrefix("sequence "),
