@@ -176,7 +176,7 @@ let package = Package(
             name: "SentinelCLITests",
             dependencies: [
                 "SentinelCLI", "SentinelTestSupport", "SentinelArguments", "SentinelSchema", "SentinelRPC",
-                "SentinelPosix", "SentinelWire",
+                "SentinelPosix", "SentinelWire", "SentinelScoring", "SentinelModel", "SentinelData",
             ],
             swiftSettings: swiftSettings
         ),
