@@ -22,6 +22,7 @@ struct ReplayCommandTests {
         }
         #expect(status == 0)
         let received = service.transactions.sorted { Int($0.id.dropFirst(2))! < Int($1.id.dropFirst(2))! }
+        try #require(received.count == 250, "\(capture.standardError)")
         #expect(received.map(\.id) == (0..<250).map { "tx\($0)" })
         #expect(received.map(\.features) == (0..<250).map { ScoreTestFiles.features(row: $0) })
         #expect(received.map(\.amount) == (0..<250).map { ScoreTestFiles.features(row: $0)[0] })

@@ -19,7 +19,7 @@ struct ScoreCommandTests {
         #expect(status == 0)
         let expected = String(format: "%.6f", ScoreTestServer.probability([50, 1, 0]))
         let lines = capture.standardOutput.split(separator: "\n")
-        #expect(lines.count == 2)
+        try #require(lines.count == 2, "\(capture.standardError)")
         #expect(lines[0].hasPrefix("id  probability  decision"))
         #expect(
             lines[1].split(separator: " ").map(String.init) == [
@@ -49,7 +49,7 @@ struct ScoreCommandTests {
         let objects = try capture.standardOutput.split(separator: "\n").map {
             try #require(JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any])
         }
-        #expect(objects.map { $0["id"] as? String } == ["a", "b", "c"])
+        try #require(objects.map { $0["id"] as? String } == ["a", "b", "c"], "\(capture.standardError)")
         #expect(objects[0]["decision"] as? String == "pass")
         // The exact double, in its shortest round-trip form (JSONSerialization's parse may differ in the last bit).
         #expect(capture.standardOutput.contains("\"fraud_probability\":\(ScoreTestServer.probability([10, 0, 2]))"))
