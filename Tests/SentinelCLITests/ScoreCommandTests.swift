@@ -94,6 +94,29 @@ struct ScoreCommandTests {
         #expect((error["message"] as? String)?.contains("negative amount") == true)
     }
 
+    @Test("--token-file presents the token; a wrong one is UNAUTHENTICATED")
+    func token() async throws {
+        let service = ScoreTestServer()
+        let data = try ScoreTestFiles.write(#"{"features":[1,2,3]}"#, suffix: ".json")
+        let right = try ScoreTestFiles.write("s3cret\n", suffix: ".token")
+        let wrong = try ScoreTestFiles.write("guess", suffix: ".token")
+        defer { for path in [data, right, wrong] { try? FileManager.default.removeItem(atPath: path) } }
+        let accepted = CapturedConsole()
+        let refused = CapturedConsole()
+        let (good, bad) = try await service.serve(token: "s3cret") { api in
+            (
+                await SentinelCommandLine.run(
+                    ["score", "--api", api, "--data", data, "--token-file", right], console: accepted.console),
+                await SentinelCommandLine.run(
+                    ["score", "--api", api, "--data", data, "--token-file", wrong], console: refused.console)
+            )
+        }
+        #expect(good == 0, "\(accepted.standardError)")
+        #expect(bad == 1)
+        #expect(refused.standardError.contains("UNAUTHENTICATED"))
+        #expect(service.requestCount == 1)
+    }
+
     @Test("bad JSON fails before scoring, naming the field")
     func badJSON() async throws {
         let service = ScoreTestServer()

@@ -94,9 +94,15 @@ final class ScoreTestServer: Sendable {
     }
 
     /// Runs the service on 127.0.0.1:0 for the duration of `body`; `body` gets its `HOST:PORT`.
+    /// - Parameters:
+    ///   - token: The shared token clients must present, if any.
+    ///   - body: Uses the service.
     @discardableResult
-    func serve<Result: Sendable>(_ body: (String) async throws -> Result) async throws -> Result {
-        let server = try TCPServer(host: "127.0.0.1", port: 0, router: router, loopCount: 1)
+    func serve<Result: Sendable>(token: String? = nil, _ body: (String) async throws -> Result) async throws -> Result {
+        var configuration = ServerConfiguration()
+        configuration.authToken = token.flatMap(AuthToken.init)
+        let server = try TCPServer(
+            host: "127.0.0.1", port: 0, router: router, configuration: configuration, loopCount: 1)
         return try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await server.run() }
             do {
