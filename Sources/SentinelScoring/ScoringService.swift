@@ -60,30 +60,12 @@ public final class ScoringService: Sendable {
     /// The router serving every method of this service.
     public func makeRouter() -> Router {
         var router = Router()
-        router.register(.healthCheck) { [self] context, request, response in
-            try counted { try healthCheck(context, request, &response) }
-        }
-        router.register(.scoringScore) { [self] context, request, response in
-            try counted { try score(context, request, &response) }
-        }
-        router.register(.scoringScoreBatch) { [self] context, request, response in
-            try counted { try scoreBatch(context, request, &response) }
-        }
-        router.register(.scoringModelInfo) { [self] context, request, response in
-            try counted { try modelInfo(context, request, &response) }
-        }
-        router.register(.scoringStats) { [self] context, request, response in
-            try counted { try stats(context, request, &response) }
-        }
-        router.registerAsync(.scoringReloadModel) { [self] context, request in
-            counters.requests.add(1, ordering: .relaxed)
-            do {
-                return try await reloadModel(context, request)
-            } catch let error as RPCError {
-                counters.countError(error.code)
-                throw error
-            }
-        }
+        router.register(.healthCheck, healthCheck)
+        router.register(.scoringScore, score)
+        router.register(.scoringScoreBatch, scoreBatch)
+        router.register(.scoringModelInfo, modelInfo)
+        router.register(.scoringStats, stats)
+        router.registerAsync(.scoringReloadModel, reloadModel)
         return router
     }
 
@@ -104,6 +86,12 @@ public final class ScoringService: Sendable {
     public func healthCheck(_ context: RequestContext, _ request: UnsafeRawBufferPointer, _ response: inout [UInt8])
         throws
     {
+        try counted { try healthCheckBody(request, &response) }
+    }
+
+    private func healthCheckBody(_ request: UnsafeRawBufferPointer, _ response: inout [UInt8])
+        throws
+    {
         let decoded = try decode(HealthCheckRequest.self, request)
         guard decoded.service.isEmpty || decoded.service == "sentinel.v1.Scoring" else {
             throw RPCError(.notFound, "unknown service '\(decoded.service)'")
@@ -115,7 +103,13 @@ public final class ScoringService: Sendable {
     /// - Throws: ``RPCError`` INVALID_ARGUMENT for a malformed request or a bad transaction (the message names the
     ///   transaction and the field), FAILED_PRECONDITION for a pinned version the service does not serve,
     ///   UNAVAILABLE before a model is loaded.
-    public func score(_ context: RequestContext, _ request: UnsafeRawBufferPointer, _ response: inout [UInt8]) throws {
+    public func score(_ context: RequestContext, _ request: UnsafeRawBufferPointer, _ response: inout [UInt8])
+        throws
+    {
+        try counted { try scoreBody(request, &response) }
+    }
+
+    private func scoreBody(_ request: UnsafeRawBufferPointer, _ response: inout [UInt8]) throws {
         let started = MonotonicClock.nanoseconds()
         let decoded = try decode(ScoreRequest.self, request)
         let model = try model(pinned: decoded.modelVersion)
@@ -155,6 +149,12 @@ public final class ScoringService: Sendable {
     ///   ``maximumBatchSize``; FAILED_PRECONDITION for an unknown pinned version; UNAVAILABLE before a model is
     ///   loaded.
     public func scoreBatch(_ context: RequestContext, _ request: UnsafeRawBufferPointer, _ response: inout [UInt8])
+        throws
+    {
+        try counted { try scoreBatchBody(request, &response) }
+    }
+
+    private func scoreBatchBody(_ request: UnsafeRawBufferPointer, _ response: inout [UInt8])
         throws
     {
         let started = MonotonicClock.nanoseconds()
@@ -240,13 +240,25 @@ public final class ScoringService: Sendable {
     public func modelInfo(_ context: RequestContext, _ request: UnsafeRawBufferPointer, _ response: inout [UInt8])
         throws
     {
+        try counted { try modelInfoBody(request, &response) }
+    }
+
+    private func modelInfoBody(_ request: UnsafeRawBufferPointer, _ response: inout [UInt8])
+        throws
+    {
         _ = try decode(ModelInfoRequest.self, request)
         try model(pinned: nil).info.serialize(into: &response)
     }
 
     /// Stats: counters since start, latency quantiles, and the reporter's delivery counters.
     /// - Throws: ``RPCError`` INVALID_ARGUMENT for a malformed request.
-    public func stats(_ context: RequestContext, _ request: UnsafeRawBufferPointer, _ response: inout [UInt8]) throws {
+    public func stats(_ context: RequestContext, _ request: UnsafeRawBufferPointer, _ response: inout [UInt8])
+        throws
+    {
+        try counted { try statsBody(request, &response) }
+    }
+
+    private func statsBody(_ request: UnsafeRawBufferPointer, _ response: inout [UInt8]) throws {
         _ = try decode(StatsRequest.self, request)
         statistics.serialize(into: &response)
     }
@@ -255,11 +267,16 @@ public final class ScoringService: Sendable {
     /// - Throws: ``RPCError`` INVALID_ARGUMENT for a malformed request, FAILED_PRECONDITION with the reason when the
     ///   reload fails (the old model keeps serving).
     public func reloadModel(_ context: RequestContext, _ request: [UInt8]) async throws -> [UInt8] {
-        let decoded = try request.withUnsafeBytes { try decode(ReloadModelRequest.self, $0) }
+        counters.requests.add(1, ordering: .relaxed)
         do {
+            let decoded = try request.withUnsafeBytes { try decode(ReloadModelRequest.self, $0) }
             return try await reload(decoded, origin: "rpc").serializedBytes()
         } catch let error as ScoringError {
+            counters.countError(error.statusCode)
             throw RPCError(error.statusCode, error.message)
+        } catch let error as RPCError {
+            counters.countError(error.code)
+            throw error
         }
     }
 
