@@ -272,6 +272,32 @@ struct ReporterTests {
         #expect(stats.dropped == 1, "an event recorded after shutdown is counted as dropped")
     }
 
+    @Test("A full hand-off queue drops exactly the excess; the dropped sequence numbers are gaps, not reused")
+    func countsQueueOverflow() async throws {
+        let receiver = TestReceiver()
+        let port = try ReporterFixtures.freePort()
+        let monitor = try RunningReceiver.start(receiver, port: port)
+        var configuration = ReporterFixtures.configuration(port: port, directory: ReporterFixtures.temporaryDirectory())
+        configuration.queueCapacity = 100
+        let logs = LogLines()
+        let reporter = try EventReporter(configuration: configuration, logSink: logs.sink)
+        // Not running yet: nothing drains the queue.
+        for index in 1...150 { reporter.record(ReporterFixtures.event(index)) }
+        #expect(reporter.statistics.dropped == 50)
+        #expect(reporter.statistics.queued == 100)
+        #expect(reporter.statistics.recorded == 150)
+        let running = RunningReporter.start(reporter)
+        #expect(await eventually { receiver.distinctCount == 100 })
+        reporter.record(ReporterFixtures.event(151))
+        #expect(await eventually { receiver.distinctCount == 101 })
+        await running.stop()
+        try await monitor.stop()
+
+        #expect(receiver.firstArrivals == Array(1...100) + [151])
+        #expect(receiver.state.withLock { $0.lastDroppedTotal } == 50)
+        #expect(logs.containing("events_dropped").contains { $0.contains("queue full") && $0.contains("\"count\":50") })
+    }
+
     @Test("A second reporter on the same spool directory is refused")
     func lockedDirectory() throws {
         let directory = ReporterFixtures.temporaryDirectory()
