@@ -58,6 +58,9 @@ struct ReporterTests {
 
         #expect(receiver.firstArrivals == Array(1...4_000))
         #expect(receiver.problems.isEmpty)
+        // The replay coalesces consecutive spooled batches (of 100) into one request up to 1 MiB.
+        let largest = receiver.state.withLock { $0.batches.map(\.count).max() ?? 0 }
+        #expect(largest > 100)
         let stats = reporter.statistics
         #expect(stats.replayed >= 3_000)
         #expect(stats.spoolEvents == 0)

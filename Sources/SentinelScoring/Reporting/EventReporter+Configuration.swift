@@ -34,6 +34,10 @@ extension EventReporter {
         public var spoolCapacityBytes = 1 << 30
         /// A spool segment file is closed and a new one started when it would grow beyond this.
         public var segmentBytes = 8 << 20
+        /// The largest IngestEvents request: consecutive batches waiting to be sent are coalesced into one request up
+        /// to this size (a single larger batch is sent alone). Keep it below the monitor's payload limit (4 MiB by
+        /// default).
+        public var maximumRequestBytes = 1 << 20
         /// Timeout of one IngestEvents or RegisterModel call.
         public var callTimeout: Duration = .seconds(5)
         /// The wait after a failed delivery before the next attempt (doubling up to ``maximumRetryDelay``).
@@ -70,6 +74,9 @@ extension EventReporter {
             try require(
                 spoolCapacityBytes >= segmentBytes,
                 "spool capacity (\(spoolCapacityBytes)) must be at least one segment (\(segmentBytes))")
+            try require(
+                maximumRequestBytes >= 1_024,
+                "the maximum request size must be at least 1024 (got \(maximumRequestBytes))")
             try require(callTimeout > .zero, "the call timeout must be positive")
             try require(
                 retryDelay > .zero && maximumRetryDelay >= retryDelay, "retry delays must be positive and ordered")

@@ -14,8 +14,8 @@ import Synchronization
 /// sequence number of this producer; (``producerId``, sequence) identifies it, and the monitor counts it once.
 ///
 /// Path of an event: a bounded in-memory queue → batches of ``Configuration/batchSize`` (or whatever arrived
-/// within ``Configuration/maximumBatchDelay``) → IngestEvents to the monitor, one batch in flight, kept until the
-/// monitor's ack covers it. While the monitor is unreachable, or too slow for the batches waiting in memory
+/// within ``Configuration/maximumBatchDelay``) → IngestEvents to the monitor, one request in flight (consecutive
+/// batches coalesced up to ``Configuration/maximumRequestBytes``), kept until the monitor's ack covers it. While the monitor is unreachable, or too slow for the batches waiting in memory
 /// (``Configuration/pendingCapacity``), batches go to a bounded spool on disk; when the monitor answers again the
 /// spool is replayed oldest first, and new batches queue behind it until it is empty, so the monitor receives
 /// every producer's events in sequence order. Only a full spool drops events (counted, logged, and reported in
@@ -294,7 +294,7 @@ public final class EventReporter: Sendable {
             if let deadline, ContinuousClock.now >= deadline { break }
             let next: Outbox.Outgoing?
             do {
-                next = try outbox.withLock { try $0.next() }
+                next = try outbox.withLock { try $0.next(maximumBytes: configuration.maximumRequestBytes) }
             } catch {
                 noteError("\(error)")
                 log.emit(.error, "spool_read_failed", [("error", .string("\(error)"))])

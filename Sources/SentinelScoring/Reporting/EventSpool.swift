@@ -126,19 +126,7 @@ final class EventSpool {
     func peek() throws(ReportingError) -> SpoolRecord? {
         while head < entries.count {
             let entry = entries[head]
-            let fd = try readDescriptor(for: entry.segment)
-            var bytes = [UInt8](repeating: 0, count: entry.size)
-            let count = bytes.withUnsafeMutableBytes { pread(fd, $0.baseAddress, entry.size, off_t(entry.offset)) }
-            if count == entry.size,
-                case .record(let record, _) = bytes.withUnsafeBytes({ SpoolRecord.parse($0) })
-            {
-                return record
-            }
-            if count < 0 {
-                throw ReportingError(
-                    .spoolUnavailable,
-                    "cannot read spool segment \(path(of: entry.segment)): \(String(cString: strerror(errno)))")
-            }
+            if let record = try read(entry) { return record }
             corruptRecords += 1
             log.emit(
                 .error, "spool_record_corrupt",
@@ -149,6 +137,38 @@ final class EventSpool {
             consumeHead()
         }
         return nil
+    }
+
+    /// The oldest unconsumed records, in order, as many as fit in `maximumBytes` of payload (at least one when the
+    /// spool is not empty); stops before a record that no longer checks (it is skipped once it is the oldest).
+    /// - Throws: ``ReportingError`` when a segment cannot be read.
+    func peek(maximumBytes: Int) throws(ReportingError) -> [SpoolRecord] {
+        guard let first = try peek() else { return [] }
+        var records = [first]
+        var total = first.payload.count
+        var index = head + 1
+        while index < entries.count, total + entries[index].size <= maximumBytes {
+            guard let record = try read(entries[index]) else { break }
+            records.append(record)
+            total += record.payload.count
+            index += 1
+        }
+        return records
+    }
+
+    /// Reads and checks one record; `nil` when it no longer checks.
+    private func read(_ entry: Entry) throws(ReportingError) -> SpoolRecord? {
+        let fd = try readDescriptor(for: entry.segment)
+        var bytes = [UInt8](repeating: 0, count: entry.size)
+        let count = bytes.withUnsafeMutableBytes { pread(fd, $0.baseAddress, entry.size, off_t(entry.offset)) }
+        if count < 0 {
+            throw ReportingError(
+                .spoolUnavailable,
+                "cannot read spool segment \(path(of: entry.segment)): \(String(cString: strerror(errno)))")
+        }
+        guard count == entry.size, case .record(let record, _) = bytes.withUnsafeBytes({ SpoolRecord.parse($0) })
+        else { return nil }
+        return record
     }
 
     /// Consumes every record whose last sequence number is at most `sequence`, deleting segment files that hold no

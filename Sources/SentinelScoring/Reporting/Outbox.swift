@@ -74,17 +74,36 @@ struct Outbox {
         return result
     }
 
-    /// The oldest unacknowledged batch: the spool's head, else memory's.
-    mutating func next() throws(ReportingError) -> Outgoing? {
-        if !spool.isEmpty, let record = try spool.peek() {
-            return Outgoing(
-                payload: record.payload, firstSequence: record.firstSequence, lastSequence: record.lastSequence,
-                eventCount: record.eventCount, fromSpool: true, spoolEvents: spool.eventCount)
+    /// The oldest unacknowledged batches, from the spool if it holds any, else from memory, coalesced into one
+    /// request of at most `maximumBytes` (at least one batch).
+    ///
+    /// Coalescing concatenates the batches' encodings: in protobuf, a concatenation of messages is their merge,
+    /// so the repeated `events` append in order and the scalars (same producer, later `sent_at`, larger
+    /// `dropped_total`) take the last batch's value. One call then carries several batches, so a replay or a
+    /// backlog costs one round trip (and one durable write at the monitor) per `maximumBytes`, not per batch.
+    mutating func next(maximumBytes: Int) throws(ReportingError) -> Outgoing? {
+        if !spool.isEmpty {
+            let records = try spool.peek(maximumBytes: maximumBytes)
+            if !records.isEmpty { return Self.coalesce(records, fromSpool: true, spoolEvents: spool.eventCount) }
         }
-        guard let record = pending.first else { return nil }
+        guard !pending.isEmpty else { return nil }
+        var count = 1
+        var total = pending[0].payload.count
+        while count < pending.count, total + pending[count].payload.count <= maximumBytes {
+            total += pending[count].payload.count
+            count += 1
+        }
+        return Self.coalesce(Array(pending[0..<count]), fromSpool: false, spoolEvents: 0)
+    }
+
+    private static func coalesce(_ records: [SpoolRecord], fromSpool: Bool, spoolEvents: Int) -> Outgoing {
+        var payload: [UInt8] = []
+        payload.reserveCapacity(records.reduce(0) { $0 + $1.payload.count })
+        for record in records { payload.append(contentsOf: record.payload) }
         return Outgoing(
-            payload: record.payload, firstSequence: record.firstSequence, lastSequence: record.lastSequence,
-            eventCount: record.eventCount, fromSpool: false, spoolEvents: 0)
+            payload: payload, firstSequence: records[0].firstSequence,
+            lastSequence: records[records.count - 1].lastSequence,
+            eventCount: records.reduce(0) { $0 + $1.eventCount }, fromSpool: fromSpool, spoolEvents: spoolEvents)
     }
 
     /// Forgets every batch whose events are all at or below `sequence`.
