@@ -236,6 +236,57 @@ struct ScoringAPITests {
         #expect(log.contains("\"msg\":\"stopped\""))
     }
 
+    @Test("SIGHUP reloads the configured file; a corrupt file keeps the old model and logs why")
+    func sighup() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("sentinel-hup-\(UUID())")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let path = directory.appendingPathComponent("model.sentinel").path
+        try APIModels.files.first.write(to: path)
+        let api = try await RunningAPI.start(model: path)
+        try APIModels.files.second.write(to: path)
+        api.signal(SIGHUP)
+        try await TCPClient.withClient(address: Self.address(api)) { client in
+            func version() async throws -> String {
+                try await Self.call(client, .scoringModelInfo, ModelInfoRequest(), as: ModelInfoResponse.self)
+                    .modelVersion
+            }
+            var attempts = 0
+            while try await version() != APIModels.files.second.modelVersion && attempts < 500 {
+                attempts += 1
+                try await Task.sleep(for: .milliseconds(10))
+            }
+            #expect(try await version() == APIModels.files.second.modelVersion)
+            try Data("not a model".utf8).write(to: URL(fileURLWithPath: path))
+            api.signal(SIGHUP)
+            attempts = 0
+            while !api.log.contains("\"msg\":\"model reload failed\"") && attempts < 500 {
+                attempts += 1
+                try await Task.sleep(for: .milliseconds(10))
+            }
+            #expect(api.log.contains("\"origin\":\"SIGHUP\",\"reason\":\"cannot load model"))
+            #expect(try await version() == APIModels.files.second.modelVersion)
+            let stats = try await Self.call(client, .scoringStats, StatsRequest(), as: StatsResponse.self)
+            #expect(stats.reloads == 1 && stats.failedReloads == 1)
+        }
+        api.signal(SIGTERM)
+        #expect(await api.waitForExit() == 0)
+    }
+
+    @Test("--help and --version work; a bad command line exits 64; an unusable model exits 1")
+    func commandLine() async throws {
+        let help = try await BuiltProducts.run("sentinel-api", ["--help"])
+        #expect(help.status == 0 && help.output.contains("SENTINEL_MODEL"))
+        #expect(try await BuiltProducts.run("sentinel-api", ["--version"]).output.hasPrefix("sentinel-api "))
+        let missing = try await BuiltProducts.run("sentinel-api", [])
+        #expect(missing.status == 64 && missing.error.contains("missing --model"))
+        #expect(try await BuiltProducts.run("sentinel-api", ["--model", "m", "--bogus"]).status == 64)
+        let unusable = try await BuiltProducts.run(
+            "sentinel-api", ["--model", "/nonexistent.sentinel", "--port", "0", "--host", "127.0.0.1"])
+        #expect(unusable.status == 1)
+        #expect(unusable.output.contains("\"msg\":\"model load failed\""))
+    }
+
     @Test("with no monitor running the API keeps scoring; events go to the spool; exit 0")
     func noMonitor() async throws {
         let spool = FileManager.default.temporaryDirectory.appendingPathComponent("sentinel-spool-\(UUID())")
