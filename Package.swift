@@ -190,10 +190,16 @@ let package = Package(
         .testTarget(
             name: "SentinelCLITests",
             dependencies: [
-                "SentinelCLI", "SentinelTestSupport", "SentinelSchema", "SentinelRPC", "SentinelPosix", "SentinelWire",
+                "SentinelCLI", "SentinelTestSupport", "SentinelArguments", "SentinelSchema", "SentinelRPC",
+                "SentinelPosix", "SentinelWire", "SentinelScoring", "SentinelModel", "SentinelData",
             ],
             swiftSettings: swiftSettings
         ),
+
+        .executableTarget(
+            name: "reporter-benchmark",
+            dependencies: ["SentinelScoring", "SentinelSchema", "SentinelPosix", "SentinelRPC", "SentinelWire"],
+            path: "benchmarks/ReporterBenchmark", swiftSettings: swiftSettings),
 
         // MARK: Benchmarks (data loading)
 

@@ -13,6 +13,9 @@ public enum SentinelCommandLine {
         TrainCommand.command,
         EvaluateCommand.command,
         ModelInspectCommand.command,
+        ScoreCommand.command,
+        ReplayCommand.command,
+        BenchCommand.command,
         DriftCommand.command,
     ]
 

@@ -4,7 +4,8 @@ public import SentinelWire
 
 /// The RPC client on TCP: one connection to one server, multiplexing any number of concurrent calls.
 ///
-/// Socket I/O runs on the client's own event loop thread, which resumes the callers' continuations, so no call
+/// Socket I/O runs on the client's event loop thread (its own, or one shared with other clients, see
+/// ``init(address:configuration:loop:)``), which resumes the callers' continuations, so no call
 /// blocks Swift's cooperative pool. The connection opens on the first call and reopens after it drops or the server
 /// sends GOAWAY. After a failed connect, calls fail fast with UNAVAILABLE until a backoff (doubling from
 /// `initialBackoff` to `maximumBackoff`) has passed, then the next call tries again.
@@ -36,6 +37,7 @@ public final class TCPClient: ClientTransport {
     public let address: SocketAddress
     private let loop: PosixEventLoop
     private let session: LoopBound<ClientSession>
+    private let ownsLoop: Bool
 
     /// Creates a client; nothing connects until the first call, and nothing runs until ``run()``.
     /// - Parameters:
@@ -46,18 +48,64 @@ public final class TCPClient: ClientTransport {
         self.address = address
         loop = try PosixEventLoop()
         session = LoopBound(ClientSession(address: address, configuration: configuration, loop: loop), loop: loop)
+        ownsLoop = true
+    }
+
+    /// Creates a client on an event loop shared with other clients, so that many connections cost one thread.
+    ///
+    /// The caller owns `loop`: it runs it and shuts it down; such a client is never ``run()``, and its
+    /// ``shutdown()`` closes only its own connection. Used by load generators, where a thread per connection
+    /// would thrash the CPUs.
+    /// - Parameters:
+    ///   - address: The server.
+    ///   - configuration: Token, limits, timeouts and backoff.
+    ///   - loop: The shared loop, run by the caller.
+    public init(address: SocketAddress, configuration: Configuration = Configuration(), loop: PosixEventLoop) {
+        self.address = address
+        self.loop = loop
+        session = LoopBound(ClientSession(address: address, configuration: configuration, loop: loop), loop: loop)
+        ownsLoop = false
     }
 
     /// Runs the client's event loop until ``shutdown()``; pending calls then fail with UNAVAILABLE.
+    ///
+    /// Only for a client with its own loop; a client on a shared loop runs when its loop does.
     public func run() async {
+        precondition(ownsLoop, "TCPClient.run() on a client whose loop is shared; run the loop instead")
         await loop.run()
     }
 
-    /// Closes the connection and stops ``run()``. Callable from any thread.
+    /// Closes the connection and, when the client owns its loop, stops ``run()``. Callable from any thread.
     public func shutdown() {
         let session = self.session
         loop.execute { session.value.close() }
-        loop.shutdown()
+        if ownsLoop { loop.shutdown() }
+    }
+
+    /// Starts a call from the client's loop thread, without a task: the completion runs on the loop.
+    ///
+    /// The cheapest way to issue many calls (a closed-loop load generator re-issues from the completion); it
+    /// must be called on the client's loop.
+    /// - Parameters:
+    ///   - method: The method.
+    ///   - payload: The request bytes.
+    ///   - timeout: The relative deadline; `nil` for none.
+    ///   - completion: Called exactly once, on the loop, with the reply payload or the error.
+    public func startCall(
+        _ method: MethodID,
+        payload: [UInt8],
+        timeout: Duration?,
+        completion: @escaping ClientConnection.Completion
+    ) {
+        session.value.withConnection { connection in
+            switch connection {
+            case .failure(let error):
+                completion(.failure(error))
+            case .success(let core):
+                core.startCall(method, payload: payload, timeout: timeout, completion: completion)
+                core.onOutput?()
+            }
+        }
     }
 
     /// Creates a client, runs it for the duration of `body`, then shuts it down.

@@ -1,0 +1,12 @@
+import SentinelModel
+public import SentinelSchema
+
+extension EventReporter: ScoringEventReporter {
+    /// Registers the model's reference profile with the monitor before events of its version are sent.
+    public func modelActivated(_ model: ModelHandle) {
+        registerModel(version: model.version, artifact: model.file.artifact)
+    }
+
+    /// The reporter's counters as Stats reports them.
+    public var delivery: StatsResponse.EventDelivery { statistics.eventDelivery }
+}

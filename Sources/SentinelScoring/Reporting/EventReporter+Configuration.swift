@@ -1,0 +1,93 @@
+public import SentinelPosix
+public import SentinelRPC
+
+extension EventReporter {
+    /// Where and how the reporter delivers events.
+    ///
+    /// ```swift
+    /// var configuration = EventReporter.Configuration(
+    ///     monitor: SocketAddress(host: "127.0.0.1", port: 8001), spoolDirectory: "/var/spool/sentinel")
+    /// configuration.batchSize = 1_000
+    /// ```
+    public struct Configuration: Sendable {
+        /// The monitor's address (its IngestEvents and RegisterModel methods).
+        public var monitor: SocketAddress
+        /// The spool directory; created if missing. It also holds the producer id and the sequence state, so it
+        /// must survive restarts for (producer id, sequence) to stay unique and for spooled events to be replayed.
+        public var spoolDirectory: String
+        /// The producer id; `nil` uses the one kept in the spool directory, created on first start as
+        /// `<hostname>-<8 hex digits of a UUID>`. Setting it writes it there.
+        public var producerId: String?
+        /// The token sent in HELLO when the monitor requires one.
+        public var token: AuthToken?
+        /// The most events per `EventBatch`.
+        public var batchSize = 1_000
+        /// The longest an event waits in memory before its batch is formed.
+        public var maximumBatchDelay: Duration = .milliseconds(50)
+        /// The hand-off queue's capacity in events: what `record` can accept between two drains (every
+        /// `maximumBatchDelay / 5` at most). When it is full, `record` drops and counts.
+        public var queueCapacity = 65_536
+        /// The most events kept in memory in formed batches waiting for the monitor; beyond that, batches go to
+        /// the spool.
+        public var pendingCapacity = 16_384
+        /// The spool's size cap in bytes; when a batch does not fit, its events are dropped (counted and logged).
+        public var spoolCapacityBytes = 1 << 30
+        /// A spool segment file is closed and a new one started when it would grow beyond this.
+        public var segmentBytes = 8 << 20
+        /// The largest IngestEvents request: consecutive batches waiting to be sent are coalesced into one request up
+        /// to this size (a single larger batch is sent alone). Keep it below the monitor's payload limit (4 MiB by
+        /// default).
+        public var maximumRequestBytes = 1 << 20
+        /// Timeout of one IngestEvents or RegisterModel call.
+        public var callTimeout: Duration = .seconds(5)
+        /// The wait after a failed delivery before the next attempt (doubling up to ``maximumRetryDelay``).
+        public var retryDelay: Duration = .milliseconds(100)
+        /// The longest wait between delivery attempts while the monitor is unreachable.
+        public var maximumRetryDelay: Duration = .seconds(2)
+        /// How long ``EventReporter/shutdown()`` may spend sending to the monitor before the rest goes to the
+        /// spool.
+        public var shutdownTimeout: Duration = .seconds(5)
+        /// Sequence numbers reserved per write of the state file (the gap a hard crash can leave).
+        public var sequenceLease: UInt64 = 1 << 20
+
+        /// Creates a configuration with the defaults above.
+        /// - Parameters:
+        ///   - monitor: The monitor's address.
+        ///   - spoolDirectory: The spool directory.
+        public init(monitor: SocketAddress, spoolDirectory: String) {
+            self.monitor = monitor
+            self.spoolDirectory = spoolDirectory
+        }
+
+        /// Checks every value's range.
+        /// - Throws: ``ReportingError`` with code `invalidConfiguration` naming the first bad value.
+        func validate() throws(ReportingError) {
+            func require(_ condition: Bool, _ message: String) throws(ReportingError) {
+                if !condition { throw ReportingError(.invalidConfiguration, "event reporter: \(message)") }
+            }
+            try require(!spoolDirectory.isEmpty, "the spool directory is empty")
+            try require(batchSize >= 1, "batch size must be at least 1 (got \(batchSize))")
+            try require(maximumBatchDelay > .zero, "the maximum batch delay must be positive")
+            try require(queueCapacity >= 1, "queue capacity must be at least 1 (got \(queueCapacity))")
+            try require(pendingCapacity >= 0, "pending capacity must not be negative (got \(pendingCapacity))")
+            try require(segmentBytes >= 4096, "segment size must be at least 4096 bytes (got \(segmentBytes))")
+            try require(
+                spoolCapacityBytes >= segmentBytes,
+                "spool capacity (\(spoolCapacityBytes)) must be at least one segment (\(segmentBytes))")
+            try require(
+                maximumRequestBytes >= 1_024,
+                "the maximum request size must be at least 1024 (got \(maximumRequestBytes))")
+            try require(callTimeout > .zero, "the call timeout must be positive")
+            try require(
+                retryDelay > .zero && maximumRetryDelay >= retryDelay, "retry delays must be positive and ordered")
+            try require(shutdownTimeout >= .zero, "the shutdown timeout must not be negative")
+            try require(sequenceLease >= 1_024, "the sequence lease must be at least 1024")
+            if let producerId {
+                try require(
+                    !producerId.isEmpty && producerId.utf8.count <= 200 && !producerId.contains(where: \.isNewline)
+                        && !producerId.utf8.contains(0),
+                    "the producer id must be 1–200 bytes without line breaks or NUL")
+            }
+        }
+    }
+}

@@ -1,0 +1,578 @@
+import Glibc
+public import SentinelModel
+import SentinelPosix
+import SentinelRPC
+public import SentinelSchema
+import SentinelWire
+import Synchronization
+
+/// Delivers scoring events to the monitor asynchronously, in batches, at least once, without ever slowing a
+/// score.
+///
+/// The scoring handlers call ``record(_:)`` (O(1), no syscall, never blocks or throws); the service runs
+/// ``run()`` in its task group and calls ``shutdown()`` after its server has stopped. Every event gets the next
+/// sequence number of this producer; (``producerId``, sequence) identifies it, and the monitor counts it once.
+///
+/// Path of an event: a bounded in-memory queue → batches of ``Configuration/batchSize`` (or whatever arrived
+/// within ``Configuration/maximumBatchDelay``) → IngestEvents to the monitor, one request in flight (consecutive
+/// batches coalesced up to ``Configuration/maximumRequestBytes``), kept until the monitor's ack covers it. While the monitor is unreachable, or too slow for the batches waiting in memory
+/// (``Configuration/pendingCapacity``), batches go to a bounded spool on disk; when the monitor answers again the
+/// spool is replayed oldest first, and new batches queue behind it until it is empty, so the monitor receives
+/// every producer's events in sequence order. Only a full spool drops events (counted, logged, and reported in
+/// `EventBatch.dropped_total`). Durability: spooled batches survive a crash; events still in memory are lost on
+/// a hard crash of the process (their sequence numbers show as a gap), never on a clean shutdown.
+///
+/// Model versions: call ``registerModel(version:artifact:)`` at startup and after each reload, before scoring
+/// with the version; the reporter registers every known version (up to 16) with the monitor on each (re)connect
+/// and before the first batch that follows a registration.
+///
+/// ```swift
+/// let reporter = try EventReporter(configuration: .init(monitor: monitorAddress, spoolDirectory: "/var/spool/sentinel"))
+/// reporter.registerModel(version: model.modelVersion, artifact: model.artifact)
+/// try await withThrowingTaskGroup(of: Void.self) { group in
+///     group.addTask { await reporter.run() }
+///     try await server.run()   // scoring handlers call reporter.record(event)
+///     reporter.shutdown()      // flush to the monitor within the shutdown timeout, else to the spool
+/// }
+/// ```
+public final class EventReporter: Sendable {
+    /// The producer id every batch carries.
+    public let producerId: String
+    /// The configuration in force.
+    public let configuration: Configuration
+
+    let log: ReporterLog
+    private let queue: EventQueue
+    private let outbox: Mutex<Outbox>
+    private let models = Mutex(ModelRegistry())
+    private let control = Mutex(Control())
+    private let counters = Counters()
+    private let client: TCPClient
+    /// The spool directory's `flock`ed file; released (set to -1) when `run()` ends or at deinit.
+    private let lockFD: Atomic<Int32>
+
+    /// Opens (or creates) the spool directory, locks it, reads the producer id and sequence state, scans the spool
+    /// (skipping torn or corrupt records, with a log line each) and reserves a first lease of sequence numbers.
+    /// - Parameters:
+    ///   - configuration: Monitor address, spool directory, sizes and timeouts.
+    ///   - logSink: Receives one JSON object per log line (default: standard output).
+    /// - Throws: ``ReportingError`` when the configuration is invalid, the spool directory is unusable or locked by
+    ///   another reporter, or its state file is corrupt; ``SystemError`` when the client's event loop cannot be
+    ///   created.
+    public init(configuration: Configuration, logSink: (@Sendable (String) -> Void)? = nil) throws {
+        try configuration.validate()
+        self.configuration = configuration
+        let log = logSink.map { ReporterLog(sink: $0) } ?? ReporterLog.standardOutput
+        self.log = log
+        let directory = configuration.spoolDirectory
+        try Self.makeDirectory(directory)
+        let lockFD = try Self.lock(directory)
+        self.lockFD = Atomic(lockFD)
+        do {
+            let stored = try ReporterState.read(in: directory)
+            let spool = try EventSpool(
+                directory: directory, capacityBytes: configuration.spoolCapacityBytes,
+                segmentBytes: configuration.segmentBytes, log: log)
+            let producer = configuration.producerId ?? stored?.producerId ?? ReporterState.makeProducerId()
+            let lastSequence = max(stored?.sequence ?? 0, spool.highestSequence)
+            let lease = ReporterState(producerId: producer, sequence: lastSequence + configuration.sequenceLease)
+            try lease.write(in: directory)
+            producerId = producer
+            queue = EventQueue(capacity: configuration.queueCapacity, lastSequence: lastSequence)
+            counters.leasedThrough.store(lease.sequence, ordering: .relaxed)
+            counters.firstSequence.store(lastSequence, ordering: .relaxed)
+            counters.corruptRecords.store(UInt64(spool.corruptRecords), ordering: .relaxed)
+            var clientConfiguration = TCPClient.Configuration()
+            clientConfiguration.token = configuration.token
+            clientConfiguration.initialBackoff = configuration.retryDelay
+            clientConfiguration.maximumBackoff = configuration.maximumRetryDelay
+            client = try TCPClient(address: configuration.monitor, configuration: clientConfiguration)
+            log.emit(
+                .info, "reporter_started",
+                [
+                    ("producer_id", .string(producer)), ("monitor", .string(configuration.monitor.description)),
+                    ("spool_dir", .string(directory)), ("next_sequence", .uint(lastSequence + 1)),
+                    ("spooled_events", .int(spool.eventCount)), ("spool_bytes", .int(spool.totalBytes)),
+                    ("corrupt_records_skipped", .int(spool.corruptRecords)),
+                ])
+            outbox = Mutex(Outbox(spool: spool, pendingCapacity: configuration.pendingCapacity))
+        } catch {
+            close(lockFD)
+            throw error
+        }
+    }
+
+    deinit {
+        releaseLock()
+    }
+
+    private func releaseLock() {
+        let fd = lockFD.exchange(-1, ordering: .relaxed)
+        if fd >= 0 { close(fd) }
+    }
+
+    // MARK: Hot path
+
+    /// Queues one scoring event for delivery; called on the scoring path for every scored transaction.
+    ///
+    /// O(1): a short `Mutex` section that assigns the sequence number (the event's own `sequence` is ignored) and
+    /// appends to a buffer with reserved capacity. No syscall, no allocation, never blocks on I/O, never throws.
+    /// When the in-memory queue is full (the drain task is more than ``Configuration/queueCapacity`` events behind)
+    /// or after ``shutdown()``, the event is dropped and counted (and logged by the drain task).
+    /// - Parameter event: The event; everything but `sequence` as the scoring handler filled it in.
+    @inline(__always)
+    public func record(_ event: ScoringEvent) {
+        queue.append(event)
+    }
+
+    // MARK: Models
+
+    /// Makes a model version known, to be registered with the monitor (its reference profile) before any batch
+    /// that follows this call, and again on every reconnect. Call at startup and after each reload, before
+    /// scoring with the version. The 16 most recent versions are kept.
+    /// - Parameters:
+    ///   - version: The model version the events carry.
+    ///   - artifact: The model; its reference profile, threshold and learner are sent.
+    public func registerModel(version: String, artifact: ModelArtifact) {
+        let request = RegisterModelRequest(modelVersion: version, artifact: artifact, producerId: producerId)
+        models.withLock { $0.add(request) }
+    }
+
+    /// The model versions the monitor has acknowledged on the current connection, oldest first.
+    public var registeredModelVersions: [String] {
+        models.withLock { registry in registry.order.filter { registry.registered.contains($0) } }
+    }
+
+    // MARK: Lifecycle
+
+    /// Runs the reporter until ``shutdown()`` or cancellation of the calling task, then flushes: events in memory
+    /// are sent to the monitor within ``Configuration/shutdownTimeout``, and whatever is not acknowledged by then is
+    /// written to the spool; the exact last sequence number is saved. Call once.
+    public func run() async {
+        let first = control.withLock { control -> Bool in
+            defer { control.started = true }
+            return !control.started
+        }
+        precondition(first, "EventReporter.run() called twice")
+        // The delivery work runs in its own task so that cancelling run() starts the bounded flush instead of
+        // cancelling the flush's calls to the monitor.
+        let work = Task { await self.deliver() }
+        await withTaskCancellationHandler {
+            await work.value
+        } onCancel: {
+            self.shutdown()
+        }
+    }
+
+    /// Starts the shutdown: the queue closes (later events are dropped and counted) and ``run()`` flushes and
+    /// returns within about ``Configuration/shutdownTimeout`` plus one spool sync. Callable from any thread, any
+    /// number of times.
+    public func shutdown() {
+        control.withLock { control in
+            if control.deadline == nil { control.deadline = .now + configuration.shutdownTimeout }
+        }
+    }
+
+    /// A snapshot of the counters (for the Stats RPC).
+    public var statistics: ReporterStatistics {
+        var stats = ReporterStatistics()
+        let queueCounters = queue.counters
+        let outboxState = outbox.withLock {
+            (pending: $0.pendingEvents, spoolBytes: $0.spool.totalBytes, spoolEvents: $0.spool.eventCount)
+        }
+        stats.lastSequence = queueCounters.lastSequence
+        stats.recorded = queueCounters.lastSequence - counters.firstSequence.load(ordering: .relaxed)
+        stats.queued = UInt64(queue.count + outboxState.pending)
+        stats.sent = counters.sent.load(ordering: .relaxed)
+        stats.acknowledged = counters.acknowledged.load(ordering: .relaxed)
+        stats.spooled = counters.spooled.load(ordering: .relaxed)
+        stats.replayed = counters.replayed.load(ordering: .relaxed)
+        stats.dropped =
+            queueCounters.overflowed + queueCounters.afterClose + counters.droppedSpoolFull.load(ordering: .relaxed)
+            + counters.droppedRejected.load(ordering: .relaxed)
+        stats.spoolBytes = UInt64(outboxState.spoolBytes)
+        stats.spoolEvents = UInt64(outboxState.spoolEvents)
+        stats.corruptRecords = counters.corruptRecords.load(ordering: .relaxed)
+        stats.monitorReachable = counters.reachable.load(ordering: .relaxed)
+        stats.lastError = control.withLock { $0.lastError }
+        return stats
+    }
+
+    // MARK: Delivery
+
+    private func deliver() async {
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask { await self.client.run() }
+            await withTaskGroup(of: Void.self) { loops in
+                loops.addTask { await self.drainLoop() }
+                loops.addTask { await self.sendLoop() }
+            }
+            finish()
+            client.shutdown()
+        }
+    }
+
+    /// Moves events from the queue into batches, and batches into memory or the spool; keeps the sequence lease
+    /// ahead; logs drops.
+    private func drainLoop() async {
+        let poll = max(configuration.maximumBatchDelay / 5, .milliseconds(1))
+        var lastTake = ContinuousClock.now
+        var spare: [ScoringEvent] = []
+        spare.reserveCapacity(configuration.queueCapacity)
+        var dropLog = DropLog()
+        while true {
+            let stopping = control.withLock { $0.deadline != nil }
+            if !stopping { try? await Task.sleep(for: poll) }
+            let now = ContinuousClock.now
+            if stopping || queue.count >= configuration.batchSize || now - lastTake >= configuration.maximumBatchDelay {
+                queue.take(into: &spare, close: stopping)
+                lastTake = now
+                if !spare.isEmpty { enqueue(spare) }
+                spare.removeAll(keepingCapacity: true)
+            }
+            extendLease()
+            dropLog.report(self, force: stopping)
+            if stopping { break }
+        }
+        control.withLock { $0.drainFinished = true }
+    }
+
+    private func enqueue(_ events: [ScoringEvent]) {
+        let sentAt = Self.nowMicroseconds()
+        let droppedTotal = statistics.dropped
+        var records: [SpoolRecord] = []
+        var start = 0
+        while start < events.count {
+            let end = min(start + configuration.batchSize, events.count)
+            let batch = EventBatch(
+                producerId: producerId, events: Array(events[start..<end]), sentAtMicroseconds: sentAt,
+                droppedTotal: droppedTotal)
+            records.append(
+                SpoolRecord(
+                    firstSequence: events[start].sequence, lastSequence: events[end - 1].sequence,
+                    eventCount: end - start, payload: batch.serializedBytes()))
+            start = end
+        }
+        let unreachable = counters.unreachable.load(ordering: .relaxed)
+        let result = outbox.withLock { outbox in
+            outbox.enqueue(records, toSpool: unreachable)
+        }
+        account(result)
+    }
+
+    /// Updates counters and logs after batches went to the spool.
+    private func account(_ result: Outbox.SpillResult) {
+        if result.spooled > 0 { counters.spooled.add(UInt64(result.spooled), ordering: .relaxed) }
+        if result.dropped > 0 { counters.droppedSpoolFull.add(UInt64(result.dropped), ordering: .relaxed) }
+        if let error = result.error {
+            noteError(error.description)
+            log.emit(.error, "spool_write_failed", [("error", .string(error.description))])
+        }
+    }
+
+    private func extendLease() {
+        let last = queue.counters.lastSequence
+        let leased = counters.leasedThrough.load(ordering: .relaxed)
+        guard last + configuration.sequenceLease / 2 > leased else { return }
+        let state = ReporterState(producerId: producerId, sequence: last + configuration.sequenceLease)
+        do {
+            try state.write(in: configuration.spoolDirectory)
+            counters.leasedThrough.store(state.sequence, ordering: .relaxed)
+        } catch {
+            noteError(error.description)
+            log.emit(.error, "state_write_failed", [("error", .string(error.description))])
+        }
+    }
+
+    /// Sends batches (spool first, then memory) one at a time until the shutdown deadline or until everything
+    /// is delivered after the drain loop finished.
+    private func sendLoop() async {
+        var retryDelay = configuration.retryDelay
+        var replaying = false
+        while true {
+            let (deadline, drained) = control.withLock { ($0.deadline, $0.drainFinished) }
+            if let deadline, ContinuousClock.now >= deadline { break }
+            let next: Outbox.Outgoing?
+            do {
+                next = try outbox.withLock { try $0.next(maximumBytes: configuration.maximumRequestBytes) }
+            } catch {
+                noteError("\(error)")
+                log.emit(.error, "spool_read_failed", [("error", .string("\(error)"))])
+                await pause(configuration.maximumRetryDelay)
+                continue
+            }
+            guard let next else {
+                if drained { break }
+                if replaying {
+                    replaying = false
+                    log.emit(.info, "spool_replay_finished", [])
+                }
+                await pause(max(configuration.maximumBatchDelay / 5, .milliseconds(1)))
+                continue
+            }
+            if next.fromSpool && !replaying {
+                replaying = true
+                log.emit(.info, "spool_replay_started", [("spooled_events", .int(next.spoolEvents))])
+            }
+            var timeout = configuration.callTimeout
+            if let deadline { timeout = min(timeout, ContinuousClock.now.duration(to: deadline)) }
+            do {
+                try await registerModels(timeout: timeout)
+                counters.sent.add(UInt64(next.eventCount), ordering: .relaxed)
+                let reply = try await client.call(.monitorIngestEvents, payload: next.payload, timeout: timeout)
+                let ack = try IngestAck(serializedBytes: reply)
+                guard ack.acknowledgedThrough >= next.lastSequence else {
+                    throw DeliveryFailure(
+                        "the monitor acknowledged through \(ack.acknowledgedThrough), short of the batch's last "
+                            + "sequence \(next.lastSequence)")
+                }
+                let done = outbox.withLock { $0.acknowledge(through: ack.acknowledgedThrough) }
+                counters.acknowledged.add(UInt64(done.memory + done.spool), ordering: .relaxed)
+                counters.replayed.add(UInt64(done.spool), ordering: .relaxed)
+                markReachable()
+                retryDelay = configuration.retryDelay
+            } catch let error as RPCError where error.code == .invalidArgument {
+                // The monitor will never accept this batch: resending forever would block every later event.
+                let done = outbox.withLock { $0.acknowledge(through: next.lastSequence) }
+                counters.droppedRejected.add(UInt64(done.memory + done.spool), ordering: .relaxed)
+                noteError(error.description)
+                log.emit(
+                    .error, "batch_rejected",
+                    [
+                        ("first_sequence", .uint(next.firstSequence)), ("last_sequence", .uint(next.lastSequence)),
+                        ("events", .int(next.eventCount)), ("error", .string(error.description)),
+                    ])
+            } catch {
+                markUnreachable("\(error)")
+                models.withLock { $0.registered.removeAll() }
+                if deadline != nil { break }
+                let result = outbox.withLock { $0.spillPending() }
+                account(result)
+                await pause(retryDelay)
+                retryDelay = min(retryDelay * 2, configuration.maximumRetryDelay)
+            }
+        }
+    }
+
+    /// Registers every known model version the monitor has not acknowledged on this connection.
+    private func registerModels(timeout: Duration) async throws {
+        while let request = models.withLock({ $0.nextUnregistered() }) {
+            do {
+                let reply = try await client.call(
+                    .monitorRegisterModel, payload: request.serializedBytes(), timeout: timeout)
+                let response = try RegisterModelResponse(serializedBytes: reply)
+                log.emit(
+                    .info, "model_registered",
+                    [
+                        ("model_version", .string(request.modelVersion)), ("new", .bool(response.newlyRegistered)),
+                        ("message", .string(response.message)),
+                    ])
+            } catch let error as RPCError
+                where [.invalidArgument, .unimplemented, .alreadyExists, .failedPrecondition].contains(error.code)
+            {
+                // Not a delivery problem: events are still sent; the monitor will report the version unknown.
+                log.emit(
+                    .error, "model_registration_refused",
+                    [("model_version", .string(request.modelVersion)), ("error", .string(error.description))])
+            }
+            models.withLock { $0.markRegistered(request) }
+        }
+    }
+
+    /// After both loops: everything still in memory goes to the spool; the exact last sequence is saved.
+    private func finish() {
+        let result = outbox.withLock { $0.spillPending() }
+        account(result)
+        let last = queue.counters.lastSequence
+        do {
+            try ReporterState(producerId: producerId, sequence: last).write(in: configuration.spoolDirectory)
+        } catch {
+            log.emit(.error, "state_write_failed", [("error", .string(error.description))])
+        }
+        outbox.withLock { $0.spool.close() }
+        releaseLock()
+        let stats = statistics
+        log.emit(
+            .info, "reporter_stopped",
+            [
+                ("last_sequence", .uint(last)), ("sent", .uint(stats.sent)),
+                ("acknowledged", .uint(stats.acknowledged)),
+                ("spooled", .uint(stats.spooled)), ("replayed", .uint(stats.replayed)),
+                ("dropped", .uint(stats.dropped)),
+                ("spool_events", .uint(stats.spoolEvents)), ("spool_bytes", .uint(stats.spoolBytes)),
+            ])
+    }
+
+    // MARK: Helpers
+
+    private func markReachable() {
+        counters.unreachable.store(false, ordering: .relaxed)
+        if !counters.reachable.exchange(true, ordering: .relaxed) {
+            log.emit(.info, "monitor_reachable", [("monitor", .string(configuration.monitor.description))])
+        }
+    }
+
+    private func markUnreachable(_ reason: String) {
+        noteError(reason)
+        counters.unreachable.store(true, ordering: .relaxed)
+        let was = counters.reachable.exchange(false, ordering: .relaxed)
+        let first = control.withLock { control -> Bool in
+            defer { control.reportedUnreachable = true }
+            return !control.reportedUnreachable
+        }
+        if was || first {
+            log.emit(
+                .warning, "monitor_unreachable",
+                [
+                    ("monitor", .string(configuration.monitor.description)), ("error", .string(reason)),
+                    ("action", .string("spooling; retrying")),
+                ])
+        }
+    }
+
+    private func noteError(_ text: String) {
+        control.withLock { $0.lastError = text }
+    }
+
+    /// Sleeps up to `duration`, waking early when a shutdown begins.
+    private func pause(_ duration: Duration) async {
+        let end = ContinuousClock.now + duration
+        while ContinuousClock.now < end {
+            if control.withLock({ $0.deadline != nil }) { return }
+            try? await Task.sleep(for: min(.milliseconds(20), ContinuousClock.now.duration(to: end)))
+        }
+    }
+
+    fileprivate var dropCounts: [(reason: String, count: UInt64)] {
+        let queueCounters = queue.counters
+        return [
+            ("queue full", queueCounters.overflowed),
+            ("spool full", counters.droppedSpoolFull.load(ordering: .relaxed)),
+            ("recorded after shutdown", queueCounters.afterClose),
+            ("rejected by the monitor", counters.droppedRejected.load(ordering: .relaxed)),
+        ]
+    }
+
+    static func nowMicroseconds() -> Int64 {
+        var time = timespec()
+        clock_gettime(CLOCK_REALTIME, &time)
+        return Int64(time.tv_sec) * 1_000_000 + Int64(time.tv_nsec) / 1_000
+    }
+
+    private static func makeDirectory(_ path: String) throws(ReportingError) {
+        var prefix = path.hasPrefix("/") ? "" : "."
+        for component in path.split(separator: "/") {
+            prefix += "/" + component
+            if mkdir(prefix, 0o755) != 0 && errno != EEXIST {
+                throw ReportingError(
+                    .spoolUnavailable, "cannot create spool directory \(path): \(String(cString: strerror(errno)))")
+            }
+        }
+        var status = stat()
+        guard stat(path, &status) == 0, (status.st_mode & S_IFMT) == S_IFDIR else {
+            throw ReportingError(.spoolUnavailable, "spool directory \(path) is not a directory")
+        }
+    }
+
+    private static func lock(_ directory: String) throws(ReportingError) -> Int32 {
+        let path = directory + "/lock"
+        let fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
+        guard fd >= 0 else {
+            throw ReportingError(.spoolUnavailable, "cannot open \(path): \(String(cString: strerror(errno)))")
+        }
+        guard flock(fd, LOCK_EX | LOCK_NB) == 0 else {
+            let busy = errno == EWOULDBLOCK
+            let reason = String(cString: strerror(errno))
+            close(fd)
+            throw busy
+                ? ReportingError(.spoolInUse, "spool directory \(directory) is in use by another reporter")
+                : ReportingError(.spoolUnavailable, "cannot lock \(path): \(reason)")
+        }
+        return fd
+    }
+}
+
+extension EventReporter {
+    /// Shutdown and error state shared by the tasks.
+    fileprivate struct Control {
+        var started = false
+        /// Set by `shutdown()`: the time by which `run()` stops sending and spools the rest.
+        var deadline: ContinuousClock.Instant?
+        var drainFinished = false
+        var reportedUnreachable = false
+        var lastError: String?
+    }
+
+    /// Counters updated off the hot path.
+    fileprivate final class Counters: Sendable {
+        let sent = Atomic<UInt64>(0)
+        let acknowledged = Atomic<UInt64>(0)
+        let spooled = Atomic<UInt64>(0)
+        let replayed = Atomic<UInt64>(0)
+        let droppedSpoolFull = Atomic<UInt64>(0)
+        let droppedRejected = Atomic<UInt64>(0)
+        let corruptRecords = Atomic<UInt64>(0)
+        let leasedThrough = Atomic<UInt64>(0)
+        let firstSequence = Atomic<UInt64>(0)
+        /// Whether the last delivery attempt succeeded (false before the first).
+        let reachable = Atomic<Bool>(false)
+        /// Whether the last delivery attempt failed: new batches then go straight to the spool.
+        let unreachable = Atomic<Bool>(false)
+    }
+
+    /// The model versions to register, most recent last; `registered` is reset when a call fails.
+    fileprivate struct ModelRegistry {
+        static let limit = 16
+        var order: [String] = []
+        var requests: [String: RegisterModelRequest] = [:]
+        var registered: Set<String> = []
+
+        mutating func add(_ request: RegisterModelRequest) {
+            order.removeAll { $0 == request.modelVersion }
+            order.append(request.modelVersion)
+            requests[request.modelVersion] = request
+            registered.remove(request.modelVersion)
+            while order.count > Self.limit {
+                let oldest = order.removeFirst()
+                requests[oldest] = nil
+                registered.remove(oldest)
+            }
+        }
+
+        func nextUnregistered() -> RegisterModelRequest? {
+            order.first { !registered.contains($0) }.flatMap { requests[$0] }
+        }
+
+        mutating func markRegistered(_ request: RegisterModelRequest) {
+            if requests[request.modelVersion] == request { registered.insert(request.modelVersion) }
+        }
+    }
+
+    /// Logs drops at most once per second, with the counts since the previous line.
+    fileprivate struct DropLog {
+        var logged: [UInt64] = [0, 0, 0, 0]
+        var lastLine = ContinuousClock.now - .seconds(2)
+
+        mutating func report(_ reporter: EventReporter, force: Bool) {
+            let counts = reporter.dropCounts
+            guard counts.map(\.count) != logged else { return }
+            guard force || ContinuousClock.now - lastLine >= .seconds(1) else { return }
+            for (index, entry) in counts.enumerated() where entry.count > logged[index] {
+                reporter.log.emit(
+                    .warning, "events_dropped",
+                    [
+                        ("reason", .string(entry.reason)), ("count", .uint(entry.count - logged[index])),
+                        ("total", .uint(entry.count)),
+                    ])
+            }
+            logged = counts.map(\.count)
+            lastLine = .now
+        }
+    }
+}
+
+/// A reply the reporter cannot accept as an acknowledgement.
+struct DeliveryFailure: Error, CustomStringConvertible {
+    var description: String
+    init(_ description: String) { self.description = description }
+}

@@ -1,0 +1,97 @@
+public import SentinelArguments
+
+/// The settings of `sentinel-api`, from flags or `SENTINEL_…` environment variables (a flag wins).
+///
+/// ```swift
+/// var arguments = Arguments(CommandLine.arguments.dropFirst().map { $0 }, environment: environment)
+/// let configuration = try ScoringConfiguration(parsing: &arguments)
+/// ```
+public struct ScoringConfiguration: Sendable, Equatable {
+    /// The model file (`--model`, `SENTINEL_MODEL`); also what SIGHUP and a path-less ReloadModel reload.
+    public var modelPath: String
+    /// The address to bind (`--host`, `SENTINEL_API_HOST`, default `0.0.0.0`).
+    public var host = "0.0.0.0"
+    /// The port; 0 picks a free one (`--port`, `SENTINEL_API_PORT`, default 8000).
+    public var port: UInt16 = 8000
+    /// The monitor's `HOST:PORT` for scoring events (`--monitor`, `SENTINEL_MONITOR`); `nil`: no reporting.
+    public var monitor: String?
+    /// Where undeliverable events are spooled (`--spool-dir`, `SENTINEL_SPOOL_DIR`, default `sentinel-spool`).
+    public var spoolDirectory = "sentinel-spool"
+    /// A file holding the token clients must present (`--token-file`, `SENTINEL_API_TOKEN_FILE`).
+    public var tokenFile: String?
+    /// A file holding the monitor's token (`--monitor-token-file`, `SENTINEL_MONITOR_TOKEN_FILE`).
+    public var monitorTokenFile: String?
+    /// The most transactions one ScoreBatch may carry (`--max-batch`, `SENTINEL_MAX_BATCH`, default 10,000).
+    public var maximumBatchSize = ScoringService.defaultMaximumBatchSize
+    /// Seconds in-flight requests get to finish on SIGTERM (`--grace-period`, `SENTINEL_GRACE_PERIOD`, default 10).
+    public var gracePeriodSeconds = 10.0
+    /// Log one JSON line per scoring request (`--log-requests`, `SENTINEL_LOG_REQUESTS=1`).
+    public var logRequests = false
+
+    /// The usage line.
+    public static let usage =
+        "usage: sentinel-api --model FILE [--host ADDR] [--port N] [--monitor HOST:PORT] [--spool-dir DIR] "
+        + "[--token-file FILE] [--monitor-token-file FILE] [--max-batch N] [--grace-period S] [--log-requests]"
+
+    /// The `--help` text: every flag with its environment variable and default.
+    public static let help = """
+        \(usage)
+
+        The Sentinel scoring service: scores card transactions with a trained fraud model over Sentinel RPC
+        (PROTOCOL.md), reports every score to the monitor, reloads the model on SIGHUP or ReloadModel, and stops
+        gracefully on SIGTERM or SIGINT. Logs JSON lines on stdout.
+
+        options (a flag wins over its environment variable):
+          --model FILE               model file from `sentinel train` (env SENTINEL_MODEL; required)
+          --host ADDR                address to bind (env SENTINEL_API_HOST, default 0.0.0.0)
+          --port N                   TCP port; 0 picks a free one (env SENTINEL_API_PORT, default 8000)
+          --monitor HOST:PORT        send scoring events to this monitor (env SENTINEL_MONITOR; default: none)
+          --spool-dir DIR            disk spool for events the monitor cannot take yet
+                                     (env SENTINEL_SPOOL_DIR, default sentinel-spool)
+          --token-file FILE          require clients to present the token in FILE (env SENTINEL_API_TOKEN_FILE)
+          --monitor-token-file FILE  token for the monitor (env SENTINEL_MONITOR_TOKEN_FILE)
+          --max-batch N              most transactions per ScoreBatch (env SENTINEL_MAX_BATCH, default 10000)
+          --grace-period S           seconds in-flight requests get on shutdown (env SENTINEL_GRACE_PERIOD, default 10)
+          --log-requests             log one line per scoring request (env SENTINEL_LOG_REQUESTS=1)
+          --help                     show this help
+          --version                  show the version
+        """
+
+    /// Creates a configuration with defaults.
+    /// - Parameter modelPath: The model file.
+    public init(modelPath: String) {
+        self.modelPath = modelPath
+    }
+
+    /// Parses flags and environment variables, consuming what it recognises and rejecting the rest.
+    /// - Parameter arguments: The command line and environment.
+    /// - Throws: `UsageError` for a missing `--model`, a bad number, a bad `--monitor` address or an unknown flag.
+    public init(parsing arguments: inout Arguments) throws {
+        modelPath = try arguments.required("--model", environment: "SENTINEL_MODEL")
+        host = try arguments.option("--host", environment: "SENTINEL_API_HOST") ?? host
+        port = try arguments.option("--port", environment: "SENTINEL_API_PORT", as: UInt16.self) ?? port
+        monitor = try arguments.option("--monitor", environment: "SENTINEL_MONITOR")
+        spoolDirectory = try arguments.option("--spool-dir", environment: "SENTINEL_SPOOL_DIR") ?? spoolDirectory
+        tokenFile = try arguments.option("--token-file", environment: "SENTINEL_API_TOKEN_FILE")
+        monitorTokenFile = try arguments.option("--monitor-token-file", environment: "SENTINEL_MONITOR_TOKEN_FILE")
+        maximumBatchSize =
+            try arguments.option("--max-batch", environment: "SENTINEL_MAX_BATCH", as: Int.self) ?? maximumBatchSize
+        gracePeriodSeconds =
+            try arguments.option("--grace-period", environment: "SENTINEL_GRACE_PERIOD", as: Double.self)
+            ?? gracePeriodSeconds
+        logRequests = arguments.flag("--log-requests", environment: "SENTINEL_LOG_REQUESTS")
+        try arguments.finish()
+        guard maximumBatchSize >= 1 else { throw UsageError("--max-batch must be at least 1, got \(maximumBatchSize)") }
+        guard gracePeriodSeconds.isFinite, gracePeriodSeconds >= 0 else {
+            throw UsageError("--grace-period must be a non-negative number of seconds")
+        }
+        if let monitor, !Self.isHostAndPort(monitor) {
+            throw UsageError("--monitor must be HOST:PORT, got '\(monitor)'")
+        }
+    }
+
+    private static func isHostAndPort(_ text: String) -> Bool {
+        guard let colon = text.lastIndex(of: ":"), colon != text.startIndex else { return false }
+        return UInt16(text[text.index(after: colon)...]) != nil
+    }
+}

@@ -1,0 +1,393 @@
+import Foundation
+import SentinelModel
+public import SentinelRPC
+public import SentinelSchema
+import SentinelWire
+import Synchronization
+
+/// The scoring service's RPC handlers, independent of any socket: Score, ScoreBatch, ModelInfo, ReloadModel, Stats
+/// and Health.Check.
+///
+/// Score, ScoreBatch, ModelInfo, Stats and Health.Check are synchronous handlers run on the event loop (no task per
+/// request): they decode straight from the request buffer, read the live model once, validate, score, and append
+/// the encoded reply. ReloadModel is asynchronous: it loads the file on a thread of its own, never on a loop.
+/// Tests call the handlers directly with encoded bytes.
+///
+/// ```swift
+/// let service = ScoringService(store: ModelStore(configuredPath: path))
+/// _ = try await service.reload(ReloadModelRequest(), origin: "startup")
+/// let server = try TCPServer(host: "127.0.0.1", port: 0, router: service.makeRouter())
+/// ```
+public final class ScoringService: Sendable {
+    /// The documented ScoreBatch limit when none is configured.
+    public static let defaultMaximumBatchSize = 10_000
+
+    /// The live model.
+    public let store: ModelStore
+    /// The most transactions one ScoreBatch may carry.
+    public let maximumBatchSize: Int
+    let counters = ServiceCounters()
+    private let serving = Atomic<Bool>(false)
+    private let shuttingDown = Atomic<Bool>(false)
+    private let sink: (any ScoringEventSink)?
+    private let log: JSONLog
+    private let logRequests: Bool
+
+    /// Creates the service; it answers Health NOT_SERVING until a model is loaded (``reload(_:origin:)``).
+    /// - Parameters:
+    ///   - store: The model store (empty or loaded).
+    ///   - maximumBatchSize: The ScoreBatch limit (default 10,000).
+    ///   - sink: Receives every scored transaction (the reporter to the monitor); `nil` when no monitor is
+    ///     configured.
+    ///   - log: The JSON log.
+    ///   - logRequests: Log one line per scoring request (off by default: it costs more than the score).
+    public init(
+        store: ModelStore,
+        maximumBatchSize: Int = ScoringService.defaultMaximumBatchSize,
+        sink: (any ScoringEventSink)? = nil,
+        log: JSONLog = .standardOutput,
+        logRequests: Bool = false
+    ) {
+        precondition(maximumBatchSize >= 1, "the batch limit must be at least 1")
+        self.store = store
+        self.maximumBatchSize = maximumBatchSize
+        self.sink = sink
+        self.log = log
+        self.logRequests = logRequests
+        serving.store(store.current != nil, ordering: .releasing)
+    }
+
+    /// The router serving every method of this service.
+    public func makeRouter() -> Router {
+        var router = Router()
+        router.register(.healthCheck, healthCheck)
+        router.register(.scoringScore, score)
+        router.register(.scoringScoreBatch, scoreBatch)
+        router.register(.scoringModelInfo, modelInfo)
+        router.register(.scoringStats, stats)
+        router.registerAsync(.scoringReloadModel, reloadModel)
+        return router
+    }
+
+    /// Whether Health.Check answers SERVING: a model is loaded and the service is not shutting down.
+    public var isServing: Bool { serving.load(ordering: .acquiring) }
+
+    /// Marks the service as shutting down: Health.Check answers NOT_SERVING from now on.
+    public func beginShutdown() {
+        shuttingDown.store(true, ordering: .releasing)
+        serving.store(false, ordering: .releasing)
+    }
+
+    // MARK: Handlers
+
+    /// Health.Check: SERVING once a model is loaded, NOT_SERVING before and during shutdown.
+    /// - Throws: ``RPCError`` INVALID_ARGUMENT for a malformed request, NOT_FOUND for a service name other than
+    ///   empty or `sentinel.v1.Scoring`.
+    public func healthCheck(_ context: RequestContext, _ request: UnsafeRawBufferPointer, _ response: inout [UInt8])
+        throws
+    {
+        try counted { try healthCheckBody(request, &response) }
+    }
+
+    private func healthCheckBody(_ request: UnsafeRawBufferPointer, _ response: inout [UInt8])
+        throws
+    {
+        let decoded = try decode(HealthCheckRequest.self, request)
+        guard decoded.service.isEmpty || decoded.service == "sentinel.v1.Scoring" else {
+            throw RPCError(.notFound, "unknown service '\(decoded.service)'")
+        }
+        HealthCheckResponse(status: isServing ? .serving : .notServing).serialize(into: &response)
+    }
+
+    /// Score: validates and scores one transaction with the live (or pinned) model.
+    /// - Throws: ``RPCError`` INVALID_ARGUMENT for a malformed request or a bad transaction (the message names the
+    ///   transaction and the field), FAILED_PRECONDITION for a pinned version the service does not serve,
+    ///   UNAVAILABLE before a model is loaded.
+    public func score(_ context: RequestContext, _ request: UnsafeRawBufferPointer, _ response: inout [UInt8])
+        throws
+    {
+        try counted { try scoreBody(request, &response) }
+    }
+
+    private func scoreBody(_ request: UnsafeRawBufferPointer, _ response: inout [UInt8]) throws {
+        let started = MonotonicClock.nanoseconds()
+        let decoded = try decode(ScoreRequest.self, request)
+        let model = try model(pinned: decoded.modelVersion)
+        let transaction = decoded.transaction
+        if let problem = TransactionValidator.problem(in: transaction, index: nil, featureNames: model.featureNames) {
+            throw RPCError(problem.statusCode, problem.message)
+        }
+        let probability = transaction.features.withUnsafeBufferPointer { model.learner.probability(of: $0) }
+        let decision: ScoreDecision = probability >= model.threshold ? .flag : .pass
+        let latency = MonotonicClock.nanoseconds() &- started
+        ScoreResponse(
+            transactionId: transaction.id, fraudProbability: probability, decision: decision,
+            modelVersion: model.version, serverLatencyNanoseconds: latency, threshold: model.threshold
+        ).serialize(into: &response)
+        counters.transactions.add(1, ordering: .relaxed)
+        if decision == .flag { counters.flagged.add(1, ordering: .relaxed) }
+        counters.recordLatency(nanoseconds: latency)
+        if let sink {
+            sink.record(
+                event(
+                    transaction, probability: probability, decision: decision, model: model, latency: latency,
+                    scoredAt: MonotonicClock.unixMicroseconds()))
+        }
+        if logRequests {
+            log.info(
+                "score",
+                [
+                    "transaction": .string(transaction.id), "probability": .double(probability),
+                    "decision": decision == .flag ? "flag" : "pass", "latency_ns": .int(Int64(latency)),
+                ])
+        }
+    }
+
+    /// ScoreBatch: validates and scores each transaction with one model; a bad transaction gets an item error
+    /// (INVALID_ARGUMENT, naming its index, id and field) and does not stop the others.
+    /// - Throws: ``RPCError`` INVALID_ARGUMENT for a malformed request, an empty batch or one over
+    ///   ``maximumBatchSize``; FAILED_PRECONDITION for an unknown pinned version; UNAVAILABLE before a model is
+    ///   loaded.
+    public func scoreBatch(_ context: RequestContext, _ request: UnsafeRawBufferPointer, _ response: inout [UInt8])
+        throws
+    {
+        try counted { try scoreBatchBody(request, &response) }
+    }
+
+    private func scoreBatchBody(_ request: UnsafeRawBufferPointer, _ response: inout [UInt8])
+        throws
+    {
+        let started = MonotonicClock.nanoseconds()
+        let decoded = try decode(ScoreBatchRequest.self, request)
+        let transactions = decoded.transactions
+        guard !transactions.isEmpty else {
+            throw RPCError(.invalidArgument, "empty batch: ScoreBatch needs at least one transaction")
+        }
+        guard transactions.count <= maximumBatchSize else {
+            throw RPCError(
+                .invalidArgument,
+                "batch of \(transactions.count) transactions is over the limit of \(maximumBatchSize)")
+        }
+        let model = try model(pinned: decoded.modelVersion)
+        var probabilities = [Double](repeating: -1, count: transactions.count)
+        var problems: [Int: ScoringError] = [:]
+        var flagged: UInt64 = 0
+        for index in transactions.indices {
+            if let problem = TransactionValidator.problem(
+                in: transactions[index], index: index, featureNames: model.featureNames)
+            {
+                problems[index] = problem
+                continue
+            }
+            let probability = transactions[index].features.withUnsafeBufferPointer {
+                model.learner.probability(of: $0)
+            }
+            probabilities[index] = probability
+            if probability >= model.threshold { flagged += 1 }
+        }
+        let latency = MonotonicClock.nanoseconds() &- started
+        var items: [ScoreBatchResponse.Item] = []
+        items.reserveCapacity(transactions.count)
+        for index in transactions.indices {
+            if let problem = problems[index] {
+                items.append(
+                    ScoreBatchResponse.Item(
+                        .error(
+                            ScoreBatchResponse.ItemError(
+                                statusCode: UInt32(problem.statusCode.rawValue), message: problem.message,
+                                field: problem.field))))
+            } else {
+                let probability = probabilities[index]
+                items.append(
+                    ScoreBatchResponse.Item(
+                        .score(
+                            ScoreResponse(
+                                transactionId: transactions[index].id, fraudProbability: probability,
+                                decision: probability >= model.threshold ? .flag : .pass, modelVersion: model.version,
+                                serverLatencyNanoseconds: latency, threshold: model.threshold))))
+            }
+        }
+        ScoreBatchResponse(items: items, modelVersion: model.version, serverLatencyNanoseconds: latency)
+            .serialize(into: &response)
+        let scored = UInt64(transactions.count - problems.count)
+        counters.transactions.add(scored, ordering: .relaxed)
+        counters.flagged.add(flagged, ordering: .relaxed)
+        if !problems.isEmpty { counters.countError(.invalidArgument, times: UInt64(problems.count)) }
+        counters.recordLatency(nanoseconds: latency)
+        if let sink {
+            let scoredAt = MonotonicClock.unixMicroseconds()
+            for index in transactions.indices where problems[index] == nil {
+                let probability = probabilities[index]
+                sink.record(
+                    event(
+                        transactions[index], probability: probability,
+                        decision: probability >= model.threshold ? .flag : .pass, model: model, latency: latency,
+                        scoredAt: scoredAt))
+            }
+        }
+        if logRequests {
+            log.info(
+                "score_batch",
+                [
+                    "transactions": .int(Int64(transactions.count)), "errors": .int(Int64(problems.count)),
+                    "flagged": .int(Int64(flagged)), "latency_ns": .int(Int64(latency)),
+                ])
+        }
+    }
+
+    /// ModelInfo: the live model's version, learner, feature names, threshold, training window and metrics.
+    /// - Throws: ``RPCError`` INVALID_ARGUMENT for a malformed request, UNAVAILABLE before a model is loaded.
+    public func modelInfo(_ context: RequestContext, _ request: UnsafeRawBufferPointer, _ response: inout [UInt8])
+        throws
+    {
+        try counted { try modelInfoBody(request, &response) }
+    }
+
+    private func modelInfoBody(_ request: UnsafeRawBufferPointer, _ response: inout [UInt8])
+        throws
+    {
+        _ = try decode(ModelInfoRequest.self, request)
+        try model(pinned: nil).info.serialize(into: &response)
+    }
+
+    /// Stats: counters since start, latency quantiles, and the reporter's delivery counters.
+    /// - Throws: ``RPCError`` INVALID_ARGUMENT for a malformed request.
+    public func stats(_ context: RequestContext, _ request: UnsafeRawBufferPointer, _ response: inout [UInt8])
+        throws
+    {
+        try counted { try statsBody(request, &response) }
+    }
+
+    private func statsBody(_ request: UnsafeRawBufferPointer, _ response: inout [UInt8]) throws {
+        _ = try decode(StatsRequest.self, request)
+        statistics.serialize(into: &response)
+    }
+
+    /// ReloadModel: loads, validates and swaps in a model (see ``ModelStore/reload(_:)``).
+    /// - Throws: ``RPCError`` INVALID_ARGUMENT for a malformed request, FAILED_PRECONDITION with the reason when the
+    ///   reload fails (the old model keeps serving).
+    public func reloadModel(_ context: RequestContext, _ request: [UInt8]) async throws -> [UInt8] {
+        counters.requests.add(1, ordering: .relaxed)
+        do {
+            let decoded = try request.withUnsafeBytes { try decode(ReloadModelRequest.self, $0) }
+            return try await reload(decoded, origin: "rpc").serializedBytes()
+        } catch let error as ScoringError {
+            counters.countError(error.statusCode)
+            throw RPCError(error.statusCode, error.message)
+        } catch let error as RPCError {
+            counters.countError(error.code)
+            throw error
+        }
+    }
+
+    // MARK: Operations
+
+    /// Loads and swaps in a model off the event loops, logs the outcome, counts it, tells the sink, and marks the
+    /// service SERVING after the first success.
+    /// - Parameters:
+    ///   - request: Path (empty: the configured one), expected version, feature-change permission.
+    ///   - origin: Who asked (`startup`, `rpc`, `SIGHUP`), for the log.
+    /// - Returns: The reload response.
+    /// - Throws: ``ScoringError`` `.reloadFailed` with the reason; the old model keeps serving.
+    @discardableResult
+    public func reload(_ request: ReloadModelRequest, origin: String) async throws -> ReloadModelResponse {
+        let store = self.store
+        let sink = self.sink
+        let result = await Self.onOwnThread { try store.reload(request) { sink?.modelActivated($0) } }
+        switch result {
+        case .success(let (response, model)):
+            counters.reloads.add(origin == "startup" ? 0 : 1, ordering: .relaxed)
+            log.info(
+                origin == "startup" ? "model loaded" : "model reloaded",
+                [
+                    "origin": .string(origin), "version": .string(model.version), "learner": .string(model.learnerKind),
+                    "features": .int(Int64(model.featureNames.count)), "feature_names": .strings(model.featureNames),
+                    "threshold": .double(model.threshold), "old_version": .string(response.oldVersion),
+                    "source": .string(model.source), "detail": .string(response.message),
+                ])
+            if !shuttingDown.load(ordering: .acquiring) { serving.store(true, ordering: .releasing) }
+            return response
+        case .failure(let error):
+            if origin != "startup" { counters.failedReloads.add(1, ordering: .relaxed) }
+            let failure =
+                error as? ScoringError ?? ScoringError(.reloadFailed, "reload failed: \(error)", cause: error)
+            log.error(
+                origin == "startup" ? "model load failed" : "model reload failed",
+                [
+                    "origin": .string(origin), "reason": .string(failure.message),
+                    "serving": .string(store.current?.version ?? ""),
+                ])
+            throw failure
+        }
+    }
+
+    /// The Stats response now.
+    public var statistics: StatsResponse {
+        StatsResponse(
+            requests: counters.requests.load(ordering: .relaxed),
+            transactions: counters.transactions.load(ordering: .relaxed),
+            flagged: counters.flagged.load(ordering: .relaxed),
+            errors: counters.errorCounts,
+            events: sink?.delivery ?? StatsResponse.EventDelivery(),
+            uptimeMicroseconds: (MonotonicClock.nanoseconds() &- counters.startedAt) / 1000,
+            modelVersion: store.current?.version ?? "",
+            latency: counters.latencySummary,
+            reloads: counters.reloads.load(ordering: .relaxed),
+            failedReloads: counters.failedReloads.load(ordering: .relaxed))
+    }
+
+    // MARK: Helpers
+
+    /// Counts the request, and the error answer if `body` throws; maps any non-RPC error to INTERNAL.
+    private func counted(_ body: () throws -> Void) throws {
+        counters.requests.add(1, ordering: .relaxed)
+        do {
+            try body()
+        } catch let error as RPCError {
+            counters.countError(error.code)
+            throw error
+        } catch {
+            counters.countError(.internal)
+            log.error("internal error", ["error": .string("\(error)")])
+            throw RPCError(.internal, "internal error")
+        }
+    }
+
+    private func decode<Message: WireMessage>(_ type: Message.Type, _ bytes: UnsafeRawBufferPointer) throws -> Message {
+        do {
+            return try Message(serializedBytes: bytes)
+        } catch {
+            throw RPCError(.invalidArgument, "malformed \(type): \(error)")
+        }
+    }
+
+    /// The live model, or the pinned version if it is the live one.
+    private func model(pinned: String?) throws -> ModelHandle {
+        guard let model = store.current else {
+            throw RPCError(.unavailable, "no model loaded yet")
+        }
+        if let pinned, pinned != model.version {
+            throw RPCError(
+                .failedPrecondition, "model version '\(pinned)' is not served (serving \(model.version))")
+        }
+        return model
+    }
+
+    private func event(
+        _ transaction: Transaction, probability: Double, decision: ScoreDecision, model: ModelHandle, latency: UInt64,
+        scoredAt: Int64
+    ) -> ScoringEvent {
+        ScoringEvent(
+            transactionId: transaction.id, eventTimeMicroseconds: transaction.eventTimeMicroseconds,
+            scoredAtMicroseconds: scoredAt, cardId: transaction.cardId, terminalId: transaction.terminalId,
+            amount: transaction.amount, features: transaction.features, fraudProbability: probability,
+            decision: decision, modelVersion: model.version, serverLatencyNanoseconds: latency)
+    }
+
+    /// Runs blocking work (file I/O) on a thread of its own, never on an event loop or the cooperative pool.
+    static func onOwnThread<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async -> Result<T, any Error> {
+        await withCheckedContinuation { continuation in
+            Thread.detachNewThread { continuation.resume(returning: Result { try body() }) }
+        }
+    }
+}

@@ -1,1 +1,0 @@
-// The SentinelScoring module. See Docs/Design.md for its place in the layering.

@@ -1,0 +1,154 @@
+import Foundation
+import SentinelData
+import SentinelModel
+import SentinelRPC
+import SentinelSchema
+import SentinelWire
+import Synchronization
+
+@testable import SentinelScoring
+
+/// Models trained once from the committed sample `data/creditcard-sample.csv.gz`, and helpers to call handlers.
+enum ScoringFixtures {
+    /// The package root, from this file's path.
+    static let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent()
+
+    /// The committed sample (1,500 ULB rows), loaded once.
+    static let sample: Dataset = {
+        do {
+            return try DatasetLoader.load(
+                path: packageRoot.appendingPathComponent("data/creditcard-sample.csv.gz").path)
+        } catch {
+            fatalError("cannot load the committed sample data: \(error)")
+        }
+    }()
+
+    /// A logistic model on all 29 inputs (V1…V28, Amount).
+    static let model = train(sample, c: 1)
+    /// The same inputs, another regularisation: another version, same features.
+    static let sibling = train(sample, c: 0.25)
+    /// A model without `Amount`: different features.
+    static let fewerFeatures: ModelFile = {
+        var reduced = sample
+        reduced.features.removeLast()
+        reduced.featureNames.removeLast()
+        reduced.amountFeatureIndex = nil
+        return train(reduced, c: 1)
+    }()
+
+    private static func train(_ dataset: Dataset, c: Double) -> ModelFile {
+        do {
+            let artifact = try ModelTrainer.train(
+                dataset: dataset, configuration: TrainingConfiguration(algorithm: .logistic(LogisticRegression(c: c))))
+            return try ModelFile(artifact: artifact)
+        } catch {
+            fatalError("cannot train the fixture model: \(error)")
+        }
+    }
+
+    /// A fresh temporary directory.
+    static func directory() throws -> URL {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("sentinel-scoring-\(UUID())")
+        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        return url
+    }
+
+    /// Writes `file` into `directory` under `name` and returns the path.
+    static func write(_ file: ModelFile, to directory: URL, name: String = "model.sentinel") throws -> String {
+        let path = directory.appendingPathComponent(name).path
+        try file.write(to: path)
+        return path
+    }
+
+    /// A service serving `file` (loaded from a temporary path), with a recording sink.
+    static func service(
+        _ file: ModelFile = model, maximumBatchSize: Int = 10_000
+    ) async throws -> (ScoringService, RecordingSink, URL) {
+        let directory = try directory()
+        let path = try write(file, to: directory)
+        let sink = RecordingSink()
+        let log = CapturedLog()
+        let service = ScoringService(
+            store: ModelStore(configuredPath: path), maximumBatchSize: maximumBatchSize, sink: sink, log: log.log)
+        try await service.reload(ReloadModelRequest(), origin: "startup")
+        return (service, sink, directory)
+    }
+
+    /// Sample row `row` as a transaction (amount = the `Amount` input).
+    static func transaction(row: Int, id: String? = nil, dataset: Dataset = sample) -> Transaction {
+        let features = dataset.features.map { $0[row] }
+        let amount = dataset.amountFeatureIndex.map { features[$0] } ?? 1
+        return Transaction(
+            id: id ?? "tx-\(row)", eventTimeMicroseconds: 1_532_476_800_000_000 + Int64(row), cardId: "card-\(row % 7)",
+            terminalId: "term-\(row % 5)", amount: amount, features: features)
+    }
+
+    static func context(_ method: MethodID) -> RequestContext {
+        RequestContext(requestID: 1, method: method, deadline: nil)
+    }
+}
+
+/// Calls a synchronous handler with an encoded message, as the event loop would.
+func call<Request: WireMessage>(
+    _ handler: (RequestContext, UnsafeRawBufferPointer, inout [UInt8]) throws -> Void, _ method: MethodID,
+    _ request: Request
+) throws -> [UInt8] {
+    let bytes = request.serializedBytes()
+    var response: [UInt8] = []
+    try bytes.withUnsafeBytes { try handler(ScoringFixtures.context(method), $0, &response) }
+    return response
+}
+
+/// Calls a synchronous handler with raw bytes.
+func callRaw(
+    _ handler: (RequestContext, UnsafeRawBufferPointer, inout [UInt8]) throws -> Void, _ method: MethodID,
+    _ bytes: [UInt8]
+) throws -> [UInt8] {
+    var response: [UInt8] = []
+    try bytes.withUnsafeBytes { try handler(ScoringFixtures.context(method), $0, &response) }
+    return response
+}
+
+/// The RPC error a call throws, or `nil`.
+func rpcError(_ body: () throws -> Void) -> RPCError? {
+    do {
+        try body()
+        return nil
+    } catch let error as RPCError {
+        return error
+    } catch {
+        return RPCError(.unknown, "not an RPCError: \(error)")
+    }
+}
+
+/// A sink that keeps every event and every activated model.
+final class RecordingSink: ScoringEventSink {
+    private let state = Mutex<(events: [ScoringEvent], models: [String])>(([], []))
+
+    func record(_ event: ScoringEvent) {
+        state.withLock { $0.events.append(event) }
+    }
+
+    func modelActivated(_ model: ModelHandle) {
+        state.withLock { $0.models.append(model.version) }
+    }
+
+    var delivery: StatsResponse.EventDelivery {
+        StatsResponse.EventDelivery(queued: UInt64(events.count))
+    }
+
+    var events: [ScoringEvent] { state.withLock { $0.events } }
+    var models: [String] { state.withLock { $0.models } }
+}
+
+/// A log that keeps its lines.
+final class CapturedLog: Sendable {
+    private let lines = Mutex<[String]>([])
+
+    var log: JSONLog {
+        JSONLog { [self] line in lines.withLock { $0.append(line) } }
+    }
+
+    var text: String { lines.withLock { $0.joined(separator: "\n") } }
+}
