@@ -268,7 +268,7 @@ struct  Sentinel__V1__ScoreRequest
   union {
     /*
      * Score with this model version only; absent means the live model. A version the server does not hold is
-     * INVALID_ARGUMENT.
+     * FAILED_PRECONDITION (the client's expectation about the server's state does not hold).
      */
     char *model_version;
   };
