@@ -57,7 +57,9 @@ do {
             "state_dir": .string(configuration.stateDirectory ?? "none"),
             "window_ms": .integer(configuration.windowMilliseconds),
         ])
-    FileHandle.standardOutput.write(Data("listening on \(server.address)\n".utf8))
+    // Standard output carries JSON lines only; the human lines go to standard error.
+    standardError("listening on \(server.address)")
+    standardError("dashboard on http://\(server.httpAddress)/")
     let signal = try await server.run(until: signals)
     logger.log(
         "info", "stopped",
