@@ -218,7 +218,10 @@ enum DashboardPage {
           $("k-alerts").className = "v" + (active.some((a) => a.level === "alert") ? " bad" : "");
           if (model) {
             const r = model.window_rates, l = model.window_latency;
-            $("window").textContent = `window since ${clock(model.window_start_unix_us)} UTC · ` +
+            // The current window, or the last complete one while the current window has too few events.
+            $("window").textContent = (model.window_complete ? `window ${clock(model.window_start_unix_us)}–` +
+              `${clock(model.window_end_unix_us)} UTC (last complete)` :
+              `current window since ${clock(model.window_start_unix_us)} UTC`) + " · " +
               `${snap.window_length_seconds}s windows` + (model.reference_known ? "" : " · no reference profile");
             $("k-rate").textContent = num(model.throughput_per_second, 1);
             $("k-flag").innerHTML = r.events ? `${pct(r.flag_rate)} ${chip(r.status)}` : `– ${chip(r.status)}`;
