@@ -1,4 +1,5 @@
 import Foundation
+import SentinelLog
 
 /// The `sentinel-api` process: builds the reporter (when a monitor is configured) and the server, and runs them.
 public enum ScoringApplication {

@@ -1,6 +1,7 @@
 import Foundation
 import Glibc
 import SentinelArguments
+public import SentinelLog
 import SentinelPosix
 import SentinelRPC
 import SentinelSchema

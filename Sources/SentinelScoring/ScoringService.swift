@@ -1,4 +1,5 @@
 import Foundation
+public import SentinelLog
 import SentinelModel
 public import SentinelRPC
 public import SentinelSchema

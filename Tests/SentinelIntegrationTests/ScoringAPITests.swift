@@ -45,6 +45,7 @@ struct ScoringAPITests {
         let api = try await RunningAPI.start(model: APIModels.firstPath)
         // Standard output is JSON lines only; the human "listening on" line is on standard error.
         #expect(BuiltProducts.nonJSONLines(api.log).isEmpty, "\(api.log)")
+        #expect(api.log.split(separator: "\n").allSatisfy { $0.hasPrefix("{\"time\":\"") }, "\(api.log)")
         #expect(api.errors.contains("listening on 127.0.0.1:\(api.port)\n"))
         let model = APIModels.files.first
         let learner = model.artifact.learner
