@@ -219,9 +219,12 @@ enum DashboardPage {
           if (model) {
             const r = model.window_rates, l = model.window_latency;
             // The current window, or the last complete one while the current window has too few events.
-            $("window").textContent = (model.window_complete ? `window ${clock(model.window_start_unix_us)}–` +
-              `${clock(model.window_end_unix_us)} UTC (last complete)` :
-              `current window since ${clock(model.window_start_unix_us)} UTC`) + " · " +
+            // Seconds only when windows are not whole minutes ("07:25:00–07:25:20", not "07:25–07:25").
+            const at = snap.window_length_seconds % 60 ? (us) => new Date(us / 1000).toISOString().slice(11, 19)
+              : clock;
+            $("window").textContent = (model.window_complete ? `window ${at(model.window_start_unix_us)}–` +
+              `${at(model.window_end_unix_us)} UTC (last complete)` :
+              `current window since ${at(model.window_start_unix_us)} UTC`) + " · " +
               `${snap.window_length_seconds}s windows` + (model.reference_known ? "" : " · no reference profile");
             $("k-rate").textContent = num(model.throughput_per_second, 1);
             const which = model.window_complete ? "last complete window" : "current window";
