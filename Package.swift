@@ -36,6 +36,7 @@ let package = Package(
         // MARK: Libraries
 
         .target(name: "SentinelArguments", swiftSettings: swiftSettings),
+        .target(name: "SentinelLog", swiftSettings: swiftSettings),
         .target(name: "SentinelSchema", dependencies: ["SentinelProtoC", "CProtobufC"], swiftSettings: swiftSettings),
         .target(name: "SentinelWire", swiftSettings: swiftSettings),
         .target(name: "SentinelRPC", dependencies: ["SentinelWire"], swiftSettings: swiftSettings),
@@ -55,7 +56,7 @@ let package = Package(
             name: "SentinelScoring",
             dependencies: [
                 "SentinelArguments", "SentinelSchema", "SentinelWire", "SentinelRPC", "SentinelPosix", "SentinelModel",
-                "SentinelDrift", "SentinelMetrics",
+                "SentinelDrift", "SentinelMetrics", "SentinelLog",
             ],
             swiftSettings: swiftSettings
         ),
@@ -63,7 +64,7 @@ let package = Package(
             name: "SentinelMonitor",
             dependencies: [
                 "SentinelArguments", "SentinelSchema", "SentinelWire", "SentinelRPC", "SentinelPosix", "SentinelHTTP",
-                "SentinelModel", "SentinelDrift", "SentinelMetrics", "SentinelData",
+                "SentinelModel", "SentinelDrift", "SentinelMetrics", "SentinelData", "SentinelLog",
             ],
             swiftSettings: swiftSettings
         ),
@@ -96,6 +97,7 @@ let package = Package(
             name: "monitor-bench",
             dependencies: [
                 "SentinelMonitor", "SentinelSchema", "SentinelDrift", "SentinelPosix", "SentinelRPC", "SentinelWire",
+                "SentinelLog",
             ],
             path: "benchmarks/monitor-bench",
             swiftSettings: swiftSettings
@@ -140,7 +142,7 @@ let package = Package(
             name: "SentinelScoringTests",
             dependencies: [
                 "SentinelScoring", "SentinelSchema", "SentinelWire", "SentinelRPC", "SentinelPosix", "SentinelModel",
-                "SentinelData", "SentinelDrift", "SentinelTestSupport",
+                "SentinelData", "SentinelDrift", "SentinelTestSupport", "SentinelLog",
             ],
             swiftSettings: swiftSettings
         ),
@@ -148,11 +150,12 @@ let package = Package(
             name: "SentinelMonitorTests",
             dependencies: [
                 "SentinelMonitor", "SentinelSchema", "SentinelWire", "SentinelRPC", "SentinelPosix", "SentinelHTTP",
-                "SentinelModel", "SentinelDrift", "SentinelMetrics", "SentinelTestSupport",
+                "SentinelModel", "SentinelDrift", "SentinelMetrics", "SentinelTestSupport", "SentinelLog",
             ],
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "SentinelArgumentsTests", dependencies: ["SentinelArguments"], swiftSettings: swiftSettings),
+        .testTarget(name: "SentinelLogTests", dependencies: ["SentinelLog"], swiftSettings: swiftSettings),
         .testTarget(
             name: "SentinelWireTests", dependencies: ["SentinelWire", "SentinelTestSupport"], exclude: ["Fixtures"],
             swiftSettings: swiftSettings),
@@ -191,7 +194,7 @@ let package = Package(
             name: "SentinelCLITests",
             dependencies: [
                 "SentinelCLI", "SentinelTestSupport", "SentinelArguments", "SentinelSchema", "SentinelRPC",
-                "SentinelPosix", "SentinelWire", "SentinelScoring", "SentinelModel", "SentinelData",
+                "SentinelPosix", "SentinelWire", "SentinelScoring", "SentinelModel", "SentinelData", "SentinelLog",
             ],
             swiftSettings: swiftSettings
         ),

@@ -232,20 +232,23 @@ public struct DriftWindows: Sendable, Codable {
                 transitions.append(
                     DriftTransition(
                         subject: subject, from: change.from, to: change.to, windowStart: currentStart, value: value,
-                        reason: "\(thresholds.metric.rawValue) \(value) \(direction) \(threshold) over \(count) values"
+                        reason:
+                            "\(thresholds.metric.rawValue) \(value.reasonText) \(direction) \(threshold.reasonText) over "
+                            + "\(count) values"
                     ))
             }
         }
         let fraud = fraudStatistics(of: current)
         if let change = fraudAlarm.update(with: fraud) {
-            let interval = fraud.interval.map { "[\($0.lower), \($0.upper)]" } ?? "none"
+            let interval = fraud.interval.map { "[\($0.lower.reasonText), \($0.upper.reasonText)]" } ?? "none"
             let runs = change.to == .alert ? configuration.fraudWindowsToAlert : configuration.fraudWindowsToClear
             let side = change.to == .alert ? "outside" : "inside"
             transitions.append(
                 DriftTransition(
                     subject: .fraudRate, from: change.from, to: change.to, windowStart: currentStart,
                     value: fraud.flaggedRate,
-                    reason: "base flag rate \(reference.baseFlagRate) \(side) the \(configuration.confidence) "
+                    reason:
+                        "base flag rate \(reference.baseFlagRate.reasonText) \(side) the \(configuration.confidence) "
                         + "interval \(interval) for \(runs) windows"
                 ))
         }

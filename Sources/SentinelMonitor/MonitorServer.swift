@@ -1,5 +1,6 @@
 import Glibc
 import SentinelHTTP
+public import SentinelLog
 public import SentinelPosix
 import SentinelRPC
 import SentinelSchema
@@ -29,7 +30,7 @@ public final class MonitorServer: Sendable {
     ///   - logger: Where JSON log lines go.
     /// - Throws: ``MonitorError``, ``PersistenceError`` when the state cannot be opened, ``SystemError`` when the
     ///   RPC or HTTP port cannot be bound.
-    public init(configuration: MonitorConfiguration, logger: MonitorLogger = .standardOutput) throws {
+    public init(configuration: MonitorConfiguration, logger: JSONLog = .standardOutput) throws {
         self.configuration = configuration
         service = try MonitorService.open(
             settings: configuration.settings, stateDirectory: configuration.stateDirectory, logger: logger)

@@ -1,5 +1,6 @@
 import Foundation
 import SentinelDrift
+public import SentinelLog
 import SentinelMetrics
 public import SentinelSchema
 import Synchronization
@@ -27,7 +28,7 @@ public final class MonitorService: Sendable {
     /// The Prometheus series.
     public let metrics: MonitorMetrics
     /// Where the JSON log lines go.
-    public let logger: MonitorLogger
+    public let logger: JSONLog
     /// The durable store; `nil` for an in-memory monitor (tests, `--state-dir` not given).
     public let store: StateStore?
     let clock: @Sendable () -> Int64
@@ -42,7 +43,7 @@ public final class MonitorService: Sendable {
     }
 
     private init(
-        state: MonitorState, store: StateStore?, logger: MonitorLogger, metrics: MonitorMetrics,
+        state: MonitorState, store: StateStore?, logger: JSONLog, metrics: MonitorMetrics,
         clock: @escaping @Sendable () -> Int64
     ) {
         self.state = Mutex(state)
@@ -70,7 +71,7 @@ public final class MonitorService: Sendable {
     ///   directory cannot be opened (locked by another process, unreadable).
     public static func open(
         settings: MonitorSettings, stateDirectory: String? = nil, storeOptions: StateStoreOptions = StateStoreOptions(),
-        logger: MonitorLogger = .standardOutput, metrics: MonitorMetrics = MonitorMetrics(),
+        logger: JSONLog = .standardOutput, metrics: MonitorMetrics = MonitorMetrics(),
         clock: @escaping @Sendable () -> Int64 = MonitorService.systemClock
     ) throws -> MonitorService {
         try settings.validate()
@@ -116,9 +117,9 @@ public final class MonitorService: Sendable {
             "info", "state restored",
             [
                 "directory": .string(stateDirectory), "snapshot": .string(report.snapshotFile ?? "none"),
-                "records_replayed": .integer(Int64(report.recordsReplayed)),
-                "records_skipped": .integer(Int64(replayErrors)), "events_total": .integer(Int64(state.eventsTotal)),
-                "models": .integer(Int64(state.models.count)), "producers": .integer(Int64(state.producers.count)),
+                "records_replayed": .int(Int64(report.recordsReplayed)),
+                "records_skipped": .int(Int64(replayErrors)), "events_total": .int(Int64(state.eventsTotal)),
+                "models": .int(Int64(state.models.count)), "producers": .int(Int64(state.producers.count)),
             ])
         for alert in state.alerts.values.sorted(by: { $0.sinceMicroseconds < $1.sinceMicroseconds }) {
             logger.log(
@@ -207,7 +208,7 @@ public final class MonitorService: Sendable {
                 "info", "model registered",
                 [
                     "model_version": .string(request.modelVersion), "producer_id": .string(request.producerId),
-                    "features": .integer(Int64(request.reference.features.count)),
+                    "features": .int(Int64(request.reference.features.count)),
                 ])
         }
         try await waitUntilDurable(position)
@@ -297,7 +298,7 @@ public final class MonitorService: Sendable {
         try await store.writeSnapshot(bytes, covering: position)
         lastSnapshot.withLock { $0 = clock() }
         logger.log(
-            "info", "snapshot written", ["position": .string("\(position)"), "bytes": .integer(Int64(bytes.count))])
+            "info", "snapshot written", ["position": .string("\(position)"), "bytes": .int(Int64(bytes.count))])
     }
 
     /// Runs the window clock until cancelled: every `tickInterval` advances the windows; snapshots when the store
@@ -366,8 +367,8 @@ public final class MonitorService: Sendable {
                     "model_version": .string(change.modelVersion), "kind": .string(transition.subject.kind),
                     "subject": .string(transition.subject.featureName ?? transition.subject.kind),
                     "from": .string(transition.from.description), "to": .string(transition.to.description),
-                    "value": .number(transition.value), "threshold": .number(change.threshold),
-                    "window_start_unix_ms": .integer(transition.windowStart), "reason": .string(transition.reason),
+                    "value": .double(transition.value), "threshold": .double(change.threshold),
+                    "window_start_unix_ms": .int(transition.windowStart), "reason": .string(transition.reason),
                 ])
         }
     }

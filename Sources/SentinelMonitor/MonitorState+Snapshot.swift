@@ -3,8 +3,9 @@ import SentinelMetrics
 public import SentinelSchema
 
 extension MonitorState {
-    /// The monitor's view: per model version the current window's drift, rates and latency, the active alerts,
-    /// the producers, the recent windows and the label metrics.
+    /// The monitor's view: per model version the drift, rates and latency of the current window, or of the last
+    /// complete window while the current one has too few events (see ``shownWindow(_:)``), the active alerts, the
+    /// producers, the recent windows and the label metrics.
     ///
     /// Cost: O(versions × features × bins) plus the requested history; with `exactKS`, one exact KS test per column
     /// (~3 ms each at 2,048 × 2,048); label metrics O(n log n) over the kept labelled transactions. The service
@@ -48,16 +49,20 @@ extension MonitorState {
         for version in versions {
             guard let model = models[version] else { continue }
             response.windowLengthMicroseconds = model.windows.configuration.windowMilliseconds * 1_000
-            if request.exactKS, let baseline = model.baselineSample {
+            let shown = Self.shownWindow(model)
+            // The reservoir samples exist for the current window and the one closed just before it.
+            let sampled: DriftWindows.SampledWindow? =
+                !shown.closed ? .current : shown.report.start == model.windows.history.last?.start ? .previous : nil
+            if request.exactKS, let baseline = model.baselineSample, let sampled {
                 for column in baseline.indices {
                     parts.samples.append(
                         (
                             response.models.count, column, baseline[column],
-                            model.windows.sampledValues(column: column, window: .current)
+                            model.windows.sampledValues(column: column, window: sampled)
                         ))
                 }
             }
-            response.models.append(modelSnapshot(model, at: time))
+            response.models.append(modelSnapshot(model, shown, at: time))
             if request.historyWindows > 0 {
                 history += model.windows.history.suffix(Int(request.historyWindows)).map {
                     windowSummary(model, $0)
@@ -118,9 +123,11 @@ extension MonitorState {
         }
     }
 
-    private func modelSnapshot(_ model: ModelTracker, at time: Int64) -> MonitorSnapshotResponse.ModelSnapshot {
+    private func modelSnapshot(
+        _ model: ModelTracker, _ shown: (report: WindowReport, latency: WindowLatency, closed: Bool), at time: Int64
+    ) -> MonitorSnapshotResponse.ModelSnapshot {
         let windows = model.windows
-        let report = windows.currentReport()
+        let report = shown.report
         let features = report.features.map { Self.wire($0) }
         let score = Self.wire(report.score)
         let share = report.alertShare
@@ -131,8 +138,10 @@ extension MonitorState {
             confidence: windows.configuration.confidence)
         sinceStartRates.labelled = counts.labelled
         sinceStartRates.labelledFrauds = counts.frauds
-        let startMicroseconds = windows.currentStart * 1_000
-        let elapsed = Double(max(1, time - startMicroseconds)) / 1e6
+        let startMicroseconds = report.start * 1_000
+        // A closed window's rate is over its whole length; the current one's over the time elapsed in it.
+        let end = shown.closed ? report.end * 1_000 : time
+        let elapsed = Double(max(1, end - startMicroseconds)) / 1e6
         return MonitorSnapshotResponse.ModelSnapshot(
             modelVersion: model.version, referenceKnown: true, eventsTotal: model.eventsTotal,
             windowStartMicroseconds: startMicroseconds,
@@ -142,9 +151,36 @@ extension MonitorState {
                 report.fraudRate, level: windows.fraudRateLevel, reference: windows.reference,
                 confidence: windows.configuration.confidence),
             sinceStartRates: sinceStartRates,
-            windowLatency: Self.wire(WindowLatency(start: windows.currentStart, histogram: model.windowLatency)),
+            windowLatency: Self.wire(shown.latency),
             sinceStartLatency: Self.wire(WindowLatency(start: windows.startedAt, histogram: model.sinceStartLatency)),
             throughputPerSecond: Double(report.events) / elapsed)
+    }
+
+    /// The window a snapshot describes: the current one once it has the events the status logic needs
+    /// (`thresholds.minimumCount`, at least 1), else the most recent closed window that had them, else the current
+    /// one. Right after a roll-over the current window is empty, and showing it would hide every drift value and
+    /// rate while alerts are active.
+    ///
+    /// The statuses are always the live ones (the levels the active alerts come from), whichever window's counts are
+    /// shown. A consumer tells the two apart by the window's end: a closed window ended at or before the snapshot's
+    /// time (see ``MonitorSnapshotResponse/ModelSnapshot/showsClosedWindow(in:)``).
+    static func shownWindow(_ model: ModelTracker) -> (report: WindowReport, latency: WindowLatency, closed: Bool) {
+        let windows = model.windows
+        let minimum = max(1, windows.configuration.thresholds.minimumCount)
+        let current = windows.currentReport()
+        guard current.events < minimum,
+            let closed = windows.history.last(where: { $0.counts.events >= minimum })
+        else {
+            return (current, WindowLatency(start: windows.currentStart, histogram: model.windowLatency), false)
+        }
+        var report = windows.report(for: closed)
+        for index in report.features.indices { report.features[index].level = current.features[index].level }
+        report.score.level = current.score.level
+        report.fraudRateLevel = current.fraudRateLevel
+        let latency =
+            model.latency(ofWindowStarting: closed.start)
+            ?? WindowLatency(start: closed.start, histogram: LatencyHistogram())
+        return (report, latency, true)
     }
 
     /// The dataset-level status: the worst feature level when at least half the features drifted, else ok/warn.

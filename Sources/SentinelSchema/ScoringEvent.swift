@@ -46,7 +46,8 @@ public struct ScoringEvent: WireMessage {
     /// The version of the model that scored it.
     public var modelVersion: String
 
-    /// Server-side latency of the request that scored it, in nanoseconds (a batch's latency is shared by its items).
+    /// Server-side scoring latency of this transaction, in nanoseconds: a Score request's latency, or a ScoreBatch's
+    /// per-transaction share (batch latency / transactions scored, at least 1).
     public var serverLatencyNanoseconds: UInt64
 
     /// Creates a message; every field defaults to its protobuf default.
@@ -62,8 +63,8 @@ public struct ScoringEvent: WireMessage {
     ///   - fraudProbability: The model's fraud probability, in [0, 1].
     ///   - decision: Flag or pass.
     ///   - modelVersion: The version of the model that scored it.
-    ///   - serverLatencyNanoseconds: Server-side latency of the request that scored it, in nanoseconds (a batch's
-    ///     latency is shared by its items).
+    ///   - serverLatencyNanoseconds: This transaction's server-side scoring latency, in nanoseconds (a batch's
+    ///     per-transaction share).
     public init(
         sequence: UInt64 = 0,
         transactionId: String = "",

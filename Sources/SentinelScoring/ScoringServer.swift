@@ -1,6 +1,7 @@
 import Foundation
 import Glibc
 import SentinelArguments
+public import SentinelLog
 import SentinelPosix
 import SentinelRPC
 import SentinelSchema
@@ -22,19 +23,23 @@ public final class ScoringServer: Sendable {
     public let configuration: ScoringConfiguration
     private let reporter: (any ScoringEventReporter)?
     private let log: JSONLog
+    private let announce: @Sendable (String) -> Void
 
     /// Creates a server; nothing starts until ``run()``.
     /// - Parameters:
     ///   - configuration: Address, model, limits, tokens.
     ///   - reporter: The reporter to the monitor, or `nil` for none.
     ///   - log: The JSON log (default: standard output).
+    ///   - announce: Receives the human `listening on HOST:PORT` line once bound (default: ignored; the process
+    ///     writes it to standard error, keeping standard output machine-readable).
     public init(
         configuration: ScoringConfiguration, reporter: (any ScoringEventReporter)? = nil,
-        log: JSONLog = .standardOutput
+        log: JSONLog = .standardOutput, announce: @escaping @Sendable (String) -> Void = { _ in }
     ) {
         self.configuration = configuration
         self.reporter = reporter
         self.log = log
+        self.announce = announce
     }
 
     /// Serves until SIGTERM or SIGINT, then shuts down gracefully and returns.
@@ -72,6 +77,7 @@ public final class ScoringServer: Sendable {
                 "max_batch": .int(Int64(configuration.maximumBatchSize)),
                 "auth": configuration.tokenFile == nil ? "none" : "token",
             ])
+        announce("listening on \(server.address)")
         let outcome = RunOutcome()
         let log = self.log
         try await withThrowingTaskGroup(of: Void.self) { outer in

@@ -1,4 +1,5 @@
 import Foundation
+public import SentinelLog
 import SentinelModel
 public import SentinelRPC
 public import SentinelSchema
@@ -216,12 +217,16 @@ public final class ScoringService: Sendable {
         counters.recordLatency(nanoseconds: latency)
         if let sink {
             let scoredAt = MonotonicClock.unixMicroseconds()
+            // Each event carries its share of the batch's latency (latency / scored transactions, at least 1 ns):
+            // the whole request's latency on every event would inflate the monitor's per-transaction quantiles by
+            // the batch size. The response keeps the request's latency, which is what the client waited.
+            let share = max(1, latency / max(1, scored))
             for index in transactions.indices where problems[index] == nil {
                 let probability = probabilities[index]
                 sink.record(
                     event(
                         transactions[index], probability: probability,
-                        decision: probability >= model.threshold ? .flag : .pass, model: model, latency: latency,
+                        decision: probability >= model.threshold ? .flag : .pass, model: model, latency: share,
                         scoredAt: scoredAt))
             }
         }

@@ -1,6 +1,7 @@
 // sentinel-monitor: parse the configuration, open the state, serve. All logic lives in SentinelMonitor.
 import Foundation
 import SentinelArguments
+import SentinelLog
 import SentinelMonitor
 import SentinelPosix
 import SentinelRPC
@@ -43,7 +44,7 @@ do {
     exit(ExitCode.usage)
 }
 
-let logger = MonitorLogger.standardOutput
+let logger = JSONLog.standardOutput
 do {
     let server = try MonitorServer(configuration: configuration, logger: logger)
     // Install the signal handlers before announcing the port, so a supervisor's SIGTERM always shuts down cleanly.
@@ -55,9 +56,11 @@ do {
             "dashboard": .string("http://\(server.httpAddress)/"), "version": .string(SentinelVersion.string),
             "auth": .string(configuration.server.authToken == nil ? "none" : "token"),
             "state_dir": .string(configuration.stateDirectory ?? "none"),
-            "window_ms": .integer(configuration.windowMilliseconds),
+            "window_ms": .int(configuration.windowMilliseconds),
         ])
-    FileHandle.standardOutput.write(Data("listening on \(server.address)\n".utf8))
+    // Standard output carries JSON lines only; the human lines go to standard error.
+    standardError("listening on \(server.address)")
+    standardError("dashboard on http://\(server.httpAddress)/")
     let signal = try await server.run(until: signals)
     logger.log(
         "info", "stopped",

@@ -1,6 +1,7 @@
 import Foundation
 import SentinelCLI
 import SentinelData
+import SentinelLog
 import SentinelModel
 import SentinelPosix
 import SentinelRPC

@@ -33,6 +33,54 @@ struct StatusCommandTests {
         #expect(output.contains("WARN   flag rate"))
         #expect(output.contains("api-1: 2 missing of 12,347 (recent gaps 77–78)"))
         #expect(monitor.requests.withLock { $0.map(\.historyWindows) } == [0])
+        // The fixture's snapshot was taken as its window ended.
+        #expect(output.contains("window 06:00:00–06:01:00 UTC (last complete) · 900 events in it"))
+    }
+
+    @Test("Right after a roll-over the view shows the last complete window's drift, rates and latency, labelled")
+    func lastCompleteWindow() async throws {
+        // A real monitor state: 200 events with the first feature shifted, then the window rolls over.
+        let profile = { (name: String) in
+            RegisterModelRequest.FeatureProfile(
+                name: name, edges: [-1, 0, 1], proportions: [0.25, 0.25, 0.25, 0.25], count: 1_000)
+        }
+        let start = StatusFixture.start
+        var state = MonitorState(settings: MonitorSettings(), startedAt: start)  // 60 s windows, minimum 100
+        _ = try state.register(
+            RegisterModelRequest(
+                modelVersion: "v1",
+                reference: RegisterModelRequest.ReferenceProfile(
+                    features: [profile("Amount"), profile("V14")], score: profile("score"), baseFraudRate: 0.01,
+                    baseFlagRate: 0.02),
+                threshold: 0.5),
+            at: start)
+        let events = (1...200).map { (sequence: UInt64) in
+            ScoringEvent(
+                sequence: sequence, transactionId: "tx-\(sequence)",
+                features: [
+                    2.5,
+                    [-1.5, -0.5, 0.5, 1.5][
+                        Int(sequence % 4)],
+                ],
+                fraudProbability: 0.1, decision: .pass, modelVersion: "v1", serverLatencyNanoseconds: 100_000)
+        }
+        _ = try state.ingest(EventBatch(producerId: "api-1", events: events), at: start + 1_000_000)
+        _ = state.advance(to: start + 60_000_000)
+        let snapshot = state.snapshot(MonitorSnapshotRequest(), at: start + 61_000_000)
+        let monitor = StatusMonitor(snapshot: snapshot)
+        let capture = CapturedConsole()
+        let status = try await monitor.run { port in
+            await SentinelCommandLine.run(["status", "--monitor", "127.0.0.1:\(port)"], console: capture.console)
+        }
+        #expect(status == 0, "\(capture.standardError)")
+        let output = capture.standardOutput
+        #expect(output.contains("window 06:00:00–06:01:00 UTC (last complete) · 200 events in it"), "\(output)")
+        let lines = output.split(separator: "\n").map(String.init)
+        let amount = try #require(lines.first { $0.hasPrefix("  Amount") })
+        #expect(amount.hasSuffix("alert") && !amount.contains("0.000"), "\(amount)")
+        #expect(output.contains("ALERT  feature drift: Amount"))
+        #expect(output.contains("0.00 ms") == false && output.contains("p50 0.10 ms"), "\(output)")
+        #expect(output.contains("0 of 200 flagged"))
     }
 
     @Test("--json prints the dashboard's JSON, with events_total and the active alerts")

@@ -55,13 +55,18 @@ enum StatusFixture {
 /// Serves `StatusFixture.snapshot` on the Snapshot method of a TCPServer on 127.0.0.1:0 and records the requests.
 final class StatusMonitor: Sendable {
     let requests = Mutex<[MonitorSnapshotRequest]>([])
+    let snapshot: MonitorSnapshotResponse
+
+    init(snapshot: MonitorSnapshotResponse = StatusFixture.snapshot) {
+        self.snapshot = snapshot
+    }
 
     func run<Result: Sendable>(_ body: (UInt16) async throws -> Result) async throws -> Result {
         var router = Router()
         router.register(.monitorSnapshot) { _, request, response in
             let decoded = try MonitorSnapshotRequest(serializedBytes: request)
             self.requests.withLock { $0.append(decoded) }
-            response += StatusFixture.snapshot.serializedBytes()
+            response += self.snapshot.serializedBytes()
         }
         let server = try TCPServer(host: "127.0.0.1", port: 0, router: router, loopCount: 1)
         return try await withThrowingTaskGroup(of: Void.self) { group in

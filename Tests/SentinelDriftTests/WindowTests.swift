@@ -152,6 +152,12 @@ struct WindowTests {
         #expect(raised.contains { $0.subject == .feature("amount") && $0.to == .alert })
         #expect(raised.contains { $0.subject == .fraudRate && $0.to == .alert })
         #expect(!raised.contains { $0.subject == .feature("flag") })
+        // Reasons are for people: four significant digits (the exact value is in `value`).
+        let amount = try #require(raised.first { $0.subject == .feature("amount") })
+        #expect(amount.reason == "psi \(String(format: "%.4g", amount.value)) ≥ 0.25 over 2000 values")
+        #expect(amount.value != Double(String(format: "%.4g", amount.value)))
+        let rate = try #require(raised.first { $0.subject == .fraudRate })
+        #expect(rate.reason.range(of: #"\d\.\d{5,}"#, options: .regularExpression) == nil, "\(rate.reason)")
         let closed = windows.report(for: windows.history[0])
         #expect(closed.driftShare == 0.5 && closed.alertShare == 0.5)
         #expect(closed.fraudRate.flaggedRate == 1 && closed.fraudRateLevel == .alert)

@@ -2,13 +2,14 @@ import Foundation
 import SentinelData
 import SentinelModel
 
-/// A running `sentinel-api`, started on port 0; its port is read from the JSON "listening" log line, and `start`
-/// returns once the "serving" line shows the model is loaded.
+/// A running `sentinel-api`, started on port 0; its port is read from the human "listening on HOST:PORT" line on
+/// standard error, and `start` returns once the JSON "serving" line shows the model is loaded.
 ///
 /// `@unchecked Sendable` invariant: `port` is set only during `init`; `Process` is used from one task at a time.
 final class RunningAPI: @unchecked Sendable {
     let process = Process()
     let logFile: URL
+    let errorFile: URL
     private(set) var port: UInt16 = 0
 
     /// Whether `sentinel-api` was built next to the tests.
@@ -21,30 +22,37 @@ final class RunningAPI: @unchecked Sendable {
 
     private init(model: String, arguments: [String]) throws {
         logFile = FileManager.default.temporaryDirectory.appendingPathComponent("api-\(UUID().uuidString).log")
+        errorFile = FileManager.default.temporaryDirectory.appendingPathComponent("api-\(UUID().uuidString).err")
         _ = FileManager.default.createFile(atPath: logFile.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: errorFile.path, contents: nil)
         process.executableURL = URL(fileURLWithPath: BuiltProducts.path("sentinel-api"))
         process.arguments = ["--model", model, "--host", "127.0.0.1", "--port", "0", "--grace-period", "5"] + arguments
         process.standardOutput = try FileHandle(forWritingTo: logFile)
-        process.standardError = process.standardOutput
+        process.standardError = try FileHandle(forWritingTo: errorFile)
         try process.run()
         let deadline = Date().addingTimeInterval(30)
         while Date() < deadline {
             let text = log
-            if port == 0, let found = Self.port(in: text) { port = found }
+            if port == 0, let found = Self.port(in: errors) { port = found }
             if port != 0 && text.contains("\"msg\":\"serving\"") { return }
             if !process.isRunning { break }
             Thread.sleep(forTimeInterval: 0.02)
         }
         process.terminate()
-        throw CocoaError(.executableLoad, userInfo: [NSLocalizedDescriptionKey: "sentinel-api did not start: \(log)"])
+        throw CocoaError(
+            .executableLoad, userInfo: [NSLocalizedDescriptionKey: "sentinel-api did not start: \(log)\(errors)"])
     }
 
     deinit {
         if process.isRunning { process.terminate() }
         try? FileManager.default.removeItem(at: logFile)
+        try? FileManager.default.removeItem(at: errorFile)
     }
 
+    /// Standard output: JSON log lines only.
     var log: String { (try? String(contentsOf: logFile, encoding: .utf8)) ?? "" }
+    /// Standard error: the human "listening on" lines and errors.
+    var errors: String { (try? String(contentsOf: errorFile, encoding: .utf8)) ?? "" }
     var address: String { "127.0.0.1:\(port)" }
 
     /// Sends a signal.
@@ -63,10 +71,9 @@ final class RunningAPI: @unchecked Sendable {
         return try? status.get()
     }
 
-    private static func port(in log: String) -> UInt16? {
-        for line in log.split(separator: "\n") where line.contains("\"msg\":\"listening\"") {
-            guard let range = line.range(of: "\"port\":") else { continue }
-            return UInt16(line[range.upperBound...].prefix { $0.isNumber })
+    private static func port(in errors: String) -> UInt16? {
+        for line in errors.split(separator: "\n") where line.hasPrefix("listening on ") {
+            if let colon = line.lastIndex(of: ":") { return UInt16(line[line.index(after: colon)...]) }
         }
         return nil
     }

@@ -18,6 +18,13 @@ enum BuiltProducts {
         return url.deletingLastPathComponent()
     }()
 
+    /// The lines of a service's standard output that are not one JSON object each (empty when all are).
+    static func nonJSONLines(_ output: String) -> [String] {
+        output.split(separator: "\n").map(String.init).filter { line in
+            (try? JSONSerialization.jsonObject(with: Data(line.utf8))) as? [String: Any] == nil
+        }
+    }
+
     /// The path of a product, such as `sentinel-monitor`.
     static func path(_ name: String) -> String {
         directory.appendingPathComponent(name).path
@@ -63,12 +70,13 @@ func offPool<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async -> R
     }
 }
 
-/// A running `sentinel-monitor`, started on port 0, its port parsed from "listening on HOST:PORT".
+/// A running `sentinel-monitor`, started on port 0, its port parsed from "listening on HOST:PORT" on standard error.
 ///
 /// `@unchecked Sendable` invariant: `port` is set only during `init`; `Process` is used from one task at a time.
 final class RunningMonitor: @unchecked Sendable {
     let process = Process()
     let logFile: URL
+    let errorFile: URL
     private(set) var port: UInt16 = 0
 
     /// Starts the monitor and waits (off the cooperative pool) until it prints its port.
@@ -78,15 +86,17 @@ final class RunningMonitor: @unchecked Sendable {
 
     private init(arguments: [String]) throws {
         logFile = FileManager.default.temporaryDirectory.appendingPathComponent("monitor-\(UUID().uuidString).log")
+        errorFile = FileManager.default.temporaryDirectory.appendingPathComponent("monitor-\(UUID().uuidString).err")
         _ = FileManager.default.createFile(atPath: logFile.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: errorFile.path, contents: nil)
         process.executableURL = URL(fileURLWithPath: BuiltProducts.path("sentinel-monitor"))
         process.arguments = ["--port", "0"] + arguments
         process.standardOutput = try FileHandle(forWritingTo: logFile)
-        process.standardError = process.standardOutput
+        process.standardError = try FileHandle(forWritingTo: errorFile)
         try process.run()
         let deadline = Date().addingTimeInterval(20)
         while Date() < deadline {
-            if let port = Self.port(in: log) {
+            if let port = Self.port(in: errors) {
                 self.port = port
                 return
             }
@@ -94,15 +104,20 @@ final class RunningMonitor: @unchecked Sendable {
             Thread.sleep(forTimeInterval: 0.02)
         }
         process.terminate()
-        throw CocoaError(.executableLoad, userInfo: [NSLocalizedDescriptionKey: "monitor did not start: \(log)"])
+        throw CocoaError(
+            .executableLoad, userInfo: [NSLocalizedDescriptionKey: "monitor did not start: \(log)\(errors)"])
     }
 
     deinit {
         if process.isRunning { process.terminate() }
         try? FileManager.default.removeItem(at: logFile)
+        try? FileManager.default.removeItem(at: errorFile)
     }
 
+    /// Standard output: JSON log lines only.
     var log: String { (try? String(contentsOf: logFile, encoding: .utf8)) ?? "" }
+    /// Standard error: the human "listening on" lines and errors.
+    var errors: String { (try? String(contentsOf: errorFile, encoding: .utf8)) ?? "" }
 
     /// Sends SIGTERM and waits (off the cooperative pool, at most 20 s) for the exit status.
     func terminate() async -> Int32? {

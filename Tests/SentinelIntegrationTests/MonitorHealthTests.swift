@@ -11,11 +11,18 @@ struct MonitorHealthTests {
         #expect(monitor.port != 0)
         #expect(monitor.log.contains("\"msg\":\"listening\""))
         #expect(monitor.log.contains("\"dashboard\":\"http://127.0.0.1:"))
+        // Standard output is JSON lines only; the human lines are on standard error.
+        #expect(BuiltProducts.nonJSONLines(monitor.log).isEmpty, "\(monitor.log)")
+        // The shared log shape: time, level, msg first.
+        #expect(monitor.log.split(separator: "\n").allSatisfy { $0.hasPrefix("{\"time\":\"") }, "\(monitor.log)")
+        #expect(monitor.errors.contains("listening on 127.0.0.1:\(monitor.port)\n"))
+        #expect(monitor.errors.contains("dashboard on http://127.0.0.1:"))
         let health = try await BuiltProducts.run("sentinel", ["health", "--monitor", "127.0.0.1:\(monitor.port)"])
         #expect(health.status == 0)
         #expect(health.output.contains("SERVING"))
         #expect(await monitor.terminate() == 0)
         #expect(monitor.log.contains("\"msg\":\"stopped\""))
+        #expect(BuiltProducts.nonJSONLines(monitor.log).isEmpty, "\(monitor.log)")
     }
 
     @Test("health against a port nobody listens on exits 1 naming the address")

@@ -43,6 +43,10 @@ struct ScoringAPITests {
     @Test("scores over RPC equal the library's, bit for bit; Health SERVING; ModelInfo; Stats")
     func scoresMatchLibrary() async throws {
         let api = try await RunningAPI.start(model: APIModels.firstPath)
+        // Standard output is JSON lines only; the human "listening on" line is on standard error.
+        #expect(BuiltProducts.nonJSONLines(api.log).isEmpty, "\(api.log)")
+        #expect(api.log.split(separator: "\n").allSatisfy { $0.hasPrefix("{\"time\":\"") }, "\(api.log)")
+        #expect(api.errors.contains("listening on 127.0.0.1:\(api.port)\n"))
         let model = APIModels.files.first
         let learner = model.artifact.learner
         try await TCPClient.withClient(address: Self.address(api)) { client in

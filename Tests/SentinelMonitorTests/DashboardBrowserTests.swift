@@ -39,6 +39,8 @@ struct DashboardBrowserTests {
             #expect(dom.contains("412,388"))
             #expect(dom.contains("<polygon"))  // The flag rate's confidence band.
             #expect(dom.contains("● live"))
+            // The fixture's window is the current one (41 s in, with events), and the page says so.
+            #expect(dom.contains("current window since 06:1"))
             if let path = ProcessInfo.processInfo.environment["SENTINEL_DASHBOARD_SCREENSHOT"] {
                 calls.withLock { $0 = 0 }
                 let size = ProcessInfo.processInfo.environment["SENTINEL_DASHBOARD_SIZE"] ?? "1280,900"

@@ -1,5 +1,6 @@
 import Foundation
 import SentinelDrift
+import SentinelLog
 import SentinelMonitor
 import SentinelSchema
 import Synchronization
@@ -88,8 +89,8 @@ final class LogLines: Sendable {
 
     var all: [String] { lines.withLock { $0 } }
 
-    var logger: MonitorLogger {
-        MonitorLogger { line in self.lines.withLock { $0.append(line) } }
+    var logger: JSONLog {
+        JSONLog { line in self.lines.withLock { $0.append(line) } }
     }
 
     func matching(_ text: String) -> [String] { all.filter { $0.contains(text) } }

@@ -1,3 +1,4 @@
+import Foundation
 import SentinelDrift
 import SentinelMonitor
 import SentinelRPC
@@ -144,13 +145,22 @@ struct MonitorStateTests {
         #expect(view.history[0].startMicroseconds == F.t0)
         #expect(view.history[0].latency.count == 20)
         #expect(view.history[2].latency.count == 0)
-        #expect(view.models[0].windowRates.events == 5)
+        // 5 events are below the minimum of 10: the model's window view is the last complete window with 10 or
+        // more (the second, 30 events over its 1 s); since start counts everything.
+        #expect(view.models[0].showsClosedWindow(in: view))
+        #expect(view.models[0].windowRates.events == 30)
         #expect(view.models[0].sinceStartRates.events == 55)
         #expect(view.models[0].sinceStartLatency.count == 55)
-        #expect(view.models[0].windowLatency.count == 5)
-        #expect(view.models[0].windowStartMicroseconds == F.t0 + 3_000_000)
-        // 5 events over the 0.6 s elapsed in the window.
-        #expect(abs(view.models[0].throughputPerSecond - 5 / 0.6) < 1e-9)
+        #expect(view.models[0].windowLatency.count == 30)
+        #expect(view.models[0].windowStartMicroseconds == F.t0 + 1_000_000)
+        #expect(view.models[0].throughputPerSecond == 30)
+        // 10 events: the current window, 10 events over the 0.6 s elapsed in it.
+        _ = try state.ingest(F.batch("p1", 56...60), at: F.t0 + 3_600_000)
+        let current = state.snapshot(MonitorSnapshotRequest(), at: F.t0 + 3_600_000)
+        #expect(!current.models[0].showsClosedWindow(in: current))
+        #expect(current.models[0].windowRates.events == 10 && current.models[0].windowLatency.count == 10)
+        #expect(current.models[0].windowStartMicroseconds == F.t0 + 3_000_000)
+        #expect(abs(current.models[0].throughputPerSecond - 10 / 0.6) < 1e-9)
         // A clock step back changes nothing.
         let backwards = state.advance(to: F.t0)
         #expect(backwards.isEmpty)
@@ -182,6 +192,51 @@ struct MonitorStateTests {
         #expect(repeated.isEmpty)
         view = state.snapshot(MonitorSnapshotRequest(), at: F.t0 + 3_000_000)
         #expect(!view.alerts.contains { $0.feature == "a0" })
+    }
+
+    @Test("right after a roll-over the snapshot shows the last complete window, labelled, with the live statuses")
+    func lastCompleteWindow() throws {
+        var state = try registered()  // minimum count 10
+        _ = try state.ingest(F.batch("p1", 1...40, drifted: true), at: F.t0)
+        _ = state.advance(to: F.t0 + 1_000_000)
+        var view = state.snapshot(MonitorSnapshotRequest(), at: F.t0 + 1_000_000)
+        var model = try #require(view.models.first)
+        #expect(model.showsClosedWindow(in: view))
+        #expect(model.windowStartMicroseconds == F.t0)
+        #expect(model.windowRates.events == 40 && model.windowRates.flagged == 10)
+        #expect(model.windowLatency.count == 40 && model.throughputPerSecond == 40)
+        let a0 = try #require(model.drift.features.first { $0.name == "a0" })
+        #expect(a0.psi > 0.25 && a0.count == 40 && a0.status == .alert)
+        #expect(model.drift.status == .alert)
+        // The table's statuses are the active alerts' levels.
+        let drifted = view.alerts.filter { $0.kind == .featureDrift }
+        #expect(drifted.count == 3)
+        for alert in drifted {
+            #expect(model.drift.features.first { $0.name == alert.feature }?.status == alert.level)
+        }
+        // The dashboard's JSON says the same.
+        let json = try #require(
+            try JSONSerialization.jsonObject(with: Data(SnapshotJSON.render(view).utf8)) as? [String: Any])
+        let jsonModel = try #require((json["models"] as? [[String: Any]])?.first)
+        #expect(jsonModel["window_complete"] as? Bool == true)
+        #expect(jsonModel["window_start_unix_us"] as? Int64 == F.t0)
+        #expect(jsonModel["window_end_unix_us"] as? Int64 == F.t0 + 1_000_000)
+        #expect((jsonModel["window_rates"] as? [String: Any])?["events"] as? Int == 40)
+        // Fewer than the minimum in the current window: still the last complete one.
+        _ = try state.ingest(F.batch("p1", 41...49), at: F.t0 + 1_500_000)
+        view = state.snapshot(MonitorSnapshotRequest(), at: F.t0 + 1_500_000)
+        model = try #require(view.models.first)
+        #expect(model.showsClosedWindow(in: view) && model.windowRates.events == 40)
+        // Enough: the current window, with the live statuses (a0 stays at alert until a window closes).
+        _ = try state.ingest(F.batch("p1", 50...59), at: F.t0 + 1_600_000)
+        view = state.snapshot(MonitorSnapshotRequest(), at: F.t0 + 1_600_000)
+        model = try #require(view.models.first)
+        #expect(!model.showsClosedWindow(in: view))
+        #expect(model.windowStartMicroseconds == F.t0 + 1_000_000 && model.windowRates.events == 19)
+        #expect(model.drift.features.first { $0.name == "a0" }?.status == .alert)
+        let json2 = try #require(
+            try JSONSerialization.jsonObject(with: Data(SnapshotJSON.render(view).utf8)) as? [String: Any])
+        #expect((json2["models"] as? [[String: Any]])?.first?["window_complete"] as? Bool == false)
     }
 
     @Test("a window with fewer than the minimum count leaves statuses unchanged")

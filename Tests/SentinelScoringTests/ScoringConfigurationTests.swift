@@ -1,4 +1,5 @@
 import SentinelArguments
+import SentinelLog
 import Testing
 
 @testable import SentinelScoring

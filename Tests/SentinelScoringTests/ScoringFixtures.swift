@@ -1,5 +1,6 @@
 import Foundation
 import SentinelData
+import SentinelLog
 import SentinelModel
 import SentinelRPC
 import SentinelSchema

@@ -79,6 +79,9 @@ struct ScoringServiceTests {
             }
         }
         #expect(sink.events.map(\.transactionId) == ["tx-0", "tx-2", "tx-4"])
+        // Events carry the per-transaction share of the batch's latency, not the whole request's.
+        let share = max(1, response.serverLatencyNanoseconds / 3)
+        #expect(sink.events.allSatisfy { $0.serverLatencyNanoseconds == share })
         #expect(service.statistics.transactions == 3)
         #expect(service.statistics.errors == [StatsResponse.ErrorCount(statusCode: 3, count: 2)])
     }

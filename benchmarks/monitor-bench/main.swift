@@ -17,6 +17,7 @@
 import Foundation
 import Glibc
 import SentinelDrift
+import SentinelLog
 import SentinelMonitor
 import SentinelPosix
 import SentinelRPC
@@ -138,7 +139,7 @@ func inProcess(events: Int) async throws {
     let directory = NSTemporaryDirectory() + "monitor-bench-\(UUID().uuidString)"
     defer { try? FileManager.default.removeItem(atPath: directory) }
     let service = try MonitorService.open(
-        settings: MonitorSettings(), stateDirectory: directory, logger: MonitorLogger { _ in })
+        settings: MonitorSettings(), stateDirectory: directory, logger: JSONLog { _ in })
     _ = try await service.register(workload.registration)
     let callers = 8
     let clock = ContinuousClock()

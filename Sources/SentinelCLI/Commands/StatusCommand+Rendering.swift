@@ -15,7 +15,7 @@ extension StatusCommand {
         if snapshot.models.isEmpty { lines.append("no model has reported events yet") }
         for model in snapshot.models {
             lines.append("")
-            lines += render(model)
+            lines += render(model, in: snapshot)
         }
         lines.append("")
         let active = snapshot.alerts.filter { $0.level == .warn || $0.level == .alert }
@@ -48,11 +48,18 @@ extension StatusCommand {
         return lines.joined(separator: "\n")
     }
 
-    private static func render(_ model: MonitorSnapshotResponse.ModelSnapshot) -> [String] {
+    private static func render(
+        _ model: MonitorSnapshotResponse.ModelSnapshot, in snapshot: MonitorSnapshotResponse
+    ) -> [String] {
+        // The current window, or the last complete one while the current window has too few events to judge.
+        let window =
+            model.showsClosedWindow(in: snapshot)
+            ? "window \(time(model.windowStartMicroseconds, full: false).dropLast(4))–"
+                + "\(time(model.windowStartMicroseconds + snapshot.windowLengthMicroseconds, full: false)) (last complete)"
+            : "current window since \(time(model.windowStartMicroseconds, full: false))"
         var lines = [
             "MODEL \(model.modelVersion) · \(String(format: "%.1f", model.throughputPerSecond)) events/s · "
-                + "window since \(time(model.windowStartMicroseconds, full: false)) · "
-                + "\(grouped(model.windowRates.events)) events in it · \(grouped(model.eventsTotal)) in all"
+                + "\(window) · \(grouped(model.windowRates.events)) events in it · \(grouped(model.eventsTotal)) in all"
         ]
         if model.referenceKnown {
             let share = String(format: "%.0f%%", model.drift.driftShare * 100)

@@ -80,7 +80,7 @@ enum DashboardPage {
             <div class="card kpi"><h2>Events</h2>
           <div class="v" id="k-events">–</div><div class="s" id="k-events-s"></div></div>
             <div class="card kpi"><h2>Events/s</h2>
-          <div class="v" id="k-rate">–</div><div class="s">current window</div></div>
+          <div class="v" id="k-rate">–</div><div class="s" id="k-rate-s">current window</div></div>
             <div class="card kpi"><h2>Uptime</h2>
           <div class="v" id="k-uptime">–</div><div class="s" id="k-started"></div></div>
             <div class="card kpi"><h2>Flag rate</h2>
@@ -90,7 +90,7 @@ enum DashboardPage {
             <div class="card kpi"><h2>Active alerts</h2>
           <div class="v" id="k-alerts">–</div><div class="s" id="k-alerts-s"></div></div>
           </section>
-          <section class="card drift"><h2>Data drift · current window vs reference</h2>
+          <section class="card drift"><h2>Data drift · <span id="drift-window">current window</span> vs reference</h2>
             <div class="scroll"><table id="drift"><thead><tr><th>Feature</th><th>PSI</th><th>JS</th><th>KS</th>
             <th>W</th><th>Status</th><th>PSI trend</th><th>n</th></tr></thead><tbody></tbody></table></div>
             <div class="legend" id="drift-note"></div></section>
@@ -218,9 +218,18 @@ enum DashboardPage {
           $("k-alerts").className = "v" + (active.some((a) => a.level === "alert") ? " bad" : "");
           if (model) {
             const r = model.window_rates, l = model.window_latency;
-            $("window").textContent = `window since ${clock(model.window_start_unix_us)} UTC · ` +
+            // The current window, or the last complete one while the current window has too few events.
+            // Seconds only when windows are not whole minutes ("07:25:00–07:25:20", not "07:25–07:25").
+            const at = snap.window_length_seconds % 60 ? (us) => new Date(us / 1000).toISOString().slice(11, 19)
+              : clock;
+            $("window").textContent = (model.window_complete ? `window ${at(model.window_start_unix_us)}–` +
+              `${at(model.window_end_unix_us)} UTC (last complete)` :
+              `current window since ${at(model.window_start_unix_us)} UTC`) + " · " +
               `${snap.window_length_seconds}s windows` + (model.reference_known ? "" : " · no reference profile");
             $("k-rate").textContent = num(model.throughput_per_second, 1);
+            const which = model.window_complete ? "last complete window" : "current window";
+            $("k-rate-s").textContent = which;
+            $("drift-window").textContent = which;
             $("k-flag").innerHTML = r.events ? `${pct(r.flag_rate)} ${chip(r.status)}` : `– ${chip(r.status)}`;
             $("k-flag-s").textContent = (r.events ? `CI ${pct(r.flag_rate_low)}–${pct(r.flag_rate_high)}`
               : "no events in this window yet") + " · base " + pct(r.base_flag_rate);

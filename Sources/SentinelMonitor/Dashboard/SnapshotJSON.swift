@@ -27,7 +27,7 @@ public enum SnapshotJSON {
             json.field("events_total", snapshot.eventsTotal)
             json.field("window_length_seconds", Double(snapshot.windowLengthMicroseconds) / 1e6)
             json.key("models")
-            json.array(snapshot.models) { json, model in write(model, to: &json) }
+            json.array(snapshot.models) { json, model in write(model, in: snapshot, to: &json) }
             json.key("alerts")
             json.array(snapshot.alerts) { json, alert in write(alert, to: &json) }
             json.key("producers")
@@ -80,12 +80,19 @@ public enum SnapshotJSON {
         return ISO8601DateFormatter().string(from: date)
     }
 
-    private static func write(_ model: MonitorSnapshotResponse.ModelSnapshot, to json: inout JSONWriter) {
+    private static func write(
+        _ model: MonitorSnapshotResponse.ModelSnapshot, in snapshot: MonitorSnapshotResponse,
+        to json: inout JSONWriter
+    ) {
         json.object { json in
             json.field("model_version", model.modelVersion)
             json.field("reference_known", model.referenceKnown)
             json.field("events_total", model.eventsTotal)
+            // The window the drift table, window rates and latency describe: the current one, or the last complete
+            // one while the current window has too few events.
             json.field("window_start_unix_us", model.windowStartMicroseconds)
+            json.field("window_end_unix_us", model.windowStartMicroseconds + snapshot.windowLengthMicroseconds)
+            json.field("window_complete", model.showsClosedWindow(in: snapshot))
             json.field("throughput_per_second", model.throughputPerSecond)
             json.key("drift")
             json.object { json in

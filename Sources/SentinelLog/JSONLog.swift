@@ -1,22 +1,25 @@
-import Foundation
+public import Foundation
 
-/// Writes the service's log: one JSON object per line (`{"time":…,"level":"info","msg":"listening",…}`).
+/// Writes a service's log: one JSON object per line, `time` (RFC 3339 UTC, milliseconds), `level`, `msg`, then the
+/// fields in order (`{"time":"2026-11-29T07:12:41.503Z","level":"info","msg":"listening","address":"…"}`).
 ///
-/// Lines are written with one `write` each, so lines from different threads never interleave. Startup, model
-/// loads and reloads, shutdown and errors are logged; requests are logged only when asked (`--log-requests`).
+/// Shared by `sentinel-api` and `sentinel-monitor`. Each line is handed to the sink whole, and the standard-output
+/// sink writes it with one `write`, so lines from different threads never interleave. The sink is injectable so
+/// tests can capture the lines.
 ///
 /// ```swift
 /// let log = JSONLog.standardOutput
 /// log.info("listening", ["address": .string("127.0.0.1:8000")])
+/// log.log("warn", "alert transition", ["value": .double(0.31)])
 /// ```
 public struct JSONLog: Sendable {
     /// A field's value.
-    public enum Value: Sendable, ExpressibleByStringLiteral, ExpressibleByIntegerLiteral {
+    public enum Value: Sendable, Equatable, ExpressibleByStringLiteral, ExpressibleByIntegerLiteral {
         /// A string, escaped as JSON.
         case string(String)
         /// An integer.
         case int(Int64)
-        /// A number; non-finite values are written as strings (`"NaN"`), which JSON cannot hold as numbers.
+        /// A number; non-finite values are written as strings (`"nan"`), which JSON cannot hold as numbers.
         case double(Double)
         /// A Boolean.
         case bool(Bool)
@@ -30,10 +33,14 @@ public struct JSONLog: Sendable {
     }
 
     private let sink: @Sendable (String) -> Void
+    private let clock: @Sendable () -> Date
 
     /// Creates a log that hands each finished line (without the newline) to `sink`.
-    /// - Parameter sink: Receives each line; called from any thread.
-    public init(sink: @escaping @Sendable (String) -> Void) {
+    /// - Parameters:
+    ///   - clock: The time written in each line (default: now).
+    ///   - sink: Receives each line; called from any thread.
+    public init(clock: @escaping @Sendable () -> Date = { Date() }, sink: @escaping @Sendable (String) -> Void) {
+        self.clock = clock
         self.sink = sink
     }
 
@@ -55,7 +62,7 @@ public struct JSONLog: Sendable {
     ///   - message: The event, e.g. `listening`.
     ///   - fields: Extra fields, in order.
     public func info(_ message: String, _ fields: KeyValuePairs<String, Value> = [:]) {
-        emit("info", message, fields)
+        log("info", message, fields: Array(fields))
     }
 
     /// Logs at level `warning`.
@@ -63,7 +70,7 @@ public struct JSONLog: Sendable {
     ///   - message: The event.
     ///   - fields: Extra fields, in order.
     public func warning(_ message: String, _ fields: KeyValuePairs<String, Value> = [:]) {
-        emit("warning", message, fields)
+        log("warning", message, fields: Array(fields))
     }
 
     /// Logs at level `error`.
@@ -71,12 +78,26 @@ public struct JSONLog: Sendable {
     ///   - message: The event.
     ///   - fields: Extra fields, in order.
     public func error(_ message: String, _ fields: KeyValuePairs<String, Value> = [:]) {
-        emit("error", message, fields)
+        log("error", message, fields: Array(fields))
     }
 
-    private func emit(_ level: String, _ message: String, _ fields: KeyValuePairs<String, Value>) {
+    /// Logs at any level.
+    /// - Parameters:
+    ///   - level: The level, e.g. `info`, `warn`, `error`.
+    ///   - message: The event.
+    ///   - fields: Extra fields, in order.
+    public func log(_ level: String, _ message: String, _ fields: KeyValuePairs<String, Value> = [:]) {
+        log(level, message, fields: Array(fields))
+    }
+
+    /// Logs at any level, with fields built at run time.
+    /// - Parameters:
+    ///   - level: The level, e.g. `info`, `warn`, `error`.
+    ///   - message: The event.
+    ///   - fields: Extra fields, in order.
+    public func log(_ level: String, _ message: String, fields: [(key: String, value: Value)]) {
         let time = ISO8601DateFormatter.string(
-            from: Date(), timeZone: .gmt, formatOptions: [.withInternetDateTime, .withFractionalSeconds])
+            from: clock(), timeZone: .gmt, formatOptions: [.withInternetDateTime, .withFractionalSeconds])
         var line = "{\"time\":\(Self.quote(time)),\"level\":\(Self.quote(level)),\"msg\":\(Self.quote(message))"
         for (key, value) in fields {
             line += ",\(Self.quote(key)):\(Self.render(value))"
@@ -94,8 +115,10 @@ public struct JSONLog: Sendable {
         }
     }
 
-    /// `text` as a JSON string literal.
-    static func quote(_ text: String) -> String {
+    /// `text` as a JSON string literal (quotes, backslashes and control characters escaped).
+    /// - Parameter text: Any string.
+    /// - Returns: The literal, quotes included.
+    public static func quote(_ text: String) -> String {
         var out = "\""
         for scalar in text.unicodeScalars {
             switch scalar {

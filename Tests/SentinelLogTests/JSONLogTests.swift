@@ -1,0 +1,46 @@
+import Foundation
+import SentinelLog
+import Synchronization
+import Testing
+
+@Suite("JSON log lines")
+struct JSONLogTests {
+    final class Lines: Sendable {
+        let lines = Mutex<[String]>([])
+        var all: [String] { lines.withLock { $0 } }
+        func log(at date: Date) -> JSONLog {
+            JSONLog(clock: { date }, sink: { line in self.lines.withLock { $0.append(line) } })
+        }
+    }
+
+    @Test("time (RFC 3339 UTC, ms), level, msg, then the fields in order, one object per line")
+    func shape() throws {
+        let lines = Lines()
+        let log = lines.log(at: Date(timeIntervalSince1970: 1_764_396_761.5034))
+        log.info("listening", ["address": "127.0.0.1:8000", "port": 8000])
+        log.log(
+            "warn", "alert transition",
+            ["value": .double(0.25), "nan": .double(.nan), "ok": .bool(true), "names": .strings(["a", "b"])])
+        log.log("error", "cannot serve", fields: [])
+        #expect(
+            lines.all == [
+                #"{"time":"2025-11-29T06:12:41.503Z","level":"info","msg":"listening","address":"127.0.0.1:8000","port":8000}"#,
+                #"{"time":"2025-11-29T06:12:41.503Z","level":"warn","msg":"alert transition","value":0.25,"nan":"nan","ok":true,"names":["a","b"]}"#,
+                #"{"time":"2025-11-29T06:12:41.503Z","level":"error","msg":"cannot serve"}"#,
+            ])
+        for line in lines.all {
+            #expect(try JSONSerialization.jsonObject(with: Data(line.utf8)) is [String: Any])
+        }
+    }
+
+    @Test("strings are escaped: quotes, backslashes, newlines and control characters")
+    func escaping() throws {
+        #expect(JSONLog.quote("\u{1}") == "\"\\u0001\"")
+        #expect(JSONLog.quote("a\"b\\c\nd\te\r") == #""a\"b\\c\nd\te\r""#)
+        let lines = Lines()
+        lines.log(at: Date(timeIntervalSince1970: 0)).warning("odd \u{7}", ["k\"": "v\n"])
+        let object = try #require(
+            try JSONSerialization.jsonObject(with: Data(lines.all[0].utf8)) as? [String: String])
+        #expect(object == ["time": "1970-01-01T00:00:00.000Z", "level": "warning", "msg": "odd \u{7}", "k\"": "v\n"])
+    }
+}
