@@ -43,7 +43,8 @@ struct GBDTInputTests {
         arguments: [
             GradientBoostingParameters(treeCount: 0), .init(learningRate: 0), .init(learningRate: 1.5),
             .init(maxDepth: 0), .init(maxDepth: 17), .init(maxLeaves: 1), .init(minChildWeight: -1),
-            .init(l2Regularization: .nan), .init(minSplitGain: -1), .init(rowSubsample: 0),
+            .init(l2Regularization: .nan), .init(minSplitGain: -1), .init(positiveClassWeight: 0),
+            .init(positiveClassWeight: .infinity), .init(rowSubsample: 0),
             .init(featureSubsample: 1.01), .init(maxBins: 1), .init(maxBins: 65_535), .init(earlyStoppingRounds: -1),
             .init(threadCount: 0),
         ])

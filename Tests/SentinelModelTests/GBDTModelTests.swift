@@ -65,4 +65,16 @@ struct GBDTModelTests {
             #expect(throws: DecodingError.self) { try JSONDecoder().decode(GradientBoostedTrees.self, from: data) }
         }
     }
+
+    @Test("parameters encoded before positiveClassWeight existed decode with weight 1, the rest unchanged")
+    func legacyParameters() throws {
+        var parameters = GradientBoostingParameters(treeCount: 77, positiveClassWeight: 4, seed: 9)
+        var object = try #require(
+            try JSONSerialization.jsonObject(with: try JSONEncoder().encode(parameters)) as? [String: Any])
+        #expect(object.removeValue(forKey: "positiveClassWeight") as? Double == 4)
+        let legacy = try JSONDecoder().decode(
+            GradientBoostingParameters.self, from: try JSONSerialization.data(withJSONObject: object))
+        parameters.positiveClassWeight = 1
+        #expect(legacy == parameters)
+    }
 }

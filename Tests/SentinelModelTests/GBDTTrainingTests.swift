@@ -50,6 +50,23 @@ struct GBDTTrainingTests {
         #expect(other.trees != first.trees)
     }
 
+    @Test("a larger positiveClassWeight changes the model and raises the mean fraud score of the training rows")
+    func positiveClassWeight() throws {
+        let (features, labels) = GBDTFixtures.noisy(count: 5000, seed: 5)
+        var parameters = Self.fast
+        parameters.positiveClassWeight = 1
+        let (unweighted, _) = try GradientBoostingTrainer(parameters: parameters).fit(
+            features: features, labels: labels)
+        parameters.positiveClassWeight = 4
+        let (weighted, _) = try GradientBoostingTrainer(parameters: parameters).fit(features: features, labels: labels)
+        let before = GBDTFixtures.scores(unweighted, features)
+        let after = GBDTFixtures.scores(weighted, features)
+        #expect(unweighted != weighted)
+        let meanBefore: Double = before.reduce(0, +) / Double(before.count)
+        let meanAfter: Double = after.reduce(0, +) / Double(after.count)
+        #expect(meanAfter > meanBefore, "mean score \(meanAfter) with weight 4, \(meanBefore) with weight 1")
+    }
+
     @Test("the model does not depend on the thread count", arguments: [1, 3])
     func threadCountIndependent(threads: Int) throws {
         // 6000 rows: enough for the histogram builder to split work across threads.

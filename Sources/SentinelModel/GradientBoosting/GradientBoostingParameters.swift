@@ -39,6 +39,9 @@ public struct GradientBoostingParameters: Sendable, Codable, Equatable, Hashable
     public var l2Regularization: Double
     /// Minimum loss reduction for a split (gamma), at least 0.
     public var minSplitGain: Double
+    /// Weight of a fraud row's gradient and hessian (XGBoost's `scale_pos_weight`), finite and > 0; 1 weighs all rows
+    /// alike. Early stopping's validation metric and the starting score stay unweighted.
+    public var positiveClassWeight: Double
     /// Fraction of rows drawn (without replacement, per tree) to grow each tree, in (0, 1].
     public var rowSubsample: Double
     /// Fraction of features drawn per tree, in (0, 1]; at least one feature is always drawn.
@@ -58,13 +61,14 @@ public struct GradientBoostingParameters: Sendable, Codable, Equatable, Hashable
 
     /// Creates parameters; every argument has a default that is good without tuning.
     public init(
-        treeCount: Int = 300,
-        learningRate: Double = 0.05,
-        maxDepth: Int = 6,
-        maxLeaves: Int = 64,
+        treeCount: Int = 1000,
+        learningRate: Double = 0.02,
+        maxDepth: Int = 4,
+        maxLeaves: Int = 16,
         minChildWeight: Double = 3,
         l2Regularization: Double = 3,
         minSplitGain: Double = 0,
+        positiveClassWeight: Double = 2,
         rowSubsample: Double = 0.8,
         featureSubsample: Double = 0.8,
         maxBins: Int = 1023,
@@ -81,6 +85,7 @@ public struct GradientBoostingParameters: Sendable, Codable, Equatable, Hashable
         self.minChildWeight = minChildWeight
         self.l2Regularization = l2Regularization
         self.minSplitGain = minSplitGain
+        self.positiveClassWeight = positiveClassWeight
         self.rowSubsample = rowSubsample
         self.featureSubsample = featureSubsample
         self.maxBins = maxBins
@@ -109,10 +114,47 @@ public struct GradientBoostingParameters: Sendable, Codable, Equatable, Hashable
         try check(
             l2Regularization >= 0 && l2Regularization.isFinite, "l2Regularization", "finite and >= 0", l2Regularization)
         try check(minSplitGain >= 0 && minSplitGain.isFinite, "minSplitGain", "finite and >= 0", minSplitGain)
+        try check(
+            positiveClassWeight > 0 && positiveClassWeight.isFinite, "positiveClassWeight", "finite and > 0",
+            positiveClassWeight)
         try check(rowSubsample > 0 && rowSubsample <= 1, "rowSubsample", "in (0, 1]", rowSubsample)
         try check(featureSubsample > 0 && featureSubsample <= 1, "featureSubsample", "in (0, 1]", featureSubsample)
         try check((2...65534).contains(maxBins), "maxBins", "in 2...65534", maxBins)
         try check(earlyStoppingRounds >= 0, "earlyStoppingRounds", "at least 0", earlyStoppingRounds)
         try check((1...64).contains(threadCount), "threadCount", "in 1...64", threadCount)
+    }
+}
+
+extension GradientBoostingParameters {
+    private enum CodingKeys: String, CodingKey {
+        case treeCount, learningRate, maxDepth, maxLeaves, minChildWeight, l2Regularization, minSplitGain
+        case positiveClassWeight, rowSubsample, featureSubsample, maxBins, earlyStoppingRounds, stoppingMetric
+        case initialScore, seed, threadCount
+    }
+
+    /// Decodes parameters; `positiveClassWeight` may be absent (artifacts written before it existed), meaning 1.
+    /// - Parameter decoder: The decoder to read from.
+    /// - Throws: `DecodingError` when a value is missing or has the wrong type.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(
+            treeCount: try container.decode(Int.self, forKey: .treeCount),
+            learningRate: try container.decode(Double.self, forKey: .learningRate),
+            maxDepth: try container.decode(Int.self, forKey: .maxDepth),
+            maxLeaves: try container.decode(Int.self, forKey: .maxLeaves),
+            minChildWeight: try container.decode(Double.self, forKey: .minChildWeight),
+            l2Regularization: try container.decode(Double.self, forKey: .l2Regularization),
+            minSplitGain: try container.decode(Double.self, forKey: .minSplitGain),
+            // Older artifacts predate class weighting and were trained unweighted.
+            positiveClassWeight: try container.decodeIfPresent(Double.self, forKey: .positiveClassWeight) ?? 1,
+            rowSubsample: try container.decode(Double.self, forKey: .rowSubsample),
+            featureSubsample: try container.decode(Double.self, forKey: .featureSubsample),
+            maxBins: try container.decode(Int.self, forKey: .maxBins),
+            earlyStoppingRounds: try container.decode(Int.self, forKey: .earlyStoppingRounds),
+            stoppingMetric: try container.decode(StoppingMetric.self, forKey: .stoppingMetric),
+            initialScore: try container.decode(InitialScore.self, forKey: .initialScore),
+            seed: try container.decode(UInt64.self, forKey: .seed),
+            threadCount: try container.decode(Int.self, forKey: .threadCount)
+        )
     }
 }

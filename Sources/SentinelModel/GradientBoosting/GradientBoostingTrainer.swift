@@ -91,7 +91,9 @@ public struct GradientBoostingTrainer: Sendable {
 
         for round in 0..<parameters.treeCount {
             try Task.checkCancellation()
-            Self.computeGradients(scores: scores, labels: labels, into: &gradients, threads: parameters.threadCount)
+            Self.computeGradients(
+                scores: scores, labels: labels, positiveWeight: parameters.positiveClassWeight, into: &gradients,
+                threads: parameters.threadCount)
 
             bag.removeAll(keepingCapacity: true)
             if parameters.rowSubsample < 1 {
@@ -196,9 +198,10 @@ public struct GradientBoostingTrainer: Sendable {
         return positives
     }
 
-    /// Log-loss gradient `p − y` and hessian `p(1 − p)` of every row, on `threads` threads by row ranges.
+    /// Log-loss gradient `p − y` and hessian `p(1 − p)` of every row, fraud rows scaled by `positiveWeight`, on
+    /// `threads` threads by row ranges.
     private static func computeGradients(
-        scores: [Double], labels: [UInt8], into gradients: inout [SIMD2<Double>], threads: Int
+        scores: [Double], labels: [UInt8], positiveWeight: Double, into gradients: inout [SIMD2<Double>], threads: Int
     ) {
         let count = scores.count
         let chunks = max(1, min(threads, count / 8192))
@@ -214,7 +217,9 @@ public struct GradientBoostingTrainer: Sendable {
                         for row in (count * chunk / chunks)..<(count * (chunk + 1) / chunks) {
                             let p = 1 / (1 + exp(-scores[row]))
                             // A floor keeps leaf values finite when a leaf's rows are all predicted with certainty.
-                            target.pointer[row] = SIMD2(p - Double(labels[row]), max(p * (1 - p), 1e-16))
+                            let weight = labels[row] == 1 ? positiveWeight : 1
+                            target.pointer[row] = SIMD2(
+                                weight * (p - Double(labels[row])), weight * max(p * (1 - p), 1e-16))
                         }
                     }
                 }
