@@ -32,9 +32,17 @@ slim=$WORK_DIR/bookworm-slim
 swift=$WORK_DIR/bookworm-swift
 
 strip_rootfs() {
-    # Like the official slim image: no apt lists or caches, no docs beyond copyright.
+    # Like the official images: apt keeps no package caches (their /etc/apt/apt.conf.d/docker-clean), and the
+    # slim variant drops man pages, docs (bar copyrights) and translations, now and for later installs.
+    local clean='"rm -f /var/cache/apt/archives/*.deb /var/cache/apt/archives/partial/*.deb /var/cache/apt/*.bin || true"'
+    printf 'DPkg::Post-Invoke { %s; };\nAPT::Update::Post-Invoke { %s; };\nDir::Cache::pkgcache "";\nDir::Cache::srcpkgcache "";\n' \
+        "$clean" "$clean" > "$1"/etc/apt/apt.conf.d/docker-clean
+    printf '%s\n' 'path-exclude /usr/share/doc/*' 'path-include /usr/share/doc/*/copyright' \
+        'path-exclude /usr/share/man/*' 'path-exclude /usr/share/info/*' 'path-exclude /usr/share/locale/*' \
+        > "$1"/etc/dpkg/dpkg.cfg.d/docker-slim
     rm -rf "$1"/var/lib/apt/lists/* "$1"/var/cache/apt/*.bin "$1"/var/cache/apt/archives/*.deb \
-        "$1"/usr/share/doc/*/changelog* "$1"/usr/share/man/* "$1"/usr/share/info/*
+        "$1"/usr/share/man/* "$1"/usr/share/info/* "$1"/usr/share/locale/*
+    find "$1"/usr/share/doc -type f ! -name copyright -delete
     # apt inside the image must reach the same mirror.
     printf 'deb %s bookworm main\ndeb %s bookworm-updates main\n' "$MIRROR" "$MIRROR" > "$1"/etc/apt/sources.list
 }
