@@ -23,7 +23,7 @@ NAME=sentinel-smoke-$$
 # Podman's default ulimits (nofile 1048576, nproc) need CAP_SYS_RESOURCE to set, which this VM's root lacks
 # (runc: "error setting rlimits ... operation not permitted"); lower limits can always be set. The timers
 # podman makes for HEALTHCHECK intervals need systemd: disabled, `podman healthcheck run` checks instead.
-RUN_OPTS=(${SMOKE_RUN_OPTS:---ulimit nofile=4096:4096 --ulimit nproc=4096:4096 --health-interval disable})
+read -ra RUN_OPTS <<< "${SMOKE_RUN_OPTS:---ulimit nofile=4096:4096 --ulimit nproc=4096:4096 --health-interval disable}"
 WORK=$(mktemp -d)
 
 cleanup() {
@@ -44,11 +44,11 @@ fail() {
 }
 # Run a host command inside the monitor container's network namespace (shared by the API container).
 in_net() { nsenter --net="/proc/$MONITOR_PID/ns/net" -- "$@"; }
-# Wait (at most $2 seconds) until `sentinel health $1` reports SERVING.
+# Wait (at most $3 seconds) until `sentinel health $1 $2` reports SERVING.
 wait_healthy() {
-    local deadline=$((SECONDS + $2))
-    until in_net "$CLI" health $1 --timeout 1 > /dev/null 2>&1; do
-        ((SECONDS < deadline)) || fail "not healthy after $2 s: $1"
+    local deadline=$((SECONDS + $3))
+    until in_net "$CLI" health "$1" "$2" --timeout 1 > /dev/null 2>&1; do
+        ((SECONDS < deadline)) || fail "not healthy after $3 s: $1 $2"
         sleep 0.5
     done
 }
@@ -70,13 +70,13 @@ step "start the monitor (state on named volume $NAME-state)"
 quiet_systemd "${PODMAN[@]}" run "${RUN_OPTS[@]}" -d --name "$NAME-monitor" --network none -v "$NAME-state:/var/lib/sentinel" \
     -e SENTINEL_MONITOR_WINDOW=1s "$MONITOR_IMAGE" > /dev/null
 MONITOR_PID=$("${PODMAN[@]}" inspect -f '{{.State.Pid}}' "$NAME-monitor")
-wait_healthy "--monitor 127.0.0.1:8001" 30
+wait_healthy --monitor 127.0.0.1:8001 30
 in_net "$CLI" health --monitor 127.0.0.1:8001
 
 step "start the API, reporting to the monitor"
 quiet_systemd "${PODMAN[@]}" run "${RUN_OPTS[@]}" -d --name "$NAME-api" --network "container:$NAME-monitor" \
     -e SENTINEL_MONITOR=127.0.0.1:8001 "$API_IMAGE" > /dev/null
-wait_healthy "--api 127.0.0.1:8000" 30
+wait_healthy --api 127.0.0.1:8000 30
 in_net "$CLI" health --api 127.0.0.1:8000
 
 step "score one transaction"
