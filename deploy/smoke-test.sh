@@ -27,7 +27,7 @@ read -ra RUN_OPTS <<< "${SMOKE_RUN_OPTS:---ulimit nofile=4096:4096 --ulimit npro
 WORK=$(mktemp -d)
 
 cleanup() {
-    "${PODMAN[@]}" rm -f -t 0 "$NAME-api" "$NAME-monitor" > /dev/null 2>&1 || true
+    "${PODMAN[@]}" rm -f -v -t 0 "$NAME-api" "$NAME-monitor" > /dev/null 2>&1 || true
     "${PODMAN[@]}" volume rm -f "$NAME-state" > /dev/null 2>&1 || true
     rm -rf "$WORK"
 }
