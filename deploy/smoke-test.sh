@@ -58,7 +58,7 @@ if [[ -z $CLI ]]; then
     # The CLI shipped in the image (static Swift runtime; needs only libprotobuf-c1, as on the host).
     cid=$(quiet_systemd "${PODMAN[@]}" create "$API_IMAGE")
     "${PODMAN[@]}" cp "$cid:/usr/local/bin/sentinel" "$WORK/sentinel"
-    quiet_systemd "${PODMAN[@]}" rm "$cid" > /dev/null
+    quiet_systemd "${PODMAN[@]}" rm -v "$cid" > /dev/null
     CLI=$WORK/sentinel
 fi
 
