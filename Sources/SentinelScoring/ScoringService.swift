@@ -173,6 +173,13 @@ public final class ScoringService: Sendable {
         var probabilities = [Double](repeating: -1, count: transactions.count)
         var problems: [Int: ScoringError] = [:]
         var flagged: UInt64 = 0
+        // The valid transactions' inputs, row after row, scored in one call: the learner's batch path (block
+        // scoring for trees) gives the same bits as scoring each row alone.
+        let width = model.learner.featureCount
+        var valid: [Int] = []
+        valid.reserveCapacity(transactions.count)
+        var rows: [Double] = []
+        rows.reserveCapacity(transactions.count * width)
         for index in transactions.indices {
             if let problem = TransactionValidator.problem(
                 in: transactions[index], index: index, featureNames: model.featureNames)
@@ -180,11 +187,18 @@ public final class ScoringService: Sendable {
                 problems[index] = problem
                 continue
             }
-            let probability = transactions[index].features.withUnsafeBufferPointer {
-                model.learner.probability(of: $0)
+            valid.append(index)
+            rows.append(contentsOf: transactions[index].features)
+        }
+        var scores = [Double](repeating: 0, count: valid.count)
+        rows.withUnsafeBufferPointer { rows in
+            scores.withUnsafeMutableBufferPointer { scores in
+                model.learner.probabilities(rowMajor: rows, count: valid.count, into: scores)
             }
-            probabilities[index] = probability
-            if probability >= model.threshold { flagged += 1 }
+        }
+        for (position, index) in valid.enumerated() {
+            probabilities[index] = scores[position]
+            if scores[position] >= model.threshold { flagged += 1 }
         }
         let latency = MonotonicClock.nanoseconds() &- started
         var items: [ScoreBatchResponse.Item] = []

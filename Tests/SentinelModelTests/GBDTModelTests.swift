@@ -40,6 +40,41 @@ struct GBDTModelTests {
         #expect(model.probabilities(features: test, rows: 7..<7).isEmpty)
     }
 
+    @Test(
+        "one row, a row-major batch and a column-major batch all equal the node-array walk, missing inputs included",
+        arguments: [6, 14])
+    func everyScoringPathAgrees(depth: Int) throws {
+        let (model, clean) = try Self.trained(depth: depth, leaves: depth > 10 ? 2000 : 64)
+        // Every 7th value missing, so NaN routing is exercised in every path (and some blocks have none).
+        var test = clean
+        for feature in test.indices {
+            for row in stride(from: feature, to: test[feature].count / 2, by: 7) { test[feature][row] = .nan }
+        }
+        let count = test[0].count
+        let rows = (0..<count).map { row in test.map { $0[row] } }
+        // The reference semantics: each tree's node arrays walked in order, summed from the base score.
+        let walked = rows.map { row in
+            row.withUnsafeBufferPointer { row in
+                let raw = model.trees.reduce(model.baseScore) { $0 + $1.value(of: row) }
+                return 1 / (1 + exp(-raw))
+            }
+        }
+        #expect(GBDTFixtures.rowScores(model, test) == walked)
+        #expect(GBDTFixtures.scores(model, test) == walked)
+        let flat = rows.flatMap { $0 }
+        var batch = [Double](repeating: -1, count: count)
+        flat.withUnsafeBufferPointer { flat in
+            batch.withUnsafeMutableBufferPointer { model.probabilities(rowMajor: flat, count: count, into: $0) }
+        }
+        #expect(batch == walked)
+        let learner = Learner.gradientBoosting(model)
+        var viaLearner = [Double](repeating: -1, count: count)
+        flat.withUnsafeBufferPointer { flat in
+            viaLearner.withUnsafeMutableBufferPointer { learner.probabilities(rowMajor: flat, count: count, into: $0) }
+        }
+        #expect(viaLearner == walked)
+    }
+
     @Test("decoding rejects an inconsistent model", arguments: ["child", "feature", "threshold", "lengths"])
     func rejectsCorruptModel(defect: String) throws {
         var tree = RegressionTree(

@@ -36,6 +36,16 @@ public enum Learner: BinaryClassifier, Equatable {
         }
     }
 
+    /// Scores `count` row-major rows with the learner's fastest path; each result equals ``probability(of:)``.
+    public func probabilities(
+        rowMajor rows: UnsafeBufferPointer<Double>, count: Int, into out: UnsafeMutableBufferPointer<Double>
+    ) {
+        switch self {
+        case .logistic(let model): model.probabilities(rowMajor: rows, count: count, into: out)
+        case .gradientBoosting(let model): model.probabilities(rowMajor: rows, count: count, into: out)
+        }
+    }
+
     /// Scores rows of a column-major table, using the learner's fastest path.
     /// - Parameters:
     ///   - features: `features[f][row]`, in model order.

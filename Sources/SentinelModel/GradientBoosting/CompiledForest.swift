@@ -119,6 +119,52 @@ struct CompiledForest: Sendable {
         return scores
     }
 
+    /// Log-odds of one row: the same leaf values, added in the same tree order, as ``rawScores(features:rows:fallback:)``,
+    /// so one row scored alone and in a batch gives the same bits.
+    /// - Precondition: `isComplete` and `row.count == featureCount`.
+    func rawScore(of row: UnsafeBufferPointer<Double>) -> Double {
+        var score = baseScore
+        nodes.withUnsafeBufferPointer { nodes in
+            leaves.withUnsafeBufferPointer { leaves in
+                for tree in 0..<depths.count {
+                    let depth = depths[tree]
+                    let inner = nodes.baseAddress! + nodeOffsets[tree]
+                    var index = 0
+                    for _ in 0..<depth {
+                        let node = inner[index]
+                        let x = row[Int(node.feature)]
+                        let right = x > node.threshold || (x.isNaN && node.missingRight != 0)
+                        index = 2 * index + (right ? 2 : 1)
+                    }
+                    score += leaves[leafOffsets[tree] + index - ((1 << depth) - 1)]
+                }
+            }
+        }
+        return score
+    }
+
+    /// Log-odds of `count` rows stored one after another (`featureCount` values each), written to `out`.
+    /// - Precondition: `isComplete`, `rows.count == count * featureCount`, `out.count >= count`.
+    func rawScores(rowMajor rows: UnsafeBufferPointer<Double>, count: Int, into out: UnsafeMutableBufferPointer<Double>)
+    {
+        let width = featureCount
+        for row in 0..<count {
+            out[row] = baseScore
+        }
+        var start = 0
+        while start < count {
+            let blockCount = min(Self.blockRows, count - start)
+            let block = UnsafeBufferPointer(rebasing: rows[(start * width)..<((start + blockCount) * width)])
+            let blockOut = UnsafeMutableBufferPointer(rebasing: out[start..<(start + blockCount)])
+            if block.contains(where: \.isNaN) {
+                scoreBlock(block, count: blockCount, into: blockOut, missing: true)
+            } else {
+                scoreBlock(block, count: blockCount, into: blockOut, missing: false)
+            }
+            start += blockCount
+        }
+    }
+
     /// Adds every tree's value for the `count` rows of a row-major block to `out`, eight rows at a time so that the
     /// eight dependent descents (each step waits on two loads) overlap in the pipeline.
     @inline(__always)

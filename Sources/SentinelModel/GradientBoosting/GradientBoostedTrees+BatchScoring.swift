@@ -26,4 +26,24 @@ extension GradientBoostedTrees {
         }
         return compiled.rawScores(features: features, rows: rows, fallback: trees)
     }
+
+    /// Scores `count` rows stored one after another (row-major, `featureCount` values each) with the block layout.
+    /// Each result equals ``probability(of:)`` of that row, bit for bit.
+    /// - Precondition: `rows.count == count * featureCount` and `out.count >= count`.
+    public func probabilities(
+        rowMajor rows: UnsafeBufferPointer<Double>, count: Int, into out: UnsafeMutableBufferPointer<Double>
+    ) {
+        precondition(rows.count == count * featureCount && out.count >= count, "row-major batch of the wrong size")
+        guard compiled.isComplete else {
+            for row in 0..<count {
+                out[row] = probability(
+                    of: UnsafeBufferPointer(rebasing: rows[(row * featureCount)..<((row + 1) * featureCount)]))
+            }
+            return
+        }
+        compiled.rawScores(rowMajor: rows, count: count, into: out)
+        for row in 0..<count {
+            out[row] = Self.sigmoid(out[row])
+        }
+    }
 }
