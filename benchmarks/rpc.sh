@@ -12,7 +12,7 @@ ROUNDS=${ROUNDS:-3}
 SECONDS_PER_RUN=${SECONDS_PER_RUN:-3}
 LOOPS=${LOOPS:-$(nproc)}
 CONNECTIONS=${CONNECTIONS:-"1 8 64"}
-SCRATCH=${SCRATCH:-.build-rpc}
+SCRATCH=${SCRATCH:-.build}
 OUT="$SCRATCH/rpc-bench"
 mkdir -p "$OUT"
 

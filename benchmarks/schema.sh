@@ -13,7 +13,7 @@ cd "$(dirname "$0")/.."
 ROUNDS=${ROUNDS:-7}
 MESSAGES=${MESSAGES:-1000000}
 FEATURES=${FEATURES:-30}
-SCRATCH=${SCRATCH:-.build-schema}
+SCRATCH=${SCRATCH:-.build}
 
 swift build -c release --scratch-path "$SCRATCH" --product schema-benchmark >&2
 echo "# $(date -u +%Y-%m-%dT%H:%M:%SZ) $(uname -srm), $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg)"
