@@ -4,16 +4,17 @@
 # 20 bins; and `sentinel drift` against Evidently's data-drift report on the same rows and columns.
 #
 # Usage: benchmarks/monitor.sh [EVENTS]       (EVENTS: events per run, default 1000000)
-#   SCRATCH_PATH   build directory (default .build-bench)
-#   SKIP_EVIDENTLY=1   leave out the Evidently comparison (it needs benchmarks/.venv, see below)
+#   SCRATCH_PATH   build directory (default .build)
+#   SKIP_EVIDENTLY=1   leave out the Evidently comparison (it needs benchmarks/.venv-evidently, see below)
 #   SENTINEL_SHARED_DIR   where data/ lives (default ../shared)
 #
-# Evidently: python3 -m venv benchmarks/.venv && benchmarks/.venv/bin/pip install evidently==0.7.23 'pandas<3'
+# Evidently gets a venv of its own, made here when missing (the other benchmarks' venv has pandas 3):
+#   python3 -m venv benchmarks/.venv-evidently && benchmarks/.venv-evidently/bin/pip install evidently==0.7.23 'pandas<3'
 # (Evidently 0.7.23 does not import with pandas 3; measured with pandas 2.3.3, numpy 2.4.6, scipy 1.17.1).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
-scratch="${SCRATCH_PATH:-.build-bench}"
+scratch="${SCRATCH_PATH:-.build}"
 events="${1:-1000000}"
 shared="${SENTINEL_SHARED_DIR:-$root/../shared}"
 work=$(mktemp -d "${TMPDIR:-/tmp}/sentinel-monitor-bench.XXXXXX")
@@ -104,8 +105,12 @@ if [[ "${SKIP_EVIDENTLY:-0}" != 1 && -d "$shared/data" ]]; then
         ours=$(best_of 3 "$bin/sentinel" drift --reference "$ref" --current "$cur" --columns "$columns" --json)
         ours_drifted=$("$bin/sentinel" drift --reference "$ref" --current "$cur" --columns "$columns" --json |
             grep -c '"status" : "\(warn\|alert\)"' || true)
-        if [[ -x benchmarks/.venv/bin/python ]]; then
-            theirs=$(benchmarks/.venv/bin/python benchmarks/drift-evidently.py "$ref" "$cur" "$columns" 1)
+        venv=benchmarks/.venv-evidently
+        if [[ ! -x $venv/bin/python ]] || ! $venv/bin/python -c 'import evidently, pandas' 2>/dev/null; then
+            python3 -m venv "$venv" && $venv/bin/pip install -q evidently==0.7.23 'pandas<3' >&2 || true
+        fi
+        if $venv/bin/python -c 'import evidently, pandas' 2>/dev/null; then
+            theirs=$($venv/bin/python benchmarks/drift-evidently.py "$ref" "$cur" "$columns" 1)
             echo "$theirs" | sed "s/^/$name: /"
             total=$(echo "$theirs" | sed -n 's/.*total_seconds=\([0-9.]*\).*/\1/p')
             report=$(echo "$theirs" | sed -n 's/.*report_seconds=\([0-9.]*\).*/\1/p')
