@@ -832,7 +832,9 @@ struct  Sentinel__V1__ScoringEvent
    */
   char *model_version;
   /*
-   * Server-side latency of the request that scored it, in nanoseconds (a batch's latency is shared by its items).
+   * Server-side scoring latency of this transaction, in nanoseconds: a Score request's latency, or for a
+   * ScoreBatch its per-transaction share (the batch's latency / the transactions it scored, at least 1), so the
+   * monitor's latency quantiles are per transaction whatever the batch size.
    */
   uint64_t server_latency_ns;
 };
