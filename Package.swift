@@ -55,7 +55,8 @@ let package = Package(
         .target(
             name: "SentinelScoring",
             dependencies: [
-                "SentinelArguments", "SentinelSchema", "SentinelWire", "SentinelRPC", "SentinelPosix", "SentinelModel",
+                "SentinelArguments", "SentinelData", "SentinelSchema", "SentinelWire", "SentinelRPC", "SentinelPosix",
+                "SentinelModel",
                 "SentinelDrift", "SentinelMetrics", "SentinelLog",
             ],
             swiftSettings: swiftSettings
@@ -151,6 +152,7 @@ let package = Package(
             dependencies: [
                 "SentinelMonitor", "SentinelSchema", "SentinelWire", "SentinelRPC", "SentinelPosix", "SentinelHTTP",
                 "SentinelModel", "SentinelDrift", "SentinelMetrics", "SentinelTestSupport", "SentinelLog",
+                "SentinelData",
             ],
             swiftSettings: swiftSettings
         ),

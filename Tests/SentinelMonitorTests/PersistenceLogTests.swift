@@ -1,6 +1,7 @@
 import Dispatch
 import Foundation
 import Glibc
+import SentinelData
 import Synchronization
 import Testing
 
@@ -10,18 +11,18 @@ import Testing
 struct PersistenceCRCTests {
     @Test("check value of \"123456789\" and the empty input")
     func checkValue() {
-        #expect(Array("123456789".utf8).withUnsafeBytes { CRC32C.checksum($0) } == 0xE306_9283)
-        #expect([UInt8]().withUnsafeBytes { CRC32C.checksum($0) } == 0)
+        #expect(Array("123456789".utf8).withUnsafeBytes { CRC32.checksum(.castagnoli, $0) } == 0xE306_9283)
+        #expect([UInt8]().withUnsafeBytes { CRC32.checksum(.castagnoli, $0) } == 0)
         // RFC 3720 B.4: 32 bytes of zeros.
-        #expect([UInt8](repeating: 0, count: 32).withUnsafeBytes { CRC32C.checksum($0) } == 0x8A91_36AA)
+        #expect([UInt8](repeating: 0, count: 32).withUnsafeBytes { CRC32.checksum(.castagnoli, $0) } == 0x8A91_36AA)
     }
 
     @Test("split updates equal one update", arguments: [0, 1, 7, 8, 9, 15, 16, 17, 63])
     func splitUpdates(split: Int) {
         let bytes = (0..<64).map { UInt8(truncatingIfNeeded: $0 &* 37 &+ 11) }
-        var whole = CRC32C()
+        var whole = CRC32(.castagnoli)
         whole.update(bytes)
-        var parts = CRC32C()
+        var parts = CRC32(.castagnoli)
         parts.update(Array(bytes[..<split]))
         parts.update(Array(bytes[split...]))
         #expect(parts.value == whole.value)

@@ -1,3 +1,4 @@
+import SentinelData
 import Testing
 
 @testable import SentinelScoring
@@ -6,14 +7,14 @@ import Testing
 struct ReporterSpoolRecordTests {
     @Test("CRC-32 check value and agreement with the bitwise definition", arguments: [0, 1, 7, 8, 9, 63, 64, 1_000])
     func checksum(length: Int) {
-        #expect(Array("123456789".utf8).withUnsafeBytes { SpoolChecksum.crc32($0) } == 0xCBF4_3926)
+        #expect(Array("123456789".utf8).withUnsafeBytes { CRC32.checksum(.isoHDLC, $0) } == 0xCBF4_3926)
         let bytes = (0..<length).map { UInt8(truncatingIfNeeded: $0 &* 131 &+ 7) }
         var reference: UInt32 = 0xFFFF_FFFF
         for byte in bytes {
             reference ^= UInt32(byte)
             for _ in 0..<8 { reference = reference & 1 == 1 ? (reference >> 1) ^ 0xEDB8_8320 : reference >> 1 }
         }
-        #expect(bytes.withUnsafeBytes { SpoolChecksum.crc32($0) } == ~reference)
+        #expect(bytes.withUnsafeBytes { CRC32.checksum(.isoHDLC, $0) } == ~reference)
     }
 
     @Test("A record round-trips; a cut one is torn; a flipped byte is corrupt")

@@ -1,3 +1,5 @@
+import SentinelData
+
 /// The byte layout of log segments and snapshot files (all integers little-endian); see Docs/Design.md,
 /// "Monitor persistence".
 ///
@@ -22,7 +24,7 @@ enum LogFormat {
     static func frame(_ records: [LogRecord], into buffer: inout [UInt8]) {
         for record in records {
             appendLittleEndian(UInt32(record.payload.count), to: &buffer)
-            var crc = CRC32C()
+            var crc = CRC32(.castagnoli)
             crc.update(byte: record.type)
             crc.update(record.payload)
             appendLittleEndian(crc.value, to: &buffer)
@@ -39,10 +41,10 @@ enum LogFormat {
         var bytes = snapshotMagic
         appendLittleEndian(position, to: &bytes)
         appendLittleEndian(UInt64(payload.count), to: &bytes)
-        var crc = CRC32C()
+        var crc = CRC32(.castagnoli)
         crc.update(payload)
         appendLittleEndian(crc.value, to: &bytes)
-        var headerCRC = CRC32C()
+        var headerCRC = CRC32(.castagnoli)
         headerCRC.update(bytes)
         appendLittleEndian(headerCRC.value, to: &bytes)
         return bytes
@@ -54,7 +56,9 @@ enum LogFormat {
             return .failure(.init("file of \(file.count) bytes is shorter than its header"))
         }
         guard Array(file[0..<8]) == snapshotMagic else { return .failure(.init("bad magic")) }
-        let headerCRC = file.withUnsafeBytes { CRC32C.checksum(UnsafeRawBufferPointer(rebasing: $0[0..<28])) }
+        let headerCRC = file.withUnsafeBytes {
+            CRC32.checksum(.castagnoli, UnsafeRawBufferPointer(rebasing: $0[0..<28]))
+        }
         guard headerCRC == readUInt32(file, at: 28) else { return .failure(.init("header checksum mismatch")) }
         let position = readUInt64(file, at: 8)
         let length = readUInt64(file, at: 16)
@@ -62,7 +66,7 @@ enum LogFormat {
             return .failure(.init("payload is \(file.count - snapshotHeaderBytes) bytes, header says \(length)"))
         }
         let payloadCRC = file.withUnsafeBytes {
-            CRC32C.checksum(UnsafeRawBufferPointer(rebasing: $0[snapshotHeaderBytes...]))
+            CRC32.checksum(.castagnoli, UnsafeRawBufferPointer(rebasing: $0[snapshotHeaderBytes...]))
         }
         guard payloadCRC == readUInt32(file, at: 24) else { return .failure(.init("payload checksum mismatch")) }
         return .success((position, Array(file[snapshotHeaderBytes...])))
@@ -180,7 +184,7 @@ enum LogFormat {
     }
 
     private static func crc(_ file: [UInt8], _ from: Int, _ to: Int) -> UInt32 {
-        file.withUnsafeBytes { CRC32C.checksum(UnsafeRawBufferPointer(rebasing: $0[from..<to])) }
+        file.withUnsafeBytes { CRC32.checksum(.castagnoli, UnsafeRawBufferPointer(rebasing: $0[from..<to])) }
     }
 
     static func appendLittleEndian<T: FixedWidthInteger>(_ value: T, to bytes: inout [UInt8]) {

@@ -1,3 +1,5 @@
+import SentinelData
+
 /// The framing of one encoded `EventBatch` in a spool segment.
 ///
 /// ```
@@ -41,7 +43,9 @@ struct SpoolRecord: Sendable, Equatable {
         appendLittleEndian(lastSequence, to: &buffer)
         appendLittleEndian(UInt32(eventCount), to: &buffer)
         buffer.append(contentsOf: payload)
-        let crc = buffer.withUnsafeBytes { SpoolChecksum.crc32(UnsafeRawBufferPointer(rebasing: $0[(start + 8)...])) }
+        let crc = buffer.withUnsafeBytes {
+            CRC32.checksum(.isoHDLC, UnsafeRawBufferPointer(rebasing: $0[(start + 8)...]))
+        }
         for index in 0..<4 { buffer[start + 4 + index] = UInt8(truncatingIfNeeded: crc >> (8 * UInt32(index))) }
     }
 
@@ -62,7 +66,7 @@ struct SpoolRecord: Sendable, Equatable {
         guard length <= maximumPayload else { return .corrupt("declared length \(length) is implausible") }
         guard bytes.count >= headerSize + length else { return .torn }
         let storedCRC = readLittleEndian(UInt32.self, bytes, at: 4)
-        let crc = SpoolChecksum.crc32(UnsafeRawBufferPointer(rebasing: bytes[8..<(headerSize + length)]))
+        let crc = CRC32.checksum(.isoHDLC, UnsafeRawBufferPointer(rebasing: bytes[8..<(headerSize + length)]))
         guard crc == storedCRC else { return .corrupt("checksum mismatch") }
         let first = readLittleEndian(UInt64.self, bytes, at: 8)
         let last = readLittleEndian(UInt64.self, bytes, at: 16)
