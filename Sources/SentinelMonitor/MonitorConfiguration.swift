@@ -46,13 +46,18 @@ public struct MonitorConfiguration: Sendable {
           --history DURATION     closed windows kept, as a duration (env SENTINEL_MONITOR_HISTORY, default 24h)
           --psi-warn X           PSI warn threshold (env SENTINEL_MONITOR_PSI_WARN, default 0.1)
           --psi-alert X          PSI alert threshold (env SENTINEL_MONITOR_PSI_ALERT, default 0.25)
-          --min-count N          fewest values in a window for a drift status change (default 100)
-          --fraud-windows N      windows outside the interval that raise the flag-rate alert (default 3)
-          --reservoir N          rows sampled per window for the exact KS test (default 2048)
-          --label-capacity N     scored transactions kept for delayed labels (default 200000)
-          --max-models N         model versions tracked at once (default 16)
-          --max-producers N      producers tracked at once (default 1024)
-          --snapshot-interval D  longest time between state snapshots (default 5m)
+          --min-count N          fewest values in a window for a drift status change
+                                 (env SENTINEL_MONITOR_MIN_COUNT, default 100)
+          --fraud-windows N      windows outside the interval that raise the flag-rate alert
+                                 (env SENTINEL_MONITOR_FRAUD_WINDOWS, default 3)
+          --reservoir N          rows sampled per window for the exact KS test (env SENTINEL_MONITOR_RESERVOIR,
+                                 default 2048)
+          --label-capacity N     scored transactions kept for delayed labels (env SENTINEL_MONITOR_LABEL_CAPACITY,
+                                 default 200000)
+          --max-models N         model versions tracked at once (env SENTINEL_MONITOR_MAX_MODELS, default 16)
+          --max-producers N      producers tracked at once (env SENTINEL_MONITOR_MAX_PRODUCERS, default 1024)
+          --snapshot-interval D  longest time between state snapshots (env SENTINEL_MONITOR_SNAPSHOT_INTERVAL,
+                                 default 5m)
           --token-file FILE      require clients to present the token in FILE (env SENTINEL_MONITOR_TOKEN_FILE)
         """
 
@@ -82,14 +87,32 @@ public struct MonitorConfiguration: Sendable {
         if let alert = try arguments.option("--psi-alert", environment: "SENTINEL_MONITOR_PSI_ALERT", as: Double.self) {
             windows.thresholds.alert = alert
         }
-        if let count = try arguments.option("--min-count", as: Int.self) { windows.thresholds.minimumCount = count }
-        if let count = try arguments.option("--fraud-windows", as: Int.self) { windows.fraudWindowsToAlert = count }
-        if let count = try arguments.option("--reservoir", as: Int.self) { windows.reservoirCapacity = count }
+        if let count = try arguments.option("--min-count", environment: "SENTINEL_MONITOR_MIN_COUNT", as: Int.self) {
+            windows.thresholds.minimumCount = count
+        }
+        if let count = try arguments.option(
+            "--fraud-windows", environment: "SENTINEL_MONITOR_FRAUD_WINDOWS", as: Int.self)
+        {
+            windows.fraudWindowsToAlert = count
+        }
+        if let count = try arguments.option("--reservoir", environment: "SENTINEL_MONITOR_RESERVOIR", as: Int.self) {
+            windows.reservoirCapacity = count
+        }
         settings.windows = windows
-        if let count = try arguments.option("--label-capacity", as: Int.self) { settings.labelCapacity = count }
-        if let count = try arguments.option("--max-models", as: Int.self) { settings.modelCapacity = count }
-        if let count = try arguments.option("--max-producers", as: Int.self) { settings.producerCapacity = count }
-        if let text = try arguments.option("--snapshot-interval") {
+        if let count = try arguments.option(
+            "--label-capacity", environment: "SENTINEL_MONITOR_LABEL_CAPACITY", as: Int.self)
+        {
+            settings.labelCapacity = count
+        }
+        if let count = try arguments.option("--max-models", environment: "SENTINEL_MONITOR_MAX_MODELS", as: Int.self) {
+            settings.modelCapacity = count
+        }
+        if let count = try arguments.option(
+            "--max-producers", environment: "SENTINEL_MONITOR_MAX_PRODUCERS", as: Int.self)
+        {
+            settings.producerCapacity = count
+        }
+        if let text = try arguments.option("--snapshot-interval", environment: "SENTINEL_MONITOR_SNAPSHOT_INTERVAL") {
             snapshotInterval = .milliseconds(try Self.milliseconds(text, option: "--snapshot-interval"))
         }
         tickInterval = .milliseconds(min(1_000, max(10, windows.windowMilliseconds / 4)))
