@@ -3,7 +3,7 @@
 #
 # Usage: deploy/build-images.sh [TAG]     (root; default tag dev → localhost/sentinel-{api,monitor}:dev)
 # Env:   SWIFT_IMAGE, RUNTIME_IMAGE  base images (default: the local ones deploy/make-local-base-images.sh
-#        makes; set SWIFT_IMAGE=swift:6.2-bookworm RUNTIME_IMAGE=debian:bookworm-slim where a registry is reachable)
+#        makes; set SWIFT_IMAGE=swift:6.3-bookworm RUNTIME_IMAGE=debian:bookworm-slim where a registry is reachable)
 #        SERVICES  which images (default "api monitor")
 set -euo pipefail
 

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Build the two base images the Dockerfiles need, locally, for a machine with no image registry.
 #
-# Only for the air-gapped development machine: CI on GitHub pulls the official swift:6.2-bookworm and
+# Only for the air-gapped development machine: CI on GitHub pulls the official swift:6.3-bookworm and
 # debian:bookworm-slim images instead. This script makes
 #   localhost/debian:bookworm-slim   a debootstrap --variant=minbase Debian 12 root file system
 #   localhost/swift:6.3-bookworm     that root file system + the packages the official swift:bookworm image has
