@@ -6,8 +6,8 @@
 # request outstanding per connection). Prints one table with the ratios, the RSS of each server after the load and
 # the time from process start to SERVING.
 #
-#   benchmarks/api.sh                              # 3 s per run after 1 s warm-up, logistic model
-#   DURATION=5 ALGORITHM=gbdt benchmarks/api.sh
+#   benchmarks/api.sh                              # 3 s per run after 1 s warm-up, GBDT model (the default `sentinel train` makes)
+#   DURATION=5 ALGORITHM=logistic benchmarks/api.sh
 #   SKIP_BASELINE=1 benchmarks/api.sh              # sentinel only
 #
 # Needs: the Swift toolchain; `wrk` (apt-get install wrk; installed here when missing and running as root);
@@ -17,7 +17,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 DURATION=${DURATION:-3}
 WARMUP=${WARMUP:-1}
-ALGORITHM=${ALGORITHM:-logistic}
+ALGORITHM=${ALGORITHM:-gbdt}
 CONNECTIONS=${CONNECTIONS:-"1 8 64"}
 BATCH=${BATCH:-100}
 BATCH_CONNECTIONS=${BATCH_CONNECTIONS:-8}
