@@ -119,7 +119,10 @@ if [[ "${SKIP_BASELINE:-0}" != 1 ]]; then
     fi
     "$VENV/bin/python" benchmarks/baseline/make_bodies.py "$DATA" "$OUT"
     start=$(now_ms)
-    (cd benchmarks/baseline && exec "../../$VENV/bin/uvicorn" app:app --host 127.0.0.1 --port "$BASELINE_PORT" \
+    # The baseline serves the same kind of model: the same algorithm and, for GBDT, as many trees.
+    trees=$(sed -n 's/^trees *\([0-9]*\).*/\1/p' "$OUT/train.log" | head -1)
+    (cd benchmarks/baseline && SENTINEL_BASELINE_MODEL="$ALGORITHM" SENTINEL_BASELINE_TREES="${trees:-250}" \
+        exec "../../$VENV/bin/uvicorn" app:app --host 127.0.0.1 --port "$BASELINE_PORT" \
         --workers 1 --log-level warning) >"$OUT/baseline.log" 2>&1 &
     baseline_pid=$!
     pids+=("$baseline_pid")

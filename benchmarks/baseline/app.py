@@ -1,8 +1,10 @@
 """The seed's stack, for `benchmarks/api.sh`: FastAPI + uvicorn + scikit-learn serving a fraud model as JSON over HTTP.
 
-At start-up it trains the same kind of model `sentinel train --algorithm logistic` ships — a standardised logistic
-regression on the 29 ULB inputs (V1..V28, Amount) of the committed sample `data/creditcard-sample.csv.gz` — and
-serves it:
+At start-up it trains the same kind of model `benchmarks/api.sh` gives sentinel-api, on the 29 ULB inputs
+(V1..V28, Amount) of the committed sample `data/creditcard-sample.csv.gz`, and serves it. SENTINEL_BASELINE_MODEL
+picks it: `gbdt` (default) is scikit-learn's HistGradientBoostingClassifier with SENTINEL_BASELINE_TREES trees
+(api.sh passes the tree count of the Sentinel model), depth 4 and 16 leaves, as Sentinel's defaults; `logistic` is a
+standardised logistic regression, as `sentinel train --algorithm logistic`.
 
     POST /score        {"features": [29 numbers]}                      -> {"fraud_probability": p, "decision": "flag"|"pass"}
     POST /score_batch  {"transactions": [{"features": [...]}, ...]}     -> {"items": [{...}, ...]}
@@ -20,6 +22,7 @@ import os
 import numpy as np
 from fastapi import FastAPI, HTTPException
 from pydantic import BaseModel
+from sklearn.ensemble import HistGradientBoostingClassifier
 from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
@@ -41,7 +44,13 @@ def _load(path):
 
 
 _x, _y = _load(DATA)
-MODEL = make_pipeline(StandardScaler(), LogisticRegression(max_iter=1000)).fit(_x, _y)
+if os.environ.get("SENTINEL_BASELINE_MODEL", "gbdt") == "logistic":
+    MODEL = make_pipeline(StandardScaler(), LogisticRegression(max_iter=1000)).fit(_x, _y)
+else:
+    _trees = int(os.environ.get("SENTINEL_BASELINE_TREES", "250"))
+    MODEL = HistGradientBoostingClassifier(
+        max_iter=_trees, learning_rate=0.02, max_depth=4, max_leaf_nodes=16, early_stopping=False, random_state=0
+    ).fit(_x, _y)
 THRESHOLD = 0.5
 
 app = FastAPI()
