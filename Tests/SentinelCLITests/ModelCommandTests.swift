@@ -171,6 +171,36 @@ struct ModelCommandTests {
         #expect(error.contains("usage: sentinel "))
     }
 
+    @Test("hyper-parameter flags reach the learner and are recorded in the model file")
+    func hyperParameters() async throws {
+        let (status, _, error) = await train(
+            "small.sentinel", algorithm: "gbdt",
+            extra: ["--trees", "12", "--max-depth", "3", "--learning-rate", "0.1", "--early-stopping", "0"])
+        #expect(status == 0, "\(error)")
+        let (_, output, _) = await run(["model", "inspect", directory.appendingPathComponent("small.sentinel").path])
+        #expect(output.contains("gradient-boosted trees: 12 trees"))
+        #expect(output.contains("learning rate 0.1, max depth 3"))
+
+        let logistic = await train("c.sentinel", extra: ["--c", "0.5", "--fraud-weight", "3"])
+        #expect(logistic.0 == 0, "\(logistic.2)")
+    }
+
+    @Test(
+        "a bad or misplaced hyper-parameter is a usage error naming the flag",
+        arguments: [
+            (["--algorithm", "gbdt", "--max-depth", "40"], "--max-depth must be in 1...16, got 40"),
+            (["--algorithm", "gbdt", "--learning-rate", "0"], "--learning-rate must be in (0, 1], got 0.0"),
+            (["--algorithm", "gbdt", "--trees", "many"], "invalid value for --trees: 'many'"),
+            (["--algorithm", "logistic", "--trees", "10"], "--trees applies to --algorithm gbdt only"),
+            (["--algorithm", "gbdt", "--c=2"], "--c applies to --algorithm logistic only"),
+            (["--algorithm", "logistic", "--c", "-1"], "--c must be finite and > 0, got -1.0"),
+        ])
+    func badHyperParameters(extra: [String], message: String) async {
+        let (status, _, error) = await run(["train", "--data", data] + extra)
+        #expect(status == 64)
+        #expect(error.contains(message), "\(error)")
+    }
+
     @Test("a missing data or model file fails with exit 1")
     func missingFiles() async {
         let missing = directory.appendingPathComponent("missing").path

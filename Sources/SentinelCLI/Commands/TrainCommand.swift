@@ -13,7 +13,7 @@ enum TrainCommand {
         summary: "train a fraud model on a transaction file and write a model file",
         usage:
             "sentinel train --data FILE [--from DAY --to DAY] [--algorithm gbdt|logistic] [--out FILE] [--seed N] "
-            + "[--skip-bad-rows]",
+            + "[--skip-bad-rows] [hyper-parameters]",
         details: """
               --data FILE                CSV file, plain or gzip-compressed, or - for standard input
               --from DAY, --to DAY       training window, YYYY-MM-DD, both inclusive (default: every row)
@@ -24,7 +24,8 @@ enum TrainCommand {
               --features A,B,...         input columns, for files of an unrecognised layout
               --label COLUMN             label column (0/1), for files of an unrecognised layout
               --skip-bad-rows            skip and count malformed rows instead of failing
-            """
+
+            """ + hyperParameterHelp
     ) { arguments, console in
         let dataPath = try arguments.required("--data")
         let from = try Formatting.day(arguments.option("--from"), option: "--from")
@@ -36,18 +37,13 @@ enum TrainCommand {
         let features = try arguments.option("--features").map { $0.split(separator: ",").map(String.init) }
         let label = try arguments.option("--label")
         let skipBadRows = arguments.flag("--skip-bad-rows")
+        let algorithm = try algorithm(named: algorithmName, arguments: &arguments)
         try arguments.finish()
         if let from, let to, to < from {
             throw UsageError("--to \(to) is before --from \(from)")
         }
         guard validationFraction > 0, validationFraction < 1 else {
             throw UsageError("--validation-fraction must be between 0 and 1 (exclusive), got \(validationFraction)")
-        }
-        let algorithm: Algorithm
-        switch algorithmName {
-        case "gbdt", "gradient_boosting": algorithm = .gradientBoosting(GradientBoostingParameters())
-        case "logistic": algorithm = .logistic(LogisticRegression())
-        default: throw UsageError("unknown algorithm '\(algorithmName)' (expected gbdt or logistic)")
         }
 
         let clock = ContinuousClock()
