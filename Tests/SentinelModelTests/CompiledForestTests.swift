@@ -158,10 +158,12 @@ struct CompiledForestTests {
             left: [1, -1, 3, -1, -1], right: [2, -1, 4, -1, -1], value: [0, 5, 0, 6, 7])
         let forest = CompiledForest(trees: [tree], baseScore: 0, featureCount: 2)
         #expect(forest.isComplete && forest.depth == 2)
-        #expect(forest.nodes.map(\.feature) == [1, 0, 0])
-        #expect(forest.nodes.map(\.threshold) == [1, .infinity, 2])
-        #expect(forest.nodes.map(\.missingRight) == [1, 0, 0])
-        #expect(forest.leaves == [5, 5, 6, 7])
+        // Each array ends with one unused element.
+        #expect(forest.features.dropLast() == [1, 0, 0])
+        #expect(forest.blockOffsets.dropLast() == [Int32(CompiledForest.blockRows), 0, 0])
+        #expect(forest.thresholds.dropLast() == [1, .infinity, 2])
+        #expect(forest.missingRight.dropLast() == [1, 0, 0])
+        #expect(forest.leaves.dropLast() == [5, 5, 6, 7])
     }
 
     @Test("trained models of several depths score as the node walk on every path", arguments: [1, 3, 4, 8])

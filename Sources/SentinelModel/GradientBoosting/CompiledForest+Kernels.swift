@@ -1,43 +1,61 @@
-// The descents themselves. Every function here is inlined into a call site that passes a constant `depth` and
-// `missing`, so the loops over levels unroll and the NaN test disappears from inputs without NaN.
+// The descents themselves. The kernels are generic over the depth and the NaN handling, so the compiler makes one
+// specialized copy per (depth, handling) in which the loops over levels unroll and, for inputs without NaN, the NaN
+// test disappears. (Plain parameters with `@inline(__always)` were not inlined into the dispatch and stayed generic.)
 extension CompiledForest {
-    /// Rows (or trees) descended together: independent load chains the core overlaps.
+    /// A tree depth known at compile time.
+    protocol FixedDepth { static var value: Int { get } }
+    enum Depth0: FixedDepth { static var value: Int { 0 } }
+    enum Depth1: FixedDepth { static var value: Int { 1 } }
+    enum Depth2: FixedDepth { static var value: Int { 2 } }
+    enum Depth3: FixedDepth { static var value: Int { 3 } }
+    enum Depth4: FixedDepth { static var value: Int { 4 } }
+    enum Depth5: FixedDepth { static var value: Int { 5 } }
+    enum Depth6: FixedDepth { static var value: Int { 6 } }
+    enum Depth7: FixedDepth { static var value: Int { 7 } }
+    enum Depth8: FixedDepth { static var value: Int { 8 } }
+    enum Depth9: FixedDepth { static var value: Int { 9 } }
+    enum Depth10: FixedDepth { static var value: Int { 10 } }
+
+    /// Whether the inputs being scored may hold NaN, known at compile time.
+    protocol MissingInputs { static var possible: Bool { get } }
+    /// Inputs with at least one NaN: every step tests for it.
+    enum WithMissing: MissingInputs { static var possible: Bool { true } }
+    /// Inputs without NaN: no step tests for it.
+    enum WithoutMissing: MissingInputs { static var possible: Bool { false } }
+
+    /// Trees (one row) or rows (a block) descended together: independent load chains the core overlaps.
     static let lanes = 8
 
-    /// One level of a descent: the next slot after comparing the row's input with node `index`.
+    /// One level of a descent: the next slot after comparing input `inputs[offsets[index]]` with node `index`'s
+    /// threshold (`offsets` are row indices or block offsets; all pointers start at the tree's first node).
     ///
     /// `x > threshold` is false for NaN, so a missing input goes left unless the node sends it right; that is
     /// `RegressionTree.value(of:)`'s rule (`x <= threshold` goes left, NaN the learned way), written without a branch.
     @inline(__always)
-    static func step(_ nodes: UnsafePointer<Node>, _ index: Int, _ row: UnsafePointer<Double>, missing: Bool) -> Int {
-        let node = nodes[index]
-        let x = row[Int(truncatingIfNeeded: node.feature)]
-        var right = x > node.threshold ? 1 : 0
-        if missing {
-            right |= (x.isNaN ? 1 : 0) & Int(truncatingIfNeeded: node.missingRight)
+    static func step<Missing: MissingInputs>(
+        _ index: Int, _ inputs: UnsafePointer<Double>, _ thresholds: UnsafePointer<Double>,
+        _ offsets: UnsafePointer<Int32>, _ missingRight: UnsafePointer<UInt8>, _: Missing.Type
+    ) -> Int {
+        let x = inputs[Int(truncatingIfNeeded: offsets[index])]
+        var right = x > thresholds[index] ? 1 : 0
+        if Missing.possible {
+            right |= (x.isNaN ? 1 : 0) & Int(truncatingIfNeeded: missingRight[index])
         }
         return 2 &* index &+ 1 &+ right
     }
 
     /// The log-odds of one row: trees descended `lanes` at a time, their leaf values added in tree order.
-    @inline(__always)
-    func scoreRow(
-        _ row: UnsafePointer<Double>, _ nodes: UnsafePointer<Node>, _ leaves: UnsafePointer<Double>, depth: Int,
-        missing: Bool
+    func scoreRow<Depth: FixedDepth, Missing: MissingInputs>(
+        _ row: UnsafePointer<Double>, _ layout: Layout, _: Depth.Type, _ missing: Missing.Type
     ) -> Double {
-        let innerCount = (1 << depth) &- 1
-        let leafCount = 1 << depth
+        let innerCount = (1 << Depth.value) &- 1
+        let leafCount = 1 << Depth.value
         var score = baseScore
         var tree = 0
         while tree &+ Self.lanes <= treeCount {
-            let n0 = nodes + tree &* innerCount
-            let n1 = n0 + innerCount
-            let n2 = n1 + innerCount
-            let n3 = n2 + innerCount
-            let n4 = n3 + innerCount
-            let n5 = n4 + innerCount
-            let n6 = n5 + innerCount
-            let n7 = n6 + innerCount
+            let t = layout.thresholds + tree &* innerCount
+            let f = layout.features + tree &* innerCount
+            let m = layout.missingRight + tree &* innerCount
             var i0 = 0
             var i1 = 0
             var i2 = 0
@@ -46,20 +64,20 @@ extension CompiledForest {
             var i5 = 0
             var i6 = 0
             var i7 = 0
-            for _ in 0..<depth {
-                i0 = Self.step(n0, i0, row, missing: missing)
-                i1 = Self.step(n1, i1, row, missing: missing)
-                i2 = Self.step(n2, i2, row, missing: missing)
-                i3 = Self.step(n3, i3, row, missing: missing)
-                i4 = Self.step(n4, i4, row, missing: missing)
-                i5 = Self.step(n5, i5, row, missing: missing)
-                i6 = Self.step(n6, i6, row, missing: missing)
-                i7 = Self.step(n7, i7, row, missing: missing)
+            for _ in 0..<Depth.value {
+                i0 = Self.step(i0, row, t, f, m, missing)
+                i1 = Self.step(i1, row, t + 1 &* innerCount, f + 1 &* innerCount, m + 1 &* innerCount, missing)
+                i2 = Self.step(i2, row, t + 2 &* innerCount, f + 2 &* innerCount, m + 2 &* innerCount, missing)
+                i3 = Self.step(i3, row, t + 3 &* innerCount, f + 3 &* innerCount, m + 3 &* innerCount, missing)
+                i4 = Self.step(i4, row, t + 4 &* innerCount, f + 4 &* innerCount, m + 4 &* innerCount, missing)
+                i5 = Self.step(i5, row, t + 5 &* innerCount, f + 5 &* innerCount, m + 5 &* innerCount, missing)
+                i6 = Self.step(i6, row, t + 6 &* innerCount, f + 6 &* innerCount, m + 6 &* innerCount, missing)
+                i7 = Self.step(i7, row, t + 7 &* innerCount, f + 7 &* innerCount, m + 7 &* innerCount, missing)
             }
             // Slot i of the last level is leaf i − (2^D − 1); added one by one, in tree order, for equal bits.
-            let leaf = leaves + (tree &* leafCount &- innerCount)
+            let leaf = layout.leaves + (tree &* leafCount &- innerCount)
             score += leaf[i0]
-            score += leaf[leafCount &+ i1]
+            score += leaf[1 &* leafCount &+ i1]
             score += leaf[2 &* leafCount &+ i2]
             score += leaf[3 &* leafCount &+ i3]
             score += leaf[4 &* leafCount &+ i4]
@@ -69,40 +87,43 @@ extension CompiledForest {
             tree &+= Self.lanes
         }
         while tree < treeCount {
-            let n0 = nodes + tree &* innerCount
+            let t = layout.thresholds + tree &* innerCount
+            let f = layout.features + tree &* innerCount
+            let m = layout.missingRight + tree &* innerCount
             var i0 = 0
-            for _ in 0..<depth {
-                i0 = Self.step(n0, i0, row, missing: missing)
+            for _ in 0..<Depth.value {
+                i0 = Self.step(i0, row, t, f, m, missing)
             }
-            score += leaves[tree &* leafCount &+ i0 &- innerCount]
+            score += layout.leaves[tree &* leafCount &+ i0 &- innerCount]
             tree &+= 1
         }
         return score
     }
 
-    /// Adds every tree's value, in tree order, to `out[0..<count]` for the `count` rows of a row-major block; each
-    /// tree descends `lanes` rows at a time.
-    @inline(__always)
-    func addTrees(
-        _ block: UnsafePointer<Double>, _ count: Int, _ out: UnsafeMutablePointer<Double>,
-        _ nodes: UnsafePointer<Node>, _ leaves: UnsafePointer<Double>, depth: Int, missing: Bool
+    /// Writes the log-odds of the `count` rows of a column-major block (input f of row r at `block[f · blockRows + r]`)
+    /// to `out`: `lanes` rows descend each tree together, each row's sum kept in a register and added in tree order.
+    func scoreColumns<Depth: FixedDepth, Missing: MissingInputs>(
+        _ block: UnsafePointer<Double>, _ count: Int, _ out: UnsafeMutablePointer<Double>, _ layout: Layout,
+        _: Depth.Type, _ missing: Missing.Type
     ) {
-        let innerCount = (1 << depth) &- 1
-        let leafCount = 1 << depth
-        let width = featureCount
-        for tree in 0..<treeCount {
-            let inner = nodes + tree &* innerCount
-            let leaf = leaves + (tree &* leafCount &- innerCount)
-            var row = 0
-            while row &+ Self.lanes <= count {
-                let r0 = block + row &* width
-                let r1 = r0 + width
-                let r2 = r1 + width
-                let r3 = r2 + width
-                let r4 = r3 + width
-                let r5 = r4 + width
-                let r6 = r5 + width
-                let r7 = r6 + width
+        let innerCount = (1 << Depth.value) &- 1
+        let leafCount = 1 << Depth.value
+        var row = 0
+        while row &+ Self.lanes <= count {
+            let r = block + row
+            var s0 = baseScore
+            var s1 = baseScore
+            var s2 = baseScore
+            var s3 = baseScore
+            var s4 = baseScore
+            var s5 = baseScore
+            var s6 = baseScore
+            var s7 = baseScore
+            var t = layout.thresholds
+            var f = layout.blockOffsets
+            var m = layout.missingRight
+            var leaf = layout.leaves - innerCount
+            for _ in 0..<treeCount {
                 var i0 = 0
                 var i1 = 0
                 var i2 = 0
@@ -111,35 +132,56 @@ extension CompiledForest {
                 var i5 = 0
                 var i6 = 0
                 var i7 = 0
-                for _ in 0..<depth {
-                    i0 = Self.step(inner, i0, r0, missing: missing)
-                    i1 = Self.step(inner, i1, r1, missing: missing)
-                    i2 = Self.step(inner, i2, r2, missing: missing)
-                    i3 = Self.step(inner, i3, r3, missing: missing)
-                    i4 = Self.step(inner, i4, r4, missing: missing)
-                    i5 = Self.step(inner, i5, r5, missing: missing)
-                    i6 = Self.step(inner, i6, r6, missing: missing)
-                    i7 = Self.step(inner, i7, r7, missing: missing)
+                for _ in 0..<Depth.value {
+                    i0 = Self.step(i0, r, t, f, m, missing)
+                    i1 = Self.step(i1, r + 1, t, f, m, missing)
+                    i2 = Self.step(i2, r + 2, t, f, m, missing)
+                    i3 = Self.step(i3, r + 3, t, f, m, missing)
+                    i4 = Self.step(i4, r + 4, t, f, m, missing)
+                    i5 = Self.step(i5, r + 5, t, f, m, missing)
+                    i6 = Self.step(i6, r + 6, t, f, m, missing)
+                    i7 = Self.step(i7, r + 7, t, f, m, missing)
                 }
-                out[row] += leaf[i0]
-                out[row &+ 1] += leaf[i1]
-                out[row &+ 2] += leaf[i2]
-                out[row &+ 3] += leaf[i3]
-                out[row &+ 4] += leaf[i4]
-                out[row &+ 5] += leaf[i5]
-                out[row &+ 6] += leaf[i6]
-                out[row &+ 7] += leaf[i7]
-                row &+= Self.lanes
+                s0 += leaf[i0]
+                s1 += leaf[i1]
+                s2 += leaf[i2]
+                s3 += leaf[i3]
+                s4 += leaf[i4]
+                s5 += leaf[i5]
+                s6 += leaf[i6]
+                s7 += leaf[i7]
+                t += innerCount
+                f += innerCount
+                m += innerCount
+                leaf += leafCount
             }
-            while row < count {
-                let r0 = block + row &* width
+            out[row] = s0
+            out[row &+ 1] = s1
+            out[row &+ 2] = s2
+            out[row &+ 3] = s3
+            out[row &+ 4] = s4
+            out[row &+ 5] = s5
+            out[row &+ 6] = s6
+            out[row &+ 7] = s7
+            row &+= Self.lanes
+        }
+        while row < count {
+            var s0 = baseScore
+            var t = layout.thresholds
+            var f = layout.blockOffsets
+            var m = layout.missingRight
+            for tree in 0..<treeCount {
                 var i0 = 0
-                for _ in 0..<depth {
-                    i0 = Self.step(inner, i0, r0, missing: missing)
+                for _ in 0..<Depth.value {
+                    i0 = Self.step(i0, block + row, t, f, m, missing)
                 }
-                out[row] += leaf[i0]
-                row &+= 1
+                s0 += layout.leaves[tree &* leafCount &+ i0 &- innerCount]
+                t += innerCount
+                f += innerCount
+                m += innerCount
             }
+            out[row] = s0
+            row &+= 1
         }
     }
 }

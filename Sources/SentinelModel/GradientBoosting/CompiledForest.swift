@@ -9,14 +9,6 @@
 /// gives the same bits as walking the node arrays. Ensembles deeper than `maxDepth` are not laid out
 /// (`isComplete` is false) and scoring walks the node arrays.
 struct CompiledForest: Sendable {
-    /// One inner node: 16 bytes, so a step loads one aligned fragment of a cache line.
-    struct Node: Sendable {
-        var threshold: Double
-        var feature: Int32
-        /// 1 when a missing input goes right, else 0.
-        var missingRight: Int32
-    }
-
     /// Deepest ensemble laid out (2^10 leaves of 8 bytes per tree); deeper ensembles walk the node arrays.
     static let maxDepth = 10
     /// Rows scored together in a batch; a block of inputs fits in L1.
@@ -29,8 +21,16 @@ struct CompiledForest: Sendable {
     let depth: Int
     /// Whether the trees were laid out; if not, scoring walks `RegressionTree` node arrays.
     let isComplete: Bool
-    /// `treeCount · (2^D − 1)` inner nodes.
-    let nodes: [Node]
+    // The `treeCount · (2^D − 1)` inner nodes as parallel arrays: a step indexes each with a scaled index (a 16-byte
+    // node would need a shift) and the NaN directions are read only for inputs that have NaN.
+    /// Split threshold of each inner node (+∞ for padding).
+    let thresholds: [Double]
+    /// Input tested by each inner node, as an index into a row.
+    let features: [Int32]
+    /// The same input as an offset into a column-major block: `feature · blockRows`.
+    let blockOffsets: [Int32]
+    /// 1 when a missing input goes right at the inner node, else 0.
+    let missingRight: [UInt8]
     /// `treeCount · 2^D` leaf values.
     let leaves: [Double]
 
@@ -42,16 +42,21 @@ struct CompiledForest: Sendable {
         self.depth = depth
         guard depth <= Self.maxDepth else {
             isComplete = false
-            nodes = []
+            thresholds = []
+            features = []
+            blockOffsets = []
+            missingRight = []
             leaves = []
             return
         }
         isComplete = true
         let innerCount = (1 << depth) - 1
         let leafCount = 1 << depth
-        var nodes = [Node](
-            repeating: Node(threshold: .infinity, feature: 0, missingRight: 0), count: trees.count * innerCount)
-        var leaves = [Double](repeating: 0, count: trees.count * leafCount)
+        // One unused element at the end of each array, so that none is empty (an empty array may have no address).
+        var thresholds = [Double](repeating: .infinity, count: trees.count * innerCount + 1)
+        var features = [Int32](repeating: 0, count: trees.count * innerCount + 1)
+        var missingRight = [UInt8](repeating: 0, count: trees.count * innerCount + 1)
+        var leaves = [Double](repeating: 0, count: trees.count * leafCount + 1)
         for (index, tree) in trees.enumerated() {
             let nodeBase = index * innerCount
             let leafBase = index * leafCount
@@ -64,9 +69,9 @@ struct CompiledForest: Sendable {
                     continue
                 }
                 if tree.feature[node] >= 0 {
-                    nodes[nodeBase + slot] = Node(
-                        threshold: tree.threshold[node], feature: tree.feature[node],
-                        missingRight: tree.missingGoesLeft[node] ? 0 : 1)
+                    thresholds[nodeBase + slot] = tree.threshold[node]
+                    features[nodeBase + slot] = tree.feature[node]
+                    missingRight[nodeBase + slot] = tree.missingGoesLeft[node] ? 0 : 1
                     stack.append((Int(tree.left[node]), 2 * slot + 1))
                     stack.append((Int(tree.right[node]), 2 * slot + 2))
                 } else {
@@ -75,7 +80,10 @@ struct CompiledForest: Sendable {
                 }
             }
         }
-        self.nodes = nodes
+        self.thresholds = thresholds
+        self.features = features
+        self.blockOffsets = features.map { $0 * Int32(Self.blockRows) }
+        self.missingRight = missingRight
         self.leaves = leaves
     }
 
@@ -84,31 +92,31 @@ struct CompiledForest: Sendable {
     func rawScore(of row: UnsafeBufferPointer<Double>) -> Double {
         let missing = row.contains(where: \.isNaN)
         let input = row.baseAddress!
-        return nodes.withUnsafeBufferPointer { nodes in
-            leaves.withUnsafeBufferPointer { leaves in
-                let nodes = nodes.baseAddress!
-                let leaves = leaves.baseAddress!
-                // A constant depth per call site lets the compiler unroll the descents completely.
-                switch (depth, missing) {
-                case (0, _): return scoreRow(input, nodes, leaves, depth: 0, missing: false)
-                case (1, false): return scoreRow(input, nodes, leaves, depth: 1, missing: false)
-                case (1, true): return scoreRow(input, nodes, leaves, depth: 1, missing: true)
-                case (2, false): return scoreRow(input, nodes, leaves, depth: 2, missing: false)
-                case (2, true): return scoreRow(input, nodes, leaves, depth: 2, missing: true)
-                case (3, false): return scoreRow(input, nodes, leaves, depth: 3, missing: false)
-                case (3, true): return scoreRow(input, nodes, leaves, depth: 3, missing: true)
-                case (4, false): return scoreRow(input, nodes, leaves, depth: 4, missing: false)
-                case (4, true): return scoreRow(input, nodes, leaves, depth: 4, missing: true)
-                case (5, false): return scoreRow(input, nodes, leaves, depth: 5, missing: false)
-                case (5, true): return scoreRow(input, nodes, leaves, depth: 5, missing: true)
-                case (6, false): return scoreRow(input, nodes, leaves, depth: 6, missing: false)
-                case (6, true): return scoreRow(input, nodes, leaves, depth: 6, missing: true)
-                case (7, false): return scoreRow(input, nodes, leaves, depth: 7, missing: false)
-                case (7, true): return scoreRow(input, nodes, leaves, depth: 7, missing: true)
-                case (8, false): return scoreRow(input, nodes, leaves, depth: 8, missing: false)
-                case (8, true): return scoreRow(input, nodes, leaves, depth: 8, missing: true)
-                default: return scoreRow(input, nodes, leaves, depth: depth, missing: missing)
-                }
+        return withLayout { layout in
+            // A constant depth per call site lets the compiler unroll the descents completely.
+            switch (depth, missing) {
+            case (0, _): return scoreRow(input, layout, Depth0.self, WithoutMissing.self)
+            case (1, false): return scoreRow(input, layout, Depth1.self, WithoutMissing.self)
+            case (1, true): return scoreRow(input, layout, Depth1.self, WithMissing.self)
+            case (2, false): return scoreRow(input, layout, Depth2.self, WithoutMissing.self)
+            case (2, true): return scoreRow(input, layout, Depth2.self, WithMissing.self)
+            case (3, false): return scoreRow(input, layout, Depth3.self, WithoutMissing.self)
+            case (3, true): return scoreRow(input, layout, Depth3.self, WithMissing.self)
+            case (4, false): return scoreRow(input, layout, Depth4.self, WithoutMissing.self)
+            case (4, true): return scoreRow(input, layout, Depth4.self, WithMissing.self)
+            case (5, false): return scoreRow(input, layout, Depth5.self, WithoutMissing.self)
+            case (5, true): return scoreRow(input, layout, Depth5.self, WithMissing.self)
+            case (6, false): return scoreRow(input, layout, Depth6.self, WithoutMissing.self)
+            case (6, true): return scoreRow(input, layout, Depth6.self, WithMissing.self)
+            case (7, false): return scoreRow(input, layout, Depth7.self, WithoutMissing.self)
+            case (7, true): return scoreRow(input, layout, Depth7.self, WithMissing.self)
+            case (8, false): return scoreRow(input, layout, Depth8.self, WithoutMissing.self)
+            case (8, true): return scoreRow(input, layout, Depth8.self, WithMissing.self)
+            case (9, false): return scoreRow(input, layout, Depth9.self, WithoutMissing.self)
+            case (9, true): return scoreRow(input, layout, Depth9.self, WithMissing.self)
+            case (10, false): return scoreRow(input, layout, Depth10.self, WithoutMissing.self)
+            default:  // depth 10, `maxDepth`, with NaN
+                return scoreRow(input, layout, Depth10.self, WithMissing.self)
             }
         }
     }
@@ -118,45 +126,61 @@ struct CompiledForest: Sendable {
     func rawScores(rowMajor rows: UnsafeBufferPointer<Double>, count: Int, into out: UnsafeMutableBufferPointer<Double>)
     {
         let width = featureCount
-        var start = 0
-        while start < count {
-            let blockCount = min(Self.blockRows, count - start)
-            let block = UnsafeBufferPointer(rebasing: rows[(start * width)..<((start + blockCount) * width)])
-            scoreBlock(block, count: blockCount, into: out.baseAddress! + start)
-            start += blockCount
+        withUnsafeTemporaryAllocation(of: Double.self, capacity: Self.blockRows * width) { block in
+            var start = 0
+            while start < count {
+                let blockCount = min(Self.blockRows, count - start)
+                var missing = false
+                for row in 0..<blockCount {
+                    let input = rows.baseAddress! + (start + row) * width
+                    for feature in 0..<width {
+                        let x = input[feature]
+                        missing = missing || x.isNaN
+                        block[feature * Self.blockRows + row] = x
+                    }
+                }
+                scoreBlock(block.baseAddress!, count: blockCount, missing: missing, into: out.baseAddress! + start)
+                start += blockCount
+            }
         }
     }
 
-    /// Log-odds of `rows` of a column-major table, transposed in blocks of `blockRows` rows.
+    /// Log-odds of `rows` of a column-major table, copied into blocks of `blockRows` rows.
     func rawScores(features: [[Double]], rows: Range<Int>, fallback trees: [RegressionTree]) -> [Double] {
         var scores = [Double](repeating: baseScore, count: rows.count)
         guard !rows.isEmpty else { return scores }
         let width = featureCount
-        var block = [Double](repeating: 0, count: Self.blockRows * width)
+        guard isComplete else {
+            var input = [Double](repeating: 0, count: width)
+            for (index, row) in rows.enumerated() {
+                for feature in 0..<width {
+                    input[feature] = features[feature][row]
+                }
+                input.withUnsafeBufferPointer { input in
+                    for tree in trees {
+                        scores[index] += tree.value(of: input)
+                    }
+                }
+            }
+            return scores
+        }
         scores.withUnsafeMutableBufferPointer { scores in
-            block.withUnsafeMutableBufferPointer { block in
+            withUnsafeTemporaryAllocation(of: Double.self, capacity: Self.blockRows * width) { block in
                 var start = rows.lowerBound
                 while start < rows.upperBound {
                     let count = min(Self.blockRows, rows.upperBound - start)
+                    var missing = false
                     for feature in 0..<width {
                         features[feature].withUnsafeBufferPointer { column in
                             for row in 0..<count {
-                                block[row * width + feature] = column[start + row]
+                                let x = column[start + row]
+                                missing = missing || x.isNaN
+                                block[feature * Self.blockRows + row] = x
                             }
                         }
                     }
                     let out = scores.baseAddress! + (start - rows.lowerBound)
-                    let input = UnsafeBufferPointer(rebasing: block[0..<(count * width)])
-                    if isComplete {
-                        scoreBlock(input, count: count, into: out)
-                    } else {
-                        for row in 0..<count {
-                            let values = UnsafeBufferPointer(rebasing: input[(row * width)..<((row + 1) * width)])
-                            for tree in trees {
-                                out[row] += tree.value(of: values)
-                            }
-                        }
-                    }
+                    scoreBlock(block.baseAddress!, count: count, missing: missing, into: out)
                     start += count
                 }
             }
@@ -164,36 +188,75 @@ struct CompiledForest: Sendable {
         return scores
     }
 
-    /// Writes the log-odds of the `count` rows of a row-major block (at most `blockRows`) to `out`.
-    private func scoreBlock(_ block: UnsafeBufferPointer<Double>, count: Int, into out: UnsafeMutablePointer<Double>) {
-        for row in 0..<count {
-            out[row] = baseScore
+    /// Writes the log-odds of the first `count` rows of a column-major block (input f of row r at
+    /// `block[f · blockRows + r]`, `count <= blockRows`) to `out`; `missing` says whether any of their inputs is NaN.
+    private func scoreBlock(
+        _ input: UnsafeMutablePointer<Double>, count: Int, missing: Bool, into out: UnsafeMutablePointer<Double>
+    ) {
+        let input = UnsafePointer(input)
+        withLayout { layout in
+            switch (depth, missing) {
+            case (0, _): scoreColumns(input, count, out, layout, Depth0.self, WithoutMissing.self)
+            case (1, false):
+                scoreColumns(input, count, out, layout, Depth1.self, WithoutMissing.self)
+            case (1, true): scoreColumns(input, count, out, layout, Depth1.self, WithMissing.self)
+            case (2, false):
+                scoreColumns(input, count, out, layout, Depth2.self, WithoutMissing.self)
+            case (2, true): scoreColumns(input, count, out, layout, Depth2.self, WithMissing.self)
+            case (3, false):
+                scoreColumns(input, count, out, layout, Depth3.self, WithoutMissing.self)
+            case (3, true): scoreColumns(input, count, out, layout, Depth3.self, WithMissing.self)
+            case (4, false):
+                scoreColumns(input, count, out, layout, Depth4.self, WithoutMissing.self)
+            case (4, true): scoreColumns(input, count, out, layout, Depth4.self, WithMissing.self)
+            case (5, false):
+                scoreColumns(input, count, out, layout, Depth5.self, WithoutMissing.self)
+            case (5, true): scoreColumns(input, count, out, layout, Depth5.self, WithMissing.self)
+            case (6, false):
+                scoreColumns(input, count, out, layout, Depth6.self, WithoutMissing.self)
+            case (6, true): scoreColumns(input, count, out, layout, Depth6.self, WithMissing.self)
+            case (7, false):
+                scoreColumns(input, count, out, layout, Depth7.self, WithoutMissing.self)
+            case (7, true): scoreColumns(input, count, out, layout, Depth7.self, WithMissing.self)
+            case (8, false):
+                scoreColumns(input, count, out, layout, Depth8.self, WithoutMissing.self)
+            case (8, true): scoreColumns(input, count, out, layout, Depth8.self, WithMissing.self)
+            case (9, false):
+                scoreColumns(input, count, out, layout, Depth9.self, WithoutMissing.self)
+            case (9, true): scoreColumns(input, count, out, layout, Depth9.self, WithMissing.self)
+            case (10, false):
+                scoreColumns(input, count, out, layout, Depth10.self, WithoutMissing.self)
+            default:  // depth 10, `maxDepth`, with NaN
+                scoreColumns(input, count, out, layout, Depth10.self, WithMissing.self)
+            }
         }
-        let missing = block.contains(where: \.isNaN)
-        let input = block.baseAddress!
-        nodes.withUnsafeBufferPointer { nodes in
-            leaves.withUnsafeBufferPointer { leaves in
-                let nodes = nodes.baseAddress!
-                let leaves = leaves.baseAddress!
-                switch (depth, missing) {
-                case (0, _): addTrees(input, count, out, nodes, leaves, depth: 0, missing: false)
-                case (1, false): addTrees(input, count, out, nodes, leaves, depth: 1, missing: false)
-                case (1, true): addTrees(input, count, out, nodes, leaves, depth: 1, missing: true)
-                case (2, false): addTrees(input, count, out, nodes, leaves, depth: 2, missing: false)
-                case (2, true): addTrees(input, count, out, nodes, leaves, depth: 2, missing: true)
-                case (3, false): addTrees(input, count, out, nodes, leaves, depth: 3, missing: false)
-                case (3, true): addTrees(input, count, out, nodes, leaves, depth: 3, missing: true)
-                case (4, false): addTrees(input, count, out, nodes, leaves, depth: 4, missing: false)
-                case (4, true): addTrees(input, count, out, nodes, leaves, depth: 4, missing: true)
-                case (5, false): addTrees(input, count, out, nodes, leaves, depth: 5, missing: false)
-                case (5, true): addTrees(input, count, out, nodes, leaves, depth: 5, missing: true)
-                case (6, false): addTrees(input, count, out, nodes, leaves, depth: 6, missing: false)
-                case (6, true): addTrees(input, count, out, nodes, leaves, depth: 6, missing: true)
-                case (7, false): addTrees(input, count, out, nodes, leaves, depth: 7, missing: false)
-                case (7, true): addTrees(input, count, out, nodes, leaves, depth: 7, missing: true)
-                case (8, false): addTrees(input, count, out, nodes, leaves, depth: 8, missing: false)
-                case (8, true): addTrees(input, count, out, nodes, leaves, depth: 8, missing: true)
-                default: addTrees(input, count, out, nodes, leaves, depth: depth, missing: missing)
+    }
+}
+
+extension CompiledForest {
+    /// Base addresses of the layout's arrays, valid inside ``withLayout(_:)``.
+    struct Layout {
+        let thresholds: UnsafePointer<Double>
+        let features: UnsafePointer<Int32>
+        let blockOffsets: UnsafePointer<Int32>
+        let missingRight: UnsafePointer<UInt8>
+        let leaves: UnsafePointer<Double>
+    }
+
+    /// Calls `body` with the base addresses of the layout's arrays.
+    fileprivate func withLayout<R>(_ body: (Layout) -> R) -> R {
+        thresholds.withUnsafeBufferPointer { thresholds in
+            features.withUnsafeBufferPointer { features in
+                blockOffsets.withUnsafeBufferPointer { blockOffsets in
+                    missingRight.withUnsafeBufferPointer { missingRight in
+                        leaves.withUnsafeBufferPointer { leaves in
+                            body(
+                                Layout(
+                                    thresholds: thresholds.baseAddress!, features: features.baseAddress!,
+                                    blockOffsets: blockOffsets.baseAddress!, missingRight: missingRight.baseAddress!,
+                                    leaves: leaves.baseAddress!))
+                        }
+                    }
                 }
             }
         }
