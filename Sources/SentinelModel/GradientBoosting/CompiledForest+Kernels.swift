@@ -23,8 +23,10 @@ extension CompiledForest {
     /// Inputs without NaN: no step tests for it.
     enum WithoutMissing: MissingInputs { static var possible: Bool { false } }
 
-    /// Trees (one row) or rows (a block) descended together: independent load chains the core overlaps.
-    static let lanes = 8
+    /// Trees descended together for one row: independent load chains the core overlaps.
+    static let rowLanes = 16
+    /// Rows of a block descended together through each tree.
+    static let blockLanes = 8
 
     /// One level of a descent: the next slot after comparing input `inputs[offsets[index]]` with node `index`'s
     /// threshold (`offsets` are row indices or block offsets; all pointers start at the tree's first node).
@@ -52,7 +54,7 @@ extension CompiledForest {
         let leafCount = 1 << Depth.value
         var score = baseScore
         var tree = 0
-        while tree &+ Self.lanes <= treeCount {
+        while tree &+ Self.rowLanes <= treeCount {
             let t = layout.thresholds + tree &* innerCount
             let f = layout.features + tree &* innerCount
             let m = layout.missingRight + tree &* innerCount
@@ -64,15 +66,46 @@ extension CompiledForest {
             var i5 = 0
             var i6 = 0
             var i7 = 0
+            var i8 = 0
+            var i9 = 0
+            var i10 = 0
+            var i11 = 0
+            var i12 = 0
+            var i13 = 0
+            var i14 = 0
+            var i15 = 0
             for _ in 0..<Depth.value {
                 i0 = Self.step(i0, row, t, f, m, missing)
-                i1 = Self.step(i1, row, t + 1 &* innerCount, f + 1 &* innerCount, m + 1 &* innerCount, missing)
-                i2 = Self.step(i2, row, t + 2 &* innerCount, f + 2 &* innerCount, m + 2 &* innerCount, missing)
-                i3 = Self.step(i3, row, t + 3 &* innerCount, f + 3 &* innerCount, m + 3 &* innerCount, missing)
-                i4 = Self.step(i4, row, t + 4 &* innerCount, f + 4 &* innerCount, m + 4 &* innerCount, missing)
-                i5 = Self.step(i5, row, t + 5 &* innerCount, f + 5 &* innerCount, m + 5 &* innerCount, missing)
-                i6 = Self.step(i6, row, t + 6 &* innerCount, f + 6 &* innerCount, m + 6 &* innerCount, missing)
-                i7 = Self.step(i7, row, t + 7 &* innerCount, f + 7 &* innerCount, m + 7 &* innerCount, missing)
+                i1 = Self.step(
+                    i1, row, t + 1 &* innerCount, f + 1 &* innerCount, m + 1 &* innerCount, missing)
+                i2 = Self.step(
+                    i2, row, t + 2 &* innerCount, f + 2 &* innerCount, m + 2 &* innerCount, missing)
+                i3 = Self.step(
+                    i3, row, t + 3 &* innerCount, f + 3 &* innerCount, m + 3 &* innerCount, missing)
+                i4 = Self.step(
+                    i4, row, t + 4 &* innerCount, f + 4 &* innerCount, m + 4 &* innerCount, missing)
+                i5 = Self.step(
+                    i5, row, t + 5 &* innerCount, f + 5 &* innerCount, m + 5 &* innerCount, missing)
+                i6 = Self.step(
+                    i6, row, t + 6 &* innerCount, f + 6 &* innerCount, m + 6 &* innerCount, missing)
+                i7 = Self.step(
+                    i7, row, t + 7 &* innerCount, f + 7 &* innerCount, m + 7 &* innerCount, missing)
+                i8 = Self.step(
+                    i8, row, t + 8 &* innerCount, f + 8 &* innerCount, m + 8 &* innerCount, missing)
+                i9 = Self.step(
+                    i9, row, t + 9 &* innerCount, f + 9 &* innerCount, m + 9 &* innerCount, missing)
+                i10 = Self.step(
+                    i10, row, t + 10 &* innerCount, f + 10 &* innerCount, m + 10 &* innerCount, missing)
+                i11 = Self.step(
+                    i11, row, t + 11 &* innerCount, f + 11 &* innerCount, m + 11 &* innerCount, missing)
+                i12 = Self.step(
+                    i12, row, t + 12 &* innerCount, f + 12 &* innerCount, m + 12 &* innerCount, missing)
+                i13 = Self.step(
+                    i13, row, t + 13 &* innerCount, f + 13 &* innerCount, m + 13 &* innerCount, missing)
+                i14 = Self.step(
+                    i14, row, t + 14 &* innerCount, f + 14 &* innerCount, m + 14 &* innerCount, missing)
+                i15 = Self.step(
+                    i15, row, t + 15 &* innerCount, f + 15 &* innerCount, m + 15 &* innerCount, missing)
             }
             // Slot i of the last level is leaf i − (2^D − 1); added one by one, in tree order, for equal bits.
             let leaf = layout.leaves + (tree &* leafCount &- innerCount)
@@ -84,7 +117,37 @@ extension CompiledForest {
             score += leaf[5 &* leafCount &+ i5]
             score += leaf[6 &* leafCount &+ i6]
             score += leaf[7 &* leafCount &+ i7]
-            tree &+= Self.lanes
+            score += leaf[8 &* leafCount &+ i8]
+            score += leaf[9 &* leafCount &+ i9]
+            score += leaf[10 &* leafCount &+ i10]
+            score += leaf[11 &* leafCount &+ i11]
+            score += leaf[12 &* leafCount &+ i12]
+            score += leaf[13 &* leafCount &+ i13]
+            score += leaf[14 &* leafCount &+ i14]
+            score += leaf[15 &* leafCount &+ i15]
+            tree &+= Self.rowLanes
+        }
+        // The remaining trees four, then one at a time.
+        while tree &+ 4 <= treeCount {
+            let t = layout.thresholds + tree &* innerCount
+            let f = layout.features + tree &* innerCount
+            let m = layout.missingRight + tree &* innerCount
+            var i0 = 0
+            var i1 = 0
+            var i2 = 0
+            var i3 = 0
+            for _ in 0..<Depth.value {
+                i0 = Self.step(i0, row, t, f, m, missing)
+                i1 = Self.step(i1, row, t + innerCount, f + innerCount, m + innerCount, missing)
+                i2 = Self.step(i2, row, t + 2 &* innerCount, f + 2 &* innerCount, m + 2 &* innerCount, missing)
+                i3 = Self.step(i3, row, t + 3 &* innerCount, f + 3 &* innerCount, m + 3 &* innerCount, missing)
+            }
+            let leaf = layout.leaves + (tree &* leafCount &- innerCount)
+            score += leaf[i0]
+            score += leaf[leafCount &+ i1]
+            score += leaf[2 &* leafCount &+ i2]
+            score += leaf[3 &* leafCount &+ i3]
+            tree &+= 4
         }
         while tree < treeCount {
             let t = layout.thresholds + tree &* innerCount
@@ -109,7 +172,7 @@ extension CompiledForest {
         let innerCount = (1 << Depth.value) &- 1
         let leafCount = 1 << Depth.value
         var row = 0
-        while row &+ Self.lanes <= count {
+        while row &+ Self.blockLanes <= count {
             let r = block + row
             var s0 = baseScore
             var s1 = baseScore
@@ -163,7 +226,7 @@ extension CompiledForest {
             out[row &+ 5] = s5
             out[row &+ 6] = s6
             out[row &+ 7] = s7
-            row &+= Self.lanes
+            row &+= Self.blockLanes
         }
         while row < count {
             var s0 = baseScore
