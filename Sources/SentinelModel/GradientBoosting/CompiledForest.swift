@@ -8,6 +8,10 @@
 /// missing-value directions and the tree order of the sum are those of `RegressionTree.value(of:)`, so every path
 /// gives the same bits as walking the node arrays. Ensembles deeper than `maxDepth` are not laid out
 /// (`isComplete` is false) and scoring walks the node arrays.
+///
+/// One row descends 16 trees at a time (independent load chains that overlap in the core) and adds their leaf values
+/// in tree order. A batch is copied into column-major blocks of `blockRows` rows; eight rows descend each tree
+/// together and keep their sums in registers across all the trees.
 struct CompiledForest: Sendable {
     /// Deepest ensemble laid out (2^10 leaves of 8 bytes per tree); deeper ensembles walk the node arrays.
     static let maxDepth = 10
@@ -40,7 +44,8 @@ struct CompiledForest: Sendable {
         self.treeCount = trees.count
         let depth = trees.map(\.depth).max() ?? 0
         self.depth = depth
-        guard depth <= Self.maxDepth else {
+        // Block offsets are `feature · blockRows` in an Int32; an absurdly wide model simply walks the node arrays.
+        guard depth <= Self.maxDepth, featureCount <= Int(Int32.max) / Self.blockRows else {
             isComplete = false
             thresholds = []
             features = []
