@@ -98,7 +98,7 @@ struct CompiledForest: Sendable {
         let missing = row.contains(where: \.isNaN)
         let input = row.baseAddress!
         return withLayout { layout in
-            // A constant depth per call site lets the compiler unroll the descents completely.
+            // Each case runs a copy of the kernel specialized for that depth and NaN handling.
             switch (depth, missing) {
             case (0, _): return scoreRow(input, layout, Depth0.self, WithoutMissing.self)
             case (1, false): return scoreRow(input, layout, Depth1.self, WithoutMissing.self)
