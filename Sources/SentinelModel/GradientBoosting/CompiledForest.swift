@@ -1,59 +1,72 @@
-/// The trees of an ensemble laid out for block scoring: each tree of depth D becomes a complete binary tree of
-/// 2^D − 1 inner nodes in breadth-first order plus 2^D leaves, so a row descends with `i = 2i + 1 + goRight`
-/// and no branch on the node kind. Shallower leaves are padded with nodes that always go left (threshold +∞,
-/// missing to the left) and repeat the leaf value. Trees deeper than `maxDepth` keep the node-array walk.
+/// The trees of an ensemble laid out for fast scoring: every tree is padded to a complete binary tree of the
+/// ensemble's depth D, so all trees have the same shape and a row descends each of them in exactly D steps of
+/// `i = 2i + 1 + goRight`, with no branch on the node kind or the tree's depth.
+///
+/// Tree t keeps its 2^D − 1 inner nodes in breadth-first order at `nodes[t · (2^D − 1)...]` and its 2^D leaf values
+/// at `leaves[t · 2^D...]`. A leaf above the last level is padded with inner nodes that always go left (threshold +∞,
+/// missing to the left) and repeats its value in every leaf below it, so the walk ends on that value. Thresholds,
+/// missing-value directions and the tree order of the sum are those of `RegressionTree.value(of:)`, so every path
+/// gives the same bits as walking the node arrays. Ensembles deeper than `maxDepth` are not laid out
+/// (`isComplete` is false) and scoring walks the node arrays.
+///
+/// One row descends 16 trees at a time (independent load chains that overlap in the core) and adds their leaf values
+/// in tree order. A batch is copied into column-major blocks of `blockRows` rows; eight rows descend each tree
+/// together and keep their sums in registers across all the trees.
 struct CompiledForest: Sendable {
-    /// One inner node: 16 bytes, so a step loads one cache-line fragment.
-    struct Node: Sendable {
-        var threshold: Double
-        var feature: Int32
-        /// 1 when a missing input goes right, else 0.
-        var missingRight: Int32
-    }
-
-    /// Deepest tree laid out completely (2^10 leaves of 8 bytes); deeper ensembles use the node walk.
+    /// Deepest ensemble laid out (2^10 leaves of 8 bytes per tree); deeper ensembles walk the node arrays.
     static let maxDepth = 10
-    /// Rows transposed and scored together; the inputs of a block fit in L1.
+    /// Rows scored together in a batch; a block of inputs fits in L1.
     static let blockRows = 64
 
     let featureCount: Int
     let baseScore: Double
-    /// Whether every tree was laid out; if not, scoring walks `RegressionTree` node arrays.
+    let treeCount: Int
+    /// D: the depth of the deepest tree, to which every tree is padded.
+    let depth: Int
+    /// Whether the trees were laid out; if not, scoring walks `RegressionTree` node arrays.
     let isComplete: Bool
-    let nodes: [Node]
+    // The `treeCount · (2^D − 1)` inner nodes as parallel arrays: a step indexes each with a scaled index (a 16-byte
+    // node would need a shift) and the NaN directions are read only for inputs that have NaN.
+    /// Split threshold of each inner node (+∞ for padding).
+    let thresholds: [Double]
+    /// Input tested by each inner node, as an index into a row.
+    let features: [Int32]
+    /// The same input as an offset into a column-major block: `feature · blockRows`.
+    let blockOffsets: [Int32]
+    /// 1 when a missing input goes right at the inner node, else 0.
+    let missingRight: [UInt8]
+    /// `treeCount · 2^D` leaf values.
     let leaves: [Double]
-    let depths: [Int]
-    let nodeOffsets: [Int]
-    let leafOffsets: [Int]
 
     init(trees: [RegressionTree], baseScore: Double, featureCount: Int) {
         self.featureCount = featureCount
         self.baseScore = baseScore
-        let depths = trees.map(\.depth)
-        self.depths = depths
-        guard depths.allSatisfy({ $0 <= Self.maxDepth }) else {
+        self.treeCount = trees.count
+        let depth = trees.map(\.depth).max() ?? 0
+        self.depth = depth
+        // Block offsets are `feature · blockRows` in an Int32; an absurdly wide model simply walks the node arrays.
+        guard depth <= Self.maxDepth, featureCount <= Int(Int32.max) / Self.blockRows else {
             isComplete = false
-            nodes = []
+            thresholds = []
+            features = []
+            blockOffsets = []
+            missingRight = []
             leaves = []
-            nodeOffsets = []
-            leafOffsets = []
             return
         }
         isComplete = true
-        var nodes: [Node] = []
-        var leaves: [Double] = []
-        var nodeOffsets: [Int] = []
-        var leafOffsets: [Int] = []
-        for (tree, depth) in zip(trees, depths) {
-            let nodeBase = nodes.count
-            let leafBase = leaves.count
-            nodeOffsets.append(nodeBase)
-            leafOffsets.append(leafBase)
-            let innerCount = (1 << depth) - 1
-            nodes.append(
-                contentsOf: repeatElement(Node(threshold: .infinity, feature: 0, missingRight: 0), count: innerCount))
-            leaves.append(contentsOf: repeatElement(0, count: 1 << depth))
-            // (tree node, complete-tree slot); a leaf met above the last level fills both subtrees.
+        let innerCount = (1 << depth) - 1
+        let leafCount = 1 << depth
+        // One unused element at the end of each array, so that none is empty (an empty array may have no address).
+        var thresholds = [Double](repeating: .infinity, count: trees.count * innerCount + 1)
+        var features = [Int32](repeating: 0, count: trees.count * innerCount + 1)
+        var missingRight = [UInt8](repeating: 0, count: trees.count * innerCount + 1)
+        var leaves = [Double](repeating: 0, count: trees.count * leafCount + 1)
+        for (index, tree) in trees.enumerated() {
+            let nodeBase = index * innerCount
+            let leafBase = index * leafCount
+            // (tree node, complete-tree slot); a leaf met above the last level fills both subtrees of its slot,
+            // whose inner slots keep the always-left padding.
             var stack: [(node: Int, slot: Int)] = [(0, 0)]
             while let (node, slot) = stack.popLast() {
                 if slot >= innerCount {
@@ -61,9 +74,9 @@ struct CompiledForest: Sendable {
                     continue
                 }
                 if tree.feature[node] >= 0 {
-                    nodes[nodeBase + slot] = Node(
-                        threshold: tree.threshold[node], feature: tree.feature[node],
-                        missingRight: tree.missingGoesLeft[node] ? 0 : 1)
+                    thresholds[nodeBase + slot] = tree.threshold[node]
+                    features[nodeBase + slot] = tree.feature[node]
+                    missingRight[nodeBase + slot] = tree.missingGoesLeft[node] ? 0 : 1
                     stack.append((Int(tree.left[node]), 2 * slot + 1))
                     stack.append((Int(tree.right[node]), 2 * slot + 2))
                 } else {
@@ -72,75 +85,45 @@ struct CompiledForest: Sendable {
                 }
             }
         }
-        self.nodes = nodes
+        self.thresholds = thresholds
+        self.features = features
+        self.blockOffsets = features.map { $0 * Int32(Self.blockRows) }
+        self.missingRight = missingRight
         self.leaves = leaves
-        self.nodeOffsets = nodeOffsets
-        self.leafOffsets = leafOffsets
     }
 
-    /// Log-odds of `rows` of a column-major table.
-    func rawScores(features: [[Double]], rows: Range<Int>, fallback trees: [RegressionTree]) -> [Double] {
-        var scores = [Double](repeating: baseScore, count: rows.count)
-        guard !rows.isEmpty else { return scores }
-        let width = featureCount
-        var block = [Double](repeating: 0, count: Self.blockRows * width)
-        scores.withUnsafeMutableBufferPointer { scores in
-            block.withUnsafeMutableBufferPointer { block in
-                var start = rows.lowerBound
-                while start < rows.upperBound {
-                    let count = min(Self.blockRows, rows.upperBound - start)
-                    var hasMissing = false
-                    for feature in 0..<width {
-                        features[feature].withUnsafeBufferPointer { column in
-                            for row in 0..<count {
-                                let x = column[start + row]
-                                hasMissing = hasMissing || x.isNaN
-                                block[row * width + feature] = x
-                            }
-                        }
-                    }
-                    let out = UnsafeMutableBufferPointer(rebasing: scores[(start - rows.lowerBound)...])
-                    if !isComplete {
-                        for row in 0..<count {
-                            let input = UnsafeBufferPointer(rebasing: block[(row * width)..<((row + 1) * width)])
-                            for tree in trees {
-                                out[row] += tree.value(of: input)
-                            }
-                        }
-                    } else if hasMissing {
-                        scoreBlock(UnsafeBufferPointer(block), count: count, into: out, missing: true)
-                    } else {
-                        scoreBlock(UnsafeBufferPointer(block), count: count, into: out, missing: false)
-                    }
-                    start += count
-                }
-            }
-        }
-        return scores
-    }
-
-    /// Log-odds of one row: the same leaf values, added in the same tree order, as ``rawScores(features:rows:fallback:)``,
-    /// so one row scored alone and in a batch gives the same bits.
+    /// Log-odds of one row: the base score plus each tree's leaf value, added in tree order.
     /// - Precondition: `isComplete` and `row.count == featureCount`.
     func rawScore(of row: UnsafeBufferPointer<Double>) -> Double {
-        var score = baseScore
-        nodes.withUnsafeBufferPointer { nodes in
-            leaves.withUnsafeBufferPointer { leaves in
-                for tree in 0..<depths.count {
-                    let depth = depths[tree]
-                    let inner = nodes.baseAddress! + nodeOffsets[tree]
-                    var index = 0
-                    for _ in 0..<depth {
-                        let node = inner[index]
-                        let x = row[Int(node.feature)]
-                        let right = x > node.threshold || (x.isNaN && node.missingRight != 0)
-                        index = 2 * index + (right ? 2 : 1)
-                    }
-                    score += leaves[leafOffsets[tree] + index - ((1 << depth) - 1)]
-                }
+        let missing = row.contains(where: \.isNaN)
+        let input = row.baseAddress!
+        return withLayout { layout in
+            // Each case runs a copy of the kernel specialized for that depth and NaN handling.
+            switch (depth, missing) {
+            case (0, _): return scoreRow(input, layout, Depth0.self, WithoutMissing.self)
+            case (1, false): return scoreRow(input, layout, Depth1.self, WithoutMissing.self)
+            case (1, true): return scoreRow(input, layout, Depth1.self, WithMissing.self)
+            case (2, false): return scoreRow(input, layout, Depth2.self, WithoutMissing.self)
+            case (2, true): return scoreRow(input, layout, Depth2.self, WithMissing.self)
+            case (3, false): return scoreRow(input, layout, Depth3.self, WithoutMissing.self)
+            case (3, true): return scoreRow(input, layout, Depth3.self, WithMissing.self)
+            case (4, false): return scoreRow(input, layout, Depth4.self, WithoutMissing.self)
+            case (4, true): return scoreRow(input, layout, Depth4.self, WithMissing.self)
+            case (5, false): return scoreRow(input, layout, Depth5.self, WithoutMissing.self)
+            case (5, true): return scoreRow(input, layout, Depth5.self, WithMissing.self)
+            case (6, false): return scoreRow(input, layout, Depth6.self, WithoutMissing.self)
+            case (6, true): return scoreRow(input, layout, Depth6.self, WithMissing.self)
+            case (7, false): return scoreRow(input, layout, Depth7.self, WithoutMissing.self)
+            case (7, true): return scoreRow(input, layout, Depth7.self, WithMissing.self)
+            case (8, false): return scoreRow(input, layout, Depth8.self, WithoutMissing.self)
+            case (8, true): return scoreRow(input, layout, Depth8.self, WithMissing.self)
+            case (9, false): return scoreRow(input, layout, Depth9.self, WithoutMissing.self)
+            case (9, true): return scoreRow(input, layout, Depth9.self, WithMissing.self)
+            case (10, false): return scoreRow(input, layout, Depth10.self, WithoutMissing.self)
+            default:  // depth 10, `maxDepth`, with NaN
+                return scoreRow(input, layout, Depth10.self, WithMissing.self)
             }
         }
-        return score
     }
 
     /// Log-odds of `count` rows stored one after another (`featureCount` values each), written to `out`.
@@ -148,92 +131,136 @@ struct CompiledForest: Sendable {
     func rawScores(rowMajor rows: UnsafeBufferPointer<Double>, count: Int, into out: UnsafeMutableBufferPointer<Double>)
     {
         let width = featureCount
-        for row in 0..<count {
-            out[row] = baseScore
-        }
-        var start = 0
-        while start < count {
-            let blockCount = min(Self.blockRows, count - start)
-            let block = UnsafeBufferPointer(rebasing: rows[(start * width)..<((start + blockCount) * width)])
-            let blockOut = UnsafeMutableBufferPointer(rebasing: out[start..<(start + blockCount)])
-            if block.contains(where: \.isNaN) {
-                scoreBlock(block, count: blockCount, into: blockOut, missing: true)
-            } else {
-                scoreBlock(block, count: blockCount, into: blockOut, missing: false)
+        withUnsafeTemporaryAllocation(of: Double.self, capacity: Self.blockRows * width) { block in
+            var start = 0
+            while start < count {
+                let blockCount = min(Self.blockRows, count - start)
+                var missing = false
+                for row in 0..<blockCount {
+                    let input = rows.baseAddress! + (start + row) * width
+                    for feature in 0..<width {
+                        let x = input[feature]
+                        missing = missing || x.isNaN
+                        block[feature * Self.blockRows + row] = x
+                    }
+                }
+                scoreBlock(block.baseAddress!, count: blockCount, missing: missing, into: out.baseAddress! + start)
+                start += blockCount
             }
-            start += blockCount
         }
     }
 
-    /// Adds every tree's value for the `count` rows of a row-major block to `out`, eight rows at a time so that the
-    /// eight dependent descents (each step waits on two loads) overlap in the pipeline.
-    @inline(__always)
-    private func scoreBlock(
-        _ block: UnsafeBufferPointer<Double>, count: Int, into out: UnsafeMutableBufferPointer<Double>, missing: Bool
-    ) {
+    /// Log-odds of `rows` of a column-major table, copied into blocks of `blockRows` rows.
+    func rawScores(features: [[Double]], rows: Range<Int>, fallback trees: [RegressionTree]) -> [Double] {
+        var scores = [Double](repeating: baseScore, count: rows.count)
+        guard !rows.isEmpty else { return scores }
         let width = featureCount
-        nodes.withUnsafeBufferPointer { nodes in
-            leaves.withUnsafeBufferPointer { leaves in
-                for tree in 0..<depths.count {
-                    let depth = depths[tree]
-                    let inner = nodes.baseAddress! + nodeOffsets[tree]
-                    let leaf = leaves.baseAddress! + leafOffsets[tree] - ((1 << depth) - 1)
-                    @inline(__always)
-                    func step(_ index: Int, _ row: UnsafePointer<Double>) -> Int {
-                        let node = inner[index]
-                        let x = row[Int(node.feature)]
-                        var right = x > node.threshold ? 1 : 0
-                        if missing {
-                            right |= x.isNaN ? Int(node.missingRight) : 0
-                        }
-                        return 2 * index + 1 + right
+        guard isComplete else {
+            var input = [Double](repeating: 0, count: width)
+            for (index, row) in rows.enumerated() {
+                for feature in 0..<width {
+                    input[feature] = features[feature][row]
+                }
+                input.withUnsafeBufferPointer { input in
+                    for tree in trees {
+                        scores[index] += tree.value(of: input)
                     }
-                    var row = 0
-                    while row + 8 <= count {
-                        let r0 = block.baseAddress! + row * width
-                        let r1 = r0 + width
-                        let r2 = r1 + width
-                        let r3 = r2 + width
-                        let r4 = r3 + width
-                        let r5 = r4 + width
-                        let r6 = r5 + width
-                        let r7 = r6 + width
-                        var i0 = 0
-                        var i1 = 0
-                        var i2 = 0
-                        var i3 = 0
-                        var i4 = 0
-                        var i5 = 0
-                        var i6 = 0
-                        var i7 = 0
-                        for _ in 0..<depth {
-                            i0 = step(i0, r0)
-                            i1 = step(i1, r1)
-                            i2 = step(i2, r2)
-                            i3 = step(i3, r3)
-                            i4 = step(i4, r4)
-                            i5 = step(i5, r5)
-                            i6 = step(i6, r6)
-                            i7 = step(i7, r7)
+                }
+            }
+            return scores
+        }
+        scores.withUnsafeMutableBufferPointer { scores in
+            withUnsafeTemporaryAllocation(of: Double.self, capacity: Self.blockRows * width) { block in
+                var start = rows.lowerBound
+                while start < rows.upperBound {
+                    let count = min(Self.blockRows, rows.upperBound - start)
+                    var missing = false
+                    for feature in 0..<width {
+                        features[feature].withUnsafeBufferPointer { column in
+                            for row in 0..<count {
+                                let x = column[start + row]
+                                missing = missing || x.isNaN
+                                block[feature * Self.blockRows + row] = x
+                            }
                         }
-                        out[row] += leaf[i0]
-                        out[row + 1] += leaf[i1]
-                        out[row + 2] += leaf[i2]
-                        out[row + 3] += leaf[i3]
-                        out[row + 4] += leaf[i4]
-                        out[row + 5] += leaf[i5]
-                        out[row + 6] += leaf[i6]
-                        out[row + 7] += leaf[i7]
-                        row += 8
                     }
-                    while row < count {
-                        let r0 = block.baseAddress! + row * width
-                        var i0 = 0
-                        for _ in 0..<depth {
-                            i0 = step(i0, r0)
+                    let out = scores.baseAddress! + (start - rows.lowerBound)
+                    scoreBlock(block.baseAddress!, count: count, missing: missing, into: out)
+                    start += count
+                }
+            }
+        }
+        return scores
+    }
+
+    /// Writes the log-odds of the first `count` rows of a column-major block (input f of row r at
+    /// `block[f · blockRows + r]`, `count <= blockRows`) to `out`; `missing` says whether any of their inputs is NaN.
+    private func scoreBlock(
+        _ input: UnsafeMutablePointer<Double>, count: Int, missing: Bool, into out: UnsafeMutablePointer<Double>
+    ) {
+        let input = UnsafePointer(input)
+        withLayout { layout in
+            switch (depth, missing) {
+            case (0, _): scoreColumns(input, count, out, layout, Depth0.self, WithoutMissing.self)
+            case (1, false):
+                scoreColumns(input, count, out, layout, Depth1.self, WithoutMissing.self)
+            case (1, true): scoreColumns(input, count, out, layout, Depth1.self, WithMissing.self)
+            case (2, false):
+                scoreColumns(input, count, out, layout, Depth2.self, WithoutMissing.self)
+            case (2, true): scoreColumns(input, count, out, layout, Depth2.self, WithMissing.self)
+            case (3, false):
+                scoreColumns(input, count, out, layout, Depth3.self, WithoutMissing.self)
+            case (3, true): scoreColumns(input, count, out, layout, Depth3.self, WithMissing.self)
+            case (4, false):
+                scoreColumns(input, count, out, layout, Depth4.self, WithoutMissing.self)
+            case (4, true): scoreColumns(input, count, out, layout, Depth4.self, WithMissing.self)
+            case (5, false):
+                scoreColumns(input, count, out, layout, Depth5.self, WithoutMissing.self)
+            case (5, true): scoreColumns(input, count, out, layout, Depth5.self, WithMissing.self)
+            case (6, false):
+                scoreColumns(input, count, out, layout, Depth6.self, WithoutMissing.self)
+            case (6, true): scoreColumns(input, count, out, layout, Depth6.self, WithMissing.self)
+            case (7, false):
+                scoreColumns(input, count, out, layout, Depth7.self, WithoutMissing.self)
+            case (7, true): scoreColumns(input, count, out, layout, Depth7.self, WithMissing.self)
+            case (8, false):
+                scoreColumns(input, count, out, layout, Depth8.self, WithoutMissing.self)
+            case (8, true): scoreColumns(input, count, out, layout, Depth8.self, WithMissing.self)
+            case (9, false):
+                scoreColumns(input, count, out, layout, Depth9.self, WithoutMissing.self)
+            case (9, true): scoreColumns(input, count, out, layout, Depth9.self, WithMissing.self)
+            case (10, false):
+                scoreColumns(input, count, out, layout, Depth10.self, WithoutMissing.self)
+            default:  // depth 10, `maxDepth`, with NaN
+                scoreColumns(input, count, out, layout, Depth10.self, WithMissing.self)
+            }
+        }
+    }
+}
+
+extension CompiledForest {
+    /// Base addresses of the layout's arrays, valid inside ``withLayout(_:)``.
+    struct Layout {
+        let thresholds: UnsafePointer<Double>
+        let features: UnsafePointer<Int32>
+        let blockOffsets: UnsafePointer<Int32>
+        let missingRight: UnsafePointer<UInt8>
+        let leaves: UnsafePointer<Double>
+    }
+
+    /// Calls `body` with the base addresses of the layout's arrays.
+    fileprivate func withLayout<R>(_ body: (Layout) -> R) -> R {
+        thresholds.withUnsafeBufferPointer { thresholds in
+            features.withUnsafeBufferPointer { features in
+                blockOffsets.withUnsafeBufferPointer { blockOffsets in
+                    missingRight.withUnsafeBufferPointer { missingRight in
+                        leaves.withUnsafeBufferPointer { leaves in
+                            body(
+                                Layout(
+                                    thresholds: thresholds.baseAddress!, features: features.baseAddress!,
+                                    blockOffsets: blockOffsets.baseAddress!, missingRight: missingRight.baseAddress!,
+                                    leaves: leaves.baseAddress!))
                         }
-                        out[row] += leaf[i0]
-                        row += 1
                     }
                 }
             }

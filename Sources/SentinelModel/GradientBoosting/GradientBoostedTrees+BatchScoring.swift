@@ -1,5 +1,6 @@
 extension GradientBoostedTrees {
-    /// Scores rows of a column-major table (`features[f][row]`) in blocks, much faster than row by row.
+    /// Scores rows of a column-major table (`features[f][row]`) in blocks of rows; each result equals
+    /// ``probability(of:)`` of that row, bit for bit.
     /// - Parameters:
     ///   - features: `featureCount` columns of equal length.
     ///   - rows: The rows to score.
@@ -27,7 +28,7 @@ extension GradientBoostedTrees {
         return compiled.rawScores(features: features, rows: rows, fallback: trees)
     }
 
-    /// Scores `count` rows stored one after another (row-major, `featureCount` values each) with the block layout.
+    /// Scores `count` rows stored one after another (row-major, `featureCount` values each) in blocks of rows.
     /// Each result equals ``probability(of:)`` of that row, bit for bit.
     /// - Precondition: `rows.count == count * featureCount` and `out.count >= count`.
     public func probabilities(
