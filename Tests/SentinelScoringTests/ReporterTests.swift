@@ -15,7 +15,7 @@ struct ReporterTests {
         let port = try ReporterFixtures.freePort()
         let monitor = try RunningReceiver.start(receiver, port: port)
         var configuration = ReporterFixtures.configuration(port: port, directory: ReporterFixtures.temporaryDirectory())
-        configuration.pendingCapacity = 100_000  // room in memory for everything: nothing should touch the spool
+        configuration.pendingCapacityBytes = 8 << 20  // room in memory for everything: nothing should touch the spool
         let reporter = try EventReporter(configuration: configuration, logSink: { _ in })
         let running = RunningReporter.start(reporter)
         for index in 1...5_000 { reporter.record(ReporterFixtures.event(index)) }
