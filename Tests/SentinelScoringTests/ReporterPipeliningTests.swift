@@ -254,26 +254,49 @@ struct ReporterPipeliningTests {
         #expect(ReporterFixtures.segments(in: directory).isEmpty)
     }
 
-    @Test("The reporter's encoding is protobuf-c's, byte for byte", arguments: [1, 2, 127, 128, 300, 1 << 40])
-    func encodingMatchesProtobufC(sequence: UInt64) throws {
+    @Test(
+        "The reporter's encoding (queue entries cut into a batch) is protobuf-c's, byte for byte",
+        arguments: [0, 1, 126, 127, 16_383, 1 << 40])
+    func encodingMatchesProtobufC(lastSequence: UInt64) throws {
         var events = [
             ReporterFixtures.event(7), ScoringEvent(), ReporterFixtures.event(10, featureCount: 0),
             ScoringEvent(
                 transactionId: "tx-é", eventTimeMicroseconds: -5, scoredAtMicroseconds: 1 << 50, cardId: "",
                 terminalId: String(repeating: "t", count: 300), amount: -0.0, features: (0..<30).map(Double.init),
                 fraudProbability: 1, decision: .flag, modelVersion: "v", serverLatencyNanoseconds: .max),
+            ReporterFixtures.event(11),
         ]
-        var bytes = EventEncoding.batchPrefix(producerId: "producer")
-        for (offset, event) in events.enumerated() {
-            let sequence = sequence + UInt64(offset)
-            let size = EventEncoding.eventSize(event, sequence: sequence)
-            EventEncoding.appendEntry(event, sequence: sequence, size: size, to: &bytes)
-            events[offset].sequence = sequence
-        }
-        EventEncoding.appendBatchTrailer(sentAtMicroseconds: 123, droppedTotal: 4, to: &bytes)
-        let batch = EventBatch(producerId: "producer", events: events, sentAtMicroseconds: 123, droppedTotal: 4)
-        #expect(bytes == batch.serializedBytes())
-        #expect(try EventBatch(serializedBytes: bytes) == batch)
+        let queue = EventQueue(capacity: 100, capacityBytes: 1 << 16, lastSequence: lastSequence)
+        for event in events { queue.append(event) }
+        var buffer = queue.makeSpare()
+        queue.take(into: &buffer)
+        #expect(buffer.count == events.count && buffer.firstSequence == lastSequence + 1)
+        for index in events.indices { events[index].sequence = lastSequence + 1 + UInt64(index) }
+        let prefix = EventEncoding.batchPrefix(producerId: "producer")
+        let payload = buffer.batchPayload(1..<4, prefix: prefix, sentAtMicroseconds: 123, droppedTotal: 4)
+        let batch = EventBatch(
+            producerId: "producer", events: Array(events[1..<4]), sentAtMicroseconds: 123, droppedTotal: 4)
+        #expect(payload == batch.serializedBytes())
+        let whole = buffer.batchPayload(0..<5, prefix: prefix, sentAtMicroseconds: -1, droppedTotal: 0)
+        #expect(
+            try EventBatch(serializedBytes: whole)
+                == EventBatch(producerId: "producer", events: events, sentAtMicroseconds: -1))
+    }
+
+    @Test("A full hand-off buffer (in bytes) drops the rest of the round, keeping the taken sequences consecutive")
+    func queueByteBound() {
+        let queue = EventQueue(capacity: 1_000, capacityBytes: 1_000, lastSequence: 0)
+        for index in 1...30 { queue.append(ReporterFixtures.event(index)) }
+        var buffer = queue.makeSpare()
+        queue.take(into: &buffer)
+        let counters = queue.counters
+        #expect(buffer.count > 0 && buffer.count < 30)
+        #expect(counters.overflowed == UInt64(30 - buffer.count) && counters.lastSequence == 30)
+        #expect(buffer.ends.last ?? 0 <= 1_000)
+        queue.append(ReporterFixtures.event(31))
+        var next = queue.makeSpare()
+        queue.take(into: &next)
+        #expect(next.count == 1 && next.firstSequence == 31, "room again after the swap; 31 is the next number")
     }
 }
 

@@ -1,15 +1,15 @@
 import SentinelSchema
 
-/// The reporter's own protobuf encoder for `ScoringEvent` and `EventBatch`, writing straight into a byte buffer.
+/// The reporter's own protobuf encoder for `ScoringEvent` and `EventBatch`, writing straight into memory.
 ///
 /// ``EventQueue`` encodes each event once, on ``EventReporter/record(_:)``, as an `EventBatch.events` entry (field
 /// 2, length-delimited); a batch is then the producer id, a run of those entries copied in one piece, and the
 /// trailing scalars. The output is what protobuf-c produces for the same message (proto3: fields at their default
 /// value, -0.0 included, are omitted; fields in number order), so `EventBatch(serializedBytes:)` and the monitor
-/// read it as usual.
-/// Why not protobuf-c: packing through it means holding the event (its strings and feature array, five reference
-/// counts) until the batch forms, then a descriptor-driven size pass and pack; here the bytes are written in one
-/// pass and the event is released by the scoring thread that built it.
+/// read it as usual. Why not protobuf-c: packing through it means holding the event (its strings and feature array,
+/// five reference counts) until the batch forms, then a descriptor-driven size pass and pack; here the size is
+/// computed once and the bytes written in one pass with plain stores, and the event is released by the scoring
+/// thread that built it.
 enum EventEncoding {
     /// The size of `event`'s encoding (without the entry's tag and length) when it carries `sequence`.
     @inline(__always)
@@ -39,53 +39,61 @@ enum EventEncoding {
         1 + varintSize(UInt64(size)) + size
     }
 
-    /// Appends `event`, with `sequence`, as one `EventBatch.events` entry; `size` is ``eventSize(_:sequence:)``.
+    /// Writes `event`, with `sequence`, as one `EventBatch.events` entry at `destination`, which must have room for
+    /// ``entrySize(eventSize:)`` bytes; `size` is ``eventSize(_:sequence:)``.
+    /// - Returns: The bytes written (the entry size).
     @inline(__always)
-    static func appendEntry(_ event: ScoringEvent, sequence: UInt64, size: Int, to buffer: inout [UInt8]) {
-        buffer.append(0x12)  // EventBatch.events = 2, length-delimited
-        appendVarint(UInt64(size), to: &buffer)
+    static func writeEntry(
+        _ event: ScoringEvent, sequence: UInt64, size: Int, to destination: UnsafeMutableRawPointer
+    ) -> Int {
+        var out = Writer(destination)
+        out.byte(0x12)  // EventBatch.events = 2, length-delimited
+        out.varint(UInt64(size))
         if sequence != 0 {
-            buffer.append(0x08)
-            appendVarint(sequence, to: &buffer)
+            out.byte(0x08)
+            out.varint(sequence)
         }
-        appendString(event.transactionId, tag: 0x12, to: &buffer)
+        out.string(event.transactionId, tag: 0x12)
         if event.eventTimeMicroseconds != 0 {
-            buffer.append(0x18)
-            appendVarint(UInt64(bitPattern: event.eventTimeMicroseconds), to: &buffer)
+            out.byte(0x18)
+            out.varint(UInt64(bitPattern: event.eventTimeMicroseconds))
         }
         if event.scoredAtMicroseconds != 0 {
-            buffer.append(0x20)
-            appendVarint(UInt64(bitPattern: event.scoredAtMicroseconds), to: &buffer)
+            out.byte(0x20)
+            out.varint(UInt64(bitPattern: event.scoredAtMicroseconds))
         }
-        appendString(event.cardId, tag: 0x2A, to: &buffer)
-        appendString(event.terminalId, tag: 0x32, to: &buffer)
-        if event.amount != 0 { appendDouble(event.amount, tag: 0x39, to: &buffer) }
+        out.string(event.cardId, tag: 0x2A)
+        out.string(event.terminalId, tag: 0x32)
+        if event.amount != 0 { out.double(event.amount, tag: 0x39) }
         if !event.features.isEmpty {
-            buffer.append(0x42)
-            appendVarint(UInt64(event.features.count * 8), to: &buffer)
+            out.byte(0x42)
+            out.varint(UInt64(event.features.count * 8))
             #if _endian(little)
-                event.features.withUnsafeBytes { buffer.append(contentsOf: $0) }
+                event.features.withUnsafeBytes { out.bytes($0) }
             #else
-                for value in event.features { appendFixed64(value.bitPattern, to: &buffer) }
+                for value in event.features { out.fixed64(value.bitPattern) }
             #endif
         }
-        if event.fraudProbability != 0 { appendDouble(event.fraudProbability, tag: 0x49, to: &buffer) }
+        if event.fraudProbability != 0 { out.double(event.fraudProbability, tag: 0x49) }
         if event.decision.rawValue != 0 {
-            buffer.append(0x50)
-            appendVarint(UInt64(bitPattern: Int64(event.decision.rawValue)), to: &buffer)
+            out.byte(0x50)
+            out.varint(UInt64(bitPattern: Int64(event.decision.rawValue)))
         }
-        appendString(event.modelVersion, tag: 0x5A, to: &buffer)
+        out.string(event.modelVersion, tag: 0x5A)
         if event.serverLatencyNanoseconds != 0 {
-            buffer.append(0x60)
-            appendVarint(event.serverLatencyNanoseconds, to: &buffer)
+            out.byte(0x60)
+            out.varint(event.serverLatencyNanoseconds)
         }
+        return destination.distance(to: out.position)
     }
 
     /// The start of every batch of `producerId`: its `producer_id` field.
     static func batchPrefix(producerId: String) -> [UInt8] {
-        var bytes: [UInt8] = []
-        appendString(producerId, tag: 0x0A, to: &bytes)
-        return bytes
+        let utf8 = Array(producerId.utf8)
+        guard !utf8.isEmpty else { return [] }
+        var bytes: [UInt8] = [0x0A]
+        appendVarint(UInt64(utf8.count), to: &bytes)
+        return bytes + utf8
     }
 
     /// Appends a batch's trailing scalars, `sent_at_unix_us` and `dropped_total`. They come after the events so
@@ -115,8 +123,7 @@ enum EventEncoding {
         return count == 0 ? 0 : 1 + varintSize(UInt64(count)) + count
     }
 
-    @inline(__always)
-    static func appendVarint(_ value: UInt64, to buffer: inout [UInt8]) {
+    private static func appendVarint(_ value: UInt64, to buffer: inout [UInt8]) {
         var value = value
         while value >= 0x80 {
             buffer.append(UInt8(truncatingIfNeeded: value) | 0x80)
@@ -125,23 +132,63 @@ enum EventEncoding {
         buffer.append(UInt8(value))
     }
 
-    @inline(__always)
-    private static func appendString(_ text: String, tag: UInt8, to buffer: inout [UInt8]) {
-        let utf8 = text.utf8
-        guard !utf8.isEmpty else { return }
-        buffer.append(tag)
-        appendVarint(UInt64(utf8.count), to: &buffer)
-        buffer.append(contentsOf: utf8)
-    }
+    /// Plain stores at a moving position; the caller guarantees the room (the size was computed first).
+    private struct Writer {
+        var position: UnsafeMutableRawPointer
 
-    @inline(__always)
-    private static func appendDouble(_ value: Double, tag: UInt8, to buffer: inout [UInt8]) {
-        buffer.append(tag)
-        appendFixed64(value.bitPattern, to: &buffer)
-    }
+        init(_ start: UnsafeMutableRawPointer) {
+            position = start
+        }
 
-    @inline(__always)
-    private static func appendFixed64(_ value: UInt64, to buffer: inout [UInt8]) {
-        withUnsafeBytes(of: value.littleEndian) { buffer.append(contentsOf: $0) }
+        @inline(__always)
+        mutating func byte(_ value: UInt8) {
+            position.storeBytes(of: value, as: UInt8.self)
+            position += 1
+        }
+
+        @inline(__always)
+        mutating func varint(_ value: UInt64) {
+            var value = value
+            while value >= 0x80 {
+                byte(UInt8(truncatingIfNeeded: value) | 0x80)
+                value >>= 7
+            }
+            byte(UInt8(value))
+        }
+
+        @inline(__always)
+        mutating func fixed64(_ value: UInt64) {
+            position.storeBytes(of: value.littleEndian, toByteOffset: 0, as: UInt64.self)
+            position += 8
+        }
+
+        @inline(__always)
+        mutating func double(_ value: Double, tag: UInt8) {
+            byte(tag)
+            fixed64(value.bitPattern)
+        }
+
+        @inline(__always)
+        mutating func bytes(_ source: UnsafeRawBufferPointer) {
+            guard let base = source.baseAddress, source.count > 0 else { return }
+            position.copyMemory(from: base, byteCount: source.count)
+            position += source.count
+        }
+
+        @inline(__always)
+        mutating func string(_ text: String, tag: UInt8) {
+            let utf8 = text.utf8
+            let count = utf8.count
+            guard count > 0 else { return }
+            byte(tag)
+            varint(UInt64(count))
+            let copied: Bool? = utf8.withContiguousStorageIfAvailable {
+                bytes(UnsafeRawBufferPointer($0))
+                return true
+            }
+            if copied == nil {
+                for unit in utf8 { byte(unit) }
+            }
+        }
     }
 }

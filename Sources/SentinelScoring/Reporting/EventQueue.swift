@@ -4,35 +4,62 @@ import Synchronization
 /// The hot path's hand-off: a bounded byte buffer behind a `Mutex`, into which `record` encodes each event once
 /// (as an `EventBatch.events` entry, ``EventEncoding``), emptied in one swap by the drain task.
 ///
-/// `append` is a lock, a sequence increment, the event's encoding appended into reserved capacity (a few `memcpy`s:
-/// strings and the feature array) and an unlock: no allocation in the steady state, no syscall, and no reference to
-/// the event kept, so its strings and features are released by the scoring thread that made them. The drain task
-/// swaps the whole buffer for an empty one whose capacity it kept from the previous swap, so the critical section
-/// never copies events and the buffers' pages stay mapped.
+/// `append` computes the event's size, then takes the lock, assigns the sequence number, writes the encoding with
+/// plain stores (a few `memcpy`s: strings and the feature array) into preallocated memory and unlocks: no
+/// allocation, no syscall, and no reference to the event kept, so its strings and features are released by the
+/// scoring thread that made them. The drain task swaps the whole buffer for the empty one it used last time, so the
+/// critical section never copies events and the two buffers' pages stay mapped (they are touched only as far as
+/// they are used).
 ///
 /// The events of one buffer have consecutive sequence numbers: after the first drop (queue full) every later
 /// `append` drops too until the next swap, so a buffer is described by its first sequence number and the end
 /// offset of each event.
 final class EventQueue: Sendable {
-    /// A taken buffer: consecutive events from ``firstSequence``, entry `i` ending at `ends[i]` in `bytes`.
+    /// A taken buffer: consecutive events from ``firstSequence``, entry `i` ending at `ends[i]` in ``bytes``.
     struct Buffer: Sendable {
-        var bytes: [UInt8] = []
+        let bytes: Storage
         var ends: [Int] = []
         var firstSequence: UInt64 = 0
         /// Set at the first drop: nothing more is appended until the swap (keeps the sequences consecutive).
         var full = false
 
+        /// A buffer of `capacity` bytes.
+        init(capacity: Int) {
+            bytes = Storage(capacity: capacity)
+        }
+
+        /// Events held.
         var count: Int { ends.count }
 
-        /// The sequence number of the last event.
-        var lastSequence: UInt64 { firstSequence + UInt64(ends.count) - 1 }
-
+        /// Forgets the events, keeping the memory.
         mutating func removeAll() {
-            bytes.removeAll(keepingCapacity: true)
+            bytes.count = 0
             ends.removeAll(keepingCapacity: true)
             firstSequence = 0
             full = false
         }
+
+        /// The encoded entries of events `range` (indices), as a raw buffer valid while this buffer is not changed.
+        func entries(_ range: Range<Int>) -> UnsafeRawBufferPointer {
+            let from = range.lowerBound == 0 ? 0 : ends[range.lowerBound - 1]
+            let to = ends[range.upperBound - 1]
+            return UnsafeRawBufferPointer(start: bytes.base + from, count: to - from)
+        }
+    }
+
+    /// Fixed-size raw memory for encoded events. Used by one side at a time: by `append` under the queue's lock
+    /// while it is the queue's buffer, by the drain task alone after a swap; hence `@unchecked Sendable`.
+    final class Storage: @unchecked Sendable {
+        let base: UnsafeMutableRawPointer
+        let capacity: Int
+        var count = 0
+
+        init(capacity: Int) {
+            self.capacity = capacity
+            base = UnsafeMutableRawPointer.allocate(byteCount: max(capacity, 1), alignment: 16)
+        }
+
+        deinit { base.deallocate() }
     }
 
     private struct State {
@@ -53,18 +80,24 @@ final class EventQueue: Sendable {
     init(capacity: Int, capacityBytes: Int, lastSequence: UInt64) {
         self.capacity = capacity
         self.capacityBytes = capacityBytes
-        var buffer = Buffer()
+        var buffer = Buffer(capacity: capacityBytes)
         buffer.ends.reserveCapacity(min(capacity, 1 << 16))
-        buffer.bytes.reserveCapacity(min(capacityBytes, 1 << 22))
         state = Mutex(State(buffer: buffer, lastSequence: lastSequence))
     }
 
+    /// A spare buffer for ``take(into:close:)``, of the queue's size.
+    func makeSpare() -> Buffer {
+        var buffer = Buffer(capacity: capacityBytes)
+        buffer.ends.reserveCapacity(min(capacity, 1 << 16))
+        return buffer
+    }
+
     /// Assigns the next sequence number and appends the event's encoding; when full or closed, counts the event as
-    /// dropped (its sequence number is used, so the monitor sees a gap that `dropped_total` explains).
+    /// dropped (its sequence number is used, so the monitor sees a gap that `dropped_total` explains). An event
+    /// larger than the whole buffer is dropped too.
     @inline(__always)
     func append(_ event: ScoringEvent) {
-        // The size with the largest sequence varint the lock could hand out is not known yet; the sequence's
-        // share is added inside.
+        // The sequence's share of the size is added under the lock, once the number is known.
         let baseSize = EventEncoding.eventSize(event, sequence: 0)
         state.withLock { state in
             state.lastSequence &+= 1
@@ -75,16 +108,16 @@ final class EventQueue: Sendable {
             }
             let size = baseSize + 1 + EventEncoding.varintSize(sequence)
             let entry = EventEncoding.entrySize(eventSize: size)
-            if state.buffer.full || state.buffer.count >= capacity
-                || (state.buffer.count > 0 && state.buffer.bytes.count + entry > capacityBytes)
-            {
+            let storage = state.buffer.bytes
+            if state.buffer.full || state.buffer.count >= capacity || storage.count + entry > storage.capacity {
                 state.buffer.full = true
                 state.overflowed += 1
                 return
             }
             if state.buffer.count == 0 { state.buffer.firstSequence = sequence }
-            EventEncoding.appendEntry(event, sequence: sequence, size: size, to: &state.buffer.bytes)
-            state.buffer.ends.append(state.buffer.bytes.count)
+            storage.count += EventEncoding.writeEntry(
+                event, sequence: sequence, size: size, to: storage.base + storage.count)
+            state.buffer.ends.append(storage.count)
         }
     }
 
@@ -102,5 +135,22 @@ final class EventQueue: Sendable {
     /// The last sequence number assigned, and the events dropped because the queue was full or closed.
     var counters: (lastSequence: UInt64, overflowed: UInt64, afterClose: UInt64) {
         state.withLock { ($0.lastSequence, $0.overflowed, $0.afterClose) }
+    }
+}
+
+extension EventQueue.Buffer {
+    /// One `EventBatch` encoding: `prefix` (the producer id field), the entries of events `range` copied in one
+    /// piece, and the trailing scalars.
+    func batchPayload(
+        _ range: Range<Int>, prefix: [UInt8], sentAtMicroseconds: Int64, droppedTotal: UInt64
+    ) -> [UInt8] {
+        let entries = entries(range)
+        var payload: [UInt8] = []
+        payload.reserveCapacity(prefix.count + entries.count + 24)
+        payload.append(contentsOf: prefix)
+        payload.append(contentsOf: entries)
+        EventEncoding.appendBatchTrailer(
+            sentAtMicroseconds: sentAtMicroseconds, droppedTotal: droppedTotal, to: &payload)
+        return payload
     }
 }

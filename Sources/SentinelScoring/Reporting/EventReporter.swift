@@ -235,7 +235,7 @@ public final class EventReporter: Sendable {
     private func drainLoop() async {
         let poll = max(configuration.maximumBatchDelay / 5, .milliseconds(1))
         var lastTake = ContinuousClock.now
-        var spare = EventQueue.Buffer()
+        var spare = queue.makeSpare()
         var dropLog = DropLog()
         while true {
             let stopping = control.withLock { $0.deadline != nil }
@@ -263,13 +263,8 @@ public final class EventReporter: Sendable {
         var start = 0
         while start < buffer.count {
             let end = min(start + configuration.batchSize, buffer.count)
-            let from = start == 0 ? 0 : buffer.ends[start - 1]
-            let to = buffer.ends[end - 1]
-            var payload: [UInt8] = []
-            payload.reserveCapacity(batchPrefix.count + (to - from) + 24)
-            payload.append(contentsOf: batchPrefix)
-            buffer.bytes.withUnsafeBufferPointer { payload.append(contentsOf: $0[from..<to]) }
-            EventEncoding.appendBatchTrailer(sentAtMicroseconds: sentAt, droppedTotal: droppedTotal, to: &payload)
+            let payload = buffer.batchPayload(
+                start..<end, prefix: batchPrefix, sentAtMicroseconds: sentAt, droppedTotal: droppedTotal)
             let first = buffer.firstSequence + UInt64(start)
             records.append(
                 SpoolRecord(
