@@ -1,4 +1,5 @@
 import Foundation
+import SentinelArguments
 import SentinelLog
 import SentinelMonitor
 import SentinelPosix
@@ -281,6 +282,27 @@ struct ReporterPipeliningTests {
         #expect(
             try EventBatch(serializedBytes: whole)
                 == EventBatch(producerId: "producer", events: events, sentAtMicroseconds: -1))
+    }
+
+    @Test("--report-inflight and --report-memory-mb (and their environment variables) reach the reporter")
+    func flags() throws {
+        var defaults = Arguments(["--model", "m"])
+        let plain = try ScoringConfiguration(parsing: &defaults)
+        #expect(plain.reportInFlight == 8 && plain.reportMemoryMegabytes == 64)
+        let directory = ReporterFixtures.temporaryDirectory()
+        var arguments = Arguments(
+            ["--model", "m", "--report-inflight", "3", "--monitor", "127.0.0.1:9", "--spool-dir", directory],
+            environment: ["SENTINEL_REPORT_MEMORY_MB": "16", "SENTINEL_REPORT_INFLIGHT": "5"])
+        let configured = try ScoringConfiguration(parsing: &arguments)
+        #expect(configured.reportInFlight == 3, "the flag wins over the environment")
+        #expect(configured.reportMemoryMegabytes == 16)
+        let reporter = try #require(try ScoringApplication.makeReporter(configured))
+        #expect(reporter.configuration.maximumInFlight == 3)
+        #expect(reporter.configuration.pendingCapacityBytes == 16 << 20)
+        for bad in [["--report-inflight", "0"], ["--report-inflight", "257"], ["--report-memory-mb", "-1"]] {
+            var parsed = Arguments(["--model", "m"] + bad)
+            #expect(throws: UsageError.self) { try ScoringConfiguration(parsing: &parsed) }
+        }
     }
 
     @Test("A full hand-off buffer (in bytes) drops the rest of the round, keeping the taken sequences consecutive")
