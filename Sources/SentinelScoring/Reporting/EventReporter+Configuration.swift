@@ -33,7 +33,7 @@ extension EventReporter {
         public var queueCapacityBytes = 32 << 20
         /// The most bytes of formed batches kept in memory until the monitor acknowledges them; beyond that, new
         /// batches go to the spool. It absorbs bursts and monitor pauses without touching the disk: the default,
-        /// 64 MiB, holds about 190,000 events of 30 features.
+        /// 64 MiB, holds about 190,000 events of 30 features. 0 sends every batch through the spool.
         public var pendingCapacityBytes = 64 << 20
         /// The most IngestEvents requests outstanding at once (acknowledgements may come back in any order).
         public var maximumInFlight = 8

@@ -391,6 +391,9 @@ public final class EventReporter: Sendable {
                     await pause(poll)
                     continue
                 }
+                // Nothing in flight and nothing taken (e.g. the deadline passed while issuing): look again later.
+                await pause(poll)
+                continue
             }
             // Calls are in flight: wait for one to finish, or (with room for more) for the next poll.
             if idle && !ticking {
