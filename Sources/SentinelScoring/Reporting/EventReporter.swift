@@ -371,7 +371,7 @@ public final class EventReporter: Sendable {
                     models.withLock { $0.registered.removeAll() }
                     outbox.withLock { $0.rewind() }
                     if deadline != nil { break }
-                    let result = outbox.withLock { $0.spill(includingSent: true) }
+                    let result = outbox.withLock { $0.spill() }
                     account(result)
                     await pause(retryDelay)
                     retryDelay = min(retryDelay * 2, configuration.maximumRetryDelay)

@@ -22,6 +22,9 @@ final class EventSpool {
         var lastSequence: UInt64
         var eventCount: Int
         var acknowledged = false
+        /// Handed out (by ``EventSpool/takeUnsent(maximumBytes:)``, or appended while its request was in flight)
+        /// and not yet acknowledged; cleared by ``EventSpool/rewind()``.
+        var inFlight = false
     }
 
     let directory: String
@@ -32,7 +35,8 @@ final class EventSpool {
     private var entries: [Entry] = []
     /// The oldest record not yet acknowledged (every record before it is).
     private var head = 0
-    /// The next record to hand out; records from `head` up to here are in flight or acknowledged.
+    /// Where the search for the next record to hand out starts: records from `head` up to here are in flight or
+    /// acknowledged.
     private var cursor = 0
     /// Segment index → (file size, records not yet consumed), for every segment file on disk.
     private var segments: [UInt64: (size: Int, live: Int)] = [:]
@@ -78,7 +82,7 @@ final class EventSpool {
     /// Appends one record to the current segment (starting a new one when it would exceed the segment size).
     /// - Returns: `false`, writing nothing, when the record does not fit under the capacity.
     /// - Throws: ``ReportingError`` when the write fails (the segment is cut back to its last whole record).
-    func append(_ record: SpoolRecord) throws(ReportingError) -> Bool {
+    func append(_ record: SpoolRecord, inFlight: Bool = false) throws(ReportingError) -> Bool {
         let size = record.encodedSize
         let needsNewSegment = writeIndex == nil || (currentWriteSize + size > segmentBytes)
         let added = size + (needsNewSegment ? SpoolRecord.segmentMagic.count : 0)
@@ -98,7 +102,7 @@ final class EventSpool {
         entries.append(
             Entry(
                 segment: index, offset: offset, size: size, firstSequence: record.firstSequence,
-                lastSequence: record.lastSequence, eventCount: record.eventCount))
+                lastSequence: record.lastSequence, eventCount: record.eventCount, inFlight: inFlight))
         segments[index, default: (0, 0)].size += size
         segments[index, default: (0, 0)].live += 1
         totalBytes += size
@@ -127,13 +131,9 @@ final class EventSpool {
     /// The first sequence number of the next record ``takeUnsent(maximumBytes:)`` would hand out.
     var nextUnsentSequence: UInt64? {
         var index = cursor
-        while index < entries.count, entries[index].acknowledged { index += 1 }
+        while index < entries.count, entries[index].acknowledged || entries[index].inFlight { index += 1 }
         return index < entries.count ? entries[index].firstSequence : nil
     }
-
-    /// The last sequence number of the newest record not yet acknowledged, or `nil` when the spool is empty: a
-    /// batch appended above it keeps the spool in sequence order.
-    var newestSequence: UInt64? { isEmpty ? nil : entries.last?.lastSequence }
 
     /// Hands out the oldest records not yet handed out (nor acknowledged), in order, as many as fit in
     /// `maximumBytes` of payload (at least one when any remains), and moves the send cursor past them. A record
@@ -143,10 +143,11 @@ final class EventSpool {
         var records: [SpoolRecord] = []
         var total = 0
         var index = cursor
-        // The cursor moves only when every read succeeded: a failed read hands out nothing, to be retried.
+        // The cursor moves only when every read succeeded: a failed read hands out nothing, to be retried. Records
+        // already in flight (spilled from memory while their request was outstanding) are skipped.
         while index < entries.count {
             let entry = entries[index]
-            if entry.acknowledged {
+            if entry.acknowledged || entry.inFlight {
                 index += 1
                 continue
             }
@@ -168,6 +169,7 @@ final class EventSpool {
             total += record.payload.count
             index += 1
         }
+        for taken in cursor..<index where !entries[taken].acknowledged { entries[taken].inFlight = true }
         cursor = index
         consumeAcknowledgedPrefix()
         return records
@@ -175,6 +177,7 @@ final class EventSpool {
 
     /// Makes every record not yet acknowledged eligible to be handed out again (after a failed delivery).
     func rewind() {
+        for index in head..<entries.count { entries[index].inFlight = false }
         cursor = head
     }
 

@@ -1,15 +1,15 @@
 /// The batches between the drain task and the send task: formed batches in memory, then the spool; and which of
 /// them are in flight.
 ///
-/// Order: a batch is handed out (``next(maximumBytes:)``) lowest sequence first, whichever of memory and the spool
-/// holds it. New batches go to memory only while the spool is empty, so in the steady state (monitor keeping up)
-/// events go queue → memory → wire and the spool is never touched. When memory is full or the monitor is
-/// unreachable, batches go to the spool, appended only above its newest record, so the spool stays in sequence
-/// order; a batch that was in flight when a spill happened stays in memory (it is older than what was spilled) and
-/// is resent first. Up to the reporter's in-flight limit, requests are outstanding at once; their acknowledgements
-/// may come back in any order: each names the batches it carried, which are then forgotten (memory) or marked and
-/// deleted from the oldest end (spool). After a failed call, once nothing is in flight, ``rewind()`` makes every
-/// unacknowledged batch eligible again, oldest first.
+/// Order: every batch in the spool is older than every batch in memory. New batches go to memory only while the
+/// spool is empty, so in the steady state (monitor keeping up) events go queue → memory → wire and the spool is
+/// never touched. When memory is full or the monitor is unreachable, every unacknowledged batch in memory moves to
+/// the spool (oldest first, behind what it holds; one still in flight is marked so, not sent twice) and new batches
+/// follow it there until it is empty again; the spool is handed out oldest first, before memory. Up to the
+/// reporter's in-flight limit, requests are outstanding at once; their acknowledgements may come back in any order:
+/// each names the batches it carried, which are then forgotten (memory) or marked and deleted from the oldest end
+/// (spool). After a failed call, once nothing is in flight, ``rewind()`` makes every unacknowledged batch eligible
+/// again, oldest first.
 struct Outbox {
     /// One request's worth of batches, handed out to be sent.
     struct Outgoing: Sendable {
@@ -52,7 +52,7 @@ struct Outbox {
     }
 
     /// Adds new batches: to memory while the spool is empty, the monitor reachable and memory has room; else
-    /// to the spool (together with the batches in memory not yet sent, keeping the order).
+    /// to the spool (after every batch still in memory, keeping the order).
     mutating func enqueue(_ records: [SpoolRecord], toSpool: Bool) -> SpillResult {
         let incomingBytes = records.reduce(0) { $0 + $1.payload.count }
         let fits = pendingBytes + incomingBytes <= capacityBytes
@@ -62,29 +62,20 @@ struct Outbox {
             pendingBytes += record.payload.count
         }
         if !toSpool && spool.isEmpty && fits { return SpillResult() }
-        return spill(includingSent: false)
+        return spill()
     }
 
-    /// Moves the unacknowledged batches in memory that are newer than everything in the spool to the spool and
-    /// syncs it; a batch that does not fit is dropped. With `includingSent: false`, batches in flight stay in
-    /// memory (with everything older than them); call with `true` only when nothing is in flight.
-    mutating func spill(includingSent: Bool) -> SpillResult {
+    /// Moves every unacknowledged batch in memory to the spool, oldest first, and syncs it; a batch that does not
+    /// fit is dropped. A batch whose request is still outstanding is appended as in flight (its ack will find it
+    /// there; a rewind makes it eligible again).
+    mutating func spill() -> SpillResult {
         var result = SpillResult()
-        var kept: [Batch] = []
-        var keptEvents = 0
-        var keptBytes = 0
+        guard !pending.isEmpty else { return result }
         var wrote = false
         for batch in pending where !batch.acknowledged {
-            let eligible = (includingSent || !batch.sent) && batch.record.firstSequence > (spool.newestSequence ?? 0)
-            guard eligible else {
-                kept.append(batch)
-                keptEvents += batch.record.eventCount
-                keptBytes += batch.record.payload.count
-                continue
-            }
             wrote = true
             do {
-                if try spool.append(batch.record) {
+                if try spool.append(batch.record, inFlight: batch.sent) {
                     result.spooled += batch.record.eventCount
                 } else {
                     result.dropped += batch.record.eventCount
@@ -94,9 +85,9 @@ struct Outbox {
                 result.error = error
             }
         }
-        pending = kept
-        pendingEvents = keptEvents
-        pendingBytes = keptBytes
+        pending.removeAll()
+        pendingEvents = 0
+        pendingBytes = 0
         if wrote {
             do {
                 try spool.sync()
@@ -107,63 +98,31 @@ struct Outbox {
         return result
     }
 
-    /// At shutdown, with nothing in flight: every unacknowledged batch in memory goes to the spool, oldest first
-    /// (a batch older than the spool's newest record is appended after it; replay then delivers it out of order,
-    /// which the monitor's (producer, sequence) tracking absorbs).
+    /// At shutdown, with nothing in flight: every unacknowledged batch in memory goes to the spool.
     mutating func spillAll() -> SpillResult {
         rewind()
-        var result = spill(includingSent: true)
-        guard !pending.isEmpty else { return result }
-        var spooled = 0
-        var dropped = 0
-        for batch in pending where !batch.acknowledged {
-            do {
-                if try spool.append(batch.record) {
-                    spooled += batch.record.eventCount
-                } else {
-                    dropped += batch.record.eventCount
-                }
-            } catch {
-                dropped += batch.record.eventCount
-                result.error = error
-            }
-        }
-        pending.removeAll()
-        pendingEvents = 0
-        pendingBytes = 0
-        do {
-            try spool.sync()
-        } catch {
-            result.error = error
-        }
-        result.spooled += spooled
-        result.dropped += dropped
-        return result
+        return spill()
     }
 
-    /// Hands out the oldest batches not yet handed out, lowest sequence first across memory and the spool,
-    /// coalesced into one request of at most `maximumBytes` (at least one batch), and marks them in flight.
+    /// Hands out the oldest batches not yet handed out, from the spool while it has any (they are older), else from
+    /// memory, coalesced into one request of at most `maximumBytes` (at least one batch), and marks them in flight.
     ///
     /// Coalescing concatenates the batches' encodings: in protobuf, a concatenation of messages is their merge,
     /// so the repeated `events` append in order and the scalars (same producer, later `sent_at`, larger
     /// `dropped_total`) take the last batch's value. One call then carries several batches, so a replay or a
     /// backlog costs one round trip (and one durable write at the monitor) per `maximumBytes`, not per batch.
     mutating func next(maximumBytes: Int) throws(ReportingError) -> Outgoing? {
-        let memoryIndex = pending.firstIndex { !$0.sent && !$0.acknowledged }
-        let memorySequence = memoryIndex.map { pending[$0].record.firstSequence }
-        if let spoolSequence = spool.nextUnsentSequence, spoolSequence < (memorySequence ?? .max) {
+        if spool.nextUnsentSequence != nil {
             let records = try spool.takeUnsent(maximumBytes: maximumBytes)
             if !records.isEmpty { return Self.coalesce(records, fromSpool: true, spoolEvents: spool.eventCount) }
         }
-        guard let start = memoryIndex else { return nil }
+        guard let start = pending.firstIndex(where: { !$0.sent && !$0.acknowledged }) else { return nil }
         var records = [pending[start].record]
         pending[start].sent = true
         var total = pending[start].record.payload.count
         var index = start + 1
-        // Stops before a batch of the spool's (only after a spill with batches in flight) to keep the order.
-        let limit = spool.nextUnsentSequence ?? .max
         while index < pending.count, !pending[index].sent, !pending[index].acknowledged,
-            pending[index].record.firstSequence < limit, total + pending[index].record.payload.count <= maximumBytes
+            total + pending[index].record.payload.count <= maximumBytes
         {
             records.append(pending[index].record)
             pending[index].sent = true
@@ -204,7 +163,7 @@ struct Outbox {
             pending[index].acknowledged = true
             fromMemory += pending[index].record.eventCount
         }
-        // A batch spilled while in flight is acknowledged in the spool instead.
+        // A batch spilled to the spool while its request was in flight is acknowledged there.
         let fromSpool = remaining.isEmpty ? 0 : spool.acknowledge(firstSequences: Array(remaining))
         pendingEvents -= fromMemory
         var count = 0
