@@ -143,7 +143,7 @@ let package = Package(
             name: "SentinelScoringTests",
             dependencies: [
                 "SentinelScoring", "SentinelSchema", "SentinelWire", "SentinelRPC", "SentinelPosix", "SentinelModel",
-                "SentinelData", "SentinelDrift", "SentinelTestSupport", "SentinelLog",
+                "SentinelData", "SentinelDrift", "SentinelTestSupport", "SentinelLog", "SentinelMonitor",
             ],
             swiftSettings: swiftSettings
         ),
@@ -203,7 +203,10 @@ let package = Package(
 
         .executableTarget(
             name: "reporter-benchmark",
-            dependencies: ["SentinelScoring", "SentinelSchema", "SentinelPosix", "SentinelRPC", "SentinelWire"],
+            dependencies: [
+                "SentinelScoring", "SentinelSchema", "SentinelPosix", "SentinelRPC", "SentinelWire", "SentinelMonitor",
+                "SentinelModel", "SentinelData", "SentinelLog",
+            ],
             path: "benchmarks/ReporterBenchmark", swiftSettings: swiftSettings),
 
         // MARK: Benchmarks (data loading)

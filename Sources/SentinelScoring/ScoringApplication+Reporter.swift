@@ -12,6 +12,8 @@ extension ScoringApplication {
             throw ScoringError(.configuration, "--monitor must be HOST:PORT, got '\(monitor)'")
         }
         var settings = EventReporter.Configuration(monitor: address, spoolDirectory: configuration.spoolDirectory)
+        settings.maximumInFlight = configuration.reportInFlight
+        settings.pendingCapacityBytes = configuration.reportMemoryMegabytes << 20
         if let path = configuration.monitorTokenFile {
             settings.token = try ScoringServer.readToken(path)
         }

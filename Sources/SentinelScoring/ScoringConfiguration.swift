@@ -17,6 +17,12 @@ public struct ScoringConfiguration: Sendable, Equatable {
     public var monitor: String?
     /// Where undeliverable events are spooled (`--spool-dir`, `SENTINEL_SPOOL_DIR`, default `sentinel-spool`).
     public var spoolDirectory = "sentinel-spool"
+    /// The most IngestEvents requests outstanding to the monitor (`--report-inflight`, `SENTINEL_REPORT_INFLIGHT`,
+    /// default 8).
+    public var reportInFlight = 8
+    /// MiB of formed event batches kept in memory for the monitor before new ones go to the spool
+    /// (`--report-memory-mb`, `SENTINEL_REPORT_MEMORY_MB`, default 64).
+    public var reportMemoryMegabytes = 64
     /// A file holding the token clients must present (`--token-file`, `SENTINEL_API_TOKEN_FILE`).
     public var tokenFile: String?
     /// A file holding the monitor's token (`--monitor-token-file`, `SENTINEL_MONITOR_TOKEN_FILE`).
@@ -31,6 +37,7 @@ public struct ScoringConfiguration: Sendable, Equatable {
     /// The usage line.
     public static let usage =
         "usage: sentinel-api --model FILE [--host ADDR] [--port N] [--monitor HOST:PORT] [--spool-dir DIR] "
+        + "[--report-inflight N] [--report-memory-mb N] "
         + "[--token-file FILE] [--monitor-token-file FILE] [--max-batch N] [--grace-period S] [--log-requests]"
 
     /// The `--help` text: every flag with its environment variable and default.
@@ -48,6 +55,10 @@ public struct ScoringConfiguration: Sendable, Equatable {
           --monitor HOST:PORT        send scoring events to this monitor (env SENTINEL_MONITOR; default: none)
           --spool-dir DIR            disk spool for events the monitor cannot take yet
                                      (env SENTINEL_SPOOL_DIR, default sentinel-spool)
+          --report-inflight N        event requests outstanding to the monitor (env SENTINEL_REPORT_INFLIGHT,
+                                     default 8)
+          --report-memory-mb N       MiB of event batches held in memory before spooling to disk
+                                     (env SENTINEL_REPORT_MEMORY_MB, default 64)
           --token-file FILE          require clients to present the token in FILE (env SENTINEL_API_TOKEN_FILE)
           --monitor-token-file FILE  token for the monitor (env SENTINEL_MONITOR_TOKEN_FILE)
           --max-batch N              most transactions per ScoreBatch (env SENTINEL_MAX_BATCH, default 10000)
@@ -72,6 +83,12 @@ public struct ScoringConfiguration: Sendable, Equatable {
         port = try arguments.option("--port", environment: "SENTINEL_API_PORT", as: UInt16.self) ?? port
         monitor = try arguments.option("--monitor", environment: "SENTINEL_MONITOR")
         spoolDirectory = try arguments.option("--spool-dir", environment: "SENTINEL_SPOOL_DIR") ?? spoolDirectory
+        reportInFlight =
+            try arguments.option("--report-inflight", environment: "SENTINEL_REPORT_INFLIGHT", as: Int.self)
+            ?? reportInFlight
+        reportMemoryMegabytes =
+            try arguments.option("--report-memory-mb", environment: "SENTINEL_REPORT_MEMORY_MB", as: Int.self)
+            ?? reportMemoryMegabytes
         tokenFile = try arguments.option("--token-file", environment: "SENTINEL_API_TOKEN_FILE")
         monitorTokenFile = try arguments.option("--monitor-token-file", environment: "SENTINEL_MONITOR_TOKEN_FILE")
         maximumBatchSize =
@@ -84,6 +101,12 @@ public struct ScoringConfiguration: Sendable, Equatable {
         guard maximumBatchSize >= 1 else { throw UsageError("--max-batch must be at least 1, got \(maximumBatchSize)") }
         guard gracePeriodSeconds.isFinite, gracePeriodSeconds >= 0 else {
             throw UsageError("--grace-period must be a non-negative number of seconds")
+        }
+        guard (1...256).contains(reportInFlight) else {
+            throw UsageError("--report-inflight must be between 1 and 256, got \(reportInFlight)")
+        }
+        guard (0...(1 << 20)).contains(reportMemoryMegabytes) else {
+            throw UsageError("--report-memory-mb must be between 0 and 1048576, got \(reportMemoryMegabytes)")
         }
         if let monitor, !Self.isHostAndPort(monitor) {
             throw UsageError("--monitor must be HOST:PORT, got '\(monitor)'")

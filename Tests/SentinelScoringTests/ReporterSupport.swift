@@ -143,17 +143,18 @@ enum ReporterFixtures {
         configuration.maximumRetryDelay = .milliseconds(200)
         configuration.callTimeout = .seconds(2)
         configuration.shutdownTimeout = .seconds(5)
-        configuration.pendingCapacity = 1_000
+        configuration.pendingCapacityBytes = 64_000  // about 1,000 test events
         configuration.producerId = "test-producer"
         return configuration
     }
 
     /// An event with a transaction id derived from `index`.
-    static func event(_ index: Int, modelVersion: String = "m1") -> ScoringEvent {
+    static func event(_ index: Int, modelVersion: String = "m1", featureCount: Int = 3) -> ScoringEvent {
         ScoringEvent(
             transactionId: "tx-\(index)", eventTimeMicroseconds: Int64(index), scoredAtMicroseconds: Int64(index),
             cardId: "card-\(index % 97)", terminalId: "t", amount: Double(index % 500),
-            features: [Double(index), 1.5, -2.25], fraudProbability: 0.125, decision: .pass,
+            features: Array([Double(index), 1.5, -2.25].prefix(featureCount)), fraudProbability: 0.125,
+            decision: index % 10 == 0 ? .flag : .pass,
             modelVersion: modelVersion, serverLatencyNanoseconds: 1_000)
     }
 

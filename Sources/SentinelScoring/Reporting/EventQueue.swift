@@ -1,64 +1,156 @@
 import SentinelSchema
 import Synchronization
 
-/// The hot path's hand-off: a bounded buffer behind a `Mutex`, filled by `record` on the scoring threads and
-/// emptied in one swap by the drain task.
+/// The hot path's hand-off: a bounded byte buffer behind a `Mutex`, into which `record` encodes each event once
+/// (as an `EventBatch.events` entry, ``EventEncoding``), emptied in one swap by the drain task.
 ///
-/// `append` is a lock, a sequence increment, an array append into reserved capacity and an unlock: O(1), no
-/// allocation, no syscall (an uncontended `Mutex` is a compare-and-swap; under contention it spins briefly
-/// before parking). The drain task swaps the whole buffer for an empty one of the same capacity, so the critical
-/// section never copies events.
+/// `append` computes the event's size, then takes the lock, assigns the sequence number, writes the encoding with
+/// plain stores (a few `memcpy`s: strings and the feature array) into preallocated memory and unlocks: no
+/// allocation, no syscall, and no reference to the event kept, so its strings and features are released by the
+/// scoring thread that made them. The drain task swaps the whole buffer for the empty one it used last time, so the
+/// critical section never copies events and the two buffers' pages stay mapped (they are touched only as far as
+/// they are used).
+///
+/// The events of one buffer have consecutive sequence numbers: after the first drop (queue full) every later
+/// `append` drops too until the next swap, so a buffer is described by its first sequence number and the end
+/// offset of each event.
 final class EventQueue: Sendable {
+    /// A taken buffer: consecutive events from ``firstSequence``, entry `i` ending at `ends[i]` in ``bytes``.
+    struct Buffer: Sendable {
+        let bytes: Storage
+        var ends: [Int] = []
+        var firstSequence: UInt64 = 0
+        /// Set at the first drop: nothing more is appended until the swap (keeps the sequences consecutive).
+        var full = false
+
+        /// A buffer of `capacity` bytes.
+        init(capacity: Int) {
+            bytes = Storage(capacity: capacity)
+        }
+
+        /// Events held.
+        var count: Int { ends.count }
+
+        /// Forgets the events, keeping the memory.
+        mutating func removeAll() {
+            bytes.count = 0
+            ends.removeAll(keepingCapacity: true)
+            firstSequence = 0
+            full = false
+        }
+
+        /// The encoded entries of events `range` (indices), as a raw buffer valid while this buffer is not changed.
+        func entries(_ range: Range<Int>) -> UnsafeRawBufferPointer {
+            let from = range.lowerBound == 0 ? 0 : ends[range.lowerBound - 1]
+            let to = ends[range.upperBound - 1]
+            return UnsafeRawBufferPointer(start: bytes.base + from, count: to - from)
+        }
+    }
+
+    /// Fixed-size raw memory for encoded events. Used by one side at a time: by `append` under the queue's lock
+    /// while it is the queue's buffer, by the drain task alone after a swap; hence `@unchecked Sendable`.
+    final class Storage: @unchecked Sendable {
+        let base: UnsafeMutableRawPointer
+        let capacity: Int
+        var count = 0
+
+        init(capacity: Int) {
+            self.capacity = capacity
+            base = UnsafeMutableRawPointer.allocate(byteCount: max(capacity, 1), alignment: 16)
+        }
+
+        deinit { base.deallocate() }
+    }
+
     private struct State {
-        var events: [ScoringEvent]
+        var buffer: Buffer
         var lastSequence: UInt64
         var overflowed: UInt64 = 0
         var afterClose: UInt64 = 0
         var closed = false
     }
 
+    /// The most events in the buffer.
     let capacity: Int
+    /// The most bytes of encoded events in the buffer.
+    let capacityBytes: Int
     private let state: Mutex<State>
 
     /// Creates a queue whose first sequence number will be `lastSequence + 1`.
-    init(capacity: Int, lastSequence: UInt64) {
+    init(capacity: Int, capacityBytes: Int, lastSequence: UInt64) {
         self.capacity = capacity
-        var events: [ScoringEvent] = []
-        events.reserveCapacity(capacity)
-        state = Mutex(State(events: events, lastSequence: lastSequence))
+        self.capacityBytes = capacityBytes
+        var buffer = Buffer(capacity: capacityBytes)
+        buffer.ends.reserveCapacity(min(capacity, 1 << 16))
+        state = Mutex(State(buffer: buffer, lastSequence: lastSequence))
     }
 
-    /// Assigns the next sequence number and appends; when full or closed, counts the event as dropped (its
-    /// sequence number is used, so the monitor sees a gap that `dropped_total` explains).
+    /// A spare buffer for ``take(into:close:)``, of the queue's size.
+    func makeSpare() -> Buffer {
+        var buffer = Buffer(capacity: capacityBytes)
+        buffer.ends.reserveCapacity(min(capacity, 1 << 16))
+        return buffer
+    }
+
+    /// Assigns the next sequence number and appends the event's encoding; when full or closed, counts the event as
+    /// dropped (its sequence number is used, so the monitor sees a gap that `dropped_total` explains). An event
+    /// larger than the whole buffer is dropped too.
     @inline(__always)
-    func append(_ event: consuming ScoringEvent) {
-        var event = event
+    func append(_ event: ScoringEvent) {
+        // The sequence's share of the size is added under the lock, once the number is known.
+        let baseSize = EventEncoding.eventSize(event, sequence: 0)
         state.withLock { state in
             state.lastSequence &+= 1
-            if state.events.count < capacity && !state.closed {
-                event.sequence = state.lastSequence
-                state.events.append(event)
-            } else if state.closed {
+            let sequence = state.lastSequence
+            guard !state.closed else {
                 state.afterClose += 1
-            } else {
-                state.overflowed += 1
+                return
             }
+            let size = baseSize + 1 + EventEncoding.varintSize(sequence)
+            let entry = EventEncoding.entrySize(eventSize: size)
+            let storage = state.buffer.bytes
+            if state.buffer.full || state.buffer.count >= capacity || storage.count + entry > storage.capacity {
+                state.buffer.full = true
+                state.overflowed += 1
+                return
+            }
+            if state.buffer.count == 0 { state.buffer.firstSequence = sequence }
+            storage.count += EventEncoding.writeEntry(
+                event, sequence: sequence, size: size, to: storage.base + storage.count)
+            state.buffer.ends.append(storage.count)
         }
     }
 
     /// Swaps the buffered events into `spare` (which must be empty); with `close`, later appends are dropped.
-    func take(into spare: inout [ScoringEvent], close: Bool = false) {
+    func take(into spare: inout Buffer, close: Bool = false) {
         state.withLock { state in
-            swap(&state.events, &spare)
+            swap(&state.buffer, &spare)
             if close { state.closed = true }
         }
     }
 
     /// Events buffered now.
-    var count: Int { state.withLock { $0.events.count } }
+    var count: Int { state.withLock { $0.buffer.count } }
 
     /// The last sequence number assigned, and the events dropped because the queue was full or closed.
     var counters: (lastSequence: UInt64, overflowed: UInt64, afterClose: UInt64) {
         state.withLock { ($0.lastSequence, $0.overflowed, $0.afterClose) }
+    }
+}
+
+extension EventQueue.Buffer {
+    /// One `EventBatch` encoding: `prefix` (the producer id field), the entries of events `range` copied in one
+    /// piece, and the trailing scalars.
+    func batchPayload(
+        _ range: Range<Int>, prefix: [UInt8], sentAtMicroseconds: Int64, droppedTotal: UInt64
+    ) -> [UInt8] {
+        let entries = entries(range)
+        var payload: [UInt8] = []
+        payload.reserveCapacity(prefix.count + entries.count + 24)
+        payload.append(contentsOf: prefix)
+        payload.append(contentsOf: entries)
+        EventEncoding.appendBatchTrailer(
+            sentAtMicroseconds: sentAtMicroseconds, droppedTotal: droppedTotal, to: &payload)
+        return payload
     }
 }

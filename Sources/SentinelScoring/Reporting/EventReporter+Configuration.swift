@@ -26,10 +26,17 @@ extension EventReporter {
         public var maximumBatchDelay: Duration = .milliseconds(50)
         /// The hand-off queue's capacity in events: what `record` can accept between two drains (every
         /// `maximumBatchDelay / 5` at most). When it is full, `record` drops and counts.
-        public var queueCapacity = 65_536
-        /// The most events kept in memory in formed batches waiting for the monitor; beyond that, batches go to
-        /// the spool.
-        public var pendingCapacity = 16_384
+        public var queueCapacity = 262_144
+        /// The hand-off queue's capacity in bytes of encoded events (an event with 30 features takes about 350);
+        /// the queue is double-buffered, so it may hold twice this in memory. When it is full, `record` drops and
+        /// counts.
+        public var queueCapacityBytes = 32 << 20
+        /// The most bytes of formed batches kept in memory until the monitor acknowledges them; beyond that, new
+        /// batches go to the spool. It absorbs bursts and monitor pauses without touching the disk: the default,
+        /// 64 MiB, holds about 190,000 events of 30 features. 0 sends every batch through the spool.
+        public var pendingCapacityBytes = 64 << 20
+        /// The most IngestEvents requests outstanding at once (acknowledgements may come back in any order).
+        public var maximumInFlight = 8
         /// The spool's size cap in bytes; when a batch does not fit, its events are dropped (counted and logged).
         public var spoolCapacityBytes = 1 << 30
         /// A spool segment file is closed and a new one started when it would grow beyond this.
@@ -69,7 +76,13 @@ extension EventReporter {
             try require(batchSize >= 1, "batch size must be at least 1 (got \(batchSize))")
             try require(maximumBatchDelay > .zero, "the maximum batch delay must be positive")
             try require(queueCapacity >= 1, "queue capacity must be at least 1 (got \(queueCapacity))")
-            try require(pendingCapacity >= 0, "pending capacity must not be negative (got \(pendingCapacity))")
+            try require(
+                queueCapacityBytes >= 4_096, "queue capacity must be at least 4096 bytes (got \(queueCapacityBytes))")
+            try require(
+                pendingCapacityBytes >= 0, "pending capacity must not be negative (got \(pendingCapacityBytes) bytes)")
+            try require(
+                (1...256).contains(maximumInFlight),
+                "requests in flight must be between 1 and 256 (got \(maximumInFlight))")
             try require(segmentBytes >= 4096, "segment size must be at least 4096 bytes (got \(segmentBytes))")
             try require(
                 spoolCapacityBytes >= segmentBytes,

@@ -13,12 +13,17 @@ import Synchronization
 /// ``run()`` in its task group and calls ``shutdown()`` after its server has stopped. Every event gets the next
 /// sequence number of this producer; (``producerId``, sequence) identifies it, and the monitor counts it once.
 ///
-/// Path of an event: a bounded in-memory queue → batches of ``Configuration/batchSize`` (or whatever arrived
-/// within ``Configuration/maximumBatchDelay``) → IngestEvents to the monitor, one request in flight (consecutive
-/// batches coalesced up to ``Configuration/maximumRequestBytes``), kept until the monitor's ack covers it. While the monitor is unreachable, or too slow for the batches waiting in memory
-/// (``Configuration/pendingCapacity``), batches go to a bounded spool on disk; when the monitor answers again the
-/// spool is replayed oldest first, and new batches queue behind it until it is empty, so the monitor receives
-/// every producer's events in sequence order. Only a full spool drops events (counted, logged, and reported in
+/// Path of an event: encoded once into a bounded in-memory hand-off queue → batches of
+/// ``Configuration/batchSize`` (or whatever arrived within ``Configuration/maximumBatchDelay``), kept in memory
+/// (up to ``Configuration/pendingCapacityBytes``) → IngestEvents to the monitor, up to
+/// ``Configuration/maximumInFlight`` requests outstanding (consecutive batches coalesced up to
+/// ``Configuration/maximumRequestBytes``), each batch kept until the ack of the request that carried it (acks may
+/// arrive in any order). In the steady state, with a monitor that keeps up, nothing touches the disk. While the
+/// monitor is unreachable, or too slow for the batches waiting in memory, batches go to a bounded spool on disk;
+/// when the monitor answers again the spool is replayed oldest first, and new batches queue behind it until it is
+/// empty, so the monitor receives every producer's events in sequence order (up to the reordering of the requests
+/// in flight, which its (producer, sequence) tracking absorbs). After a failed call every unacknowledged batch is
+/// sent again, oldest first. Only a full spool drops events (counted, logged, and reported in
 /// `EventBatch.dropped_total`). Durability: spooled batches survive a crash; events still in memory are lost on
 /// a hard crash of the process (their sequence numbers show as a gap), never on a clean shutdown.
 ///
@@ -27,7 +32,8 @@ import Synchronization
 /// and before the first batch that follows a registration.
 ///
 /// ```swift
-/// let reporter = try EventReporter(configuration: .init(monitor: monitorAddress, spoolDirectory: "/var/spool/sentinel"))
+/// let reporter = try EventReporter(
+///     configuration: .init(monitor: monitorAddress, spoolDirectory: "/var/spool/sentinel"))
 /// reporter.registerModel(version: model.modelVersion, artifact: model.artifact)
 /// try await withThrowingTaskGroup(of: Void.self) { group in
 ///     group.addTask { await reporter.run() }
@@ -43,11 +49,16 @@ public final class EventReporter: Sendable {
 
     let log: ReporterLog
     private let queue: EventQueue
+    /// The `producer_id` field every batch starts with.
+    private let batchPrefix: [UInt8]
     private let outbox: Mutex<Outbox>
     private let models = Mutex(ModelRegistry())
     private let control = Mutex(Control())
     private let counters = Counters()
     private let client: TCPClient
+    /// The client's event loop, run by ``run()``: IngestEvents calls are started on it in order (so their frames
+    /// leave in sequence order), and their completions run on it.
+    private let loop: PosixEventLoop
     /// The spool directory's `flock`ed file; released (set to -1) when `run()` ends or at deinit.
     private let lockFD: Atomic<Int32>
 
@@ -78,7 +89,10 @@ public final class EventReporter: Sendable {
             let lease = ReporterState(producerId: producer, sequence: lastSequence + configuration.sequenceLease)
             try lease.write(in: directory)
             producerId = producer
-            queue = EventQueue(capacity: configuration.queueCapacity, lastSequence: lastSequence)
+            queue = EventQueue(
+                capacity: configuration.queueCapacity, capacityBytes: configuration.queueCapacityBytes,
+                lastSequence: lastSequence)
+            batchPrefix = EventEncoding.batchPrefix(producerId: producer)
             counters.leasedThrough.store(lease.sequence, ordering: .relaxed)
             counters.firstSequence.store(lastSequence, ordering: .relaxed)
             counters.corruptRecords.store(UInt64(spool.corruptRecords), ordering: .relaxed)
@@ -86,7 +100,9 @@ public final class EventReporter: Sendable {
             clientConfiguration.token = configuration.token
             clientConfiguration.initialBackoff = configuration.retryDelay
             clientConfiguration.maximumBackoff = configuration.maximumRetryDelay
-            client = try TCPClient(address: configuration.monitor, configuration: clientConfiguration)
+            let loop = try PosixEventLoop()
+            self.loop = loop
+            client = TCPClient(address: configuration.monitor, configuration: clientConfiguration, loop: loop)
             log.emit(
                 .info, "reporter_started",
                 [
@@ -95,7 +111,7 @@ public final class EventReporter: Sendable {
                     ("spooled_events", .int(spool.eventCount)), ("spool_bytes", .int(spool.totalBytes)),
                     ("corrupt_records_skipped", .int(spool.corruptRecords)),
                 ])
-            outbox = Mutex(Outbox(spool: spool, pendingCapacity: configuration.pendingCapacity))
+            outbox = Mutex(Outbox(spool: spool, capacityBytes: configuration.pendingCapacityBytes))
         } catch {
             close(lockFD)
             throw error
@@ -116,9 +132,10 @@ public final class EventReporter: Sendable {
     /// Queues one scoring event for delivery; called on the scoring path for every scored transaction.
     ///
     /// O(1): a short `Mutex` section that assigns the sequence number (the event's own `sequence` is ignored) and
-    /// appends to a buffer with reserved capacity. No syscall, no allocation, never blocks on I/O, never throws.
-    /// When the in-memory queue is full (the drain task is more than ``Configuration/queueCapacity`` events behind)
-    /// or after ``shutdown()``, the event is dropped and counted (and logged by the drain task).
+    /// encodes the event into a buffer with reserved capacity. No syscall, no allocation in the steady state, no
+    /// reference to the event kept, never blocks on I/O, never throws. When the hand-off queue is full (the drain
+    /// task is more than ``Configuration/queueCapacity`` events or ``Configuration/queueCapacityBytes`` behind) or
+    /// after ``shutdown()``, the event is dropped and counted (and logged by the drain task).
     /// - Parameter event: The event; everything but `sequence` as the scoring handler filled it in.
     @inline(__always)
     public func record(_ event: ScoringEvent) {
@@ -202,13 +219,14 @@ public final class EventReporter: Sendable {
 
     private func deliver() async {
         await withTaskGroup(of: Void.self) { group in
-            group.addTask { await self.client.run() }
+            group.addTask { await self.loop.run() }
             await withTaskGroup(of: Void.self) { loops in
                 loops.addTask { await self.drainLoop() }
                 loops.addTask { await self.sendLoop() }
             }
             finish()
             client.shutdown()
+            loop.shutdown()
         }
     }
 
@@ -217,18 +235,18 @@ public final class EventReporter: Sendable {
     private func drainLoop() async {
         let poll = max(configuration.maximumBatchDelay / 5, .milliseconds(1))
         var lastTake = ContinuousClock.now
-        var spare: [ScoringEvent] = []
-        spare.reserveCapacity(configuration.queueCapacity)
+        var spare = queue.makeSpare()
         var dropLog = DropLog()
         while true {
             let stopping = control.withLock { $0.deadline != nil }
-            if !stopping { try? await Task.sleep(for: poll) }
+            // Wakes early when a shutdown starts, so a long batch delay never delays the flush.
+            if !stopping { await pause(poll) }
             let now = ContinuousClock.now
             if stopping || queue.count >= configuration.batchSize || now - lastTake >= configuration.maximumBatchDelay {
                 queue.take(into: &spare, close: stopping)
                 lastTake = now
-                if !spare.isEmpty { enqueue(spare) }
-                spare.removeAll(keepingCapacity: true)
+                if spare.count > 0 { enqueue(spare) }
+                spare.removeAll()
             }
             extendLease()
             dropLog.report(self, force: stopping)
@@ -237,20 +255,21 @@ public final class EventReporter: Sendable {
         control.withLock { $0.drainFinished = true }
     }
 
-    private func enqueue(_ events: [ScoringEvent]) {
+    /// Cuts the taken buffer into batches (one copy of each run of encoded events) and hands them to the outbox.
+    private func enqueue(_ buffer: EventQueue.Buffer) {
         let sentAt = Self.nowMicroseconds()
         let droppedTotal = statistics.dropped
         var records: [SpoolRecord] = []
         var start = 0
-        while start < events.count {
-            let end = min(start + configuration.batchSize, events.count)
-            let batch = EventBatch(
-                producerId: producerId, events: Array(events[start..<end]), sentAtMicroseconds: sentAt,
-                droppedTotal: droppedTotal)
+        while start < buffer.count {
+            let end = min(start + configuration.batchSize, buffer.count)
+            let payload = buffer.batchPayload(
+                start..<end, prefix: batchPrefix, sentAtMicroseconds: sentAt, droppedTotal: droppedTotal)
+            let first = buffer.firstSequence + UInt64(start)
             records.append(
                 SpoolRecord(
-                    firstSequence: events[start].sequence, lastSequence: events[end - 1].sequence,
-                    eventCount: end - start, payload: batch.serializedBytes()))
+                    firstSequence: first, lastSequence: first + UInt64(end - start) - 1, eventCount: end - start,
+                    payload: payload))
             start = end
         }
         let unreachable = counters.unreachable.load(ordering: .relaxed)
@@ -284,73 +303,164 @@ public final class EventReporter: Sendable {
         }
     }
 
-    /// Sends batches (spool first, then memory) one at a time until the shutdown deadline or until everything
-    /// is delivered after the drain loop finished.
+    /// What became of one IngestEvents call.
+    private enum CallOutcome: Sendable {
+        case acknowledged(Outbox.Outgoing)
+        case rejected(Outbox.Outgoing, String)
+        case failed(String)
+        /// Not a call: a timer, so that batches formed while calls are in flight are sent without waiting for one.
+        case tick
+    }
+
+    /// Sends batches, oldest first, with up to ``Configuration/maximumInFlight`` calls outstanding, until the
+    /// shutdown deadline or until everything is delivered after the drain loop finished. After a failed call no
+    /// new call starts; once the others have returned, every unacknowledged batch is made eligible again (and
+    /// spilled to the spool), and delivery resumes after a backoff.
     private func sendLoop() async {
+        let limit = configuration.maximumInFlight
+        let poll = max(configuration.maximumBatchDelay / 5, .milliseconds(1))
         var retryDelay = configuration.retryDelay
         var replaying = false
+        let (outcomes, sink) = AsyncStream<CallOutcome>.makeStream()
+        var completions = outcomes.makeAsyncIterator()
+        var inFlight = 0
+        var ticking = false
+        var failure: String?
+        var readFailed = false
         while true {
             let (deadline, drained) = control.withLock { ($0.deadline, $0.drainFinished) }
-            if let deadline, ContinuousClock.now >= deadline { break }
-            let next: Outbox.Outgoing?
-            do {
-                next = try outbox.withLock { try $0.next(maximumBytes: configuration.maximumRequestBytes) }
-            } catch {
-                noteError("\(error)")
-                log.emit(.error, "spool_read_failed", [("error", .string("\(error)"))])
-                await pause(configuration.maximumRetryDelay)
-                continue
-            }
-            guard let next else {
-                if drained { break }
-                if replaying {
-                    replaying = false
-                    log.emit(.info, "spool_replay_finished", [])
+            let expired = deadline.map { ContinuousClock.now >= $0 } ?? false
+            if expired && inFlight == 0 { break }
+            var idle = false
+            while failure == nil && !readFailed && !expired && inFlight < limit {
+                var timeout = configuration.callTimeout
+                if let deadline {
+                    timeout = max(min(timeout, ContinuousClock.now.duration(to: deadline)), .milliseconds(1))
                 }
-                await pause(max(configuration.maximumBatchDelay / 5, .milliseconds(1)))
-                continue
-            }
-            if next.fromSpool && !replaying {
-                replaying = true
-                log.emit(.info, "spool_replay_started", [("spooled_events", .int(next.spoolEvents))])
-            }
-            var timeout = configuration.callTimeout
-            if let deadline { timeout = min(timeout, ContinuousClock.now.duration(to: deadline)) }
-            do {
-                try await registerModels(timeout: timeout)
+                do {
+                    try await registerModels(timeout: timeout)
+                } catch {
+                    failure = "\(error)"
+                    break
+                }
+                let next: Outbox.Outgoing?
+                do {
+                    next = try outbox.withLock { try $0.next(maximumBytes: configuration.maximumRequestBytes) }
+                } catch {
+                    noteError("\(error)")
+                    log.emit(.error, "spool_read_failed", [("error", .string("\(error)"))])
+                    readFailed = true
+                    break
+                }
+                guard let next else {
+                    idle = true
+                    break
+                }
+                if next.fromSpool && !replaying {
+                    replaying = true
+                    log.emit(.info, "spool_replay_started", [("spooled_events", .int(next.spoolEvents))])
+                }
                 counters.sent.add(UInt64(next.eventCount), ordering: .relaxed)
-                let reply = try await client.call(.monitorIngestEvents, payload: next.payload, timeout: timeout)
-                let ack = try IngestAck(serializedBytes: reply)
-                guard ack.acknowledgedThrough >= next.lastSequence else {
-                    throw DeliveryFailure(
-                        "the monitor acknowledged through \(ack.acknowledgedThrough), short of the batch's last "
-                            + "sequence \(next.lastSequence)")
+                start(next, timeout: timeout, reportingTo: sink)
+                inFlight += 1
+            }
+            if inFlight == 0 {
+                if let reason = failure {
+                    failure = nil
+                    markUnreachable(reason)
+                    models.withLock { $0.registered.removeAll() }
+                    outbox.withLock { $0.rewind() }
+                    if deadline != nil { break }
+                    let result = outbox.withLock { $0.spill() }
+                    account(result)
+                    await pause(retryDelay)
+                    retryDelay = min(retryDelay * 2, configuration.maximumRetryDelay)
+                    continue
                 }
-                let done = outbox.withLock { $0.acknowledge(through: ack.acknowledgedThrough) }
+                if readFailed {
+                    readFailed = false
+                    await pause(configuration.maximumRetryDelay)
+                    continue
+                }
+                if idle {
+                    if drained { break }
+                    if replaying && outbox.withLock({ $0.spool.isEmpty }) {
+                        replaying = false
+                        log.emit(.info, "spool_replay_finished", [])
+                    }
+                    await pause(poll)
+                    continue
+                }
+                // Nothing in flight and nothing taken (e.g. the deadline passed while issuing): look again later.
+                await pause(poll)
+                continue
+            }
+            // Calls are in flight: wait for one to finish, or (with room for more) for the next poll.
+            if idle && !ticking {
+                ticking = true
+                let loop = self.loop
+                let due = ContinuousClock.now + poll
+                loop.execute { _ = loop.scheduleTimer(at: due) { sink.yield(.tick) } }
+            }
+            guard let outcome = await completions.next() else { break }
+            switch outcome {
+            case .tick:
+                ticking = false
+            case .acknowledged(let outgoing):
+                inFlight -= 1
+                let done = outbox.withLock { $0.acknowledge(outgoing) }
                 counters.acknowledged.add(UInt64(done.memory + done.spool), ordering: .relaxed)
                 counters.replayed.add(UInt64(done.spool), ordering: .relaxed)
                 markReachable()
                 retryDelay = configuration.retryDelay
-            } catch let error as RPCError where error.code == .invalidArgument {
+            case .rejected(let outgoing, let reason):
                 // The monitor will never accept this batch: resending forever would block every later event.
-                let done = outbox.withLock { $0.acknowledge(through: next.lastSequence) }
+                inFlight -= 1
+                let done = outbox.withLock { $0.acknowledge(outgoing) }
                 counters.droppedRejected.add(UInt64(done.memory + done.spool), ordering: .relaxed)
-                noteError(error.description)
+                noteError(reason)
                 log.emit(
                     .error, "batch_rejected",
                     [
-                        ("first_sequence", .uint(next.firstSequence)), ("last_sequence", .uint(next.lastSequence)),
-                        ("events", .int(next.eventCount)), ("error", .string(error.description)),
+                        ("first_sequence", .uint(outgoing.firstSequence)),
+                        ("last_sequence", .uint(outgoing.lastSequence)), ("events", .int(outgoing.eventCount)),
+                        ("error", .string(reason)),
                     ])
-            } catch {
-                markUnreachable("\(error)")
-                models.withLock { $0.registered.removeAll() }
-                if deadline != nil { break }
-                let result = outbox.withLock { $0.spillPending() }
-                account(result)
-                await pause(retryDelay)
-                retryDelay = min(retryDelay * 2, configuration.maximumRetryDelay)
+            case .failed(let reason):
+                inFlight -= 1
+                if failure == nil { failure = reason }
             }
+        }
+        sink.finish()
+    }
+
+    /// Starts one IngestEvents call on the client's loop; its outcome goes to `sink`. Calls started one after
+    /// another leave in that order (the loop runs its work in order), so the monitor receives batches in sequence
+    /// order even with several in flight.
+    private func start(
+        _ outgoing: Outbox.Outgoing, timeout: Duration, reportingTo sink: AsyncStream<CallOutcome>.Continuation
+    ) {
+        let client = self.client
+        loop.execute {
+            client.startCall(.monitorIngestEvents, payload: outgoing.payload, timeout: timeout) { result in
+                sink.yield(Self.outcome(of: result, for: outgoing))
+            }
+        }
+    }
+
+    private static func outcome(of result: Result<[UInt8], RPCError>, for outgoing: Outbox.Outgoing) -> CallOutcome {
+        do {
+            let ack = try IngestAck(serializedBytes: result.get())
+            guard ack.acknowledgedThrough >= outgoing.lastSequence else {
+                return .failed(
+                    "the monitor acknowledged through \(ack.acknowledgedThrough), short of the batch's last sequence "
+                        + "\(outgoing.lastSequence)")
+            }
+            return .acknowledged(outgoing)
+        } catch let error as RPCError where error.code == .invalidArgument {
+            return .rejected(outgoing, error.description)
+        } catch {
+            return .failed("\(error)")
         }
     }
 
@@ -381,7 +491,7 @@ public final class EventReporter: Sendable {
 
     /// After both loops: everything still in memory goes to the spool; the exact last sequence is saved.
     private func finish() {
-        let result = outbox.withLock { $0.spillPending() }
+        let result = outbox.withLock { $0.spillAll() }
         account(result)
         let last = queue.counters.lastSequence
         do {
@@ -569,10 +679,4 @@ extension EventReporter {
             lastLine = .now
         }
     }
-}
-
-/// A reply the reporter cannot accept as an acknowledgement.
-struct DeliveryFailure: Error, CustomStringConvertible {
-    var description: String
-    init(_ description: String) { self.description = description }
 }

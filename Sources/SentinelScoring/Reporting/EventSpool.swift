@@ -21,6 +21,10 @@ final class EventSpool {
         var firstSequence: UInt64
         var lastSequence: UInt64
         var eventCount: Int
+        var acknowledged = false
+        /// Handed out (by ``EventSpool/takeUnsent(maximumBytes:)``, or appended while its request was in flight)
+        /// and not yet acknowledged; cleared by ``EventSpool/rewind()``.
+        var inFlight = false
     }
 
     let directory: String
@@ -29,7 +33,11 @@ final class EventSpool {
     private let log: ReporterLog
 
     private var entries: [Entry] = []
+    /// The oldest record not yet acknowledged (every record before it is).
     private var head = 0
+    /// Where the search for the next record to hand out starts: records from `head` up to here are in flight or
+    /// acknowledged.
+    private var cursor = 0
     /// Segment index → (file size, records not yet consumed), for every segment file on disk.
     private var segments: [UInt64: (size: Int, live: Int)] = [:]
     private var writeIndex: UInt64?
@@ -41,7 +49,7 @@ final class EventSpool {
 
     /// Bytes of all segment files.
     private(set) var totalBytes = 0
-    /// Events in records not yet consumed.
+    /// Events in records not yet acknowledged.
     private(set) var eventCount = 0
     /// The highest sequence number found at startup or appended since.
     private(set) var highestSequence: UInt64 = 0
@@ -68,13 +76,13 @@ final class EventSpool {
 
     deinit { close() }
 
-    /// Whether every record has been consumed.
+    /// Whether every record has been acknowledged.
     var isEmpty: Bool { head == entries.count }
 
     /// Appends one record to the current segment (starting a new one when it would exceed the segment size).
     /// - Returns: `false`, writing nothing, when the record does not fit under the capacity.
     /// - Throws: ``ReportingError`` when the write fails (the segment is cut back to its last whole record).
-    func append(_ record: SpoolRecord) throws(ReportingError) -> Bool {
+    func append(_ record: SpoolRecord, inFlight: Bool = false) throws(ReportingError) -> Bool {
         let size = record.encodedSize
         let needsNewSegment = writeIndex == nil || (currentWriteSize + size > segmentBytes)
         let added = size + (needsNewSegment ? SpoolRecord.segmentMagic.count : 0)
@@ -94,7 +102,7 @@ final class EventSpool {
         entries.append(
             Entry(
                 segment: index, offset: offset, size: size, firstSequence: record.firstSequence,
-                lastSequence: record.lastSequence, eventCount: record.eventCount))
+                lastSequence: record.lastSequence, eventCount: record.eventCount, inFlight: inFlight))
         segments[index, default: (0, 0)].size += size
         segments[index, default: (0, 0)].live += 1
         totalBytes += size
@@ -120,40 +128,76 @@ final class EventSpool {
         }
     }
 
-    /// The oldest record not yet consumed, read from disk; a record that no longer checks is skipped (counted and
-    /// logged).
-    /// - Throws: ``ReportingError`` when the segment cannot be read.
-    func peek() throws(ReportingError) -> SpoolRecord? {
-        while head < entries.count {
-            let entry = entries[head]
-            if let record = try read(entry) { return record }
-            corruptRecords += 1
-            log.emit(
-                .error, "spool_record_corrupt",
-                [
-                    ("segment", .string(path(of: entry.segment))), ("offset", .int(entry.offset)),
-                    ("events", .int(entry.eventCount)), ("reason", .string("changed on disk since it was written")),
-                ])
-            consumeHead()
-        }
-        return nil
+    /// The first sequence number of the next record ``takeUnsent(maximumBytes:)`` would hand out.
+    var nextUnsentSequence: UInt64? {
+        var index = cursor
+        while index < entries.count, entries[index].acknowledged || entries[index].inFlight { index += 1 }
+        return index < entries.count ? entries[index].firstSequence : nil
     }
 
-    /// The oldest unconsumed records, in order, as many as fit in `maximumBytes` of payload (at least one when the
-    /// spool is not empty); stops before a record that no longer checks (it is skipped once it is the oldest).
+    /// Hands out the oldest records not yet handed out (nor acknowledged), in order, as many as fit in
+    /// `maximumBytes` of payload (at least one when any remains), and moves the send cursor past them. A record
+    /// that no longer checks is skipped (counted, logged, and treated as acknowledged so the spool can move on).
     /// - Throws: ``ReportingError`` when a segment cannot be read.
-    func peek(maximumBytes: Int) throws(ReportingError) -> [SpoolRecord] {
-        guard let first = try peek() else { return [] }
-        var records = [first]
-        var total = first.payload.count
-        var index = head + 1
-        while index < entries.count, total + entries[index].size <= maximumBytes {
-            guard let record = try read(entries[index]) else { break }
+    func takeUnsent(maximumBytes: Int) throws(ReportingError) -> [SpoolRecord] {
+        var records: [SpoolRecord] = []
+        var total = 0
+        var index = cursor
+        // The cursor moves only when every read succeeded: a failed read hands out nothing, to be retried. Records
+        // already in flight (spilled from memory while their request was outstanding) are skipped.
+        while index < entries.count {
+            let entry = entries[index]
+            if entry.acknowledged || entry.inFlight {
+                index += 1
+                continue
+            }
+            if !records.isEmpty && total + entry.size > maximumBytes { break }
+            guard let record = try read(entry) else {
+                corruptRecords += 1
+                log.emit(
+                    .error, "spool_record_corrupt",
+                    [
+                        ("segment", .string(path(of: entry.segment))), ("offset", .int(entry.offset)),
+                        ("events", .int(entry.eventCount)), ("reason", .string("changed on disk since it was written")),
+                    ])
+                markAcknowledged(at: index)
+                index += 1
+                if !records.isEmpty { break }
+                continue
+            }
             records.append(record)
             total += record.payload.count
             index += 1
         }
+        for taken in cursor..<index where !entries[taken].acknowledged { entries[taken].inFlight = true }
+        cursor = index
+        consumeAcknowledgedPrefix()
         return records
+    }
+
+    /// Makes every record not yet acknowledged eligible to be handed out again (after a failed delivery).
+    func rewind() {
+        for index in head..<entries.count { entries[index].inFlight = false }
+        cursor = head
+    }
+
+    /// Marks the records that start at `firstSequences` acknowledged and deletes what is acknowledged from the
+    /// oldest end (segment files with no unacknowledged record left are unlinked).
+    /// - Returns: The events newly acknowledged.
+    @discardableResult
+    func acknowledge(firstSequences: [UInt64]) -> Int {
+        var acknowledged = 0
+        for sequence in firstSequences {
+            var index = head
+            while index < entries.count, entries[index].firstSequence != sequence || entries[index].acknowledged {
+                index += 1
+            }
+            guard index < entries.count else { continue }
+            acknowledged += entries[index].eventCount
+            markAcknowledged(at: index)
+        }
+        consumeAcknowledgedPrefix()
+        return acknowledged
     }
 
     /// Reads and checks one record; `nil` when it no longer checks.
@@ -171,19 +215,6 @@ final class EventSpool {
         return record
     }
 
-    /// Consumes every record whose last sequence number is at most `sequence`, deleting segment files that hold no
-    /// unconsumed record.
-    /// - Returns: The number of events consumed.
-    @discardableResult
-    func consume(through sequence: UInt64) -> Int {
-        var consumed = 0
-        while head < entries.count, entries[head].lastSequence <= sequence {
-            consumed += entries[head].eventCount
-            consumeHead()
-        }
-        return consumed
-    }
-
     /// Closes the open files.
     func close() {
         if writeFD >= 0 { Glibc.close(writeFD) }
@@ -199,14 +230,21 @@ final class EventSpool {
         return segments[writeIndex]?.size ?? 0
     }
 
-    private func consumeHead() {
-        let entry = entries[head]
-        head += 1
-        eventCount -= entry.eventCount
-        segments[entry.segment]?.live -= 1
+    private func markAcknowledged(at index: Int) {
+        entries[index].acknowledged = true
+        eventCount -= entries[index].eventCount
+        segments[entries[index].segment]?.live -= 1
+    }
+
+    private func consumeAcknowledgedPrefix() {
+        let before = head
+        while head < entries.count, entries[head].acknowledged { head += 1 }
+        cursor = max(cursor, head)
+        guard head != before else { return }
         deleteConsumedSegments()
         if head > 1_024 && head * 2 > entries.count {
             entries.removeFirst(head)
+            cursor -= head
             head = 0
         }
     }

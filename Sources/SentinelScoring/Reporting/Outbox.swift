@@ -1,10 +1,17 @@
-/// The batches between the drain task and the send task: formed batches in memory, then the spool.
+/// The batches between the drain task and the send task: formed batches in memory, then the spool; and which of
+/// them are in flight.
 ///
-/// Invariant: every batch in the spool is older (lower sequence numbers) than every batch in memory, so sending
-/// "spool first, then memory" delivers in sequence order. Hence new batches go to the spool whenever it is not
-/// empty, and spilling moves all of memory (oldest first) behind what the spool holds.
+/// Order: every batch in the spool is older than every batch in memory. New batches go to memory only while the
+/// spool is empty, so in the steady state (monitor keeping up) events go queue → memory → wire and the spool is
+/// never touched. When memory is full or the monitor is unreachable, every unacknowledged batch in memory moves to
+/// the spool (oldest first, behind what it holds; one still in flight is marked so, not sent twice) and new batches
+/// follow it there until it is empty again; the spool is handed out oldest first, before memory. Up to the
+/// reporter's in-flight limit, requests are outstanding at once; their acknowledgements may come back in any order:
+/// each names the batches it carried, which are then forgotten (memory) or marked and deleted from the oldest end
+/// (spool). After a failed call, once nothing is in flight, ``rewind()`` makes every unacknowledged batch eligible
+/// again, oldest first.
 struct Outbox {
-    /// A batch ready to send.
+    /// One request's worth of batches, handed out to be sent.
     struct Outgoing: Sendable {
         var payload: [UInt8]
         var firstSequence: UInt64
@@ -12,6 +19,8 @@ struct Outbox {
         var eventCount: Int
         var fromSpool: Bool
         var spoolEvents: Int
+        /// The first sequence number of each batch carried (identifies them for ``Outbox/acknowledge(_:)``).
+        var batches: [UInt64]
     }
 
     /// What a spill did.
@@ -21,104 +30,154 @@ struct Outbox {
         var error: ReportingError?
     }
 
-    let spool: EventSpool
-    let pendingCapacity: Int
-    private(set) var pending: [SpoolRecord] = []
-    private(set) var pendingEvents = 0
-    private var acknowledgedThrough: UInt64 = 0
+    /// A batch in memory.
+    struct Batch {
+        var record: SpoolRecord
+        var sent = false
+        var acknowledged = false
+    }
 
-    init(spool: EventSpool, pendingCapacity: Int) {
+    let spool: EventSpool
+    /// The most bytes of batch payloads kept in memory.
+    let capacityBytes: Int
+    private(set) var pending: [Batch] = []
+    /// Events in memory not yet acknowledged.
+    private(set) var pendingEvents = 0
+    /// Payload bytes of the batches in memory (acknowledged ones included until they leave the front).
+    private(set) var pendingBytes = 0
+
+    init(spool: EventSpool, capacityBytes: Int) {
         self.spool = spool
-        self.pendingCapacity = pendingCapacity
+        self.capacityBytes = capacityBytes
     }
 
     /// Adds new batches: to memory while the spool is empty, the monitor reachable and memory has room; else
-    /// to the spool (behind everything in memory).
+    /// to the spool (after every batch still in memory, keeping the order).
     mutating func enqueue(_ records: [SpoolRecord], toSpool: Bool) -> SpillResult {
-        let incoming = records.reduce(0) { $0 + $1.eventCount }
-        if !toSpool && spool.isEmpty && pendingEvents + incoming <= pendingCapacity {
-            pending.append(contentsOf: records)
-            pendingEvents += incoming
-            return SpillResult()
+        let incomingBytes = records.reduce(0) { $0 + $1.payload.count }
+        let fits = pendingBytes + incomingBytes <= capacityBytes
+        for record in records {
+            pending.append(Batch(record: record))
+            pendingEvents += record.eventCount
+            pendingBytes += record.payload.count
         }
-        pending.append(contentsOf: records)
-        pendingEvents += incoming
-        return spillPending()
+        if !toSpool && spool.isEmpty && fits { return SpillResult() }
+        return spill()
     }
 
-    /// Moves every batch in memory to the spool and syncs it; a batch that does not fit is dropped.
-    mutating func spillPending() -> SpillResult {
+    /// Moves every unacknowledged batch in memory to the spool, oldest first, and syncs it; a batch that does not
+    /// fit is dropped. A batch whose request is still outstanding is appended as in flight (its ack will find it
+    /// there; a rewind makes it eligible again).
+    mutating func spill() -> SpillResult {
         var result = SpillResult()
         guard !pending.isEmpty else { return result }
-        var written = 0
-        for record in pending {
+        var wrote = false
+        for batch in pending where !batch.acknowledged {
+            wrote = true
             do {
-                if try spool.append(record) {
-                    written += record.eventCount
+                if try spool.append(batch.record, inFlight: batch.sent) {
+                    result.spooled += batch.record.eventCount
                 } else {
-                    result.dropped += record.eventCount
+                    result.dropped += batch.record.eventCount
                 }
             } catch {
-                result.dropped += record.eventCount
+                result.dropped += batch.record.eventCount
                 result.error = error
             }
         }
         pending.removeAll()
         pendingEvents = 0
-        do {
-            try spool.sync()
-        } catch {
-            result.error = error
+        pendingBytes = 0
+        if wrote {
+            do {
+                try spool.sync()
+            } catch {
+                result.error = error
+            }
         }
-        result.spooled = written
         return result
     }
 
-    /// The oldest unacknowledged batches, from the spool if it holds any, else from memory, coalesced into one
-    /// request of at most `maximumBytes` (at least one batch).
+    /// At shutdown, with nothing in flight: every unacknowledged batch in memory goes to the spool.
+    mutating func spillAll() -> SpillResult {
+        rewind()
+        return spill()
+    }
+
+    /// Hands out the oldest batches not yet handed out, from the spool while it has any (they are older), else from
+    /// memory, coalesced into one request of at most `maximumBytes` (at least one batch), and marks them in flight.
     ///
     /// Coalescing concatenates the batches' encodings: in protobuf, a concatenation of messages is their merge,
     /// so the repeated `events` append in order and the scalars (same producer, later `sent_at`, larger
     /// `dropped_total`) take the last batch's value. One call then carries several batches, so a replay or a
     /// backlog costs one round trip (and one durable write at the monitor) per `maximumBytes`, not per batch.
     mutating func next(maximumBytes: Int) throws(ReportingError) -> Outgoing? {
-        if !spool.isEmpty {
-            let records = try spool.peek(maximumBytes: maximumBytes)
+        if spool.nextUnsentSequence != nil {
+            let records = try spool.takeUnsent(maximumBytes: maximumBytes)
             if !records.isEmpty { return Self.coalesce(records, fromSpool: true, spoolEvents: spool.eventCount) }
         }
-        guard !pending.isEmpty else { return nil }
-        var count = 1
-        var total = pending[0].payload.count
-        while count < pending.count, total + pending[count].payload.count <= maximumBytes {
-            total += pending[count].payload.count
-            count += 1
+        guard let start = pending.firstIndex(where: { !$0.sent && !$0.acknowledged }) else { return nil }
+        var records = [pending[start].record]
+        pending[start].sent = true
+        var total = pending[start].record.payload.count
+        var index = start + 1
+        while index < pending.count, !pending[index].sent, !pending[index].acknowledged,
+            total + pending[index].record.payload.count <= maximumBytes
+        {
+            records.append(pending[index].record)
+            pending[index].sent = true
+            total += pending[index].record.payload.count
+            index += 1
         }
-        return Self.coalesce(Array(pending[0..<count]), fromSpool: false, spoolEvents: 0)
+        return Self.coalesce(records, fromSpool: false, spoolEvents: 0)
     }
 
     private static func coalesce(_ records: [SpoolRecord], fromSpool: Bool, spoolEvents: Int) -> Outgoing {
+        if records.count == 1 {
+            let record = records[0]
+            return Outgoing(
+                payload: record.payload, firstSequence: record.firstSequence, lastSequence: record.lastSequence,
+                eventCount: record.eventCount, fromSpool: fromSpool, spoolEvents: spoolEvents,
+                batches: [record.firstSequence])
+        }
         var payload: [UInt8] = []
         payload.reserveCapacity(records.reduce(0) { $0 + $1.payload.count })
         for record in records { payload.append(contentsOf: record.payload) }
         return Outgoing(
             payload: payload, firstSequence: records[0].firstSequence,
-            lastSequence: records[records.count - 1].lastSequence,
-            eventCount: records.reduce(0) { $0 + $1.eventCount }, fromSpool: fromSpool, spoolEvents: spoolEvents)
+            lastSequence: records.map(\.lastSequence).max() ?? 0,
+            eventCount: records.reduce(0) { $0 + $1.eventCount }, fromSpool: fromSpool, spoolEvents: spoolEvents,
+            batches: records.map(\.firstSequence))
     }
 
-    /// Forgets every batch whose events are all at or below `sequence`.
+    /// Forgets the batches `outgoing` carried (acknowledged by the monitor, or rejected for good).
     /// - Returns: Events forgotten from memory and from the spool.
-    mutating func acknowledge(through sequence: UInt64) -> (memory: Int, spool: Int) {
-        acknowledgedThrough = max(acknowledgedThrough, sequence)
-        let fromSpool = spool.consume(through: acknowledgedThrough)
+    mutating func acknowledge(_ outgoing: Outgoing) -> (memory: Int, spool: Int) {
+        if outgoing.fromSpool { return (0, spool.acknowledge(firstSequences: outgoing.batches)) }
         var fromMemory = 0
+        var remaining = Set(outgoing.batches)
+        for index in pending.indices where !remaining.isEmpty {
+            guard !pending[index].acknowledged, remaining.remove(pending[index].record.firstSequence) != nil else {
+                continue
+            }
+            pending[index].acknowledged = true
+            fromMemory += pending[index].record.eventCount
+        }
+        // A batch spilled to the spool while its request was in flight is acknowledged there.
+        let fromSpool = remaining.isEmpty ? 0 : spool.acknowledge(firstSequences: Array(remaining))
+        pendingEvents -= fromMemory
         var count = 0
-        while count < pending.count, pending[count].lastSequence <= acknowledgedThrough {
-            fromMemory += pending[count].eventCount
+        while count < pending.count, pending[count].acknowledged {
+            pendingBytes -= pending[count].record.payload.count
             count += 1
         }
         pending.removeFirst(count)
-        pendingEvents -= fromMemory
         return (fromMemory, fromSpool)
+    }
+
+    /// After a failed call, with nothing in flight: every unacknowledged batch can be handed out again.
+    mutating func rewind() {
+        for index in pending.indices { pending[index].sent = false }
+        spool.rewind()
     }
 }

@@ -3,9 +3,9 @@ import Foundation
 /// Writes the reporter's JSON log lines (one object per line) to a sink, stdout by default.
 ///
 /// Lines: `{"time":"…","level":"warning","msg":"events_dropped","component":"event-reporter",…}` (the service
-/// log's layout). Keys after `component` are specific to the message. The reporter logs state changes (monitor reachable or not, spool replay
-/// started and finished), startup and shutdown, spool corruption, and drops at most once per second with the
-/// count since the previous line.
+/// log's layout). Keys after `component` are specific to the message. The reporter logs state changes (monitor
+/// reachable or not, spool replay started and finished), startup and shutdown, spool corruption, and drops at
+/// most once per second with the count since the previous line.
 struct ReporterLog: Sendable {
     /// A line's severity.
     enum Level: String, Sendable {

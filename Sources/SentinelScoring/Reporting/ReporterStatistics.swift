@@ -12,8 +12,8 @@ public import SentinelSchema
 public struct ReporterStatistics: Sendable, Equatable {
     /// Events recorded (accepted by ``EventReporter/record(_:)``), dropped ones included.
     public var recorded: UInt64 = 0
-    /// Events in memory now: in the hand-off queue or in batches waiting to be sent (events the drain task is
-    /// encoding at this instant are in neither, so this can briefly read low).
+    /// Events in memory now: in the hand-off queue or in batches waiting to be sent or acknowledged (events the
+    /// drain task is cutting into batches at this instant are in neither, so this can briefly read low).
     public var queued: UInt64 = 0
     /// Events sent to the monitor, resends included.
     public var sent: UInt64 = 0

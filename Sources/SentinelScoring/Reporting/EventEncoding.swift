@@ -1,0 +1,194 @@
+import SentinelSchema
+
+/// The reporter's own protobuf encoder for `ScoringEvent` and `EventBatch`, writing straight into memory.
+///
+/// ``EventQueue`` encodes each event once, on ``EventReporter/record(_:)``, as an `EventBatch.events` entry (field
+/// 2, length-delimited); a batch is then the producer id, a run of those entries copied in one piece, and the
+/// trailing scalars. The output is what protobuf-c produces for the same message (proto3: fields at their default
+/// value, -0.0 included, are omitted; fields in number order), so `EventBatch(serializedBytes:)` and the monitor
+/// read it as usual. Why not protobuf-c: packing through it means holding the event (its strings and feature array,
+/// five reference counts) until the batch forms, then a descriptor-driven size pass and pack; here the size is
+/// computed once and the bytes written in one pass with plain stores, and the event is released by the scoring
+/// thread that built it.
+enum EventEncoding {
+    /// The size of `event`'s encoding (without the entry's tag and length) when it carries `sequence`.
+    @inline(__always)
+    static func eventSize(_ event: ScoringEvent, sequence: UInt64) -> Int {
+        var size = 0
+        if sequence != 0 { size += 1 + varintSize(sequence) }
+        size += stringFieldSize(event.transactionId)
+        if event.eventTimeMicroseconds != 0 { size += 1 + varintSize(UInt64(bitPattern: event.eventTimeMicroseconds)) }
+        if event.scoredAtMicroseconds != 0 { size += 1 + varintSize(UInt64(bitPattern: event.scoredAtMicroseconds)) }
+        size += stringFieldSize(event.cardId)
+        size += stringFieldSize(event.terminalId)
+        if event.amount != 0 { size += 9 }
+        if !event.features.isEmpty {
+            let bytes = event.features.count * 8
+            size += 1 + varintSize(UInt64(bytes)) + bytes
+        }
+        if event.fraudProbability != 0 { size += 9 }
+        if event.decision.rawValue != 0 { size += 1 + varintSize(UInt64(bitPattern: Int64(event.decision.rawValue))) }
+        size += stringFieldSize(event.modelVersion)
+        if event.serverLatencyNanoseconds != 0 { size += 1 + varintSize(event.serverLatencyNanoseconds) }
+        return size
+    }
+
+    /// The size of the batch entry for an event of encoded size `size`: tag, length, encoding.
+    @inline(__always)
+    static func entrySize(eventSize size: Int) -> Int {
+        1 + varintSize(UInt64(size)) + size
+    }
+
+    /// Writes `event`, with `sequence`, as one `EventBatch.events` entry at `destination`, which must have room for
+    /// ``entrySize(eventSize:)`` bytes; `size` is ``eventSize(_:sequence:)``.
+    /// - Returns: The bytes written (the entry size).
+    @inline(__always)
+    static func writeEntry(
+        _ event: ScoringEvent, sequence: UInt64, size: Int, to destination: UnsafeMutableRawPointer
+    ) -> Int {
+        var out = Writer(destination)
+        out.byte(0x12)  // EventBatch.events = 2, length-delimited
+        out.varint(UInt64(size))
+        if sequence != 0 {
+            out.byte(0x08)
+            out.varint(sequence)
+        }
+        out.string(event.transactionId, tag: 0x12)
+        if event.eventTimeMicroseconds != 0 {
+            out.byte(0x18)
+            out.varint(UInt64(bitPattern: event.eventTimeMicroseconds))
+        }
+        if event.scoredAtMicroseconds != 0 {
+            out.byte(0x20)
+            out.varint(UInt64(bitPattern: event.scoredAtMicroseconds))
+        }
+        out.string(event.cardId, tag: 0x2A)
+        out.string(event.terminalId, tag: 0x32)
+        if event.amount != 0 { out.double(event.amount, tag: 0x39) }
+        if !event.features.isEmpty {
+            out.byte(0x42)
+            out.varint(UInt64(event.features.count * 8))
+            #if _endian(little)
+                event.features.withUnsafeBytes { out.bytes($0) }
+            #else
+                for value in event.features { out.fixed64(value.bitPattern) }
+            #endif
+        }
+        if event.fraudProbability != 0 { out.double(event.fraudProbability, tag: 0x49) }
+        if event.decision.rawValue != 0 {
+            out.byte(0x50)
+            out.varint(UInt64(bitPattern: Int64(event.decision.rawValue)))
+        }
+        out.string(event.modelVersion, tag: 0x5A)
+        if event.serverLatencyNanoseconds != 0 {
+            out.byte(0x60)
+            out.varint(event.serverLatencyNanoseconds)
+        }
+        return destination.distance(to: out.position)
+    }
+
+    /// The start of every batch of `producerId`: its `producer_id` field.
+    static func batchPrefix(producerId: String) -> [UInt8] {
+        let utf8 = Array(producerId.utf8)
+        guard !utf8.isEmpty else { return [] }
+        var bytes: [UInt8] = [0x0A]
+        appendVarint(UInt64(utf8.count), to: &bytes)
+        return bytes + utf8
+    }
+
+    /// Appends a batch's trailing scalars, `sent_at_unix_us` and `dropped_total`. They come after the events so
+    /// that concatenated batches (a coalesced request) still parse as one batch with the last batch's values.
+    static func appendBatchTrailer(sentAtMicroseconds: Int64, droppedTotal: UInt64, to buffer: inout [UInt8]) {
+        if sentAtMicroseconds != 0 {
+            buffer.append(0x18)
+            appendVarint(UInt64(bitPattern: sentAtMicroseconds), to: &buffer)
+        }
+        if droppedTotal != 0 {
+            buffer.append(0x20)
+            appendVarint(droppedTotal, to: &buffer)
+        }
+    }
+
+    // MARK: Primitives
+
+    @inline(__always)
+    static func varintSize(_ value: UInt64) -> Int {
+        // 1 byte per started 7 bits; 0 takes one byte.
+        (64 - (value | 1).leadingZeroBitCount + 6) / 7
+    }
+
+    @inline(__always)
+    private static func stringFieldSize(_ text: String) -> Int {
+        let count = text.utf8.count
+        return count == 0 ? 0 : 1 + varintSize(UInt64(count)) + count
+    }
+
+    private static func appendVarint(_ value: UInt64, to buffer: inout [UInt8]) {
+        var value = value
+        while value >= 0x80 {
+            buffer.append(UInt8(truncatingIfNeeded: value) | 0x80)
+            value >>= 7
+        }
+        buffer.append(UInt8(value))
+    }
+
+    /// Plain stores at a moving position; the caller guarantees the room (the size was computed first).
+    private struct Writer {
+        var position: UnsafeMutableRawPointer
+
+        init(_ start: UnsafeMutableRawPointer) {
+            position = start
+        }
+
+        @inline(__always)
+        mutating func byte(_ value: UInt8) {
+            position.storeBytes(of: value, as: UInt8.self)
+            position += 1
+        }
+
+        @inline(__always)
+        mutating func varint(_ value: UInt64) {
+            var value = value
+            while value >= 0x80 {
+                byte(UInt8(truncatingIfNeeded: value) | 0x80)
+                value >>= 7
+            }
+            byte(UInt8(value))
+        }
+
+        @inline(__always)
+        mutating func fixed64(_ value: UInt64) {
+            position.storeBytes(of: value.littleEndian, toByteOffset: 0, as: UInt64.self)
+            position += 8
+        }
+
+        @inline(__always)
+        mutating func double(_ value: Double, tag: UInt8) {
+            byte(tag)
+            fixed64(value.bitPattern)
+        }
+
+        @inline(__always)
+        mutating func bytes(_ source: UnsafeRawBufferPointer) {
+            guard let base = source.baseAddress, source.count > 0 else { return }
+            position.copyMemory(from: base, byteCount: source.count)
+            position += source.count
+        }
+
+        @inline(__always)
+        mutating func string(_ text: String, tag: UInt8) {
+            let utf8 = text.utf8
+            let count = utf8.count
+            guard count > 0 else { return }
+            byte(tag)
+            varint(UInt64(count))
+            let copied: Bool? = utf8.withContiguousStorageIfAvailable {
+                bytes(UnsafeRawBufferPointer($0))
+                return true
+            }
+            if copied == nil {
+                for unit in utf8 { byte(unit) }
+            }
+        }
+    }
+}
