@@ -6,6 +6,8 @@
 #
 #   benchmarks/rpc.sh                 # 3 rounds of 3 s
 #   ROUNDS=5 SECONDS_PER_RUN=5 LOOPS=2 ASYNC=1 benchmarks/rpc.sh
+#   BUSY_POLL_US=100 benchmarks/rpc.sh   # the Swift server's loops busy-poll 100 µs before blocking (default 0:
+#                                        # off); the C server and the C load generator stay blocking
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROUNDS=${ROUNDS:-3}
@@ -19,7 +21,8 @@ mkdir -p "$OUT"
 swift build -c release --scratch-path "$SCRATCH" --product rpc-benchmark >&2
 cc -O2 -o "$OUT/rpc-echo-server" benchmarks/rpc-echo-server.c
 cc -O2 -o "$OUT/rpc-load" benchmarks/rpc-load.c
-SWIFT_SERVER=("$SCRATCH/release/rpc-benchmark" serve --loops "$LOOPS")
+BUSY_POLL_US=${BUSY_POLL_US:-0}
+SWIFT_SERVER=("$SCRATCH/release/rpc-benchmark" serve --loops "$LOOPS" --busy-poll-us "$BUSY_POLL_US")
 if [[ "${ASYNC:-0}" == 1 ]]; then SWIFT_SERVER+=(--async); fi
 
 server_pid=""
@@ -45,7 +48,7 @@ measure() {  # server command... → prints the load result
     kill "$server_pid"; wait "$server_pid" 2>/dev/null || true; server_pid=""
 }
 
-echo "# $(date -u +%FT%TZ) $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg); loops=$LOOPS async=${ASYNC:-0}"
+echo "# $(date -u +%FT%TZ) $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg); loops=$LOOPS async=${ASYNC:-0} busy_poll_us=$BUSY_POLL_US"
 echo "# ${SECONDS_PER_RUN}s per run after 1s warm-up; 150-byte frames; one request in flight per connection"
 printf "%-5s %-6s %10s %8s %8s   %10s %8s %8s   %6s\n" round conns swift_rps p50_us p99_us c_rps p50_us p99_us ratio
 for round in $(seq "$ROUNDS"); do

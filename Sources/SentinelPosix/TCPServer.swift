@@ -40,7 +40,7 @@ public final class TCPServer: ServerTransport {
     ///   - host: The IPv4 address or name to bind (`0.0.0.0` for all interfaces).
     ///   - port: The port; 0 picks a free one (read it from ``address``).
     ///   - router: The methods served.
-    ///   - configuration: Limits, timeouts and the optional token.
+    ///   - configuration: Limits, timeouts, the optional token and the loops' busy-poll window.
     ///   - loopCount: Event loop threads (default: one per online CPU; Docs/Design.md has the measurement).
     /// - Throws: ``SystemError`` from `socket`, `bind`, `listen` or `epoll_create1`.
     public init(
@@ -57,7 +57,7 @@ public final class TCPServer: ServerTransport {
             try Socket.bindAndListen(fd, to: try requested.resolve(), backlog: 1024)
             address = SocketAddress(host: host, port: try Socket.localPort(fd))
             var loops: [PosixEventLoop] = []
-            for _ in 0..<loopCount { loops.append(try PosixEventLoop()) }
+            for _ in 0..<loopCount { loops.append(try PosixEventLoop(busyPoll: configuration.busyPoll)) }
             self.loops = loops
         } catch {
             close(fd)

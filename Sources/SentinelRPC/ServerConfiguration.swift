@@ -24,6 +24,10 @@ public struct ServerConfiguration: Sendable {
     public var shutdownGracePeriod: Duration = .seconds(10)
     /// When set, each connection must start with a HELLO frame carrying this token.
     public var authToken: AuthToken?
+    /// How long an event loop keeps polling for more traffic after handling some before it blocks (adaptive busy
+    /// polling); `.zero` (the default) blocks at once. Trades some CPU while traffic flows for the wake-up latency
+    /// of a sleeping thread; an idle server still blocks. Transports without blocking waits ignore it.
+    public var busyPoll: Duration = .zero
 
     /// Creates the default configuration.
     public init() {}

@@ -33,12 +33,22 @@ public struct ScoringConfiguration: Sendable, Equatable {
     public var gracePeriodSeconds = 10.0
     /// Log one JSON line per scoring request (`--log-requests`, `SENTINEL_LOG_REQUESTS=1`).
     public var logRequests = false
+    /// Microseconds each event loop keeps polling after traffic before it blocks (`--busy-poll-us`,
+    /// `SENTINEL_BUSY_POLL_US`, default ``defaultBusyPollMicroseconds``; 0 = block at once).
+    public var busyPollMicroseconds = ScoringConfiguration.defaultBusyPollMicroseconds
+
+    /// The default busy-poll window: long enough to catch a closed-loop client's next request on this kind of VM,
+    /// short enough that an idle API costs no CPU (Docs/Design.md, "Wire and RPC", has the measurement).
+    public static let defaultBusyPollMicroseconds = 100
+    /// The largest accepted busy-poll window (1 s): longer windows only burn CPU.
+    public static let maximumBusyPollMicroseconds = 1_000_000
 
     /// The usage line.
     public static let usage =
         "usage: sentinel-api --model FILE [--host ADDR] [--port N] [--monitor HOST:PORT] [--spool-dir DIR] "
         + "[--report-inflight N] [--report-memory-mb N] "
-        + "[--token-file FILE] [--monitor-token-file FILE] [--max-batch N] [--grace-period S] [--log-requests]"
+        + "[--token-file FILE] [--monitor-token-file FILE] [--max-batch N] [--grace-period S] [--log-requests] "
+        + "[--busy-poll-us N]"
 
     /// The `--help` text: every flag with its environment variable and default.
     public static let help = """
@@ -64,6 +74,9 @@ public struct ScoringConfiguration: Sendable, Equatable {
           --max-batch N              most transactions per ScoreBatch (env SENTINEL_MAX_BATCH, default 10000)
           --grace-period S           seconds in-flight requests get on shutdown (env SENTINEL_GRACE_PERIOD, default 10)
           --log-requests             log one line per scoring request (env SENTINEL_LOG_REQUESTS=1)
+          --busy-poll-us N           µs the event loops keep polling after traffic before sleeping; trades CPU
+                                     under load for latency, idle costs nothing; 0 = off
+                                     (env SENTINEL_BUSY_POLL_US, default 100)
           --help                     show this help
           --version                  show the version
         """
@@ -97,6 +110,9 @@ public struct ScoringConfiguration: Sendable, Equatable {
             try arguments.option("--grace-period", environment: "SENTINEL_GRACE_PERIOD", as: Double.self)
             ?? gracePeriodSeconds
         logRequests = arguments.flag("--log-requests", environment: "SENTINEL_LOG_REQUESTS")
+        busyPollMicroseconds =
+            try arguments.option("--busy-poll-us", environment: "SENTINEL_BUSY_POLL_US", as: Int.self)
+            ?? busyPollMicroseconds
         try arguments.finish()
         guard maximumBatchSize >= 1 else { throw UsageError("--max-batch must be at least 1, got \(maximumBatchSize)") }
         guard gracePeriodSeconds.isFinite, gracePeriodSeconds >= 0 else {
@@ -107,6 +123,10 @@ public struct ScoringConfiguration: Sendable, Equatable {
         }
         guard (0...(1 << 20)).contains(reportMemoryMegabytes) else {
             throw UsageError("--report-memory-mb must be between 0 and 1048576, got \(reportMemoryMegabytes)")
+        }
+        guard (0...Self.maximumBusyPollMicroseconds).contains(busyPollMicroseconds) else {
+            throw UsageError(
+                "--busy-poll-us must be between 0 and \(Self.maximumBusyPollMicroseconds), got \(busyPollMicroseconds)")
         }
         if let monitor, !Self.isHostAndPort(monitor) {
             throw UsageError("--monitor must be HOST:PORT, got '\(monitor)'")

@@ -51,6 +51,7 @@ public final class ScoringServer: Sendable {
         let signals = UnixSignals.stream([SIGTERM, SIGINT, SIGHUP])
         var serverConfiguration = ServerConfiguration()
         serverConfiguration.shutdownGracePeriod = .milliseconds(Int64(configuration.gracePeriodSeconds * 1000))
+        serverConfiguration.busyPoll = .microseconds(configuration.busyPollMicroseconds)
         if let path = configuration.tokenFile {
             serverConfiguration.authToken = try Self.readToken(path)
         }

@@ -68,6 +68,17 @@ final class Gate: Sendable {
     var cancellations: Int { state.withLock { $0.cancelled } }
 }
 
+/// The busy-poll windows server tests run with: off, and on with a window longer than a loopback round trip.
+let busyPollWindows: [Duration] = [.zero, .microseconds(200)]
+
+extension ServerConfiguration {
+    /// The default configuration with the given busy-poll window.
+    init(busyPoll: Duration) {
+        self.init()
+        self.busyPoll = busyPoll
+    }
+}
+
 /// Runs a server on 127.0.0.1:0 for the duration of `body`, then shuts it down and waits for `run()` to return.
 @discardableResult
 func withServer<Result: Sendable>(

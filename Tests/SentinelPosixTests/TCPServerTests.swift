@@ -6,9 +6,9 @@ import Testing
 
 @Suite("TCP server and client on 127.0.0.1", .serialized)
 struct TCPServerTests {
-    @Test("binding port 0 reports the real port, and a client call round-trips")
-    func roundTrip() async throws {
-        try await withServer { server in
+    @Test("binding port 0 reports the real port, and a client call round-trips", arguments: busyPollWindows)
+    func roundTrip(busyPoll: Duration) async throws {
+        try await withServer(configuration: .init(busyPoll: busyPoll)) { server in
             #expect(server.address.port != 0)
             try await TCPClient.withClient(address: server.address) { client in
                 let reply1 = try await client.call(Methods.echo, payload: [1, 2, 3], timeout: .seconds(5))
@@ -20,9 +20,11 @@ struct TCPServerTests {
         }
     }
 
-    @Test("10,000 concurrent calls over 16 connections are all answered, each with its own payload")
-    func tenThousandCalls() async throws {
-        try await withServer { server in
+    @Test(
+        "10,000 concurrent calls over 16 connections are all answered, each with its own payload",
+        arguments: busyPollWindows)
+    func tenThousandCalls(busyPoll: Duration) async throws {
+        try await withServer(configuration: .init(busyPoll: busyPoll)) { server in
             try await withThrowingTaskGroup(of: Int.self) { group in
                 for connection in 0..<16 {
                     group.addTask {
@@ -51,9 +53,9 @@ struct TCPServerTests {
         }
     }
 
-    @Test("a request written one byte at a time and 200 coalesced requests are answered")
-    func splitAndCoalesced() async throws {
-        try await withServer { server in
+    @Test("a request written one byte at a time and 200 coalesced requests are answered", arguments: busyPollWindows)
+    func splitAndCoalesced(busyPoll: Duration) async throws {
+        try await withServer(configuration: .init(busyPoll: busyPoll)) { server in
             let raw = try RawConnection(port: server.address.port)
             for byte in request(1, Methods.echo, [7, 7, 7]) { await raw.write([byte]) }
             let first = await raw.readFrames(1)
@@ -68,9 +70,11 @@ struct TCPServerTests {
     }
 
     /// Each protocol violation gets its documented answer or close, and another connection keeps being served.
-    @Test("protocol violations", arguments: ["oversized", "bad magic", "http", "truncated", "unknown method"])
-    func violations(kind: String) async throws {
-        var configuration = ServerConfiguration()
+    @Test(
+        "protocol violations",
+        arguments: ["oversized", "bad magic", "http", "truncated", "unknown method"], busyPollWindows)
+    func violations(kind: String, busyPoll: Duration) async throws {
+        var configuration = ServerConfiguration(busyPoll: busyPoll)
         configuration.limits = FrameLimits(maximumPayloadSize: 1024)
         try await withServer(configuration: configuration) { server in
             try await TCPClient.withClient(address: server.address) { client in
@@ -175,9 +179,9 @@ struct TCPServerTests {
         }
     }
 
-    @Test("a byte-at-a-time peer is disconnected after the frame-read timeout")
-    func slowloris() async throws {
-        var configuration = ServerConfiguration()
+    @Test("a byte-at-a-time peer is disconnected after the frame-read timeout", arguments: busyPollWindows)
+    func slowloris(busyPoll: Duration) async throws {
+        var configuration = ServerConfiguration(busyPoll: busyPoll)
         configuration.frameReadTimeout = .milliseconds(100)
         try await withServer(configuration: configuration) { server in
             let raw = try RawConnection(port: server.address.port)
@@ -206,10 +210,12 @@ struct TCPServerTests {
         }
     }
 
-    @Test("graceful shutdown lets an in-flight call finish and run() returns")
-    func gracefulShutdown() async throws {
+    @Test("graceful shutdown lets an in-flight call finish and run() returns", arguments: busyPollWindows)
+    func gracefulShutdown(busyPoll: Duration) async throws {
         let gate = Gate()
-        let server = try TCPServer(host: "127.0.0.1", port: 0, router: Methods.router(gate: gate), loopCount: 2)
+        let server = try TCPServer(
+            host: "127.0.0.1", port: 0, router: Methods.router(gate: gate), configuration: .init(busyPoll: busyPoll),
+            loopCount: 2)
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await server.run() }
             try await TCPClient.withClient(address: server.address) { client in
@@ -229,10 +235,11 @@ struct TCPServerTests {
         #expect(server.connectionCount == 0)
     }
 
-    @Test("after the grace period, shutdown cancels handlers still running and run() returns")
-    func gracePeriod() async throws {
+    @Test(
+        "after the grace period, shutdown cancels handlers still running and run() returns", arguments: busyPollWindows)
+    func gracePeriod(busyPoll: Duration) async throws {
         let gate = Gate()
-        var configuration = ServerConfiguration()
+        var configuration = ServerConfiguration(busyPoll: busyPoll)
         configuration.shutdownGracePeriod = .milliseconds(50)
         let server = try TCPServer(
             host: "127.0.0.1", port: 0, router: Methods.router(gate: gate), configuration: configuration, loopCount: 1)

@@ -5,9 +5,10 @@ import SentinelWire
 
 // rpc-benchmark: the Sentinel RPC server with an echo handler, for benchmarks/rpc.sh.
 //
-//   rpc-benchmark serve [--port P] [--loops N] [--async]
+//   rpc-benchmark serve [--port P] [--loops N] [--async] [--busy-poll-us U]
 //       serves method 100 (echo, synchronous on the loop; --async: an async handler on the loop's executor),
-//       prints "listening on 127.0.0.1:P", stops on SIGTERM/SIGINT.
+//       prints "listening on 127.0.0.1:P", stops on SIGTERM/SIGINT. --busy-poll-us: the loops' busy-poll window
+//       (ServerConfiguration.busyPoll; default 0, off).
 //   rpc-benchmark client --port P [--concurrency C] [--seconds S]
 //       closed-loop calls through the Swift TCPClient (one connection, C calls in flight); prints rps, p50, p99.
 
@@ -29,8 +30,10 @@ case "serve":
     } else {
         router.register(echo, EchoHandler.handle)
     }
+    var configuration = ServerConfiguration()
+    configuration.busyPoll = .microseconds(value("--busy-poll-us", default: 0))
     let server = try TCPServer(
-        host: "127.0.0.1", port: UInt16(value("--port", default: 0)), router: router,
+        host: "127.0.0.1", port: UInt16(value("--port", default: 0)), router: router, configuration: configuration,
         loopCount: value("--loops", default: 1))
     let signals = UnixSignals.stream(TCPServer.shutdownSignals)
     FileHandle.standardOutput.write(Data("listening on \(server.address)\n".utf8))
