@@ -130,13 +130,13 @@ let package = Package(
 
         .target(
             name: "SentinelTestSupport",
-            dependencies: ["SentinelCLI"],
+            dependencies: ["SentinelCLI", "SentinelRPC", "SentinelWire", "SentinelPosix"],
             path: "Tests/SentinelTestSupport",
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "SentinelHTTPTests",
-            dependencies: ["SentinelHTTP", "SentinelPosix", "SentinelRPC"],
+            dependencies: ["SentinelHTTP", "SentinelPosix", "SentinelRPC", "SentinelTestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

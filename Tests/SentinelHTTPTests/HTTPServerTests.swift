@@ -1,5 +1,6 @@
 import SentinelHTTP
 import SentinelPosix
+import SentinelTestSupport
 import Synchronization
 import Testing
 
@@ -158,32 +159,4 @@ struct HTTPServerTests {
         }
         #expect(server.connectionCount == 0)
     }
-}
-
-/// A gate async handlers wait on until a test opens it.
-final class Gate: Sendable {
-    private let state = Mutex<(open: Bool, waiters: [CheckedContinuation<Void, Never>], started: Int)>((false, [], 0))
-
-    func wait() async {
-        await withCheckedContinuation { continuation in
-            let resumeNow = state.withLock { state -> Bool in
-                state.started += 1
-                if state.open { return true }
-                state.waiters.append(continuation)
-                return false
-            }
-            if resumeNow { continuation.resume() }
-        }
-    }
-
-    func open() {
-        let waiters = state.withLock { state -> [CheckedContinuation<Void, Never>] in
-            state.open = true
-            defer { state.waiters.removeAll() }
-            return state.waiters
-        }
-        for waiter in waiters { waiter.resume() }
-    }
-
-    var started: Int { state.withLock { $0.started } }
 }

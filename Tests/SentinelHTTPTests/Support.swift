@@ -2,6 +2,7 @@ import Foundation
 import Glibc
 import SentinelHTTP
 import SentinelPosix
+import SentinelTestSupport
 
 /// Runs an HTTP server on 127.0.0.1:0 for the duration of `body`, then shuts it down and waits for `run()`.
 @discardableResult
@@ -26,63 +27,27 @@ func withHTTPServer<Result: Sendable>(
     }
 }
 
-/// Runs a blocking call on a thread of its own, off the cooperative pool the server's tasks need.
-func offPool<T: Sendable>(_ body: @escaping @Sendable () -> T) async -> T {
-    await withCheckedContinuation { continuation in
-        Thread.detachNewThread { continuation.resume(returning: body()) }
-    }
-}
-
-/// A test-side TCP client speaking raw bytes, with a 5 s receive timeout so a test cannot hang.
+/// A test-side TCP client speaking raw bytes; its blocking calls run off the cooperative pool.
 final class RawHTTPConnection: Sendable {
-    let fd: Int32
+    private let socket: LoopbackSocket
 
     init(port: UInt16) throws {
-        fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        var timeout = timeval(tv_sec: 5, tv_usec: 0)
-        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = port.bigEndian
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        let status = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
-            }
-        }
-        guard status == 0 else { throw SystemError(errno: errno, function: "connect") }
+        socket = try LoopbackSocket(port: port)
     }
-
-    deinit { close(fd) }
 
     func write(_ text: String) async {
         await write(Array(text.utf8))
     }
 
     func write(_ bytes: [UInt8]) async {
-        await offPool {
-            var offset = 0
-            while offset < bytes.count {
-                let sent = bytes[offset...].withUnsafeBytes {
-                    send(self.fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL))
-                }
-                if sent <= 0 { return }
-                offset += sent
-            }
-        }
+        await offPool { self.socket.sendAll(bytes) }
     }
 
     /// Reads until the peer closes (`closed` true) or the receive timeout passes.
     func readToEnd() async -> (text: String, closed: Bool) {
         await offPool {
-            var result: [UInt8] = []
-            var buffer = [UInt8](repeating: 0, count: 65536)
-            while true {
-                let got = buffer.withUnsafeMutableBytes { recv(self.fd, $0.baseAddress, $0.count, 0) }
-                if got == 0 { return (String(decoding: result, as: UTF8.self), true) }
-                if got < 0 { return (String(decoding: result, as: UTF8.self), errno == ECONNRESET) }
-                result += buffer[0..<got]
-            }
+            let (bytes, closed) = self.socket.receiveToEnd()
+            return (String(decoding: bytes, as: UTF8.self), closed)
         }
     }
 
@@ -91,16 +56,15 @@ final class RawHTTPConnection: Sendable {
         await offPool {
             var data: [UInt8] = []
             var responses: [ParsedResponse] = []
-            var buffer = [UInt8](repeating: 0, count: 65536)
             while responses.count < count {
                 if let (response, used) = ParsedResponse.parse(data, headOnly: headOnly) {
                     responses.append(response)
                     data.removeFirst(used)
                     continue
                 }
-                let got = buffer.withUnsafeMutableBytes { recv(self.fd, $0.baseAddress, $0.count, 0) }
-                if got <= 0 { break }
-                data += buffer[0..<got]
+                let chunk = self.socket.receiveChunk().bytes
+                if chunk.isEmpty { break }
+                data += chunk
             }
             return responses
         }

@@ -1,6 +1,7 @@
 import Dispatch
 import Glibc
 import SentinelPosix
+import SentinelTestSupport
 import Synchronization
 import Testing
 

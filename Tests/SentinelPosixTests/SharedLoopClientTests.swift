@@ -1,5 +1,6 @@
 import SentinelPosix
 import SentinelRPC
+import SentinelTestSupport
 import SentinelWire
 import Synchronization
 import Testing

@@ -1,6 +1,7 @@
 import Glibc
 import SentinelPosix
 import SentinelRPC
+import SentinelTestSupport
 import SentinelWire
 import Testing
 
@@ -108,7 +109,7 @@ struct TCPServerTests {
                     #expect(closed)
                 case "truncated":
                     await raw.write(Array(request(3, Methods.echo, [1, 2, 3, 4]).dropLast(2)))
-                    shutdown(raw.fd, Int32(SHUT_WR))
+                    raw.shutdownWrite()
                     let (bytes, closed) = await raw.readToEnd()
                     #expect(bytes.isEmpty)
                     #expect(closed)
@@ -214,7 +215,7 @@ struct TCPServerTests {
     func gracefulShutdown(busyPoll: Duration) async throws {
         let gate = Gate()
         let server = try TCPServer(
-            host: "127.0.0.1", port: 0, router: Methods.router(gate: gate), configuration: .init(busyPoll: busyPoll),
+            host: "127.0.0.1", port: 0, router: TestRouter.make(gate: gate), configuration: .init(busyPoll: busyPoll),
             loopCount: 2)
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await server.run() }
@@ -242,7 +243,7 @@ struct TCPServerTests {
         var configuration = ServerConfiguration(busyPoll: busyPoll)
         configuration.shutdownGracePeriod = .milliseconds(50)
         let server = try TCPServer(
-            host: "127.0.0.1", port: 0, router: Methods.router(gate: gate), configuration: configuration, loopCount: 1)
+            host: "127.0.0.1", port: 0, router: TestRouter.make(gate: gate), configuration: configuration, loopCount: 1)
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await server.run() }
             try await TCPClient.withClient(address: server.address) { client in

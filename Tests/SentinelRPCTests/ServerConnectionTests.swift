@@ -1,4 +1,5 @@
 import SentinelRPC
+import SentinelTestSupport
 import SentinelWire
 import Testing
 

@@ -1,4 +1,5 @@
 import SentinelRPC
+import SentinelTestSupport
 import SentinelWire
 import Synchronization
 
@@ -80,83 +81,4 @@ enum Frames {
         FrameHeader(type: type, requestID: id).appendFrame(payload: payload, to: &bytes)
         return bytes
     }
-}
-
-/// A gate async handlers wait on until a test opens it; also records cancellations.
-final class Gate: Sendable {
-    private let state = Mutex<(open: Bool, waiters: [CheckedContinuation<Void, Never>], cancelled: Int, started: Int)>(
-        (false, [], 0, 0))
-
-    func wait() async {
-        await withCheckedContinuation { continuation in
-            let resumeNow = state.withLock { state -> Bool in
-                state.started += 1
-                if state.open { return true }
-                state.waiters.append(continuation)
-                return false
-            }
-            if resumeNow { continuation.resume() }
-        }
-    }
-
-    func open() {
-        let waiters = state.withLock { state -> [CheckedContinuation<Void, Never>] in
-            state.open = true
-            defer { state.waiters.removeAll() }
-            return state.waiters
-        }
-        for waiter in waiters { waiter.resume() }
-    }
-
-    func recordCancellation() { state.withLock { $0.cancelled += 1 } }
-    var cancellations: Int { state.withLock { $0.cancelled } }
-    var started: Int { state.withLock { $0.started } }
-}
-
-/// The methods the tests serve.
-enum TestRouter {
-    static let echo = MethodID(rawValue: 100)
-    static let asyncEcho = MethodID(rawValue: 101)
-    static let fail = MethodID(rawValue: 102)
-    static let crash = MethodID(rawValue: 103)
-    static let gated = MethodID(rawValue: 104)
-    static let untilCancelled = MethodID(rawValue: 105)
-
-    struct Secret: Error { var text = "database password is hunter2" }
-
-    static func make(gate: Gate = Gate()) -> Router {
-        var router = Router()
-        router.register(echo) { _, request, response in response.append(contentsOf: request) }
-        router.registerAsync(asyncEcho) { _, request in
-            await Task.yield()
-            return request
-        }
-        router.register(fail) { _, _, _ in throw RPCError(.invalidArgument, "amount must be finite") }
-        router.register(crash) { _, _, _ in throw Secret() }
-        router.registerAsync(gated) { _, request in
-            await gate.wait()
-            return request
-        }
-        router.registerAsync(untilCancelled) { _, _ in
-            await withTaskCancellationHandler {
-                await gate.wait()
-            } onCancel: {
-                gate.recordCancellation()
-                gate.open()
-            }
-            try Task.checkCancellation()
-            return []
-        }
-        return router
-    }
-}
-
-/// Polls a condition (on a real clock) until it holds or `limit` passes; for effects of timers.
-func eventually(within limit: Duration = .seconds(10), _ condition: () -> Bool) async -> Bool {
-    let deadline = ContinuousClock.now + limit
-    while ContinuousClock.now < deadline {
-        if condition() { return true }
-        try? await Task.sleep(for: .milliseconds(5))
-    }
-    return condition()
 }
