@@ -11,7 +11,7 @@ extension ScoreBatchRequest {
         guard let shape = WireScanner.shape(of: bytes) else { return nil }
         return try withUnsafeTemporaryAllocation(of: Transaction.View.self, capacity: max(shape.transactions, 1)) {
             views in
-            try withUnsafeTemporaryAllocation(of: Double.self, capacity: max(shape.featureBytes / 8, 1)) { features in
+            try withUnsafeTemporaryAllocation(of: Double.self, capacity: bytes.count / 8 + 1) { features in
                 guard WireScanner.readTransactions(bytes, into: views.baseAddress!, features: features.baseAddress!)
                 else { return nil }
                 let modelVersion = shape.modelVersion.map { String(decoding: bytes[$0], as: UTF8.self) }
@@ -26,23 +26,21 @@ extension ScoreBatchRequest {
 private enum WireScanner {
     struct Shape {
         var transactions = 0
-        var featureBytes = 0
         /// The pinned version's bytes (up to the first NUL), when the field is present.
         var modelVersion: Range<Int>?
     }
 
-    /// Counts the transactions and their feature bytes and finds the pinned version; `nil` for anything the scan
-    /// does not read.
+    /// Counts the transactions and finds the pinned version; `nil` for anything the scan does not read at the top
+    /// level. (The features, all within the request, fit in `bytes.count / 8` doubles.)
     static func shape(of bytes: UnsafeRawBufferPointer) -> Shape? {
         var shape = Shape()
         var cursor = Cursor(bytes: bytes, position: 0, end: bytes.count)
         while !cursor.atEnd {
             switch cursor.byte() {
             case 0x0A:  // transactions = 1
-                guard let range = cursor.lengthDelimited(), let featureBytes = featureBytes(in: bytes, range)
-                else { return nil }
+                // The transaction's own fields are checked when it is read.
+                guard cursor.lengthDelimited() != nil else { return nil }
                 shape.transactions += 1
-                shape.featureBytes += featureBytes
             case 0x12:  // model_version = 2 (oneof pinned_model)
                 guard shape.modelVersion == nil, let range = cursor.lengthDelimited(),
                     let text = utf8Text(bytes, range)
@@ -53,18 +51,6 @@ private enum WireScanner {
             }
         }
         return shape
-    }
-
-    /// The feature bytes of the transaction at `range`, or `nil` when it is not in the canonical form.
-    private static func featureBytes(in bytes: UnsafeRawBufferPointer, _ range: Range<Int>) -> Int? {
-        var total = 0
-        var ok = true
-        walk(bytes, range) { tag, field in
-            if tag == 0x32 { total += field.count }
-        } invalid: {
-            ok = false
-        }
-        return ok ? total : nil
     }
 
     /// Reads every transaction into `views`, features copied into `features`; `false` when a string is not UTF-8.
