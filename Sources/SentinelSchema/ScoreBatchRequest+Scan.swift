@@ -9,9 +9,9 @@ extension ScoreBatchRequest {
     /// is two's complement, a packed `features` field of `8k` bytes is `k` doubles.
     static func withScannedView<R>(_ bytes: UnsafeRawBufferPointer, _ body: (View) throws -> R) rethrows -> R? {
         guard let shape = WireScanner.shape(of: bytes) else { return nil }
-        return try withUnsafeTemporaryAllocation(of: Transaction.View.self, capacity: max(shape.transactions, 1)) {
+        return try withScratch(of: Transaction.View.self, capacity: max(shape.transactions, 1)) {
             views in
-            try withUnsafeTemporaryAllocation(of: Double.self, capacity: bytes.count / 8 + 1) { features in
+            try withScratch(of: Double.self, capacity: bytes.count / 8 + 1) { features in
                 guard WireScanner.readTransactions(bytes, into: views.baseAddress!, features: features.baseAddress!)
                 else { return nil }
                 let modelVersion = shape.modelVersion.map { String(decoding: bytes[$0], as: UTF8.self) }
@@ -228,4 +228,19 @@ private enum WireScanner {
             return position..<(position + length)
         }
     }
+}
+
+/// Uninitialised scratch for `capacity` values: the stack up to 64 KiB, the heap above (a large batch must not take
+/// megabytes of an event loop's stack). Trivial types only.
+@inline(__always)
+private func withScratch<T, R>(
+    of type: T.Type, capacity: Int, _ body: (UnsafeMutableBufferPointer<T>) throws -> R
+) rethrows -> R {
+    let capacity = max(capacity, 1)
+    if capacity * MemoryLayout<T>.stride <= 64 << 10 {
+        return try withUnsafeTemporaryAllocation(of: T.self, capacity: capacity, body)
+    }
+    let buffer = UnsafeMutableBufferPointer<T>.allocate(capacity: capacity)
+    defer { buffer.deallocate() }
+    return try body(buffer)
 }

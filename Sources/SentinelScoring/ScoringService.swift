@@ -186,11 +186,12 @@ public final class ScoringService: Sendable {
         let threshold = model.threshold
         var problems: [Int: ScoringError] = [:]
         var flagged: UInt64 = 0
-        // Scratch for the batch: the valid transactions' inputs row after row (scored in one call: the learner's
-        // batch path gives the same bits as scoring each row alone), their indices, and their probabilities.
-        withUnsafeTemporaryAllocation(of: Double.self, capacity: max(1, transactions.count * width)) { rows in
-            withUnsafeTemporaryAllocation(of: Int.self, capacity: transactions.count) { valid in
-                withUnsafeTemporaryAllocation(of: Double.self, capacity: transactions.count) { scores in
+        // Scratch for the batch (the stack for ordinary batches): the valid transactions' inputs row after row
+        // (scored in one call: the learner's batch path gives the same bits as scoring each row alone), their
+        // indices, and their probabilities.
+        withScratch(of: Double.self, capacity: max(1, transactions.count * width)) { rows in
+            withScratch(of: Int.self, capacity: transactions.count) { valid in
+                withScratch(of: Double.self, capacity: transactions.count) { scores in
                     var validCount = 0
                     for index in transactions.indices {
                         let transaction = transactions[index]
@@ -250,7 +251,7 @@ public final class ScoringService: Sendable {
                         // per-transaction quantiles by the batch size. The response keeps the request's latency,
                         // which is what the client waited.
                         let share = max(1, latency / UInt64(validCount))
-                        withUnsafeTemporaryAllocation(of: BorrowedScoringEvent.self, capacity: validCount) { events in
+                        withScratch(of: BorrowedScoringEvent.self, capacity: validCount) { events in
                             for position in 0..<validCount {
                                 let probability = scored[position]
                                 events.initializeElement(
@@ -261,7 +262,9 @@ public final class ScoringService: Sendable {
                                         decision: probability >= threshold ? .flag : .pass,
                                         serverLatencyNanoseconds: share))
                             }
-                            sink.record(batch: UnsafeBufferPointer(events), modelVersion: model.version)
+                            sink.record(
+                                batch: UnsafeBufferPointer(rebasing: events[..<validCount]), modelVersion: model.version
+                            )
                         }
                     }
                     if logRequests {

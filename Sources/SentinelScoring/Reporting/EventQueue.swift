@@ -132,7 +132,7 @@ final class EventQueue: Sendable {
         version.withUTF8 { versionBytes in
             let version = UnsafeRawBufferPointer(versionBytes)
             // The sizes are computed before taking the lock; the sequence's share is added under it.
-            withUnsafeTemporaryAllocation(of: Int.self, capacity: events.count) { sizes in
+            withScratch(of: Int.self, capacity: events.count) { sizes in
                 for index in events.indices {
                     sizes[index] = EventEncoding.eventSize(events[index], modelVersionCount: version.count)
                 }
