@@ -8,6 +8,10 @@ public protocol ScoringEventSink: Sendable {
     /// Takes one scored transaction's event; never blocks, never throws.
     func record(_ event: ScoringEvent)
 
+    /// Takes the events of one ScoreBatch, in order, at once (one hand-off for the batch); never blocks, never
+    /// throws. The events borrow the request's memory: the sink must copy what it keeps before returning.
+    func record(batch events: UnsafeBufferPointer<BorrowedScoringEvent>, modelVersion: String)
+
     /// Tells the sink that `model` now serves (at startup and after each successful reload), so the monitor learns
     /// its reference profile before events of that version.
     func modelActivated(_ model: ModelHandle)

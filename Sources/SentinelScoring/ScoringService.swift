@@ -159,7 +159,18 @@ public final class ScoringService: Sendable {
         throws
     {
         let started = MonotonicClock.nanoseconds()
-        let decoded = try decode(ScoreBatchRequest.self, request)
+        // Read in place: the transactions stay in the request's (or protobuf-c's) memory, no Swift strings or arrays
+        // per transaction; only the error path copies one out, to build its message.
+        do {
+            try ScoreBatchRequest.withView(serializedBytes: request) { try scoreBatch($0, started: started, &response) }
+        } catch let error as RPCError {
+            throw error
+        } catch {
+            throw RPCError(.invalidArgument, "malformed \(ScoreBatchRequest.self): \(error)")
+        }
+    }
+
+    private func scoreBatch(_ decoded: ScoreBatchRequest.View, started: UInt64, _ response: inout [UInt8]) throws {
         let transactions = decoded.transactions
         guard !transactions.isEmpty else {
             throw RPCError(.invalidArgument, "empty batch: ScoreBatch needs at least one transaction")
@@ -169,88 +180,103 @@ public final class ScoringService: Sendable {
                 .invalidArgument,
                 "batch of \(transactions.count) transactions is over the limit of \(maximumBatchSize)")
         }
+        // One model for the whole batch, even if a reload swaps the live one meanwhile.
         let model = try model(pinned: decoded.modelVersion)
-        var probabilities = [Double](repeating: -1, count: transactions.count)
+        let width = model.learner.featureCount
+        let threshold = model.threshold
         var problems: [Int: ScoringError] = [:]
         var flagged: UInt64 = 0
-        // The valid transactions' inputs, row after row, scored in one call: the learner's batch path (block
-        // scoring for trees) gives the same bits as scoring each row alone.
-        let width = model.learner.featureCount
-        var valid: [Int] = []
-        valid.reserveCapacity(transactions.count)
-        var rows: [Double] = []
-        rows.reserveCapacity(transactions.count * width)
-        for index in transactions.indices {
-            if let problem = TransactionValidator.problem(
-                in: transactions[index], index: index, featureNames: model.featureNames)
-            {
-                problems[index] = problem
-                continue
+        // Scratch for the batch (the stack for ordinary batches): the valid transactions' inputs row after row
+        // (scored in one call: the learner's batch path gives the same bits as scoring each row alone), their
+        // indices, and their probabilities.
+        withScratch(of: Double.self, capacity: max(1, transactions.count * width)) { rows in
+            withScratch(of: Int.self, capacity: transactions.count) { valid in
+                withScratch(of: Double.self, capacity: transactions.count) { scores in
+                    var validCount = 0
+                    for index in transactions.indices {
+                        let transaction = transactions[index]
+                        guard TransactionValidator.isValid(transaction, featureCount: width) else {
+                            // The rare path: an owned copy gives the exact message the Score path gives.
+                            problems[index] =
+                                TransactionValidator.problem(
+                                    in: transaction.copy(), index: index, featureNames: model.featureNames)
+                                ?? ScoringError(.invalidTransaction, "transaction \(index) is invalid")
+                            continue
+                        }
+                        if width > 0 {
+                            UnsafeMutableRawPointer(rows.baseAddress! + validCount * width).copyMemory(
+                                from: transaction.features.baseAddress!, byteCount: width * MemoryLayout<Double>.stride)
+                        }
+                        valid[validCount] = index
+                        validCount += 1
+                    }
+                    let scored = UnsafeMutableBufferPointer(rebasing: scores[..<validCount])
+                    if validCount > 0 {
+                        model.learner.probabilities(
+                            rowMajor: UnsafeBufferPointer(rebasing: rows[..<(validCount * width)]), count: validCount,
+                            into: scored)
+                    }
+                    for probability in scored where probability >= threshold { flagged += 1 }
+                    let latency = MonotonicClock.nanoseconds() &- started
+                    var items: [ScoreBatchResponse.BorrowedItem] = []
+                    items.reserveCapacity(transactions.count)
+                    var position = 0
+                    for index in transactions.indices {
+                        if position < validCount, valid[position] == index {
+                            let probability = scored[position]
+                            items.append(
+                                .score(
+                                    transactionId: transactions[index].id, fraudProbability: probability,
+                                    decision: probability >= threshold ? .flag : .pass))
+                            position += 1
+                        } else if let problem = problems[index] {
+                            items.append(
+                                .error(
+                                    ScoreBatchResponse.ItemError(
+                                        statusCode: UInt32(problem.statusCode.rawValue), message: problem.message,
+                                        field: problem.field)))
+                        }
+                    }
+                    ScoreBatchResponse.encode(
+                        items: items, modelVersion: model.version, threshold: threshold,
+                        serverLatencyNanoseconds: latency, into: &response)
+                    counters.transactions.add(UInt64(validCount), ordering: .relaxed)
+                    counters.flagged.add(flagged, ordering: .relaxed)
+                    if !problems.isEmpty { counters.countError(.invalidArgument, times: UInt64(problems.count)) }
+                    counters.recordLatency(nanoseconds: latency)
+                    if let sink, validCount > 0 {
+                        let scoredAt = MonotonicClock.unixMicroseconds()
+                        // Each event carries its share of the batch's latency (latency / scored transactions, at
+                        // least 1 ns): the whole request's latency on every event would inflate the monitor's
+                        // per-transaction quantiles by the batch size. The response keeps the request's latency,
+                        // which is what the client waited.
+                        let share = max(1, latency / UInt64(validCount))
+                        withScratch(of: BorrowedScoringEvent.self, capacity: validCount) { events in
+                            for position in 0..<validCount {
+                                let probability = scored[position]
+                                events.initializeElement(
+                                    at: position,
+                                    to: BorrowedScoringEvent(
+                                        transaction: transactions[valid[position]], scoredAtMicroseconds: scoredAt,
+                                        fraudProbability: probability,
+                                        decision: probability >= threshold ? .flag : .pass,
+                                        serverLatencyNanoseconds: share))
+                            }
+                            sink.record(
+                                batch: UnsafeBufferPointer(rebasing: events[..<validCount]), modelVersion: model.version
+                            )
+                        }
+                    }
+                    if logRequests {
+                        log.info(
+                            "score_batch",
+                            [
+                                "transactions": .int(Int64(transactions.count)), "errors": .int(Int64(problems.count)),
+                                "flagged": .int(Int64(flagged)), "latency_ns": .int(Int64(latency)),
+                            ])
+                    }
+                }
             }
-            valid.append(index)
-            rows.append(contentsOf: transactions[index].features)
-        }
-        var scores = [Double](repeating: 0, count: valid.count)
-        rows.withUnsafeBufferPointer { rows in
-            scores.withUnsafeMutableBufferPointer { scores in
-                model.learner.probabilities(rowMajor: rows, count: valid.count, into: scores)
-            }
-        }
-        for (position, index) in valid.enumerated() {
-            probabilities[index] = scores[position]
-            if scores[position] >= model.threshold { flagged += 1 }
-        }
-        let latency = MonotonicClock.nanoseconds() &- started
-        var items: [ScoreBatchResponse.Item] = []
-        items.reserveCapacity(transactions.count)
-        for index in transactions.indices {
-            if let problem = problems[index] {
-                items.append(
-                    ScoreBatchResponse.Item(
-                        .error(
-                            ScoreBatchResponse.ItemError(
-                                statusCode: UInt32(problem.statusCode.rawValue), message: problem.message,
-                                field: problem.field))))
-            } else {
-                let probability = probabilities[index]
-                items.append(
-                    ScoreBatchResponse.Item(
-                        .score(
-                            ScoreResponse(
-                                transactionId: transactions[index].id, fraudProbability: probability,
-                                decision: probability >= model.threshold ? .flag : .pass, modelVersion: model.version,
-                                serverLatencyNanoseconds: latency, threshold: model.threshold))))
-            }
-        }
-        ScoreBatchResponse(items: items, modelVersion: model.version, serverLatencyNanoseconds: latency)
-            .serialize(into: &response)
-        let scored = UInt64(transactions.count - problems.count)
-        counters.transactions.add(scored, ordering: .relaxed)
-        counters.flagged.add(flagged, ordering: .relaxed)
-        if !problems.isEmpty { counters.countError(.invalidArgument, times: UInt64(problems.count)) }
-        counters.recordLatency(nanoseconds: latency)
-        if let sink {
-            let scoredAt = MonotonicClock.unixMicroseconds()
-            // Each event carries its share of the batch's latency (latency / scored transactions, at least 1 ns):
-            // the whole request's latency on every event would inflate the monitor's per-transaction quantiles by
-            // the batch size. The response keeps the request's latency, which is what the client waited.
-            let share = max(1, latency / max(1, scored))
-            for index in transactions.indices where problems[index] == nil {
-                let probability = probabilities[index]
-                sink.record(
-                    event(
-                        transactions[index], probability: probability,
-                        decision: probability >= model.threshold ? .flag : .pass, model: model, latency: share,
-                        scoredAt: scoredAt))
-            }
-        }
-        if logRequests {
-            log.info(
-                "score_batch",
-                [
-                    "transactions": .int(Int64(transactions.count)), "errors": .int(Int64(problems.count)),
-                    "flagged": .int(Int64(flagged)), "latency_ns": .int(Int64(latency)),
-                ])
         }
     }
 

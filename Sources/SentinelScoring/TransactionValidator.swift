@@ -51,6 +51,22 @@ public enum TransactionValidator {
         return nil
     }
 
+    /// Whether a transaction read in place breaks none of the rules (the check of
+    /// ``problem(in:index:featureNames:)``, without building a message); call that one, on a copy, for the problem.
+    /// - Parameters:
+    ///   - transaction: The transaction, read in place (its id cannot hold U+0000: protobuf-c strings end there).
+    ///   - featureCount: The model's number of inputs.
+    /// - Returns: `true` when it may be scored.
+    @inline(__always)
+    public static func isValid(_ transaction: Transaction.View, featureCount: Int) -> Bool {
+        guard !transaction.id.isEmpty, transaction.amount.isFinite, transaction.amount >= 0,
+            transaction.features.count == featureCount
+        else { return false }
+        var finite = true
+        for value in transaction.features { finite = finite && value.isFinite }
+        return finite
+    }
+
     /// `transaction 'tx-1'`, or `transaction 3 ('tx-1')` inside a batch, or `transaction 3` when the id is empty.
     static func label(_ transaction: Transaction, index: Int?) -> String {
         let id = transaction.id.isEmpty ? nil : transaction.id.replacingNulls()

@@ -87,6 +87,76 @@ enum EventEncoding {
         return destination.distance(to: out.position)
     }
 
+    /// The size of a borrowed event's encoding without its sequence field (added once the number is known), for a
+    /// model version of `modelVersionCount` UTF-8 bytes; the same as ``eventSize(_:sequence:)`` with sequence 0.
+    @inline(__always)
+    static func eventSize(_ event: BorrowedScoringEvent, modelVersionCount: Int) -> Int {
+        var size = stringFieldSize(count: event.transactionId.count)
+        if event.eventTimeMicroseconds != 0 { size += 1 + varintSize(UInt64(bitPattern: event.eventTimeMicroseconds)) }
+        if event.scoredAtMicroseconds != 0 { size += 1 + varintSize(UInt64(bitPattern: event.scoredAtMicroseconds)) }
+        size += stringFieldSize(count: event.cardId.count)
+        size += stringFieldSize(count: event.terminalId.count)
+        if event.amount != 0 { size += 9 }
+        if !event.features.isEmpty {
+            let bytes = event.features.count * 8
+            size += 1 + varintSize(UInt64(bytes)) + bytes
+        }
+        if event.fraudProbability != 0 { size += 9 }
+        if event.decision.rawValue != 0 { size += 1 + varintSize(UInt64(bitPattern: Int64(event.decision.rawValue))) }
+        size += stringFieldSize(count: modelVersionCount)
+        if event.serverLatencyNanoseconds != 0 { size += 1 + varintSize(event.serverLatencyNanoseconds) }
+        return size
+    }
+
+    /// Writes a borrowed event, with `modelVersion` and `sequence`, as one `EventBatch.events` entry at
+    /// `destination`: the same bytes as ``writeEntry(_:sequence:size:to:)`` for the equal ``ScoringEvent``.
+    /// - Returns: The bytes written (the entry size).
+    @inline(__always)
+    static func writeEntry(
+        _ event: BorrowedScoringEvent, modelVersion: UnsafeRawBufferPointer, sequence: UInt64, size: Int,
+        to destination: UnsafeMutableRawPointer
+    ) -> Int {
+        var out = Writer(destination)
+        out.byte(0x12)  // EventBatch.events = 2, length-delimited
+        out.varint(UInt64(size))
+        if sequence != 0 {
+            out.byte(0x08)
+            out.varint(sequence)
+        }
+        out.string(event.transactionId, tag: 0x12)
+        if event.eventTimeMicroseconds != 0 {
+            out.byte(0x18)
+            out.varint(UInt64(bitPattern: event.eventTimeMicroseconds))
+        }
+        if event.scoredAtMicroseconds != 0 {
+            out.byte(0x20)
+            out.varint(UInt64(bitPattern: event.scoredAtMicroseconds))
+        }
+        out.string(event.cardId, tag: 0x2A)
+        out.string(event.terminalId, tag: 0x32)
+        if event.amount != 0 { out.double(event.amount, tag: 0x39) }
+        if !event.features.isEmpty {
+            out.byte(0x42)
+            out.varint(UInt64(event.features.count * 8))
+            #if _endian(little)
+                out.bytes(UnsafeRawBufferPointer(event.features))
+            #else
+                for value in event.features { out.fixed64(value.bitPattern) }
+            #endif
+        }
+        if event.fraudProbability != 0 { out.double(event.fraudProbability, tag: 0x49) }
+        if event.decision.rawValue != 0 {
+            out.byte(0x50)
+            out.varint(UInt64(bitPattern: Int64(event.decision.rawValue)))
+        }
+        out.string(modelVersion, tag: 0x5A)
+        if event.serverLatencyNanoseconds != 0 {
+            out.byte(0x60)
+            out.varint(event.serverLatencyNanoseconds)
+        }
+        return destination.distance(to: out.position)
+    }
+
     /// The start of every batch of `producerId`: its `producer_id` field.
     static func batchPrefix(producerId: String) -> [UInt8] {
         let utf8 = Array(producerId.utf8)
@@ -115,6 +185,11 @@ enum EventEncoding {
     static func varintSize(_ value: UInt64) -> Int {
         // 1 byte per started 7 bits; 0 takes one byte.
         (64 - (value | 1).leadingZeroBitCount + 6) / 7
+    }
+
+    @inline(__always)
+    private static func stringFieldSize(count: Int) -> Int {
+        count == 0 ? 0 : 1 + varintSize(UInt64(count)) + count
     }
 
     @inline(__always)
@@ -173,6 +248,14 @@ enum EventEncoding {
             guard let base = source.baseAddress, source.count > 0 else { return }
             position.copyMemory(from: base, byteCount: source.count)
             position += source.count
+        }
+
+        @inline(__always)
+        mutating func string(_ utf8: UnsafeRawBufferPointer, tag: UInt8) {
+            guard !utf8.isEmpty else { return }
+            byte(tag)
+            varint(UInt64(utf8.count))
+            bytes(utf8)
         }
 
         @inline(__always)

@@ -121,6 +121,50 @@ final class EventQueue: Sendable {
         }
     }
 
+    /// Appends the events of one batch, in order, under one lock acquisition: each gets the next sequence number
+    /// and is appended or dropped exactly as ``append(_:)`` would (a full or closed queue drops the rest).
+    /// - Parameters:
+    ///   - events: The events, borrowed for the call.
+    ///   - modelVersion: The version of the model that scored them.
+    func append(batch events: UnsafeBufferPointer<BorrowedScoringEvent>, modelVersion: String) {
+        guard !events.isEmpty else { return }
+        var version = modelVersion
+        version.withUTF8 { versionBytes in
+            let version = UnsafeRawBufferPointer(versionBytes)
+            // The sizes are computed before taking the lock; the sequence's share is added under it.
+            withScratch(of: Int.self, capacity: events.count) { sizes in
+                for index in events.indices {
+                    sizes[index] = EventEncoding.eventSize(events[index], modelVersionCount: version.count)
+                }
+                state.withLock { state in
+                    for index in events.indices {
+                        state.lastSequence &+= 1
+                        let sequence = state.lastSequence
+                        guard !state.closed else {
+                            state.afterClose += 1
+                            continue
+                        }
+                        let size = sizes[index] + 1 + EventEncoding.varintSize(sequence)
+                        let entry = EventEncoding.entrySize(eventSize: size)
+                        let storage = state.buffer.bytes
+                        if state.buffer.full || state.buffer.count >= capacity
+                            || storage.count + entry > storage.capacity
+                        {
+                            state.buffer.full = true
+                            state.overflowed += 1
+                            continue
+                        }
+                        if state.buffer.count == 0 { state.buffer.firstSequence = sequence }
+                        storage.count += EventEncoding.writeEntry(
+                            events[index], modelVersion: version, sequence: sequence, size: size,
+                            to: storage.base + storage.count)
+                        state.buffer.ends.append(storage.count)
+                    }
+                }
+            }
+        }
+    }
+
     /// Swaps the buffered events into `spare` (which must be empty); with `close`, later appends are dropped.
     func take(into spare: inout Buffer, close: Bool = false) {
         state.withLock { state in

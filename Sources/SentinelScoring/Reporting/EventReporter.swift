@@ -142,6 +142,15 @@ public final class EventReporter: Sendable {
         queue.append(event)
     }
 
+    /// Queues the events of one ScoreBatch with one hand-off: as ``record(_:)`` for each event in order, but under
+    /// one lock acquisition for the batch, each event encoded straight from the request's memory.
+    /// - Parameters:
+    ///   - events: The batch's scored transactions, borrowed for the call.
+    ///   - modelVersion: The version of the model that scored them.
+    public func record(batch events: UnsafeBufferPointer<BorrowedScoringEvent>, modelVersion: String) {
+        queue.append(batch: events, modelVersion: modelVersion)
+    }
+
     // MARK: Models
 
     /// Makes a model version known, to be registered with the monitor (its reference profile) before any batch

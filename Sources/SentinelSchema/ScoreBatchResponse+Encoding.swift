@@ -1,0 +1,183 @@
+extension ScoreBatchResponse {
+    /// One item of a response written by ``encode(items:modelVersion:threshold:serverLatencyNanoseconds:into:)``:
+    /// a score whose transaction id borrows the request's bytes, or an error.
+    public enum BorrowedItem {
+        /// A scored transaction; the model version, threshold and latency are the batch's.
+        case score(transactionId: UnsafeRawBufferPointer, fraudProbability: Double, decision: ScoreDecision)
+        /// A transaction that was not scored.
+        case error(ItemError)
+    }
+
+    /// Appends a response's protobuf encoding to `buffer`, written directly (one size pass, one write pass, no
+    /// per-item allocation).
+    ///
+    /// The bytes equal what ``serialize(into:)`` appends for the same response (protobuf-c's output: fields in
+    /// number order, proto3 defaults omitted, strings up to their first NUL), where every score carries
+    /// `modelVersion`, `threshold` and `serverLatencyNanoseconds`.
+    /// - Parameters:
+    ///   - items: One item per request transaction, in request order.
+    ///   - modelVersion: The version of the model that scored the batch.
+    ///   - threshold: The decision threshold applied.
+    ///   - serverLatencyNanoseconds: Time spent on the batch, in nanoseconds.
+    ///   - buffer: The buffer to append to.
+    public static func encode(
+        items: [BorrowedItem], modelVersion: String, threshold: Double, serverLatencyNanoseconds: UInt64,
+        into buffer: inout [UInt8]
+    ) {
+        var version = modelVersion
+        version.withUTF8 { versionBytes in
+            let version = untilNul(UnsafeRawBufferPointer(versionBytes))
+            // Every score shares these fields: model_version (4), server_latency_ns (5), threshold (6).
+            let sharedSize =
+                stringFieldSize(version.count)
+                + (serverLatencyNanoseconds != 0 ? 1 + varintSize(serverLatencyNanoseconds) : 0)
+                + (threshold != 0 ? 9 : 0)
+            var total = 0
+            for item in items {
+                let size = itemSize(item, sharedSize: sharedSize)
+                total += 1 + varintSize(UInt64(size)) + size
+            }
+            total += stringFieldSize(version.count)
+            if serverLatencyNanoseconds != 0 { total += 1 + varintSize(serverLatencyNanoseconds) }
+            guard total > 0 else { return }
+            let start = buffer.count
+            buffer.append(contentsOf: repeatElement(0, count: total))
+            buffer.withUnsafeMutableBytes { output in
+                var out = ProtobufWriter(output.baseAddress! + start)
+                for item in items {
+                    out.byte(0x0A)  // items = 1
+                    out.varint(UInt64(itemSize(item, sharedSize: sharedSize)))
+                    switch item {
+                    case .score(let transactionId, let probability, let decision):
+                        out.byte(0x0A)  // Item.score = 1
+                        out.varint(UInt64(scoreSize(transactionId.count, probability, decision, sharedSize)))
+                        out.string(transactionId, tag: 0x0A)
+                        if probability != 0 { out.double(probability, tag: 0x11) }
+                        if decision.rawValue != 0 {
+                            out.byte(0x18)
+                            out.varint(UInt64(bitPattern: Int64(decision.rawValue)))
+                        }
+                        out.string(version, tag: 0x22)
+                        if serverLatencyNanoseconds != 0 {
+                            out.byte(0x28)
+                            out.varint(serverLatencyNanoseconds)
+                        }
+                        if threshold != 0 { out.double(threshold, tag: 0x31) }
+                    case .error(let error):
+                        out.byte(0x12)  // Item.error = 2
+                        error.withUTF8Fields { message, field in
+                            out.varint(UInt64(errorSize(error.statusCode, message.count, field.count)))
+                            if error.statusCode != 0 {
+                                out.byte(0x08)
+                                out.varint(UInt64(error.statusCode))
+                            }
+                            out.string(message, tag: 0x12)
+                            out.string(field, tag: 0x1A)
+                        }
+                    }
+                }
+                out.string(version, tag: 0x12)
+                if serverLatencyNanoseconds != 0 {
+                    out.byte(0x18)
+                    out.varint(serverLatencyNanoseconds)
+                }
+                precondition(out.position == output.baseAddress! + start + total, "ScoreBatchResponse size mismatch")
+            }
+        }
+    }
+
+    @inline(__always)
+    private static func itemSize(_ item: BorrowedItem, sharedSize: Int) -> Int {
+        switch item {
+        case .score(let transactionId, let probability, let decision):
+            let size = scoreSize(transactionId.count, probability, decision, sharedSize)
+            return 1 + varintSize(UInt64(size)) + size
+        case .error(let error):
+            let size = error.withUTF8Fields { errorSize(error.statusCode, $0.count, $1.count) }
+            return 1 + varintSize(UInt64(size)) + size
+        }
+    }
+
+    @inline(__always)
+    private static func scoreSize(_ idCount: Int, _ probability: Double, _ decision: ScoreDecision, _ shared: Int)
+        -> Int
+    {
+        stringFieldSize(idCount) + (probability != 0 ? 9 : 0)
+            + (decision.rawValue != 0 ? 1 + varintSize(UInt64(bitPattern: Int64(decision.rawValue))) : 0) + shared
+    }
+
+    private static func errorSize(_ statusCode: UInt32, _ messageCount: Int, _ fieldCount: Int) -> Int {
+        (statusCode != 0 ? 1 + varintSize(UInt64(statusCode)) : 0) + stringFieldSize(messageCount)
+            + stringFieldSize(fieldCount)
+    }
+
+    @inline(__always)
+    private static func stringFieldSize(_ count: Int) -> Int {
+        count == 0 ? 0 : 1 + varintSize(UInt64(count)) + count
+    }
+
+    @inline(__always)
+    static func varintSize(_ value: UInt64) -> Int {
+        (64 - (value | 1).leadingZeroBitCount + 6) / 7
+    }
+}
+
+extension ScoreBatchResponse.ItemError {
+    /// Runs `body` with the message's and the field's UTF-8 bytes up to their first NUL (what protobuf-c sends).
+    fileprivate func withUTF8Fields<R>(_ body: (UnsafeRawBufferPointer, UnsafeRawBufferPointer) -> R) -> R {
+        var message = message
+        var field = field
+        return message.withUTF8 { messageBytes in
+            field.withUTF8 { fieldBytes in
+                body(untilNul(UnsafeRawBufferPointer(messageBytes)), untilNul(UnsafeRawBufferPointer(fieldBytes)))
+            }
+        }
+    }
+}
+
+/// The bytes before the first NUL: protobuf-c stores strings NUL-terminated, so it sends no more.
+private func untilNul(_ bytes: UnsafeRawBufferPointer) -> UnsafeRawBufferPointer {
+    guard let end = bytes.firstIndex(of: 0) else { return bytes }
+    return UnsafeRawBufferPointer(rebasing: bytes[..<end])
+}
+
+/// Plain stores at a moving position; the caller computed the size and guarantees the room.
+private struct ProtobufWriter {
+    var position: UnsafeMutableRawPointer
+
+    init(_ start: UnsafeMutableRawPointer) {
+        position = start
+    }
+
+    @inline(__always)
+    mutating func byte(_ value: UInt8) {
+        position.storeBytes(of: value, as: UInt8.self)
+        position += 1
+    }
+
+    @inline(__always)
+    mutating func varint(_ value: UInt64) {
+        var value = value
+        while value >= 0x80 {
+            byte(UInt8(truncatingIfNeeded: value) | 0x80)
+            value >>= 7
+        }
+        byte(UInt8(value))
+    }
+
+    @inline(__always)
+    mutating func double(_ value: Double, tag: UInt8) {
+        byte(tag)
+        position.storeBytes(of: value.bitPattern.littleEndian, as: UInt64.self)
+        position += 8
+    }
+
+    @inline(__always)
+    mutating func string(_ bytes: UnsafeRawBufferPointer, tag: UInt8) {
+        guard let base = bytes.baseAddress, bytes.count > 0 else { return }
+        byte(tag)
+        varint(UInt64(bytes.count))
+        position.copyMemory(from: base, byteCount: bytes.count)
+        position += bytes.count
+    }
+}
