@@ -15,9 +15,8 @@ extension ScoreBatchRequest {
 
     /// Decodes a request and runs `body` with a view of it; the view's memory is released when `body` returns.
     ///
-    /// Accepts and refuses exactly the bytes ``init(serializedBytes:)`` does, with the same errors. The usual,
-    /// canonical encoding is read straight from `bytes` (no protobuf-c unpack; features copied once into aligned
-    /// scratch); anything else goes through protobuf-c.
+    /// Accepts and refuses exactly the bytes ``init(serializedBytes:)`` does, with the same errors: protobuf-c
+    /// unpacks into arena memory (untrusted bytes are parsed by protobuf-c only) and the view reads its structures.
     /// - Parameters:
     ///   - bytes: The encoded request.
     ///   - body: Reads the request; must not let the view or its buffers escape.
@@ -27,13 +26,6 @@ extension ScoreBatchRequest {
     public static func withView<R>(serializedBytes bytes: UnsafeRawBufferPointer, _ body: (View) throws -> R) throws
         -> R
     {
-        if let result = try withScannedView(bytes, body) { return result }
-        return try withUnpackedView(bytes, body)
-    }
-
-    /// The general path of ``withView(serializedBytes:_:)``: protobuf-c unpacks into arena memory, the view reads
-    /// its structures.
-    static func withUnpackedView<R>(_ bytes: UnsafeRawBufferPointer, _ body: (View) throws -> R) throws -> R {
         try CArena.withArena { arena in
             try withUnsafeMutablePointer(to: &arena) { arenaPointer in
                 var allocator = ProtobufCAllocator(
