@@ -26,11 +26,11 @@ extension EventReporter {
         public var maximumBatchDelay: Duration = .milliseconds(50)
         /// The hand-off queue's capacity in events: what `record` can accept between two drains (every
         /// `maximumBatchDelay / 5` at most). When it is full, `record` drops and counts.
-        public var queueCapacity = 262_144
+        public var queueCapacity = 524_288
         /// The hand-off queue's capacity in bytes of encoded events (an event with 30 features takes about 350);
         /// the queue is double-buffered, so it may hold twice this in memory. When it is full, `record` drops and
         /// counts.
-        public var queueCapacityBytes = 32 << 20
+        public var queueCapacityBytes = 128 << 20
         /// The most bytes of formed batches kept in memory until the monitor acknowledges them; beyond that, new
         /// batches go to the spool. It absorbs bursts and monitor pauses without touching the disk: the default,
         /// 64 MiB, holds about 190,000 events of 30 features. 0 sends every batch through the spool.
