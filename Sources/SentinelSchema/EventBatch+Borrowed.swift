@@ -24,22 +24,23 @@ extension EventBatch {
         public let droppedTotal: UInt64
         /// The number of events.
         public let count: Int
-        private let events: UnsafePointer<UnsafeMutablePointer<Sentinel__V1__ScoringEvent>?>?
+        private let events: UnsafeBufferPointer<ScoringEvent.Borrowed>
 
-        fileprivate init(checked c: UnsafePointer<Sentinel__V1__EventBatch>, producerId: String) {
+        fileprivate init(
+            producerId: String, sentAtMicroseconds: Int64, droppedTotal: UInt64,
+            events: UnsafeBufferPointer<ScoringEvent.Borrowed>
+        ) {
             self.producerId = producerId
-            self.sentAtMicroseconds = c.pointee.sent_at_unix_us
-            self.droppedTotal = c.pointee.dropped_total
-            self.events = UnsafePointer(c.pointee.events)
-            self.count = c.pointee.events == nil ? 0 : c.pointee.n_events
+            self.sentAtMicroseconds = sentAtMicroseconds
+            self.droppedTotal = droppedTotal
+            self.events = events
+            self.count = events.count
         }
 
         /// The event at `index`.
         /// - Parameter index: In `0..<count`.
         public subscript(index: Int) -> ScoringEvent.Borrowed {
-            precondition(index >= 0 && index < count, "event index \(index) out of 0..<\(count)")
-            // Checked at decoding: no element is missing.
-            return ScoringEvent.Borrowed(checked: events![index]!)
+            events[index]
         }
 
         /// Copies the batch out into an ``EventBatch``.
@@ -63,6 +64,25 @@ extension EventBatch {
     public static func withBorrowed<R>(
         serializedBytes bytes: UnsafeRawBufferPointer, _ body: (Borrowed) throws -> R
     ) throws -> R {
+        // The payload as a conforming encoder writes it is read in place; anything else (unknown or repeated
+        // fields, non-ASCII or NUL in a string, unpacked features, odd varints, malformed bytes) goes through
+        // protobuf-c, whose answer — value or error — is then the definitive one.
+        var events: [ScoringEvent.Borrowed] = []
+        let features = UnsafeMutableBufferPointer<Double>.allocate(capacity: bytes.count / 8 + 1)
+        defer { features.deallocate() }
+        if let header = PayloadReader.read(bytes, events: &events, features: features) {
+            return try events.withUnsafeBufferPointer { events in
+                try body(
+                    Borrowed(
+                        producerId: header.producerId, sentAtMicroseconds: header.sentAtMicroseconds,
+                        droppedTotal: header.droppedTotal, events: events))
+            }
+        }
+        return try withUnpacked(bytes, body)
+    }
+
+    /// The protobuf-c path: unpack into arena memory, check, and read the C structures in place.
+    private static func withUnpacked<R>(_ bytes: UnsafeRawBufferPointer, _ body: (Borrowed) throws -> R) throws -> R {
         try CArena.withArena { arena in
             try withUnsafeMutablePointer(to: &arena) { arenaPointer in
                 var allocator = ProtobufCAllocator(
@@ -81,7 +101,16 @@ extension EventBatch {
                         .invalidMessage, "\(protoName): protobuf-c could not unpack \(bytes.count) bytes")
                 }
                 let producerId = try check(message)
-                return try body(Borrowed(checked: message, producerId: producerId))
+                let c = message.pointee
+                let count = c.events == nil ? 0 : c.n_events
+                // Checked: no element is missing.
+                let events = (0..<count).map { ScoringEvent.Borrowed(checked: c.events![$0]!) }
+                return try events.withUnsafeBufferPointer { events in
+                    try body(
+                        Borrowed(
+                            producerId: producerId, sentAtMicroseconds: c.sent_at_unix_us,
+                            droppedTotal: c.dropped_total, events: events))
+                }
             }
         }
     }

@@ -37,46 +37,72 @@ extension ScoringEvent {
         public let decision: ScoreDecision
         /// Server-side scoring latency of this transaction, in nanoseconds.
         public let serverLatencyNanoseconds: UInt64
-        private let transactionIdPointer: UnsafePointer<CChar>?
-        private let cardIdPointer: UnsafePointer<CChar>?
-        private let terminalIdPointer: UnsafePointer<CChar>?
-        private let modelVersionPointer: UnsafePointer<CChar>?
+        // The strings' UTF-8 bytes, checked, without their terminator (none when read from the payload itself).
+        private let transactionIdBytes: UnsafeBufferPointer<UInt8>
+        private let cardIdBytes: UnsafeBufferPointer<UInt8>
+        private let terminalIdBytes: UnsafeBufferPointer<UInt8>
+        private let modelVersionBytes: UnsafeBufferPointer<UInt8>
 
         /// Reads a checked C message (see ``EventBatch/withBorrowed(serializedBytes:_:)``).
         init(checked c: UnsafePointer<Sentinel__V1__ScoringEvent>) {
             let message = c.pointee
-            sequence = message.sequence
-            eventTimeMicroseconds = message.event_time_unix_us
-            scoredAtMicroseconds = message.scored_at_unix_us
-            amount = message.amount
-            features = UnsafeBufferPointer(
-                start: message.features, count: message.features == nil ? 0 : message.n_features)
-            fraudProbability = message.fraud_probability
             // Checked at decoding: the number is one the schema defines.
-            decision = ScoreDecision(rawValue: Int32(truncatingIfNeeded: message.decision.rawValue)) ?? .unspecified
-            serverLatencyNanoseconds = message.server_latency_ns
-            transactionIdPointer = UnsafePointer(message.transaction_id)
-            cardIdPointer = UnsafePointer(message.card_id)
-            terminalIdPointer = UnsafePointer(message.terminal_id)
-            modelVersionPointer = UnsafePointer(message.model_version)
+            self.init(
+                sequence: message.sequence, eventTimeMicroseconds: message.event_time_unix_us,
+                scoredAtMicroseconds: message.scored_at_unix_us, amount: message.amount,
+                features: UnsafeBufferPointer(
+                    start: message.features, count: message.features == nil ? 0 : message.n_features),
+                fraudProbability: message.fraud_probability,
+                decision: ScoreDecision(rawValue: Int32(truncatingIfNeeded: message.decision.rawValue)) ?? .unspecified,
+                serverLatencyNanoseconds: message.server_latency_ns,
+                transactionId: Self.bytes(message.transaction_id), cardId: Self.bytes(message.card_id),
+                terminalId: Self.bytes(message.terminal_id), modelVersion: Self.bytes(message.model_version))
+        }
+
+        /// Holds checked fields (the payload reader's and the C message's common initialiser).
+        init(
+            sequence: UInt64, eventTimeMicroseconds: Int64, scoredAtMicroseconds: Int64, amount: Double,
+            features: UnsafeBufferPointer<Double>, fraudProbability: Double, decision: ScoreDecision,
+            serverLatencyNanoseconds: UInt64, transactionId: UnsafeBufferPointer<UInt8>,
+            cardId: UnsafeBufferPointer<UInt8>, terminalId: UnsafeBufferPointer<UInt8>,
+            modelVersion: UnsafeBufferPointer<UInt8>
+        ) {
+            self.sequence = sequence
+            self.eventTimeMicroseconds = eventTimeMicroseconds
+            self.scoredAtMicroseconds = scoredAtMicroseconds
+            self.amount = amount
+            self.features = features
+            self.fraudProbability = fraudProbability
+            self.decision = decision
+            self.serverLatencyNanoseconds = serverLatencyNanoseconds
+            self.transactionIdBytes = transactionId
+            self.cardIdBytes = cardId
+            self.terminalIdBytes = terminalId
+            self.modelVersionBytes = modelVersion
+        }
+
+        private static func bytes(_ pointer: UnsafeMutablePointer<CChar>?) -> UnsafeBufferPointer<UInt8> {
+            guard let pointer else { return UnsafeBufferPointer(start: nil, count: 0) }
+            return UnsafeBufferPointer(
+                start: UnsafeRawPointer(pointer).assumingMemoryBound(to: UInt8.self), count: strlen(pointer))
         }
 
         /// The scored transaction's id (built on each call).
-        public var transactionId: String { Self.string(transactionIdPointer) }
-        /// Whether the transaction id is empty (without building it).
-        public var hasTransactionId: Bool { transactionIdPointer.map { $0.pointee != 0 } ?? false }
+        public var transactionId: String { Self.string(transactionIdBytes) }
+        /// Whether the transaction id is non-empty (without building it).
+        public var hasTransactionId: Bool { !transactionIdBytes.isEmpty }
         /// The paying card's id (built on each call).
-        public var cardId: String { Self.string(cardIdPointer) }
+        public var cardId: String { Self.string(cardIdBytes) }
         /// The terminal's id (built on each call).
-        public var terminalId: String { Self.string(terminalIdPointer) }
+        public var terminalId: String { Self.string(terminalIdBytes) }
         /// The version of the model that scored it (built on each call).
-        public var modelVersion: String { Self.string(modelVersionPointer) }
+        public var modelVersion: String { Self.string(modelVersionBytes) }
 
         /// Whether this event names the same model version as `other`, compared in place (no string is built).
         /// - Parameter other: Another event of the same batch.
         /// - Returns: `true` when both versions are equal byte for byte (an absent version equals an empty one).
         public func hasSameModelVersion(as other: Borrowed) -> Bool {
-            Self.equal(modelVersionPointer, other.modelVersionPointer)
+            Self.equal(modelVersionBytes, other.modelVersionBytes)
         }
 
         /// Whether this event's model version is `version`, compared in place.
@@ -84,12 +110,7 @@ extension ScoringEvent {
         /// - Returns: `true` when the bytes are equal.
         public func hasModelVersion(_ version: String) -> Bool {
             var version = version
-            return version.withUTF8 { utf8 in
-                guard let pointer = modelVersionPointer else { return utf8.isEmpty }
-                let length = strlen(pointer)
-                guard length == utf8.count else { return false }
-                return length == 0 || memcmp(pointer, utf8.baseAddress!, length) == 0
-            }
+            return version.withUTF8 { Self.equal(modelVersionBytes, $0) }
         }
 
         /// Copies the event out into a ``ScoringEvent``.
@@ -103,19 +124,16 @@ extension ScoringEvent {
         }
 
         @inline(__always)
-        private static func string(_ pointer: UnsafePointer<CChar>?) -> String {
-            guard let pointer, pointer.pointee != 0 else { return "" }
+        private static func string(_ bytes: UnsafeBufferPointer<UInt8>) -> String {
             // Checked as UTF-8 at decoding, so nothing is repaired here.
-            return String(cString: pointer)
+            bytes.isEmpty ? "" : String(decoding: bytes, as: UTF8.self)
         }
 
         @inline(__always)
-        private static func equal(_ left: UnsafePointer<CChar>?, _ right: UnsafePointer<CChar>?) -> Bool {
-            if left == right { return true }
-            let emptyLeft = left.map { $0.pointee == 0 } ?? true
-            let emptyRight = right.map { $0.pointee == 0 } ?? true
-            if emptyLeft || emptyRight { return emptyLeft == emptyRight }
-            return strcmp(left!, right!) == 0
+        private static func equal(_ left: UnsafeBufferPointer<UInt8>, _ right: UnsafeBufferPointer<UInt8>) -> Bool {
+            guard left.count == right.count else { return false }
+            if left.count == 0 || left.baseAddress == right.baseAddress { return true }
+            return memcmp(left.baseAddress!, right.baseAddress!, left.count) == 0
         }
     }
 }
