@@ -1,8 +1,10 @@
 extension EventBatch {
     /// Reads an `EventBatch` payload in place when it is written the way a conforming encoder writes it (the
     /// scoring API's reporter and protobuf-c both do): known fields with their own wire types, one-byte tags, each
-    /// singular field at most once, canonical varints, ASCII strings without NUL, packed features, and the decision
-    /// a number the schema defines. Anything else answers `nil`, and the caller asks protobuf-c instead — so a
+    /// singular field of an event at most once, canonical varints, ASCII strings without NUL, packed features, and
+    /// the decision a number the schema defines. The batch's own fields may repeat, the last one winning as in
+    /// protobuf-c: the reporter coalesces consecutive batches into one request by concatenating their encodings
+    /// (a protobuf merge). Anything else answers `nil`, and the caller asks protobuf-c instead — so a
     /// payload this reader accepts decodes to exactly what protobuf-c would give, and every other payload keeps
     /// protobuf-c's answer and error.
     ///
@@ -36,7 +38,6 @@ extension EventBatch {
             guard let base = bytes.baseAddress, bytes.count > 0 else { return header }
             let start = base.assumingMemoryBound(to: UInt8.self)
             var reader = PayloadReader(start, start + bytes.count)
-            var seen: UInt8 = 0
             var featuresUsed = 0
             events.reserveCapacity(bytes.count / 256)
             while reader.cursor < reader.end {
@@ -44,8 +45,7 @@ extension EventBatch {
                 reader.cursor += 1
                 switch tag {
                 case 0x0A:  // producer_id = 1
-                    guard seen & 1 == 0, let text = reader.string() else { return nil }
-                    seen |= 1
+                    guard let text = reader.string() else { return nil }
                     header.producerId = text.isEmpty ? "" : String(decoding: text, as: UTF8.self)
                 case 0x12:  // events = 2
                     guard let length = reader.length() else { return nil }
@@ -54,12 +54,10 @@ extension EventBatch {
                     guard let event = inner.event(features: features, used: &featuresUsed) else { return nil }
                     events.append(event)
                 case 0x18:  // sent_at_unix_us = 3
-                    guard seen & 2 == 0, let value = reader.varint() else { return nil }
-                    seen |= 2
+                    guard let value = reader.varint() else { return nil }
                     header.sentAtMicroseconds = Int64(bitPattern: value)
                 case 0x20:  // dropped_total = 4
-                    guard seen & 4 == 0, let value = reader.varint() else { return nil }
-                    seen |= 4
+                    guard let value = reader.varint() else { return nil }
                     header.droppedTotal = value
                 default:
                     return nil

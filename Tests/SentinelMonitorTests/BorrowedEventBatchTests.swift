@@ -218,7 +218,6 @@ struct BorrowedEventBatchTests {
         ("an undefined decision", wrapping([0x50, 0x03])),
         ("a two-byte tag", [0x8A, 0x00, 0x01, 0x70]),
         ("features not a multiple of 8 bytes", wrapping([0x42, 0x03, 0, 0, 0])),
-        ("producer_id twice", [0x0A, 0x01, 0x70, 0x0A, 0x01, 0x71]),
     ]
 
     @Test("anything else is left to protobuf-c, and both paths still agree", arguments: deferred)
@@ -251,5 +250,28 @@ struct BorrowedEventBatchTests {
         }
         // Most single-byte changes (values, not structure) are still read in place.
         #expect(readCount > 500, "\(readCount)")
+    }
+
+    @Test("concatenated batches (the reporter's coalesced requests) are read in place as protobuf-c merges them")
+    func coalesced() throws {
+        var generator = Generator(state: 99)
+        var parts: [EventBatch] = []
+        for number in 0..<3 {
+            var part = EventBatch(
+                producerId: "vm-\(number % 2)", events: (0..<4).map { _ in Self.randomEvent(&generator) },
+                sentAtMicroseconds: Int64(100 + number), droppedTotal: UInt64(number))
+            for index in part.events.indices {
+                part.events[index].transactionId = "t\(number)-\(index)"
+                part.events[index].cardId = "c"
+                part.events[index].terminalId = "x"
+            }
+            parts.append(part)
+        }
+        let bytes = parts.flatMap { $0.serializedBytes() }
+        let merged = try EventBatch(serializedBytes: bytes)
+        #expect(merged.producerId == "vm-0" && merged.sentAtMicroseconds == 102 && merged.droppedTotal == 2)
+        #expect(merged.events.count == 12)
+        let read = try #require(Self.readInPlace(bytes), "a coalesced request was not read in place")
+        #expect(read == merged.serializedBytes())
     }
 }
