@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
 extension EventBatch {
     /// Reads an `EventBatch` payload in place when it is written the way a conforming encoder writes it (the
     /// scoring API's reporter and protobuf-c both do): known fields with their own wire types, one-byte tags, each
@@ -39,6 +45,7 @@ extension EventBatch {
             let start = base.assumingMemoryBound(to: UInt8.self)
             var reader = PayloadReader(start, start + bytes.count)
             var featuresUsed = 0
+            var lastVersion = UnsafeBufferPointer<UInt8>(start: nil, count: 0)
             events.reserveCapacity(bytes.count / 256)
             while reader.cursor < reader.end {
                 let tag = reader.cursor.pointee
@@ -51,7 +58,8 @@ extension EventBatch {
                     guard let length = reader.length() else { return nil }
                     var inner = PayloadReader(reader.cursor, reader.cursor + length)
                     reader.cursor += length
-                    guard let event = inner.event(features: features, used: &featuresUsed) else { return nil }
+                    guard let event = inner.event(features: features, used: &featuresUsed, lastVersion: &lastVersion)
+                    else { return nil }
                     events.append(event)
                 case 0x18:  // sent_at_unix_us = 3
                     guard let value = reader.varint() else { return nil }
@@ -68,7 +76,8 @@ extension EventBatch {
 
         /// One ScoringEvent filling this reader's whole range.
         private mutating func event(
-            features: UnsafeMutableBufferPointer<Double>, used: inout Int
+            features: UnsafeMutableBufferPointer<Double>, used: inout Int,
+            lastVersion: inout UnsafeBufferPointer<UInt8>
         ) -> ScoringEvent.Borrowed? {
             let empty = UnsafeBufferPointer<UInt8>(start: nil, count: 0)
             var sequence: UInt64 = 0
@@ -141,6 +150,15 @@ extension EventBatch {
                     latency = value
                 default: return nil
                 }
+            }
+            // Equal to the previous event's version: point at the same bytes, so later comparisons of the two (per
+            // event, in validation and in application) settle on the address without comparing bytes.
+            if modelVersion.count == lastVersion.count, modelVersion.count > 0,
+                memcmp(modelVersion.baseAddress!, lastVersion.baseAddress!, modelVersion.count) == 0
+            {
+                modelVersion = lastVersion
+            } else {
+                lastVersion = modelVersion
             }
             return ScoringEvent.Borrowed(
                 sequence: sequence, eventTimeMicroseconds: eventTime, scoredAtMicroseconds: scoredAt, amount: amount,
