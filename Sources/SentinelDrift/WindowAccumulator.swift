@@ -29,6 +29,9 @@ public struct WindowAccumulator: Sendable, Hashable, Codable {
     // edge whose cell is ≥ the cell. `scale[c]` maps (value − first edge) to a cell.
     private let lookup: [Int32]
     private let scale: [Double]
+    // The most edges any one cell of column c holds: the scan from a cell's table entry takes at most that many
+    // steps, so it runs as that many branch-free compare-and-adds (a data-dependent loop exit mispredicts often).
+    private let scanSteps: [Int32]
     // Column c's bins start at counts[edgeStart[c] + 2c]; its missing count follows its last bin.
     private var counts: [Int]
     /// Events recorded.
@@ -59,7 +62,7 @@ public struct WindowAccumulator: Sendable, Hashable, Codable {
         self.columnCount = columns.count
         self.edges = edges
         self.edgeStart = starts
-        (self.lookup, self.scale) = Self.makeLookup(edges: edges, starts: starts)
+        (self.lookup, self.scale, self.scanSteps) = Self.makeLookup(edges: edges, starts: starts)
         self.counts = [Int](repeating: 0, count: edges.count + 2 * columns.count)
         self.events = 0
         self.flagged = 0
@@ -95,7 +98,7 @@ public struct WindowAccumulator: Sendable, Hashable, Codable {
         self.flagged = try container.decode(Int.self, forKey: .flagged)
         self.scoreSum = try container.decode(Double.self, forKey: .scoreSum)
         self.scoreCount = try container.decode(Int.self, forKey: .scoreCount)
-        (self.lookup, self.scale) = Self.makeLookup(edges: edges, starts: starts)
+        (self.lookup, self.scale, self.scanSteps) = Self.makeLookup(edges: edges, starts: starts)
     }
 
     /// Encodes the layout and counts (not the lookup table, which is rebuilt).
@@ -113,10 +116,13 @@ public struct WindowAccumulator: Sendable, Hashable, Codable {
         try container.encode(scoreCount, forKey: .scoreCount)
     }
 
-    private static func makeLookup(edges: [Double], starts: [Int]) -> (lookup: [Int32], scale: [Double]) {
+    private static func makeLookup(
+        edges: [Double], starts: [Int]
+    ) -> (lookup: [Int32], scale: [Double], scanSteps: [Int32]) {
         let cells = lookupCells
         var lookup = [Int32](repeating: 0, count: cells * (starts.count - 1))
         var scale = [Double](repeating: 0, count: starts.count - 1)
+        var scanSteps = [Int32](repeating: 0, count: starts.count - 1)
         for column in 0..<(starts.count - 1) {
             let first = starts[column]
             let end = starts[column + 1]
@@ -136,8 +142,14 @@ public struct WindowAccumulator: Sendable, Hashable, Codable {
                 }
                 lookup[column * cells + cell] = Int32(edge)
             }
+            var steps: Int32 = 0
+            for cell in 0..<cells {
+                let following = cell + 1 < cells ? lookup[column * cells + cell + 1] : Int32(end)
+                steps = max(steps, following - lookup[column * cells + cell])
+            }
+            scanSteps[column] = steps
         }
-        return (lookup, scale)
+        return (lookup, scale, scanSteps)
     }
 
     @inline(__always)
@@ -162,12 +174,15 @@ public struct WindowAccumulator: Sendable, Hashable, Codable {
             edgeStart.withUnsafeBufferPointer { starts in
                 lookup.withUnsafeBufferPointer { lookup in
                     scale.withUnsafeBufferPointer { scale in
-                        counts.withUnsafeMutableBufferPointer { counts in
-                            let tables = Tables(edges: edges, starts: starts, lookup: lookup, scale: scale)
-                            for column in 0..<last {
-                                Self.add(features[column], column: column, tables: tables, counts: counts)
+                        scanSteps.withUnsafeBufferPointer { steps in
+                            counts.withUnsafeMutableBufferPointer { counts in
+                                let tables = Tables(
+                                    edges: edges, starts: starts, lookup: lookup, scale: scale, steps: steps)
+                                for column in 0..<last {
+                                    Self.add(features[column], column: column, tables: tables, counts: counts)
+                                }
+                                Self.add(score, column: last, tables: tables, counts: counts)
                             }
-                            Self.add(score, column: last, tables: tables, counts: counts)
                         }
                     }
                 }
@@ -195,6 +210,7 @@ public struct WindowAccumulator: Sendable, Hashable, Codable {
         var starts: UnsafeBufferPointer<Int>
         var lookup: UnsafeBufferPointer<Int32>
         var scale: UnsafeBufferPointer<Double>
+        var steps: UnsafeBufferPointer<Int32>
     }
 
     @inline(__always)
@@ -220,7 +236,11 @@ public struct WindowAccumulator: Sendable, Hashable, Codable {
         // edges[start] ≤ value < edges[end − 1]: find the edges ≤ value from the value's cell.
         let cell = cellIndex(value - tables.edges[start], factor: tables.scale[column], cells: lookupCells)
         var edge = Int(tables.lookup[column &* lookupCells &+ cell])
-        while tables.edges[edge] <= value { edge &+= 1 }  // stops at edges[end − 1] > value at the latest
+        // Never past edges[end − 1] > value; the step count is fixed per column, so only the adds depend on data.
+        for _ in 0..<Int(tables.steps[column]) {
+            // A Bool's byte is 0 or 1: adding it keeps the step free of a branch (a ternary compiles to a jump).
+            edge &+= Int(unsafeBitCast(tables.edges[edge] <= value, to: UInt8.self))
+        }
         counts[edge + offset] += 1
     }
 

@@ -54,7 +54,8 @@ public struct LabelBook: Sendable, Codable {
     public let pendingCapacity: Int
     private var entries: [Entry]
     private var next: Int
-    private var index: [String: Int]
+    /// Transaction id → slot in `entries` (the latest entry of each id); stored as `[String: Int]` in snapshots.
+    private var index: LabelIndex
     private var pending: [String: Bool]
     private var pendingOrder: [String]
     private var pendingHead: Int
@@ -81,7 +82,7 @@ public struct LabelBook: Sendable, Codable {
         self.pendingCapacity = pendingCapacity
         self.entries = []
         self.next = 0
-        self.index = [:]
+        self.index = LabelIndex()
         self.pending = [:]
         self.pendingOrder = []
         self.pendingHead = 0
@@ -89,6 +90,60 @@ public struct LabelBook: Sendable, Codable {
         self.addedRun = nil
         self.removedRun = nil
         self.labelledCount = 0
+    }
+
+    private enum CodingKeys: String, CodingKey {
+        case capacity, pendingCapacity, entries, next, index, pending, pendingOrder, pendingHead, dayCounts, addedRun
+        case removedRun, labelledCount
+    }
+
+    /// Decodes a book (the snapshot layout of the `[String: Int]` index it had before ``LabelIndex``).
+    /// - Parameter decoder: The decoder.
+    /// - Throws: `DecodingError` when a field is missing or the index names a slot outside the entries.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        capacity = try container.decode(Int.self, forKey: .capacity)
+        pendingCapacity = try container.decode(Int.self, forKey: .pendingCapacity)
+        entries = try container.decode([Entry].self, forKey: .entries)
+        next = try container.decode(Int.self, forKey: .next)
+        pending = try container.decode([String: Bool].self, forKey: .pending)
+        pendingOrder = try container.decode([String].self, forKey: .pendingOrder)
+        pendingHead = try container.decode(Int.self, forKey: .pendingHead)
+        dayCounts = try container.decode([LabelledRows.Key: Int64].self, forKey: .dayCounts)
+        addedRun = try container.decodeIfPresent(Run.self, forKey: .addedRun)
+        removedRun = try container.decodeIfPresent(Run.self, forKey: .removedRun)
+        labelledCount = try container.decode(Int.self, forKey: .labelledCount)
+        index = LabelIndex()
+        let entries = self.entries
+        for (id, slot) in try container.decode([String: Int].self, forKey: .index) {
+            guard entries.indices.contains(slot), entries[slot].transactionId == id else {
+                throw DecodingError.dataCorruptedError(
+                    forKey: .index, in: container, debugDescription: "label index entry '\(id)' → \(slot) is not kept")
+            }
+            _ = index.insert(LabelIndex.hash(id), slot: slot) { entries[$0].transactionId == id }
+        }
+    }
+
+    /// Encodes the book; the index as `[String: Int]`, as before ``LabelIndex``.
+    /// - Parameter encoder: The encoder.
+    /// - Throws: Whatever the encoder throws.
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(capacity, forKey: .capacity)
+        try container.encode(pendingCapacity, forKey: .pendingCapacity)
+        try container.encode(entries, forKey: .entries)
+        try container.encode(next, forKey: .next)
+        var map: [String: Int] = [:]
+        map.reserveCapacity(index.count)
+        for slot in index.slots { map[entries[slot].transactionId] = slot }
+        try container.encode(map, forKey: .index)
+        try container.encode(pending, forKey: .pending)
+        try container.encode(pendingOrder, forKey: .pendingOrder)
+        try container.encode(pendingHead, forKey: .pendingHead)
+        try container.encode(dayCounts, forKey: .dayCounts)
+        try container.encodeIfPresent(addedRun, forKey: .addedRun)
+        try container.encodeIfPresent(removedRun, forKey: .removedRun)
+        try container.encode(labelledCount, forKey: .labelledCount)
     }
 
     /// Scored transactions kept.
@@ -116,18 +171,25 @@ public struct LabelBook: Sendable, Codable {
             labelledCount += 1
         }
         Self.count(&addedRun, LabelledRows.Key(version: modelVersion, day: day), into: &dayCounts, sign: 1)
+        let hash = LabelIndex.hash(transactionId)
         if entries.count < capacity {
             entries.append(entry)
-            index[transactionId] = entries.count - 1
+            let slot = entries.count - 1
+            entries.withUnsafeBufferPointer { entries in
+                _ = index.insert(hash, slot: slot) { entries[$0].transactionId == transactionId }
+            }
         } else {
             let evicted = entries[next]
-            if index[evicted.transactionId] == next { index[evicted.transactionId] = nil }
+            // Removed only when this slot still holds the id's latest entry (slots are unique: no string compare).
+            index.remove(LabelIndex.hash(evicted.transactionId), slot: next)
             if evicted.label != 0 { labelledCount -= 1 }
             Self.count(
                 &removedRun, LabelledRows.Key(version: evicted.modelVersion, day: evicted.day), into: &dayCounts,
                 sign: -1)
             entries[next] = entry
-            index[transactionId] = next
+            entries.withUnsafeBufferPointer { entries in
+                _ = index.insert(hash, slot: next) { entries[$0].transactionId == transactionId }
+            }
             next = (next + 1) % capacity
         }
     }
@@ -138,7 +200,10 @@ public struct LabelBook: Sendable, Codable {
     ///   - fraud: Whether it was fraud.
     /// - Returns: Whether it matched a kept transaction, replaced a label, or waits.
     public mutating func label(transactionId: String, fraud: Bool) -> LabelOutcome {
-        if let slot = index[transactionId] {
+        let found = entries.withUnsafeBufferPointer { entries in
+            index.find(LabelIndex.hash(transactionId)) { entries[$0].transactionId == transactionId }
+        }
+        if let slot = found {
             let previous = entries[slot].label
             entries[slot].label = fraud ? 2 : 1
             if previous == 0 { labelledCount += 1 }

@@ -13,8 +13,14 @@ extension MonitorService {
     public func register(on router: inout Router) {
         router.register(.healthCheck, MonitorHealth.check)
         router.registerAsync(.monitorIngestEvents) { [self] _, request in
-            let batch = try Self.decode(EventBatch.self, request)
-            return try await Self.answer { try await ingest(batch, encoded: request).serializedBytes() }
+            // Read in place from the payload: no `[ScoringEvent]` with an array per event is built.
+            return try await Self.answer {
+                do {
+                    return try await ingest(encoded: request).serializedBytes()
+                } catch let error as SchemaError {
+                    throw RPCError(.invalidArgument, "malformed \(EventBatch.protoName): \(error)")
+                }
+            }
         }
         router.registerAsync(.monitorRegisterModel) { [self] _, request in
             let registration = try Self.decode(RegisterModelRequest.self, request)

@@ -8,10 +8,11 @@ import Synchronization
 /// The monitor's service: the state behind a lock, the durable log, the alert log lines and the metrics — what the
 /// RPC handlers, the dashboard and the window clock call.
 ///
-/// **Ingestion path.** Decode outside the lock; under the lock, validate and apply the batch to ``MonitorState``
-/// and enqueue its log record (so the log order is the application order); outside the lock, await the record's
-/// durability (the store's group commit shares one `fdatasync` among concurrent batches); only then return the
-/// acknowledgement. A duplicate-only batch is logged too (its counters change) and waits for the same durability,
+/// **Ingestion path.** Decode outside the lock (the RPC path unpacks with protobuf-c and reads the batch in place,
+/// ``EventBatch/Borrowed``, instead of building `[ScoringEvent]`); under the lock, validate and apply the batch to
+/// ``MonitorState`` and enqueue its log record, the payload bytes as received (so the log order is the application
+/// order; an in-memory monitor builds no record); outside the lock, await the record's durability (the store's group
+/// commit shares one `fdatasync` among concurrent batches); only then return the acknowledgement. A duplicate-only batch is logged too (its counters change) and waits for the same durability,
 /// so an ack never runs ahead of the disk. A rejected batch changes nothing and is not logged.
 ///
 /// **Recovery.** ``open(settings:stateDirectory:storeOptions:logger:metrics:clock:)`` restores the newest valid
@@ -159,24 +160,57 @@ public final class MonitorService: Sendable {
     ///   - batch: The batch.
     ///   - encoded: Its protobuf bytes when already at hand (the RPC payload), else they are encoded here.
     /// - Returns: The acknowledgement.
-    /// - Throws: ``MonitorError``: as ``MonitorState/ingest(_:at:)`` (nothing applied), or `.storage` when the log
-    ///   failed (nothing acknowledged; the producer resends).
+    /// - Throws: ``MonitorError``: as ``MonitorState/ingest(_:at:)-(EventBatch,_)`` (nothing applied), or `.storage`
+    ///   when the log failed (nothing acknowledged; the producer resends).
     public func ingest(_ batch: EventBatch, encoded: [UInt8]? = nil) async throws -> IngestAck {
         let time = clock()
-        let record = LogRecord(
-            type: MonitorRecord.Tag.batch.rawValue,
-            payload: MonitorRecord.payload(time: time, bytes: encoded ?? batch.serializedBytes()))
-        let result: MonitorState.IngestResult
-        let position: LogPosition?
+        let result = try apply(
+            time: time, encoded: { encoded ?? batch.serializedBytes() },
+            body: { (state: inout MonitorState) throws(MonitorError) in try state.ingest(batch, at: time) })
+        return try await finish(result)
+    }
+
+    /// Decodes an encoded event batch, applies it read in place (no `[ScoringEvent]` is built), logs the bytes as
+    /// received, and returns the acknowledgement once the batch is durable — the RPC path.
+    /// - Parameter encoded: The EventBatch's protobuf bytes.
+    /// - Returns: The acknowledgement.
+    /// - Throws: ``SchemaError`` when the bytes do not decode (nothing applied, not counted as rejected);
+    ///   otherwise as ``ingest(_:encoded:)``.
+    public func ingest(encoded: [UInt8]) async throws -> IngestAck {
+        let result = try EventBatch.withBorrowed(serializedBytes: encoded) { batch in
+            let time = clock()
+            return try apply(
+                time: time, encoded: { encoded },
+                body: { (state: inout MonitorState) throws(MonitorError) in try state.ingest(batch, at: time) })
+        }
+        return try await finish(result)
+    }
+
+    /// Applies a batch under the lock and enqueues its log record (built only when there is a log).
+    private func apply(
+        time: Int64, encoded: () -> [UInt8],
+        body: (inout MonitorState) throws(MonitorError) -> MonitorState.IngestResult
+    ) throws(MonitorError) -> (MonitorState.IngestResult, LogPosition?) {
+        let record =
+            store == nil
+            ? nil
+            : LogRecord(
+                type: MonitorRecord.Tag.batch.rawValue, payload: MonitorRecord.payload(time: time, bytes: encoded()))
         do {
-            (result, position) = try state.withLock { state throws(MonitorError) in
-                let result = try state.ingest(batch, at: time)
-                return (result, try enqueue(record))
+            return try state.withLock { state throws(MonitorError) in
+                let result = try body(&state)
+                let position: LogPosition? = if let record { try enqueue(record) } else { nil }
+                return (result, position)
             }
         } catch {
             metrics.rejected.increment()
             throw error
         }
+    }
+
+    /// Logs the transitions, counts the batch, and waits for its durability.
+    private func finish(_ applied: (MonitorState.IngestResult, LogPosition?)) async throws -> IngestAck {
+        let (result, position) = applied
         logTransitions(result.transitions)
         metrics.events.increment(by: Double(result.ack.accepted))
         metrics.duplicates.increment(by: Double(result.ack.duplicates))

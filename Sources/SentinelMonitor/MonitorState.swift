@@ -210,7 +210,24 @@ public struct MonitorState: Sendable, Codable {
     ///   for an unregistered version (the producer must call RegisterModel first), `.capacity` for one producer
     ///   too many.
     public mutating func ingest(_ batch: EventBatch, at time: Int64) throws(MonitorError) -> IngestResult {
-        try validate(batch)
+        try apply(batch, at: time)
+    }
+
+    /// Validates and applies a batch read in place from its encoding (the RPC path): the same as
+    /// ``ingest(_:at:)-(EventBatch,_)`` on the decoded batch, without building `[ScoringEvent]`.
+    /// - Parameters:
+    ///   - batch: The producer's batch, valid for the duration of the call.
+    ///   - time: Arrival time, microseconds since the epoch.
+    /// - Returns: The acknowledgement and any status changes.
+    /// - Throws: ``MonitorError`` as ``ingest(_:at:)-(EventBatch,_)`` (nothing applied).
+    public mutating func ingest(_ batch: EventBatch.Borrowed, at time: Int64) throws(MonitorError) -> IngestResult {
+        try apply(batch, at: time)
+    }
+
+    private mutating func apply<Source: IngestSource>(
+        _ batch: Source, at time: Int64
+    ) throws(MonitorError) -> IngestResult {
+        try check(batch)
         let transitions = advance(to: time)
         // Take the producer and the batch's model out of their dictionaries while applying: they are then uniquely
         // referenced (no copy-on-write of their buffers) and no event pays a dictionary lookup.
@@ -221,29 +238,35 @@ public struct MonitorState: Sendable, Codable {
         var duplicates: UInt64 = 0
         var highest: UInt64 = 0
         var version = ""
+        // The event whose model version `version` holds: later events compare with it in place.
+        var versionEvent: Source.Event?
         var model: ModelTracker?
-        for event in batch.events {
+        for index in 0..<batch.eventCount {
+            let event = batch.event(at: index)
             highest = max(highest, event.sequence)
             guard producer.sequences.insert(event.sequence) else {
                 duplicates += 1
                 continue
             }
             accepted += 1
-            if model == nil || event.modelVersion != version {
+            if versionEvent.map({ !event.hasSameModelVersion(as: $0) }) ?? true {
                 if let model { models[version] = model }
                 version = event.modelVersion
+                versionEvent = event
                 model = models.removeValue(forKey: version)
             }
             // Validated above: the model exists and the feature count matches.
-            event.features.withUnsafeBufferPointer { features in
+            event.withFeatures { features in
                 model?.record(
                     features: features, score: event.fraudProbability, flagged: event.decision == .flag,
                     latencyNanoseconds: event.serverLatencyNanoseconds)
             }
-            labels.recordScored(
-                transactionId: event.transactionId, cardId: event.cardId,
-                eventTimeMicroseconds: event.eventTimeMicroseconds, score: event.fraudProbability,
-                modelVersion: event.modelVersion)
+            if event.hasTransactionId {
+                labels.recordScored(
+                    transactionId: event.transactionId, cardId: event.cardId,
+                    eventTimeMicroseconds: event.eventTimeMicroseconds, score: event.fraudProbability,
+                    modelVersion: version)
+            }
         }
         if let model { models[version] = model }
         producer.events += accepted
@@ -263,6 +286,16 @@ public struct MonitorState: Sendable, Codable {
     /// Checks a batch without changing anything.
     /// - Throws: ``MonitorError`` naming the first bad event.
     public func validate(_ batch: EventBatch) throws(MonitorError) {
+        try check(batch)
+    }
+
+    /// Checks a batch read in place without changing anything.
+    /// - Throws: ``MonitorError`` naming the first bad event, as ``validate(_:)-(EventBatch)``.
+    public func validate(_ batch: EventBatch.Borrowed) throws(MonitorError) {
+        try check(batch)
+    }
+
+    private func check<Source: IngestSource>(_ batch: Source) throws(MonitorError) {
         guard !batch.producerId.isEmpty else {
             throw MonitorError(.invalidEvent, "the batch has no producer_id")
         }
@@ -270,9 +303,10 @@ public struct MonitorState: Sendable, Codable {
             throw MonitorError(
                 .capacity, "already tracking \(producers.count) producers; '\(batch.producerId)' is one too many")
         }
-        var version: String?
+        var versionEvent: Source.Event?
         var featureCount = 0
-        for (index, event) in batch.events.enumerated() {
+        for index in 0..<batch.eventCount {
+            let event = batch.event(at: index)
             // Built only on the error paths: the per-event cost stays a few comparisons.
             func name() -> String {
                 "event \(index) (sequence \(event.sequence), transaction '\(event.transactionId)')"
@@ -280,19 +314,20 @@ public struct MonitorState: Sendable, Codable {
             guard event.sequence >= 1 else {
                 throw MonitorError(.invalidEvent, "\(name()): sequence numbers start at 1")
             }
-            if event.modelVersion != version {
-                guard let model = models[event.modelVersion] else {
+            if versionEvent.map({ !event.hasSameModelVersion(as: $0) }) ?? true {
+                let version = event.modelVersion
+                guard let model = models[version] else {
                     throw MonitorError(
                         .unknownModel,
-                        "\(name()): model version '\(event.modelVersion)' is not registered; call RegisterModel first")
+                        "\(name()): model version '\(version)' is not registered; call RegisterModel first")
                 }
-                version = event.modelVersion
+                versionEvent = event
                 featureCount = model.featureCount
             }
-            guard event.features.count == featureCount else {
+            guard event.featureCount == featureCount else {
                 throw MonitorError(
                     .invalidEvent,
-                    "\(name()): \(event.features.count) features, model '\(event.modelVersion)' has \(featureCount)")
+                    "\(name()): \(event.featureCount) features, model '\(event.modelVersion)' has \(featureCount)")
             }
             guard event.fraudProbability >= 0, event.fraudProbability <= 1 else {
                 throw MonitorError(
