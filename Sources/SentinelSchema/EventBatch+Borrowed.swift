@@ -64,20 +64,6 @@ extension EventBatch {
     public static func withBorrowed<R>(
         serializedBytes bytes: UnsafeRawBufferPointer, _ body: (Borrowed) throws -> R
     ) throws -> R {
-        // The payload as a conforming encoder writes it is read in place; anything else (unknown or repeated
-        // fields, non-ASCII or NUL in a string, unpacked features, odd varints, malformed bytes) goes through
-        // protobuf-c, whose answer — value or error — is then the definitive one.
-        var events: [ScoringEvent.Borrowed] = []
-        let features = UnsafeMutableBufferPointer<Double>.allocate(capacity: bytes.count / 8 + 1)
-        defer { features.deallocate() }
-        if let header = PayloadReader.read(bytes, events: &events, features: features) {
-            return try events.withUnsafeBufferPointer { events in
-                try body(
-                    Borrowed(
-                        producerId: header.producerId, sentAtMicroseconds: header.sentAtMicroseconds,
-                        droppedTotal: header.droppedTotal, events: events))
-            }
-        }
         return try withUnpacked(bytes, body)
     }
 
