@@ -119,9 +119,11 @@ if [[ "${SKIP_BASELINE:-0}" != 1 ]]; then
     fi
     "$VENV/bin/python" benchmarks/baseline/make_bodies.py "$DATA" "$OUT"
     start=$(now_ms)
-    # The baseline serves the same kind of model: the same algorithm and, for GBDT, as many trees.
+    # The baseline serves the same kind of model: the same algorithm and, for GBDT, as many trees. One OpenMP thread
+    # per prediction, as a serving deployment sets it: scikit-learn's default thread pool costs milliseconds per call.
     trees=$(sed -n 's/^trees *\([0-9]*\).*/\1/p' "$OUT/train.log" | head -1)
-    (cd benchmarks/baseline && SENTINEL_BASELINE_MODEL="$ALGORITHM" SENTINEL_BASELINE_TREES="${trees:-250}" \
+    (cd benchmarks/baseline && OMP_NUM_THREADS=1 SENTINEL_BASELINE_MODEL="$ALGORITHM" \
+        SENTINEL_BASELINE_TREES="${trees:-250}" \
         exec "../../$VENV/bin/uvicorn" app:app --host 127.0.0.1 --port "$BASELINE_PORT" \
         --workers 1 --log-level warning) >"$OUT/baseline.log" 2>&1 &
     baseline_pid=$!
