@@ -169,7 +169,7 @@ let package = Package(
             dependencies: ["SentinelPosix", "SentinelRPC", "SentinelWire", "SentinelTestSupport"],
             swiftSettings: swiftSettings),
         .testTarget(
-            name: "SentinelSchemaTests", dependencies: ["SentinelSchema"],
+            name: "SentinelSchemaTests", dependencies: ["SentinelSchema", "SentinelTestSupport"],
             swiftSettings: swiftSettings),
         .testTarget(
             name: "SentinelMetricsTests", dependencies: ["SentinelMetrics", "SentinelTestSupport"],

@@ -64,39 +64,17 @@ extension EventBatch {
     public static func withBorrowed<R>(
         serializedBytes bytes: UnsafeRawBufferPointer, _ body: (Borrowed) throws -> R
     ) throws -> R {
-        return try withUnpacked(bytes, body)
-    }
-
-    /// The protobuf-c path: unpack into arena memory, check, and read the C structures in place.
-    private static func withUnpacked<R>(_ bytes: UnsafeRawBufferPointer, _ body: (Borrowed) throws -> R) throws -> R {
-        try CArena.withArena { arena in
-            try withUnsafeMutablePointer(to: &arena) { arenaPointer in
-                var allocator = ProtobufCAllocator(
-                    alloc: { data, size in
-                        data!.assumingMemoryBound(to: CArena.self).pointee.allocateBytes(size)
-                    },
-                    // Everything is released with the arena; protobuf-c's frees (on a parse error) are no-ops.
-                    free: { _, _ in },
-                    allocator_data: UnsafeMutableRawPointer(arenaPointer))
-                // protobuf-c reads nothing for a zero length, but wants a pointer.
-                let base = bytes.count > 0 ? bytes.baseAddress! : UnsafeRawPointer(arenaPointer)
-                guard
-                    let message = cUnpack(&allocator, bytes.count, base.assumingMemoryBound(to: UInt8.self))
-                else {
-                    throw SchemaError(
-                        .invalidMessage, "\(protoName): protobuf-c could not unpack \(bytes.count) bytes")
-                }
-                let producerId = try check(message)
-                let c = message.pointee
-                let count = c.events == nil ? 0 : c.n_events
-                // Checked: no element is missing.
-                let events = (0..<count).map { ScoringEvent.Borrowed(checked: c.events![$0]!) }
-                return try events.withUnsafeBufferPointer { events in
-                    try body(
-                        Borrowed(
-                            producerId: producerId, sentAtMicroseconds: c.sent_at_unix_us,
-                            droppedTotal: c.dropped_total, events: events))
-                }
+        try withUnpacked(bytes) { message, _ in
+            let producerId = try check(message)
+            let c = message.pointee
+            let count = c.events == nil ? 0 : c.n_events
+            // Checked: no element is missing.
+            let events = (0..<count).map { ScoringEvent.Borrowed(checked: c.events![$0]!) }
+            return try events.withUnsafeBufferPointer { events in
+                try body(
+                    Borrowed(
+                        producerId: producerId, sentAtMicroseconds: c.sent_at_unix_us,
+                        droppedTotal: c.dropped_total, events: events))
             }
         }
     }

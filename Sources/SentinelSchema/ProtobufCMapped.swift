@@ -47,6 +47,16 @@ extension ProtobufCMapped {
     /// Decodes through protobuf-c into arena memory, copies out, and releases the arena before returning.
     @inline(__always)
     static func decode(_ bytes: UnsafeRawBufferPointer) throws -> Self {
+        try withUnpacked(bytes) { message, _ in try Self(c: message) }
+    }
+
+    /// Unpacks `bytes` with protobuf-c into arena memory and runs `body` with the message and the arena (for
+    /// allocations that must live as long as the message); everything is released when `body` returns.
+    /// - Throws: ``SchemaError`` `.invalidMessage` when protobuf-c refuses the bytes; what `body` throws.
+    @inline(__always)
+    static func withUnpacked<R>(
+        _ bytes: UnsafeRawBufferPointer, _ body: (UnsafePointer<CMessage>, UnsafeMutablePointer<CArena>) throws -> R
+    ) throws -> R {
         try CArena.withArena { arena in
             try withUnsafeMutablePointer(to: &arena) { arenaPointer in
                 var allocator = ProtobufCAllocator(
@@ -64,7 +74,7 @@ extension ProtobufCMapped {
                     throw SchemaError(
                         .invalidMessage, "\(protoName): protobuf-c could not unpack \(bytes.count) bytes")
                 }
-                return try Self(c: message)
+                return try body(message, arenaPointer)
             }
         }
     }

@@ -26,37 +26,23 @@ extension ScoreBatchRequest {
     public static func withView<R>(serializedBytes bytes: UnsafeRawBufferPointer, _ body: (View) throws -> R) throws
         -> R
     {
-        try CArena.withArena { arena in
-            try withUnsafeMutablePointer(to: &arena) { arenaPointer in
-                var allocator = ProtobufCAllocator(
-                    alloc: { data, size in
-                        data!.assumingMemoryBound(to: CArena.self).pointee.allocateBytes(size)
-                    },
-                    // Everything is released with the arena; protobuf-c's frees (on a parse error) are no-ops.
-                    free: { _, _ in },
-                    allocator_data: UnsafeMutableRawPointer(arenaPointer))
-                let base = bytes.count > 0 ? bytes.baseAddress! : UnsafeRawPointer(arenaPointer)
-                guard let message = cUnpack(&allocator, bytes.count, base.assumingMemoryBound(to: UInt8.self)) else {
-                    throw SchemaError(
-                        .invalidMessage, "\(protoName): protobuf-c could not unpack \(bytes.count) bytes")
+        try withUnpacked(bytes) { message, arenaPointer in
+            let c = message.pointee
+            let count = c.transactions == nil ? 0 : c.n_transactions
+            let views = arenaPointer.pointee.allocate(Transaction.View.self, count: count)
+            for index in 0..<count {
+                // The same checks, in the same order, as the copying decoder; on failure it throws the error.
+                guard let element = c.transactions[index], let view = Transaction.View.read(element) else {
+                    _ = try ScoreBatchRequest(c: message)
+                    throw SchemaError(.invalidMessage, "\(protoName): transaction \(index) is unreadable")
                 }
-                let c = message.pointee
-                let count = c.transactions == nil ? 0 : c.n_transactions
-                let views = arenaPointer.pointee.allocate(Transaction.View.self, count: count)
-                for index in 0..<count {
-                    // The same checks, in the same order, as the copying decoder; on failure it throws the error.
-                    guard let element = c.transactions[index], let view = Transaction.View.read(element) else {
-                        _ = try ScoreBatchRequest(c: message)
-                        throw SchemaError(.invalidMessage, "\(protoName): transaction \(index) is unreadable")
-                    }
-                    (views + index).initialize(to: view)
-                }
-                let modelVersion: String? =
-                    c.pinned_model_case == SENTINEL__V1__SCORE_BATCH_REQUEST__PINNED_MODEL_MODEL_VERSION
-                    ? try decodeString(c.model_version, "model_version", in: protoName) : nil
-                return try body(
-                    View(transactions: UnsafeBufferPointer(start: views, count: count), modelVersion: modelVersion))
+                (views + index).initialize(to: view)
             }
+            let modelVersion: String? =
+                c.pinned_model_case == SENTINEL__V1__SCORE_BATCH_REQUEST__PINNED_MODEL_MODEL_VERSION
+                ? try decodeString(c.model_version, "model_version", in: protoName) : nil
+            return try body(
+                View(transactions: UnsafeBufferPointer(start: views, count: count), modelVersion: modelVersion))
         }
     }
 }

@@ -51,13 +51,13 @@ extension ScoreBatchResponse {
                     case .score(let transactionId, let probability, let decision):
                         out.byte(0x0A)  // Item.score = 1
                         out.varint(UInt64(scoreSize(transactionId.count, probability, decision, sharedSize)))
-                        out.string(transactionId, tag: 0x0A)
+                        out.lengthDelimited(transactionId, tag: 0x0A)
                         if probability != 0 { out.double(probability, tag: 0x11) }
                         if decision.rawValue != 0 {
                             out.byte(0x18)
                             out.varint(UInt64(bitPattern: Int64(decision.rawValue)))
                         }
-                        out.string(version, tag: 0x22)
+                        out.lengthDelimited(version, tag: 0x22)
                         if serverLatencyNanoseconds != 0 {
                             out.byte(0x28)
                             out.varint(serverLatencyNanoseconds)
@@ -71,12 +71,12 @@ extension ScoreBatchResponse {
                                 out.byte(0x08)
                                 out.varint(UInt64(error.statusCode))
                             }
-                            out.string(message, tag: 0x12)
-                            out.string(field, tag: 0x1A)
+                            out.lengthDelimited(message, tag: 0x12)
+                            out.lengthDelimited(field, tag: 0x1A)
                         }
                     }
                 }
-                out.string(version, tag: 0x12)
+                out.lengthDelimited(version, tag: 0x12)
                 if serverLatencyNanoseconds != 0 {
                     out.byte(0x18)
                     out.varint(serverLatencyNanoseconds)
@@ -113,12 +113,12 @@ extension ScoreBatchResponse {
 
     @inline(__always)
     private static func stringFieldSize(_ count: Int) -> Int {
-        count == 0 ? 0 : 1 + varintSize(UInt64(count)) + count
+        ProtobufWriter.lengthDelimitedSize(count: count)
     }
 
     @inline(__always)
-    static func varintSize(_ value: UInt64) -> Int {
-        (64 - (value | 1).leadingZeroBitCount + 6) / 7
+    private static func varintSize(_ value: UInt64) -> Int {
+        ProtobufWriter.varintSize(value)
     }
 }
 
@@ -139,45 +139,4 @@ extension ScoreBatchResponse.ItemError {
 private func untilNul(_ bytes: UnsafeRawBufferPointer) -> UnsafeRawBufferPointer {
     guard let end = bytes.firstIndex(of: 0) else { return bytes }
     return UnsafeRawBufferPointer(rebasing: bytes[..<end])
-}
-
-/// Plain stores at a moving position; the caller computed the size and guarantees the room.
-private struct ProtobufWriter {
-    var position: UnsafeMutableRawPointer
-
-    init(_ start: UnsafeMutableRawPointer) {
-        position = start
-    }
-
-    @inline(__always)
-    mutating func byte(_ value: UInt8) {
-        position.storeBytes(of: value, as: UInt8.self)
-        position += 1
-    }
-
-    @inline(__always)
-    mutating func varint(_ value: UInt64) {
-        var value = value
-        while value >= 0x80 {
-            byte(UInt8(truncatingIfNeeded: value) | 0x80)
-            value >>= 7
-        }
-        byte(UInt8(value))
-    }
-
-    @inline(__always)
-    mutating func double(_ value: Double, tag: UInt8) {
-        byte(tag)
-        position.storeBytes(of: value.bitPattern.littleEndian, as: UInt64.self)
-        position += 8
-    }
-
-    @inline(__always)
-    mutating func string(_ bytes: UnsafeRawBufferPointer, tag: UInt8) {
-        guard let base = bytes.baseAddress, bytes.count > 0 else { return }
-        byte(tag)
-        varint(UInt64(bytes.count))
-        position.copyMemory(from: base, byteCount: bytes.count)
-        position += bytes.count
-    }
 }

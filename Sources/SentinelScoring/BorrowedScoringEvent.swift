@@ -52,6 +52,25 @@ public struct BorrowedScoringEvent {
         self.serverLatencyNanoseconds = serverLatencyNanoseconds
     }
 
+    /// An event from its fields (the reporter borrows an owned ``ScoringEvent``'s storage this way).
+    init(
+        transactionId: UnsafeRawBufferPointer, eventTimeMicroseconds: Int64, scoredAtMicroseconds: Int64,
+        cardId: UnsafeRawBufferPointer, terminalId: UnsafeRawBufferPointer, amount: Double,
+        features: UnsafeBufferPointer<Double>, fraudProbability: Double, decision: ScoreDecision,
+        serverLatencyNanoseconds: UInt64
+    ) {
+        self.transactionId = transactionId
+        self.eventTimeMicroseconds = eventTimeMicroseconds
+        self.scoredAtMicroseconds = scoredAtMicroseconds
+        self.cardId = cardId
+        self.terminalId = terminalId
+        self.amount = amount
+        self.features = features
+        self.fraudProbability = fraudProbability
+        self.decision = decision
+        self.serverLatencyNanoseconds = serverLatencyNanoseconds
+    }
+
     /// The owned event with `modelVersion` (sequence 0: the sink assigns it).
     /// - Parameter modelVersion: The version of the model that scored it.
     /// - Returns: The event.

@@ -1,4 +1,5 @@
 import Foundation
+import SentinelTestSupport
 import Testing
 
 @testable import SentinelMetrics
@@ -7,18 +8,7 @@ import Testing
 struct LatencyHistogramTests {
     static let quantiles: [Double] = [0, 0.001, 0.01, 0.1, 0.25, 0.5, 0.75, 0.9, 0.99, 0.999, 0.9999, 1]
 
-    /// Deterministic 64-bit generator (SplitMix64) so the distributions are reproducible.
-    struct Generator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-        mutating func unit() -> Double { (Double(next() >> 11) + 0.5) * 0x1p-53 }
-    }
+    typealias Generator = SplitMix64Generator
 
     /// Distributions chosen to hit the bucket structure's weak spots.
     static let distributions: [String: [UInt64]] = {

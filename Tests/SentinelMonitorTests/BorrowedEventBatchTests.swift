@@ -1,3 +1,4 @@
+import SentinelTestSupport
 import Testing
 
 @testable import SentinelSchema
@@ -6,17 +7,7 @@ import Testing
 /// batches, the same errors.
 @Suite("Borrowed event batch decoding")
 struct BorrowedEventBatchTests {
-    /// SplitMix64, so every run checks the same inputs.
-    struct Generator: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
+    typealias Generator = SplitMix64Generator
 
     static let strings = ["", "t", "tx-0000000042", "Zürich ✓ 東京 🚀", String(repeating: "long-id-", count: 9)]
 

@@ -4,6 +4,7 @@ import SentinelLog
 import SentinelMetrics
 import SentinelRPC
 import SentinelSchema
+import SentinelTestSupport
 import SentinelWire
 import Testing
 
@@ -14,7 +15,7 @@ import Testing
 @Suite("Borrowed ingestion")
 struct BorrowedIngestTests {
     typealias F = MonitorFixtures
-    typealias Generator = BorrowedEventBatchTests.Generator
+    typealias Generator = SplitMix64Generator
 
     /// Mostly valid events with every kind of trouble mixed in: duplicates, gaps, sequence 0, an unknown version,
     /// wrong feature counts, NaN features, out-of-range or NaN probabilities, unspecified decisions, empty ids.

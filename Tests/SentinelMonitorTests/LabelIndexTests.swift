@@ -1,4 +1,5 @@
 import Foundation
+import SentinelTestSupport
 import Testing
 
 @testable import SentinelMonitor
@@ -6,7 +7,7 @@ import Testing
 /// The label book's open-addressing index against a `[String: Int]` model, and the book's snapshot layout.
 @Suite("Label index")
 struct LabelIndexTests {
-    typealias Generator = BorrowedEventBatchTests.Generator
+    typealias Generator = SplitMix64Generator
 
     @Test("random inserts, replacements and removals agree with a dictionary", arguments: [1, 7, 300])
     func againstDictionary(idSpace: Int) {

@@ -1,20 +1,11 @@
 import SentinelSchema
+import SentinelTestSupport
 import Testing
 
 /// Arbitrary bytes must decode or throw ``SchemaError``, never crash; whatever decodes must round-trip.
 @Suite("Random input")
 struct RandomInputTests {
-    /// A small deterministic generator (SplitMix64), so every run checks the same inputs.
-    struct SplitMix64: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
+    typealias SplitMix64 = SplitMix64Generator
 
     /// Decodes `bytes` as `M`; returns whether it decoded, and checks that a decoded value round-trips.
     static func probe<M: WireMessage>(like sample: M, _ bytes: [UInt8]) -> Bool {

@@ -2,6 +2,7 @@ import Foundation
 import SentinelModel
 import SentinelRPC
 import SentinelSchema
+import SentinelTestSupport
 import SentinelWire
 import Testing
 
@@ -11,17 +12,7 @@ import Testing
 /// it to the copying path it replaced: Score one by one, the validator's messages, protobuf-c's encodings.
 @Suite("ScoreBatch in-place path")
 struct ScoreBatchFastPathTests {
-    /// A deterministic generator (SplitMix64), so every run draws the same batches.
-    struct Generator: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
+    typealias Generator = SplitMix64Generator
 
     /// Every way a transaction can be refused, plus ids that are valid but unusual.
     static let variants: [@Sendable (inout Transaction, inout Generator) -> Void] = [
@@ -214,7 +205,7 @@ struct ScoreBatchFastPathTests {
         #expect(sink.events.isEmpty)
     }
 
-    @Test("borrowed events encode to the same bytes as owned ones")
+    @Test("borrowed events encode to the bytes protobuf-c packs for the owned event in a batch")
     func eventEncoding() throws {
         var random = Generator(state: 7)
         let sent = Self.batch(count: 200, using: &random)
@@ -298,13 +289,11 @@ struct ScoreBatchFastPathTests {
 
     // MARK: Helpers
 
+    /// protobuf-c's encoding of a batch holding only `event` with sequence 99: one `events` entry.
     private func entry(_ event: ScoringEvent) -> [UInt8] {
-        let size = EventEncoding.eventSize(event, sequence: 99)
-        var bytes = [UInt8](repeating: 0, count: EventEncoding.entrySize(eventSize: size))
-        _ = bytes.withUnsafeMutableBytes {
-            EventEncoding.writeEntry(event, sequence: 99, size: size, to: $0.baseAddress!)
-        }
-        return bytes
+        var event = event
+        event.sequence = 99
+        return EventBatch(events: [event]).serializedBytes()
     }
 
     private func withView<R>(_ transaction: Transaction, _ body: (Transaction.View) -> R) throws -> R {

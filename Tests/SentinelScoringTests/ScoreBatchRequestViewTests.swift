@@ -1,4 +1,5 @@
 import Foundation
+import SentinelTestSupport
 import Testing
 
 @testable import SentinelSchema

@@ -11,84 +11,14 @@ import SentinelSchema
 /// computed once and the bytes written in one pass with plain stores, and the event is released by the scoring
 /// thread that built it.
 enum EventEncoding {
-    /// The size of `event`'s encoding (without the entry's tag and length) when it carries `sequence`.
-    @inline(__always)
-    static func eventSize(_ event: ScoringEvent, sequence: UInt64) -> Int {
-        var size = 0
-        if sequence != 0 { size += 1 + varintSize(sequence) }
-        size += stringFieldSize(event.transactionId)
-        if event.eventTimeMicroseconds != 0 { size += 1 + varintSize(UInt64(bitPattern: event.eventTimeMicroseconds)) }
-        if event.scoredAtMicroseconds != 0 { size += 1 + varintSize(UInt64(bitPattern: event.scoredAtMicroseconds)) }
-        size += stringFieldSize(event.cardId)
-        size += stringFieldSize(event.terminalId)
-        if event.amount != 0 { size += 9 }
-        if !event.features.isEmpty {
-            let bytes = event.features.count * 8
-            size += 1 + varintSize(UInt64(bytes)) + bytes
-        }
-        if event.fraudProbability != 0 { size += 9 }
-        if event.decision.rawValue != 0 { size += 1 + varintSize(UInt64(bitPattern: Int64(event.decision.rawValue))) }
-        size += stringFieldSize(event.modelVersion)
-        if event.serverLatencyNanoseconds != 0 { size += 1 + varintSize(event.serverLatencyNanoseconds) }
-        return size
-    }
-
     /// The size of the batch entry for an event of encoded size `size`: tag, length, encoding.
     @inline(__always)
     static func entrySize(eventSize size: Int) -> Int {
         1 + varintSize(UInt64(size)) + size
     }
 
-    /// Writes `event`, with `sequence`, as one `EventBatch.events` entry at `destination`, which must have room for
-    /// ``entrySize(eventSize:)`` bytes; `size` is ``eventSize(_:sequence:)``.
-    /// - Returns: The bytes written (the entry size).
-    @inline(__always)
-    static func writeEntry(
-        _ event: ScoringEvent, sequence: UInt64, size: Int, to destination: UnsafeMutableRawPointer
-    ) -> Int {
-        var out = Writer(destination)
-        out.byte(0x12)  // EventBatch.events = 2, length-delimited
-        out.varint(UInt64(size))
-        if sequence != 0 {
-            out.byte(0x08)
-            out.varint(sequence)
-        }
-        out.string(event.transactionId, tag: 0x12)
-        if event.eventTimeMicroseconds != 0 {
-            out.byte(0x18)
-            out.varint(UInt64(bitPattern: event.eventTimeMicroseconds))
-        }
-        if event.scoredAtMicroseconds != 0 {
-            out.byte(0x20)
-            out.varint(UInt64(bitPattern: event.scoredAtMicroseconds))
-        }
-        out.string(event.cardId, tag: 0x2A)
-        out.string(event.terminalId, tag: 0x32)
-        if event.amount != 0 { out.double(event.amount, tag: 0x39) }
-        if !event.features.isEmpty {
-            out.byte(0x42)
-            out.varint(UInt64(event.features.count * 8))
-            #if _endian(little)
-                event.features.withUnsafeBytes { out.bytes($0) }
-            #else
-                for value in event.features { out.fixed64(value.bitPattern) }
-            #endif
-        }
-        if event.fraudProbability != 0 { out.double(event.fraudProbability, tag: 0x49) }
-        if event.decision.rawValue != 0 {
-            out.byte(0x50)
-            out.varint(UInt64(bitPattern: Int64(event.decision.rawValue)))
-        }
-        out.string(event.modelVersion, tag: 0x5A)
-        if event.serverLatencyNanoseconds != 0 {
-            out.byte(0x60)
-            out.varint(event.serverLatencyNanoseconds)
-        }
-        return destination.distance(to: out.position)
-    }
-
-    /// The size of a borrowed event's encoding without its sequence field (added once the number is known), for a
-    /// model version of `modelVersionCount` UTF-8 bytes; the same as ``eventSize(_:sequence:)`` with sequence 0.
+    /// The size of an event's encoding without its sequence field (added once the number is known), for a model
+    /// version of `modelVersionCount` UTF-8 bytes.
     @inline(__always)
     static func eventSize(_ event: BorrowedScoringEvent, modelVersionCount: Int) -> Int {
         var size = stringFieldSize(count: event.transactionId.count)
@@ -108,22 +38,23 @@ enum EventEncoding {
         return size
     }
 
-    /// Writes a borrowed event, with `modelVersion` and `sequence`, as one `EventBatch.events` entry at
-    /// `destination`: the same bytes as ``writeEntry(_:sequence:size:to:)`` for the equal ``ScoringEvent``.
+    /// Writes an event, with `modelVersion` and `sequence`, as one `EventBatch.events` entry at `destination`, which
+    /// must have room for ``entrySize(eventSize:)`` bytes; `size` is ``eventSize(_:modelVersionCount:)`` plus the
+    /// sequence field's share.
     /// - Returns: The bytes written (the entry size).
     @inline(__always)
     static func writeEntry(
         _ event: BorrowedScoringEvent, modelVersion: UnsafeRawBufferPointer, sequence: UInt64, size: Int,
         to destination: UnsafeMutableRawPointer
     ) -> Int {
-        var out = Writer(destination)
+        var out = ProtobufWriter(destination)
         out.byte(0x12)  // EventBatch.events = 2, length-delimited
         out.varint(UInt64(size))
         if sequence != 0 {
             out.byte(0x08)
             out.varint(sequence)
         }
-        out.string(event.transactionId, tag: 0x12)
+        out.lengthDelimited(event.transactionId, tag: 0x12)
         if event.eventTimeMicroseconds != 0 {
             out.byte(0x18)
             out.varint(UInt64(bitPattern: event.eventTimeMicroseconds))
@@ -132,8 +63,8 @@ enum EventEncoding {
             out.byte(0x20)
             out.varint(UInt64(bitPattern: event.scoredAtMicroseconds))
         }
-        out.string(event.cardId, tag: 0x2A)
-        out.string(event.terminalId, tag: 0x32)
+        out.lengthDelimited(event.cardId, tag: 0x2A)
+        out.lengthDelimited(event.terminalId, tag: 0x32)
         if event.amount != 0 { out.double(event.amount, tag: 0x39) }
         if !event.features.isEmpty {
             out.byte(0x42)
@@ -149,7 +80,7 @@ enum EventEncoding {
             out.byte(0x50)
             out.varint(UInt64(bitPattern: Int64(event.decision.rawValue)))
         }
-        out.string(modelVersion, tag: 0x5A)
+        out.lengthDelimited(modelVersion, tag: 0x5A)
         if event.serverLatencyNanoseconds != 0 {
             out.byte(0x60)
             out.varint(event.serverLatencyNanoseconds)
@@ -183,19 +114,12 @@ enum EventEncoding {
 
     @inline(__always)
     static func varintSize(_ value: UInt64) -> Int {
-        // 1 byte per started 7 bits; 0 takes one byte.
-        (64 - (value | 1).leadingZeroBitCount + 6) / 7
+        ProtobufWriter.varintSize(value)
     }
 
     @inline(__always)
     private static func stringFieldSize(count: Int) -> Int {
-        count == 0 ? 0 : 1 + varintSize(UInt64(count)) + count
-    }
-
-    @inline(__always)
-    private static func stringFieldSize(_ text: String) -> Int {
-        let count = text.utf8.count
-        return count == 0 ? 0 : 1 + varintSize(UInt64(count)) + count
+        ProtobufWriter.lengthDelimitedSize(count: count)
     }
 
     private static func appendVarint(_ value: UInt64, to buffer: inout [UInt8]) {
@@ -205,73 +129,5 @@ enum EventEncoding {
             value >>= 7
         }
         buffer.append(UInt8(value))
-    }
-
-    /// Plain stores at a moving position; the caller guarantees the room (the size was computed first).
-    private struct Writer {
-        var position: UnsafeMutableRawPointer
-
-        init(_ start: UnsafeMutableRawPointer) {
-            position = start
-        }
-
-        @inline(__always)
-        mutating func byte(_ value: UInt8) {
-            position.storeBytes(of: value, as: UInt8.self)
-            position += 1
-        }
-
-        @inline(__always)
-        mutating func varint(_ value: UInt64) {
-            var value = value
-            while value >= 0x80 {
-                byte(UInt8(truncatingIfNeeded: value) | 0x80)
-                value >>= 7
-            }
-            byte(UInt8(value))
-        }
-
-        @inline(__always)
-        mutating func fixed64(_ value: UInt64) {
-            position.storeBytes(of: value.littleEndian, toByteOffset: 0, as: UInt64.self)
-            position += 8
-        }
-
-        @inline(__always)
-        mutating func double(_ value: Double, tag: UInt8) {
-            byte(tag)
-            fixed64(value.bitPattern)
-        }
-
-        @inline(__always)
-        mutating func bytes(_ source: UnsafeRawBufferPointer) {
-            guard let base = source.baseAddress, source.count > 0 else { return }
-            position.copyMemory(from: base, byteCount: source.count)
-            position += source.count
-        }
-
-        @inline(__always)
-        mutating func string(_ utf8: UnsafeRawBufferPointer, tag: UInt8) {
-            guard !utf8.isEmpty else { return }
-            byte(tag)
-            varint(UInt64(utf8.count))
-            bytes(utf8)
-        }
-
-        @inline(__always)
-        mutating func string(_ text: String, tag: UInt8) {
-            let utf8 = text.utf8
-            let count = utf8.count
-            guard count > 0 else { return }
-            byte(tag)
-            varint(UInt64(count))
-            let copied: Bool? = utf8.withContiguousStorageIfAvailable {
-                bytes(UnsafeRawBufferPointer($0))
-                return true
-            }
-            if copied == nil {
-                for unit in utf8 { byte(unit) }
-            }
-        }
     }
 }

@@ -95,29 +95,33 @@ final class EventQueue: Sendable {
     /// Assigns the next sequence number and appends the event's encoding; when full or closed, counts the event as
     /// dropped (its sequence number is used, so the monitor sees a gap that `dropped_total` explains). An event
     /// larger than the whole buffer is dropped too.
-    @inline(__always)
     func append(_ event: ScoringEvent) {
-        // The sequence's share of the size is added under the lock, once the number is known.
-        let baseSize = EventEncoding.eventSize(event, sequence: 0)
-        state.withLock { state in
-            state.lastSequence &+= 1
-            let sequence = state.lastSequence
-            guard !state.closed else {
-                state.afterClose += 1
-                return
+        // One encoder for owned and borrowed events: borrow the owned one's storage for the call.
+        var id = event.transactionId
+        var card = event.cardId
+        var terminal = event.terminalId
+        var version = event.modelVersion
+        id.withUTF8 { id in
+            card.withUTF8 { card in
+                terminal.withUTF8 { terminal in
+                    version.withUTF8 { version in
+                        event.features.withUnsafeBufferPointer { features in
+                            let borrowed = BorrowedScoringEvent(
+                                transactionId: UnsafeRawBufferPointer(id),
+                                eventTimeMicroseconds: event.eventTimeMicroseconds,
+                                scoredAtMicroseconds: event.scoredAtMicroseconds, cardId: UnsafeRawBufferPointer(card),
+                                terminalId: UnsafeRawBufferPointer(terminal), amount: event.amount, features: features,
+                                fraudProbability: event.fraudProbability, decision: event.decision,
+                                serverLatencyNanoseconds: event.serverLatencyNanoseconds)
+                            withUnsafePointer(to: borrowed) {
+                                append(
+                                    batch: UnsafeBufferPointer(start: $0, count: 1),
+                                    modelVersion: UnsafeRawBufferPointer(version))
+                            }
+                        }
+                    }
+                }
             }
-            let size = baseSize + 1 + EventEncoding.varintSize(sequence)
-            let entry = EventEncoding.entrySize(eventSize: size)
-            let storage = state.buffer.bytes
-            if state.buffer.full || state.buffer.count >= capacity || storage.count + entry > storage.capacity {
-                state.buffer.full = true
-                state.overflowed += 1
-                return
-            }
-            if state.buffer.count == 0 { state.buffer.firstSequence = sequence }
-            storage.count += EventEncoding.writeEntry(
-                event, sequence: sequence, size: size, to: storage.base + storage.count)
-            state.buffer.ends.append(storage.count)
         }
     }
 
@@ -127,39 +131,42 @@ final class EventQueue: Sendable {
     ///   - events: The events, borrowed for the call.
     ///   - modelVersion: The version of the model that scored them.
     func append(batch events: UnsafeBufferPointer<BorrowedScoringEvent>, modelVersion: String) {
-        guard !events.isEmpty else { return }
         var version = modelVersion
-        version.withUTF8 { versionBytes in
-            let version = UnsafeRawBufferPointer(versionBytes)
-            // The sizes are computed before taking the lock; the sequence's share is added under it.
-            withScratch(of: Int.self, capacity: events.count) { sizes in
+        version.withUTF8 { append(batch: events, modelVersion: UnsafeRawBufferPointer($0)) }
+    }
+
+    private func append(
+        batch events: UnsafeBufferPointer<BorrowedScoringEvent>, modelVersion version: UnsafeRawBufferPointer
+    ) {
+        guard !events.isEmpty else { return }
+        // The sizes are computed before taking the lock; the sequence's share is added under it.
+        withScratch(of: Int.self, capacity: events.count) { sizes in
+            for index in events.indices {
+                sizes[index] = EventEncoding.eventSize(events[index], modelVersionCount: version.count)
+            }
+            state.withLock { state in
                 for index in events.indices {
-                    sizes[index] = EventEncoding.eventSize(events[index], modelVersionCount: version.count)
-                }
-                state.withLock { state in
-                    for index in events.indices {
-                        state.lastSequence &+= 1
-                        let sequence = state.lastSequence
-                        guard !state.closed else {
-                            state.afterClose += 1
-                            continue
-                        }
-                        let size = sizes[index] + 1 + EventEncoding.varintSize(sequence)
-                        let entry = EventEncoding.entrySize(eventSize: size)
-                        let storage = state.buffer.bytes
-                        if state.buffer.full || state.buffer.count >= capacity
-                            || storage.count + entry > storage.capacity
-                        {
-                            state.buffer.full = true
-                            state.overflowed += 1
-                            continue
-                        }
-                        if state.buffer.count == 0 { state.buffer.firstSequence = sequence }
-                        storage.count += EventEncoding.writeEntry(
-                            events[index], modelVersion: version, sequence: sequence, size: size,
-                            to: storage.base + storage.count)
-                        state.buffer.ends.append(storage.count)
+                    state.lastSequence &+= 1
+                    let sequence = state.lastSequence
+                    guard !state.closed else {
+                        state.afterClose += 1
+                        continue
                     }
+                    let size = sizes[index] + 1 + EventEncoding.varintSize(sequence)
+                    let entry = EventEncoding.entrySize(eventSize: size)
+                    let storage = state.buffer.bytes
+                    if state.buffer.full || state.buffer.count >= capacity
+                        || storage.count + entry > storage.capacity
+                    {
+                        state.buffer.full = true
+                        state.overflowed += 1
+                        continue
+                    }
+                    if state.buffer.count == 0 { state.buffer.firstSequence = sequence }
+                    storage.count += EventEncoding.writeEntry(
+                        events[index], modelVersion: version, sequence: sequence, size: size,
+                        to: storage.base + storage.count)
+                    state.buffer.ends.append(storage.count)
                 }
             }
         }
