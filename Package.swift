@@ -130,7 +130,7 @@ let package = Package(
 
         .target(
             name: "SentinelTestSupport",
-            dependencies: ["SentinelCLI", "SentinelRPC", "SentinelWire", "SentinelPosix"],
+            dependencies: ["SentinelCLI", "SentinelRPC", "SentinelWire", "SentinelPosix", "SentinelDrift"],
             path: "Tests/SentinelTestSupport",
             swiftSettings: swiftSettings
         ),

@@ -1,22 +1,18 @@
-/// SplitMix64: a small deterministic random number generator, so every test run checks the same inputs.
-public struct SplitMix64Generator: RandomNumberGenerator {
-    /// The generator's state; a test picks the seed.
-    public var state: UInt64
+import SentinelDrift
 
-    /// A generator starting from `state`.
+/// The library's SplitMix64 under the name and initialiser the tests use: a small deterministic generator, so every
+/// test run checks the same inputs.
+public struct SplitMix64Generator: RandomNumberGenerator {
+    private var base: SplitMix64
+
+    /// A generator starting from `state` (the seed).
     public init(state: UInt64) {
-        self.state = state
+        base = SplitMix64(seed: state)
     }
 
     /// The next 64 random bits.
-    public mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
+    public mutating func next() -> UInt64 { base.next() }
 
     /// A uniform value in (0, 1).
-    public mutating func unit() -> Double { (Double(next() >> 11) + 0.5) * 0x1p-53 }
+    public mutating func unit() -> Double { base.nextUnitInterval() }
 }
