@@ -1,37 +1,39 @@
 /// Writes protobuf wire format with plain stores at a moving position, for the two hand-written outbound encoders
 /// (ScoreBatch responses here, the reporter's event batches in SentinelScoring; see Docs/Design.md "Schema", who
-/// encodes and decodes). The caller computes the size first and guarantees the room.
+/// encodes and decodes). The caller computes the size first and guarantees the room. Inlinable: it is called per
+/// field from SentinelScoring, where a call per byte would cost more than the store.
 package struct ProtobufWriter {
     /// Where the next byte goes.
     package var position: UnsafeMutableRawPointer
 
     /// A writer starting at `start`.
+    @inlinable
     package init(_ start: UnsafeMutableRawPointer) {
         position = start
     }
 
     /// The bytes a varint of `value` takes: one per started 7 bits, one for 0.
-    @inline(__always)
+    @inlinable @inline(__always)
     package static func varintSize(_ value: UInt64) -> Int {
         (64 - (value | 1).leadingZeroBitCount + 6) / 7
     }
 
     /// The bytes a length-delimited field of `count` bytes takes with a one-byte tag; 0 for an empty one (proto3
     /// omits it).
-    @inline(__always)
+    @inlinable @inline(__always)
     package static func lengthDelimitedSize(count: Int) -> Int {
         count == 0 ? 0 : 1 + varintSize(UInt64(count)) + count
     }
 
     /// One byte (a tag, or part of a varint).
-    @inline(__always)
+    @inlinable @inline(__always)
     package mutating func byte(_ value: UInt8) {
         position.storeBytes(of: value, as: UInt8.self)
         position += 1
     }
 
     /// A base-128 varint, low groups first.
-    @inline(__always)
+    @inlinable @inline(__always)
     package mutating func varint(_ value: UInt64) {
         var value = value
         while value >= 0x80 {
@@ -42,21 +44,21 @@ package struct ProtobufWriter {
     }
 
     /// Eight bytes, little-endian.
-    @inline(__always)
+    @inlinable @inline(__always)
     package mutating func fixed64(_ value: UInt64) {
         position.storeBytes(of: value.littleEndian, as: UInt64.self)
         position += 8
     }
 
     /// A `double` field: its one-byte tag and the value's bits, little-endian.
-    @inline(__always)
+    @inlinable @inline(__always)
     package mutating func double(_ value: Double, tag: UInt8) {
         byte(tag)
         fixed64(value.bitPattern)
     }
 
     /// Raw bytes, as they are.
-    @inline(__always)
+    @inlinable @inline(__always)
     package mutating func bytes(_ source: UnsafeRawBufferPointer) {
         guard let base = source.baseAddress, source.count > 0 else { return }
         position.copyMemory(from: base, byteCount: source.count)
@@ -64,7 +66,7 @@ package struct ProtobufWriter {
     }
 
     /// A string or bytes field: tag, length, bytes; nothing when empty (proto3).
-    @inline(__always)
+    @inlinable @inline(__always)
     package mutating func lengthDelimited(_ source: UnsafeRawBufferPointer, tag: UInt8) {
         guard source.count > 0 else { return }
         byte(tag)
