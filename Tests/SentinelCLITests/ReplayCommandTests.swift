@@ -10,16 +10,25 @@ struct ReplayCommandTests {
         try #require(JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any])
     }
 
-    @Test("every row is sent once, mapped to model order; the summary counts scored and flagged")
-    func replaysAll() async throws {
+    /// Writes `csv` to a temporary file, runs `sentinel replay --api <service> --data <file>` plus `arguments`
+    /// against a fresh test service, and returns the exit status, the captured console and the service.
+    static func replay(csv: String, _ arguments: [String]) async throws -> (
+        status: Int32, capture: CapturedConsole, service: ScoreTestServer
+    ) {
         let service = ScoreTestServer()
-        let path = try ScoreTestFiles.write(ScoreTestFiles.csv(), suffix: ".csv")
+        let path = try ScoreTestFiles.write(csv, suffix: ".csv")
         defer { try? FileManager.default.removeItem(atPath: path) }
         let capture = CapturedConsole()
         let status = try await service.serve { api in
             await SentinelCommandLine.run(
-                ["replay", "--api", api, "--data", path, "--batch", "32", "--json"], console: capture.console)
+                ["replay", "--api", api, "--data", path] + arguments, console: capture.console)
         }
+        return (status, capture, service)
+    }
+
+    @Test("every row is sent once, mapped to model order; the summary counts scored and flagged")
+    func replaysAll() async throws {
+        let (status, capture, service) = try await Self.replay(csv: ScoreTestFiles.csv(), ["--batch", "32", "--json"])
         #expect(status == 0)
         let received = service.transactions.sorted { Int($0.id.dropFirst(2))! < Int($1.id.dropFirst(2))! }
         try #require(received.count == 250, "\(capture.standardError)")
@@ -41,17 +50,9 @@ struct ReplayCommandTests {
 
     @Test("--drift changes the inputs (and the amount) before sending; --from/--to and --limit select rows")
     func driftAndSelection() async throws {
-        let service = ScoreTestServer()
-        let path = try ScoreTestFiles.write(ScoreTestFiles.csv(), suffix: ".csv")
-        defer { try? FileManager.default.removeItem(atPath: path) }
-        let capture = CapturedConsole()
-        let status = try await service.serve { api in
-            await SentinelCommandLine.run(
-                [
-                    "replay", "--api", api, "--data", path, "--from", "2018-07-02", "--to", "2018-07-03", "--limit",
-                    "60", "--drift", "TX_AMOUNT*1.5,V2=9", "--json",
-                ], console: capture.console)
-        }
+        let (status, capture, service) = try await Self.replay(
+            csv: ScoreTestFiles.csv(),
+            ["--from", "2018-07-02", "--to", "2018-07-03", "--limit", "60", "--drift", "TX_AMOUNT*1.5,V2=9", "--json"])
         #expect(status == 0)
         // Days 2–3 are rows 50…149; the limit keeps the first 60.
         let received = service.transactions.sorted { Int($0.id.dropFirst(2))! < Int($1.id.dropFirst(2))! }
@@ -68,15 +69,9 @@ struct ReplayCommandTests {
 
     @Test("refused transactions are counted by code, named on stderr, and make the exit code 1")
     func errorsCounted() async throws {
-        let service = ScoreTestServer()
-        let path = try ScoreTestFiles.write(ScoreTestFiles.csv(rows: 100), suffix: ".csv")
-        defer { try? FileManager.default.removeItem(atPath: path) }
-        let capture = CapturedConsole()
         // Amounts are 0…98; minus 50 makes 50 of the 100 negative, which the service refuses.
-        let status = try await service.serve { api in
-            await SentinelCommandLine.run(
-                ["replay", "--api", api, "--data", path, "--drift", "TX_AMOUNT-50", "--json"], console: capture.console)
-        }
+        let (status, capture, _) = try await Self.replay(
+            csv: ScoreTestFiles.csv(rows: 100), ["--drift", "TX_AMOUNT-50", "--json"])
         #expect(status == 1)
         let negative = (0..<100).filter { ScoreTestFiles.features(row: $0)[0] - 50 < 0 }.count
         let summary = try Self.json(capture.standardOutput)
@@ -89,15 +84,8 @@ struct ReplayCommandTests {
 
     @Test("--rate paces the batches: 40 transactions at 200/s in batches of 10 send after a burst of 20")
     func rateLimited() async throws {
-        let service = ScoreTestServer()
-        let path = try ScoreTestFiles.write(ScoreTestFiles.csv(rows: 40), suffix: ".csv")
-        defer { try? FileManager.default.removeItem(atPath: path) }
-        let capture = CapturedConsole()
-        let status = try await service.serve { api in
-            await SentinelCommandLine.run(
-                ["replay", "--api", api, "--data", path, "--batch", "10", "--rate", "200", "--json"],
-                console: capture.console)
-        }
+        let (status, capture, _) = try await Self.replay(
+            csv: ScoreTestFiles.csv(rows: 40), ["--batch", "10", "--rate", "200", "--json"])
         #expect(status == 0)
         let summary = try Self.json(capture.standardOutput)
         #expect(summary["sent"] as? Int == 40)
@@ -107,13 +95,7 @@ struct ReplayCommandTests {
 
     @Test("a data file without one of the model's inputs is an error naming it")
     func missingColumn() async throws {
-        let service = ScoreTestServer()
-        let path = try ScoreTestFiles.write("TX_AMOUNT,V1\n1,2\n", suffix: ".csv")
-        defer { try? FileManager.default.removeItem(atPath: path) }
-        let capture = CapturedConsole()
-        let status = try await service.serve { api in
-            await SentinelCommandLine.run(["replay", "--api", api, "--data", path], console: capture.console)
-        }
+        let (status, capture, service) = try await Self.replay(csv: "TX_AMOUNT,V1\n1,2\n", [])
         #expect(status == 1)
         #expect(capture.standardError.contains("V2"))
         #expect(service.requestCount == 0)
@@ -121,14 +103,8 @@ struct ReplayCommandTests {
 
     @Test("an unknown feature in --drift is a usage error (64) listing the model's inputs")
     func unknownDriftFeature() async throws {
-        let service = ScoreTestServer()
-        let path = try ScoreTestFiles.write(ScoreTestFiles.csv(rows: 5), suffix: ".csv")
-        defer { try? FileManager.default.removeItem(atPath: path) }
-        let capture = CapturedConsole()
-        let status = try await service.serve { api in
-            await SentinelCommandLine.run(
-                ["replay", "--api", api, "--data", path, "--drift", "Amount*2"], console: capture.console)
-        }
+        let (status, capture, service) = try await Self.replay(
+            csv: ScoreTestFiles.csv(rows: 5), ["--drift", "Amount*2"])
         #expect(status == 64)
         #expect(capture.standardError.contains("no feature 'Amount' (features: TX_AMOUNT, V1, V2)"))
         #expect(service.requestCount == 0)

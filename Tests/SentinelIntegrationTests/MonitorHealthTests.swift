@@ -7,7 +7,7 @@ import Testing
 struct MonitorHealthTests {
     @Test("the monitor starts on port 0, health says SERVING, SIGTERM stops it with exit 0")
     func healthy() async throws {
-        let monitor = try await RunningMonitor.start(arguments: ["--http-port", "0"])
+        let monitor = try await RunningService.startMonitor(arguments: ["--http-port", "0"])
         #expect(monitor.port != 0)
         #expect(monitor.log.contains("\"msg\":\"listening\""))
         #expect(monitor.log.contains("\"dashboard\":\"http://127.0.0.1:"))
@@ -27,7 +27,7 @@ struct MonitorHealthTests {
 
     @Test("health against a port nobody listens on exits 1 naming the address")
     func unreachable() async throws {
-        let monitor = try await RunningMonitor.start(arguments: ["--http-port", "0"])
+        let monitor = try await RunningService.startMonitor(arguments: ["--http-port", "0"])
         let port = monitor.port
         #expect(await monitor.terminate() == 0)
         let health = try await BuiltProducts.run(
@@ -41,7 +41,7 @@ struct MonitorHealthTests {
         let file = FileManager.default.temporaryDirectory.appendingPathComponent("token-\(UUID().uuidString)")
         try "integration-secret\n".write(to: file, atomically: true, encoding: .utf8)
         defer { try? FileManager.default.removeItem(at: file) }
-        let monitor = try await RunningMonitor.start(arguments: ["--token-file", file.path, "--http-port", "0"])
+        let monitor = try await RunningService.startMonitor(arguments: ["--token-file", file.path, "--http-port", "0"])
         let address = "127.0.0.1:\(monitor.port)"
         let without = try await BuiltProducts.run("sentinel", ["health", "--monitor", address])
         #expect(without.status == 1)

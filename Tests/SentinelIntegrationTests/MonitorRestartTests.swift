@@ -59,7 +59,7 @@ struct MonitorRestartTests {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("monitor-state-\(UUID())")
         defer { try? FileManager.default.removeItem(at: directory) }
         let arguments = ["--state-dir", directory.path, "--window", "60s", "--http-port", "0"]
-        let first = try await RunningMonitor.start(arguments: arguments)
+        let first = try await RunningService.startMonitor(arguments: arguments)
         let address = SocketAddress(host: "127.0.0.1", port: first.port)
         let before = try await TCPClient.withClient(address: address) { client in
             // Events before registration: FAILED_PRECONDITION.
@@ -84,7 +84,7 @@ struct MonitorRestartTests {
         first.process.waitUntilExit()
         #expect(first.process.terminationReason == .uncaughtSignal)
 
-        let second = try await RunningMonitor.start(arguments: arguments)
+        let second = try await RunningService.startMonitor(arguments: arguments)
         #expect(second.log.contains("\"msg\":\"state restored\""))
         let after = try await TCPClient.withClient(address: SocketAddress(host: "127.0.0.1", port: second.port)) {
             client in

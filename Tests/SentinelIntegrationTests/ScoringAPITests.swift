@@ -10,7 +10,7 @@ import Testing
 
 @Suite(
     "sentinel-api as a process", .serialized,
-    .enabled(if: RunningAPI.available && BuiltProducts.available, "sentinel-api and sentinel are not built"))
+    .enabled(if: RunningService.apiAvailable && BuiltProducts.available, "sentinel-api and sentinel are not built"))
 struct ScoringAPITests {
     static func transaction(row: Int) -> Transaction {
         let features = APIModels.features(row: row)
@@ -19,7 +19,7 @@ struct ScoringAPITests {
             terminalId: "t\(row % 4)", amount: features[features.count - 1], features: features)
     }
 
-    static func address(_ api: RunningAPI) -> SocketAddress {
+    static func address(_ api: RunningService) -> SocketAddress {
         SocketAddress(host: "127.0.0.1", port: api.port)
     }
 
@@ -42,7 +42,7 @@ struct ScoringAPITests {
 
     @Test("scores over RPC equal the library's, bit for bit; Health SERVING; ModelInfo; Stats")
     func scoresMatchLibrary() async throws {
-        let api = try await RunningAPI.start(model: APIModels.firstPath)
+        let api = try await RunningService.startAPI(model: APIModels.firstPath)
         // Standard output is JSON lines only; the human "listening on" line is on standard error.
         #expect(BuiltProducts.nonJSONLines(api.log).isEmpty, "\(api.log)")
         #expect(api.log.split(separator: "\n").allSatisfy { $0.hasPrefix("{\"time\":\"") }, "\(api.log)")
@@ -91,7 +91,7 @@ struct ScoringAPITests {
 
     @Test("every bad input gets its status code and a message naming the transaction and field")
     func badInputs() async throws {
-        let api = try await RunningAPI.start(model: APIModels.firstPath, arguments: ["--max-batch", "5"])
+        let api = try await RunningService.startAPI(model: APIModels.firstPath, arguments: ["--max-batch", "5"])
         try await TCPClient.withClient(address: Self.address(api)) { client in
             func score(_ change: (inout Transaction) -> Void) async -> RPCError? {
                 var transaction = Self.transaction(row: 1)
@@ -159,7 +159,7 @@ struct ScoringAPITests {
 
     @Test("reloads under concurrent load lose nothing: every request answered OK, versions switch")
     func reloadUnderLoad() async throws {
-        let api = try await RunningAPI.start(model: APIModels.firstPath)
+        let api = try await RunningService.startAPI(model: APIModels.firstPath)
         let versions = [APIModels.files.first.modelVersion, APIModels.files.second.modelVersion]
         let tally = LoadTally()
         try await withThrowingTaskGroup(of: Void.self) { group in
@@ -204,7 +204,7 @@ struct ScoringAPITests {
 
     @Test("SIGTERM under load: every accepted request is answered, later ones get UNAVAILABLE, exit 0")
     func sigtermUnderLoad() async throws {
-        let api = try await RunningAPI.start(model: APIModels.firstPath)
+        let api = try await RunningService.startAPI(model: APIModels.firstPath)
         let tally = LoadTally()
         try await withThrowingTaskGroup(of: Void.self) { group in
             for worker in 0..<4 {
@@ -247,7 +247,7 @@ struct ScoringAPITests {
         defer { try? FileManager.default.removeItem(at: directory) }
         let path = directory.appendingPathComponent("model.sentinel").path
         try APIModels.files.first.write(to: path)
-        let api = try await RunningAPI.start(model: path)
+        let api = try await RunningService.startAPI(model: path)
         try APIModels.files.second.write(to: path)
         api.signal(SIGHUP)
         try await TCPClient.withClient(address: Self.address(api)) { client in
@@ -296,11 +296,11 @@ struct ScoringAPITests {
         let spool = FileManager.default.temporaryDirectory.appendingPathComponent("sentinel-spool-\(UUID())")
         defer { try? FileManager.default.removeItem(at: spool) }
         // A port nobody listens on: bind one, note it, close it.
-        let probe = try await RunningAPI.start(model: APIModels.firstPath)
+        let probe = try await RunningService.startAPI(model: APIModels.firstPath)
         let deadPort = probe.port
         probe.signal(SIGTERM)
         #expect(await probe.waitForExit() == 0)
-        let api = try await RunningAPI.start(
+        let api = try await RunningService.startAPI(
             model: APIModels.firstPath, arguments: ["--monitor", "127.0.0.1:\(deadPort)", "--spool-dir", spool.path])
         try await TCPClient.withClient(address: Self.address(api)) { client in
             for chunk in 0..<5 {
