@@ -159,7 +159,7 @@ public final class ScoringService: Sendable {
         throws
     {
         let started = MonotonicClock.nanoseconds()
-        // Read in place: the transactions stay in the request's (or protobuf-c's) memory, no Swift strings or arrays
+        // Read in place: the transactions stay in protobuf-c's unpacked memory, no Swift strings or arrays
         // per transaction; only the error path copies one out, to build its message.
         do {
             try ScoreBatchRequest.withView(serializedBytes: request) { try scoreBatch($0, started: started, &response) }
