@@ -77,6 +77,32 @@ struct ModelCommandTests {
         #expect((object["card_precision_per_day"] as? [Any])?.count == 7)
     }
 
+    @Test("evaluate --known-from counts frauds as known from that day instead of the model's first training day")
+    func knownFrom() async throws {
+        _ = await train("lr.sentinel")
+        func evaluate(_ extra: [String]) async throws -> [String: Any] {
+            let (status, output, error) = await run(
+                [
+                    "evaluate", "--model", directory.appendingPathComponent("lr.sentinel").path, "--data", data,
+                    "--from", "2018-07-15", "--to", "2018-07-21", "--json",
+                ] + extra)
+            #expect(status == 0, "\(error)")
+            return try #require(try JSONSerialization.jsonObject(with: Data(output.utf8)) as? [String: Any])
+        }
+        let standard = try await evaluate([])
+        let later = try await evaluate(["--known-from", "2018-07-06"])
+        let same = try await evaluate(["--known-from", "2018-07-01"])
+        #expect(standard["known_from"] as? String == "2018-07-01")
+        #expect(later["known_from"] as? String == "2018-07-06")
+        #expect(later["training_start"] as? String == "2018-07-01")
+        let standardDropped = try #require(standard["dropped_known_compromised_rows"] as? Int)
+        let laterDropped = try #require(later["dropped_known_compromised_rows"] as? Int)
+        // Fewer days of known frauds drop fewer rows; naming the training start changes nothing.
+        #expect(laterDropped < standardDropped)
+        #expect(same["dropped_known_compromised_rows"] as? Int == standardDropped)
+        #expect(same["card_precision_at_100"] as? Double == standard["card_precision_at_100"] as? Double)
+    }
+
     @Test("evaluate prints a readable report with the tie rule")
     func evaluateText() async throws {
         _ = await train("lr.sentinel")
@@ -162,6 +188,14 @@ struct ModelCommandTests {
             [
                 "evaluate", "--model", "m", "--data", "x.csv", "--from", "2018-07-15", "--to", "2018-07-21",
                 "--delay-days", "-1",
+            ],
+            [
+                "evaluate", "--model", "m", "--data", "x.csv", "--from", "2018-07-15", "--to", "2018-07-21",
+                "--known-from", "2018-07-16",
+            ],
+            [
+                "evaluate", "--model", "m", "--data", "x.csv", "--from", "2018-07-15", "--to", "2018-07-21",
+                "--known-from", "July",
             ],
             ["model", "inspect"],
         ])

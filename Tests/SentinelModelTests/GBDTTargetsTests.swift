@@ -41,8 +41,9 @@ struct GBDTTargetsTests {
         let report = try Self.evaluate(trainingFrom: "2018-07-25")
         #expect(report.rows == 58_264 && report.frauds == 385)
         #expect(report.averagePrecision >= 0.66, "AP \(report.averagePrecision)")
-        // Measured 0.296 (target 0.30); the best setting on the validation windows gained about 0.003 (Docs/Design.md).
-        withKnownIssue("CP@100 is below the 0.30 target (Docs/Design.md, Gradient boosting)", isIntermittent: true) {
+        // Measured 0.2957 (target 0.30). A model trained on seven times the history, days after this test week
+        // included, reaches 0.3000 (benchmarks/cp-ceiling.sh; Docs/Design.md, "Third round, and the ceiling").
+        withKnownIssue("CP@100 is below the 0.30 target, at the inputs' ceiling (Design.md)", isIntermittent: true) {
             #expect(report.cardPrecision.mean >= 0.30, "CP@100 \(report.cardPrecision.mean)")
         }
     }

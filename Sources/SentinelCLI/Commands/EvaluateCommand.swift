@@ -11,15 +11,18 @@ enum EvaluateCommand {
     static let command = Command(
         words: ["evaluate"],
         summary: "evaluate a model file on a test window (AP, ROC AUC, CP@100, threshold metrics)",
-        usage: "sentinel evaluate --model FILE --data FILE --from DAY --to DAY [--delay-days 7] [--json]",
+        usage:
+            "sentinel evaluate --model FILE --data FILE --from DAY --to DAY [--delay-days 7] [--known-from DAY] [--json]",
         details: """
               --model FILE           a model file written by sentinel train
               --data FILE            CSV file, plain or gzip-compressed, or - for standard input; it must hold
                                      the test window and, for the known-frauds rule, the days from the model's
-                                     first training day on
+                                     first training day (or --known-from) on
               --from DAY, --to DAY   test window, YYYY-MM-DD, both inclusive
               --delay-days N         label delay: a test transaction of day t is dropped when its card had a
                                      fraud from the model's first training day through t - N - 1 (default 7)
+              --known-from DAY       count frauds as known from DAY instead of the model's first training day,
+                                     to test models trained on different windows on exactly the same rows
               --label COLUMN         label column, for files of an unrecognised layout
               --json                 print one JSON object instead of text
               --skip-bad-rows        skip and count malformed rows instead of failing
@@ -33,31 +36,37 @@ enum EvaluateCommand {
             throw UsageError("--from and --to are required")
         }
         let delay = try arguments.option("--delay-days", as: Int.self) ?? 7
+        let knownFrom = try Formatting.day(arguments.option("--known-from"), option: "--known-from")
         let label = try arguments.option("--label")
         let json = arguments.flag("--json")
         let skipBadRows = arguments.flag("--skip-bad-rows")
         try arguments.finish()
         guard from <= to else { throw UsageError("--to \(to) is before --from \(from)") }
         guard delay >= 0 else { throw UsageError("--delay-days must be 0 or more, got \(delay)") }
+        if let knownFrom, knownFrom > from {
+            throw UsageError("--known-from \(knownFrom) is after the first test day \(from)")
+        }
 
         let file = try ModelFile(contentsOf: modelPath)
         let artifact = file.artifact
-        guard let firstDay = artifact.training.firstDay.flatMap({ Day($0) }) else {
+        guard let knownStart = knownFrom ?? artifact.training.firstDay.flatMap({ Day($0) }) else {
             throw ModelError(
-                .invalidData, "the model was trained on data without dates, so the known-frauds rule cannot apply")
+                .invalidData,
+                "the model was trained on data without dates, so the known-frauds rule needs --known-from DAY")
         }
         let settings = try EvaluationSettings(
-            trainingStart: firstDay, testFrom: from, testTo: to, delayDays: delay, topK: topK)
+            trainingStart: knownStart, testFrom: from, testTo: to, delayDays: delay, topK: topK)
         let dataset = try DatasetLoader.load(
             path: dataPath,
             options: LoadOptions(
-                from: min(firstDay, from), to: to, featureColumns: artifact.featureNames, labelColumn: label,
+                from: min(knownStart, from), to: to, featureColumns: artifact.featureNames, labelColumn: label,
                 skipBadRows: skipBadRows))
         TrainCommand.reportSkipped(dataset.skippedRows, console: console)
-        if let earliest = dataset.days.min(), earliest > firstDay {
-            // The known-frauds rule needs every day from the training start; say so rather than undercount.
+        if let earliest = dataset.days.min(), earliest > knownStart {
+            // The known-frauds rule needs every day from its start; say so rather than undercount.
+            let start = knownFrom == nil ? "the model's first training day" : "--known-from"
             console.printError(
-                "warning: the data starts on \(earliest), after the model's first training day \(firstDay); frauds "
+                "warning: the data starts on \(earliest), after \(start) \(knownStart); frauds "
                     + "before \(earliest) cannot count as known, so fewer test rows may be dropped than the protocol "
                     + "asks")
         }
@@ -146,7 +155,8 @@ enum EvaluateCommand {
         }
         var modelVersion: String
         var algorithm: String
-        var trainingStart: String
+        var trainingStart: String?
+        var knownFrom: String
         var testFrom: String
         var testTo: String
         var delayDays: Int
@@ -169,6 +179,7 @@ enum EvaluateCommand {
             case modelVersion = "model_version"
             case algorithm
             case trainingStart = "training_start"
+            case knownFrom = "known_from"
             case testFrom = "test_from"
             case testTo = "test_to"
             case delayDays = "delay_days"
@@ -188,7 +199,8 @@ enum EvaluateCommand {
             let c = report.confusion
             modelVersion = file.modelVersion
             algorithm = file.artifact.learner.kind
-            trainingStart = report.settings.trainingStart.description
+            trainingStart = file.artifact.training.firstDay
+            knownFrom = report.settings.trainingStart.description
             testFrom = report.settings.testFrom.description
             testTo = report.settings.testTo.description
             delayDays = report.settings.delayDays
