@@ -18,7 +18,7 @@ struct APIEndpoint {
     init(arguments: inout Arguments) throws {
         let target = try arguments.required("--api", environment: "SENTINEL_API")
         guard let address = SocketAddress(parsing: target) else {
-            throw UsageError("invalid address '\(target)' for --api: expected HOST:PORT")
+            throw UsageError("invalid address '\(target)' for --api: expected \(SocketAddress.syntax)")
         }
         self.address = address
         configuration = TCPClient.Configuration()

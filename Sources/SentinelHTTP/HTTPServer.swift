@@ -44,7 +44,8 @@ public final class HTTPServer: Sendable {
 
     /// Binds and listens.
     /// - Parameters:
-    ///   - host: The IPv4 address or name to bind (`0.0.0.0` for all interfaces).
+    ///   - host: The address or name to bind: `0.0.0.0` for every IPv4 interface, `::` for every interface of both
+    ///     families, an IPv6 literal without brackets.
     ///   - port: The port; 0 picks a free one (read it from ``address``).
     ///   - router: The paths served.
     ///   - configuration: Limits, timeouts and bounds.

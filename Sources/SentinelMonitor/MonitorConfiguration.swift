@@ -37,7 +37,8 @@ public struct MonitorConfiguration: Sendable {
 
     /// The `--help` text of the options.
     public static let optionsHelp = """
-          --host HOST            address to bind (env SENTINEL_MONITOR_HOST, default 127.0.0.1)
+          --host HOST            address to bind, :: for every IPv4 and IPv6 address (env SENTINEL_MONITOR_HOST,
+                                 default 127.0.0.1)
           --port PORT            RPC port; 0 picks a free one (env SENTINEL_MONITOR_PORT, default 8001)
           --http-port PORT       dashboard and /metrics port (env SENTINEL_MONITOR_HTTP_PORT, default 8501)
           --state-dir DIR        keep the state (log + snapshots) here; without it nothing survives a restart

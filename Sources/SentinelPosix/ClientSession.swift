@@ -79,7 +79,7 @@ final class ClientSession {
     private func connect(_ first: @escaping Waiter) {
         do {
             let target = try address.resolve()
-            let fd = try Socket.makeTCP()
+            let fd = try Socket.makeTCP(family: target.family)
             Socket.setNoDelay(fd)
             let socket = ClientSocket(fd: fd, session: self)
             let done: Bool

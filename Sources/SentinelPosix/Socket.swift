@@ -8,8 +8,9 @@ import Glibc
 /// ```
 public enum Socket {
     /// Creates a non-blocking, close-on-exec TCP socket. The corresponding C function is `socket`.
-    static func makeTCP() throws(SystemError) -> Int32 {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+    /// - Parameter family: `AF_INET` or `AF_INET6`.
+    static func makeTCP(family: Int32) throws(SystemError) -> Int32 {
+        let fd = socket(family, Int32(SOCK_STREAM.rawValue), 0)
         guard fd >= 0 else { throw SystemError(errno: errno, function: "socket") }
         do {
             try setNonBlocking(fd)
@@ -43,38 +44,37 @@ public enum Socket {
     }
 
     /// Binds and listens. The corresponding C functions are `bind` and `listen`.
-    static func bindAndListen(_ fd: Int32, to address: sockaddr_in, backlog: Int32) throws(SystemError) {
+    ///
+    /// An IPv6 socket also accepts IPv4 connections (`IPV6_V6ONLY` off, whatever the system default), so binding
+    /// `::` serves every address of both families, as `0.0.0.0` does for IPv4.
+    static func bindAndListen(_ fd: Int32, to address: ResolvedSocketAddress, backlog: Int32) throws(SystemError) {
         try setOption(fd, level: SOL_SOCKET, name: SO_REUSEADDR, value: 1)
-        var address = address
-        let status = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
-            }
+        if address.family == AF_INET6 {
+            try setOption(fd, level: Int32(IPPROTO_IPV6), name: IPV6_V6ONLY, value: 0)
         }
+        let status = address.withSocketAddress { bind(fd, $0, $1) }
         guard status == 0 else { throw SystemError(errno: errno, function: "bind") }
         guard listen(fd, backlog) == 0 else { throw SystemError(errno: errno, function: "listen") }
     }
 
     /// The port the socket is bound to (the real one after binding port 0). The C function is `getsockname`.
     static func localPort(_ fd: Int32) throws(SystemError) -> UInt16 {
-        var address = sockaddr_in()
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        var address = sockaddr_storage()
+        var length = socklen_t(MemoryLayout<sockaddr_storage>.size)
         let status = withUnsafeMutablePointer(to: &address) {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) }
         }
         guard status == 0 else { throw SystemError(errno: errno, function: "getsockname") }
-        return UInt16(bigEndian: address.sin_port)
+        // sin_port and sin6_port sit at the same offset, right after the family.
+        return withUnsafeBytes(of: address) {
+            UInt16(bigEndian: $0.load(fromByteOffset: MemoryLayout<sa_family_t>.size, as: UInt16.self))
+        }
     }
 
     /// Starts a non-blocking connect. The corresponding C function is `connect`.
     /// - Returns: `true` when already connected, `false` when in progress.
-    static func startConnect(_ fd: Int32, to address: sockaddr_in) throws(SystemError) -> Bool {
-        var address = address
-        let status = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
-            }
-        }
+    static func startConnect(_ fd: Int32, to address: ResolvedSocketAddress) throws(SystemError) -> Bool {
+        let status = address.withSocketAddress { connect(fd, $0, $1) }
         if status == 0 { return true }
         if errno == EINPROGRESS { return false }
         throw SystemError(errno: errno, function: "connect")
@@ -106,9 +106,10 @@ extension Socket {
     public static func makeListener(
         on address: SocketAddress, backlog: Int32
     ) throws(SystemError) -> (fd: Int32, port: UInt16) {
-        let fd = try makeTCP()
+        let resolved = try address.resolve()
+        let fd = try makeTCP(family: resolved.family)
         do {
-            try bindAndListen(fd, to: try address.resolve(), backlog: backlog)
+            try bindAndListen(fd, to: resolved, backlog: backlog)
             return (fd, try localPort(fd))
         } catch {
             close(fd)

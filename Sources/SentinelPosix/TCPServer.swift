@@ -37,7 +37,8 @@ public final class TCPServer: ServerTransport {
 
     /// Binds and listens.
     /// - Parameters:
-    ///   - host: The IPv4 address or name to bind (`0.0.0.0` for all interfaces).
+    ///   - host: The address or name to bind: `0.0.0.0` for every IPv4 interface, `::` for every interface of both
+    ///     families, an IPv6 literal without brackets.
     ///   - port: The port; 0 picks a free one (read it from ``address``).
     ///   - router: The methods served.
     ///   - configuration: Limits, timeouts, the optional token and the loops' busy-poll window.
@@ -51,10 +52,10 @@ public final class TCPServer: ServerTransport {
         loopCount: Int = TCPServer.defaultLoopCount
     ) throws(SystemError) {
         precondition(loopCount >= 1, "a server needs at least one loop")
-        let requested = SocketAddress(host: host, port: port)
-        let fd = try Socket.makeTCP()
+        let requested = try SocketAddress(host: host, port: port).resolve()
+        let fd = try Socket.makeTCP(family: requested.family)
         do {
-            try Socket.bindAndListen(fd, to: try requested.resolve(), backlog: 1024)
+            try Socket.bindAndListen(fd, to: requested, backlog: 1024)
             address = SocketAddress(host: host, port: try Socket.localPort(fd))
             var loops: [PosixEventLoop] = []
             for _ in 0..<loopCount { loops.append(try PosixEventLoop(busyPoll: configuration.busyPoll)) }

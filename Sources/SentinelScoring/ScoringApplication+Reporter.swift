@@ -9,7 +9,7 @@ extension ScoringApplication {
     static func makeReporter(_ configuration: ScoringConfiguration) throws -> EventReporter? {
         guard let monitor = configuration.monitor else { return nil }
         guard let address = SocketAddress(parsing: monitor) else {
-            throw ScoringError(.configuration, "--monitor must be HOST:PORT, got '\(monitor)'")
+            throw ScoringError(.configuration, "--monitor must be \(SocketAddress.syntax), got '\(monitor)'")
         }
         var settings = EventReporter.Configuration(monitor: address, spoolDirectory: configuration.spoolDirectory)
         settings.maximumInFlight = configuration.reportInFlight

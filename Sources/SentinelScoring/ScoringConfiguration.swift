@@ -1,4 +1,5 @@
 public import SentinelArguments
+import SentinelPosix
 
 /// The settings of `sentinel-api`, from flags or `SENTINEL_…` environment variables (a flag wins).
 ///
@@ -60,9 +61,11 @@ public struct ScoringConfiguration: Sendable, Equatable {
 
         options (a flag wins over its environment variable):
           --model FILE               model file from `sentinel train` (env SENTINEL_MODEL; required)
-          --host ADDR                address to bind (env SENTINEL_API_HOST, default 0.0.0.0)
+          --host ADDR                address to bind, :: for every IPv4 and IPv6 address (env SENTINEL_API_HOST,
+                                     default 0.0.0.0)
           --port N                   TCP port; 0 picks a free one (env SENTINEL_API_PORT, default 8000)
-          --monitor HOST:PORT        send scoring events to this monitor (env SENTINEL_MONITOR; default: none)
+          --monitor HOST:PORT        send scoring events to this monitor, [IPV6]:PORT for an IPv6 address
+                                     (env SENTINEL_MONITOR; default: none)
           --spool-dir DIR            disk spool for events the monitor cannot take yet
                                      (env SENTINEL_SPOOL_DIR, default sentinel-spool)
           --report-inflight N        event requests outstanding to the monitor (env SENTINEL_REPORT_INFLIGHT,
@@ -128,13 +131,8 @@ public struct ScoringConfiguration: Sendable, Equatable {
             throw UsageError(
                 "--busy-poll-us must be between 0 and \(Self.maximumBusyPollMicroseconds), got \(busyPollMicroseconds)")
         }
-        if let monitor, !Self.isHostAndPort(monitor) {
-            throw UsageError("--monitor must be HOST:PORT, got '\(monitor)'")
+        if let monitor, SocketAddress(parsing: monitor) == nil {
+            throw UsageError("--monitor must be \(SocketAddress.syntax), got '\(monitor)'")
         }
-    }
-
-    private static func isHostAndPort(_ text: String) -> Bool {
-        guard let colon = text.lastIndex(of: ":"), colon != text.startIndex else { return false }
-        return UInt16(text[text.index(after: colon)...]) != nil
     }
 }

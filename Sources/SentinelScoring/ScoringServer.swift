@@ -65,9 +65,9 @@ public final class ScoringServer: Sendable {
                 host: configuration.host, port: configuration.port, router: service.makeRouter(),
                 configuration: serverConfiguration)
         } catch {
-            log.error("cannot listen", ["address": .string("\(configuration.host):\(configuration.port)")])
-            throw ScoringError(
-                .configuration, "cannot listen on \(configuration.host):\(configuration.port): \(error)", cause: error)
+            let address = SocketAddress(host: configuration.host, port: configuration.port)
+            log.error("cannot listen", ["address": .string("\(address)")])
+            throw ScoringError(.configuration, "cannot listen on \(address): \(error)", cause: error)
         }
         log.info(
             "listening",

@@ -68,6 +68,7 @@ do {
     exit(ExitCode.success)
 } catch {
     logger.log("error", "cannot serve", ["error": .string("\(error)")])
-    standardError("error: cannot start on \(configuration.host):\(configuration.port): \(error)")
+    let address = SocketAddress(host: configuration.host, port: configuration.port)
+    standardError("error: cannot start on \(address): \(error)")
     exit(ExitCode.failure)
 }

@@ -93,12 +93,14 @@ extension RunningService {
     /// Whether `sentinel-api` was built next to the tests.
     static var apiAvailable: Bool { FileManager.default.isExecutableFile(atPath: BuiltProducts.path("sentinel-api")) }
 
-    /// Starts `sentinel-api` with `model` on 127.0.0.1 and waits until its JSON "serving" line shows the model is
-    /// loaded.
-    static func startAPI(model: String, arguments: [String] = []) async throws -> RunningService {
+    /// Starts `sentinel-api` with `model` on `host` (default 127.0.0.1) and waits until its JSON "serving" line shows
+    /// the model is loaded.
+    static func startAPI(model: String, host: String = "127.0.0.1", arguments: [String] = []) async throws
+        -> RunningService
+    {
         try await start(
             "sentinel-api",
-            arguments: ["--model", model, "--host", "127.0.0.1", "--port", "0", "--grace-period", "5"] + arguments,
+            arguments: ["--model", model, "--host", host, "--port", "0", "--grace-period", "5"] + arguments,
             isReady: { $0.contains("\"msg\":\"serving\"") })
     }
 }

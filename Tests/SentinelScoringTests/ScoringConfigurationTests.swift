@@ -39,7 +39,14 @@ struct ScoringConfigurationTests {
             (["--model", "m", "--port", "70000"], "invalid value for --port: '70000'"),
             (["--model", "m", "--max-batch", "0"], "--max-batch must be at least 1, got 0"),
             (["--model", "m", "--grace-period", "-1"], "--grace-period must be a non-negative number of seconds"),
-            (["--model", "m", "--monitor", "nohost"], "--monitor must be HOST:PORT, got 'nohost'"),
+            (
+                ["--model", "m", "--monitor", "nohost"],
+                "--monitor must be HOST:PORT, an IPv6 address in brackets ([::1]:8000), got 'nohost'"
+            ),
+            (
+                ["--model", "m", "--monitor", "::1:8001"],
+                "--monitor must be HOST:PORT, an IPv6 address in brackets ([::1]:8000), got '::1:8001'"
+            ),
             (["--model", "m", "--bogus"], "unknown option '--bogus'"),
         ])
     func usage(_ arguments: [String], _ message: String) {

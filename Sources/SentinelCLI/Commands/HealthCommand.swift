@@ -28,7 +28,7 @@ enum HealthCommand {
         }
         let name = api != nil ? "scoring service" : "monitor"
         guard let address = SocketAddress(parsing: target) else {
-            throw UsageError("invalid address '\(target)': expected HOST:PORT")
+            throw UsageError("invalid address '\(target)': expected \(SocketAddress.syntax)")
         }
         guard seconds.isFinite, seconds > 0, seconds <= 3600 else {
             throw UsageError("invalid value for --timeout: '\(seconds)' (seconds, > 0)")

@@ -39,7 +39,7 @@ enum StatusCommand {
         try arguments.finish()
         guard let target else { throw UsageError("--monitor HOST:PORT is required") }
         guard let address = SocketAddress(parsing: target) else {
-            throw UsageError("invalid address '\(target)': expected HOST:PORT")
+            throw UsageError("invalid address '\(target)': expected \(SocketAddress.syntax)")
         }
         if !watch && (interval != nil || count != nil) {
             throw UsageError("--interval and --count apply only with --watch")
