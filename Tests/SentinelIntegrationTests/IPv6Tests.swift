@@ -14,8 +14,11 @@ struct IPv6Tests {
         let monitor = try await RunningService.startMonitor(arguments: ["--host", "::1", "--http-port", "0"])
         #expect(monitor.errors.contains("listening on [::1]:\(monitor.port)\n"), "\(monitor.errors)")
         #expect(monitor.errors.contains("dashboard on http://[::1]:"), "\(monitor.errors)")
+        let spool = FileManager.default.temporaryDirectory.appendingPathComponent("ipv6-spool-\(UUID())")
+        defer { try? FileManager.default.removeItem(at: spool) }
         let api = try await RunningService.startAPI(
-            model: APIModels.firstPath, host: "::1", arguments: ["--monitor", "[::1]:\(monitor.port)"])
+            model: APIModels.firstPath, host: "::1",
+            arguments: ["--monitor", "[::1]:\(monitor.port)", "--spool-dir", spool.path])
         #expect(api.errors.contains("listening on [::1]:\(api.port)\n"), "\(api.errors)")
 
         let health = try await BuiltProducts.run("sentinel", ["health", "--api", "[::1]:\(api.port)"])
