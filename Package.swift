@@ -130,7 +130,9 @@ let package = Package(
 
         .target(
             name: "SentinelTestSupport",
-            dependencies: ["SentinelCLI", "SentinelRPC", "SentinelWire", "SentinelPosix", "SentinelDrift"],
+            dependencies: [
+                "SentinelCLI", "SentinelRPC", "SentinelWire", "SentinelPosix", "SentinelDrift", "SentinelData",
+            ],
             path: "Tests/SentinelTestSupport",
             swiftSettings: swiftSettings
         ),

@@ -15,8 +15,7 @@ import Testing
 /// scores exactly.
 @Suite("score and replay against the real scoring service", .serialized)
 struct ReplayRealServiceTests {
-    static let samplePath = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent().appendingPathComponent("data/creditcard-sample.csv.gz").path
+    static var samplePath: String { CommittedSample.path }
 
     /// The sample, and the model's own probability for each of its rows.
     struct Expectations {

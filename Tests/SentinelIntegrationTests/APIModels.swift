@@ -1,21 +1,12 @@
 import Foundation
 import SentinelData
 import SentinelModel
+import SentinelTestSupport
 
 /// Models trained once, in the test, from the committed sample `data/creditcard-sample.csv.gz` (logistic: fast).
 enum APIModels {
-    static let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent()
-
     /// The sample rows.
-    static let sample: Dataset = {
-        do {
-            return try DatasetLoader.load(
-                path: packageRoot.appendingPathComponent("data/creditcard-sample.csv.gz").path)
-        } catch {
-            fatalError("cannot load data/creditcard-sample.csv.gz: \(error)")
-        }
-    }()
+    static var sample: Dataset { CommittedSample.dataset }
 
     /// Two models with the same inputs and different versions, written to a temporary directory.
     static let files: (directory: URL, first: ModelFile, second: ModelFile) = {

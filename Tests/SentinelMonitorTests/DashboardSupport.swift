@@ -2,6 +2,7 @@ import Foundation
 import SentinelHTTP
 import SentinelMonitor
 import SentinelPosix
+import SentinelTestSupport
 
 /// Runs the dashboard's routes on 127.0.0.1:0 for the duration of `body`.
 func withDashboardServer<Result: Sendable>(
@@ -55,28 +56,7 @@ struct FetchError: Error, CustomStringConvertible {
 }
 
 private func blockingGet(port: UInt16, path: String) throws -> String {
-    let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-    defer { close(fd) }
-    var timeout = timeval(tv_sec: 5, tv_usec: 0)
-    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
-    var address = sockaddr_in()
-    address.sin_family = sa_family_t(AF_INET)
-    address.sin_port = port.bigEndian
-    address.sin_addr.s_addr = inet_addr("127.0.0.1")
-    let status = withUnsafePointer(to: &address) {
-        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-            connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
-        }
-    }
-    guard status == 0 else { throw FetchError(text: "connect failed: errno \(errno)") }
-    let request = Array("GET \(path) HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n".utf8)
-    _ = request.withUnsafeBytes { send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
-    var result: [UInt8] = []
-    var buffer = [UInt8](repeating: 0, count: 65536)
-    while true {
-        let got = buffer.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
-        if got <= 0 { break }
-        result += buffer[0..<got]
-    }
-    return String(decoding: result, as: UTF8.self)
+    let socket = try LoopbackSocket(port: port)
+    socket.sendAll(Array("GET \(path) HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n".utf8))
+    return String(decoding: socket.receiveToEnd().bytes, as: UTF8.self)
 }

@@ -103,16 +103,7 @@ struct BusyPollTests {
     func steadyTrafficPolls() async throws {
         let rounds = 500
         try await withLoop(busyPoll: .milliseconds(100)) { loop in
-            await onLoop(loop) {}
-            let blockedBefore = loop.blockingWaitCount
-            await offPool {
-                let answered = DispatchSemaphore(value: 0)
-                for _ in 0..<rounds {
-                    loop.execute { answered.signal() }
-                    answered.wait()
-                }
-            }
-            let blocked = loop.blockingWaitCount - blockedBefore
+            let blocked = await blockingWaits(loop, pingPongRounds: rounds)
             // Without polling each round trip ends in a blocking wait; with it, only a stall longer than the
             // window (100 ms) would.
             #expect(blocked < rounds / 10, "\(blocked) blocking waits in \(rounds) round trips")
@@ -123,17 +114,9 @@ struct BusyPollTests {
     func steadyTrafficBlocksWithoutPolling() async throws {
         let rounds = 500
         try await withLoop(busyPoll: .zero) { loop in
-            await onLoop(loop) {}
-            let blockedBefore = loop.blockingWaitCount
-            await offPool {
-                let answered = DispatchSemaphore(value: 0)
-                for _ in 0..<rounds {
-                    loop.execute { answered.signal() }
-                    answered.wait()
-                }
-            }
+            let blocked = await blockingWaits(loop, pingPongRounds: rounds)
             // The control for the test above: the counter does see blocking waits.
-            #expect(loop.blockingWaitCount - blockedBefore >= rounds / 10)
+            #expect(blocked >= rounds / 10)
         }
     }
 }
@@ -168,6 +151,20 @@ private func withLoop(busyPoll: Duration, _ body: (PosixEventLoop) async throws 
         loop.shutdown()
         try await group.waitForAll()
     }
+}
+
+/// The loop's blocking waits during `rounds` round trips from a thread off the pool: submit a closure, wait for it.
+private func blockingWaits(_ loop: PosixEventLoop, pingPongRounds rounds: Int) async -> Int {
+    await onLoop(loop) {}
+    let before = loop.blockingWaitCount
+    await offPool {
+        let answered = DispatchSemaphore(value: 0)
+        for _ in 0..<rounds {
+            loop.execute { answered.signal() }
+            answered.wait()
+        }
+    }
+    return loop.blockingWaitCount - before
 }
 
 /// Runs `body` on the loop and returns its result.

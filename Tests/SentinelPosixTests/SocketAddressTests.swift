@@ -41,32 +41,26 @@ struct SocketAddressTests {
 
     @Test("a server on ::1 serves an IPv6 client; the reported address keeps the host and the real port")
     func serveIPv6() async throws {
-        let server = try TCPServer(host: "::1", port: 0, router: Methods.make(), loopCount: 1)
-        #expect(server.address.host == "::1" && server.address.port != 0)
-        #expect(server.address.description == "[::1]:\(server.address.port)")
-        try await withThrowingDiscardingTaskGroup { group in
-            group.addTask { try await server.run() }
+        try await withServer(host: "::1", loopCount: 1) { server in
+            #expect(server.address.host == "::1" && server.address.port != 0)
+            #expect(server.address.description == "[::1]:\(server.address.port)")
             try await TCPClient.withClient(address: server.address) { client in
                 let reply = try await client.call(Methods.echo, payload: [6], timeout: .seconds(5))
                 #expect(reply == [6])
             }
-            server.beginGracefulShutdown()
         }
     }
 
     @Test("a server on :: accepts IPv4 and IPv6 clients alike")
     func dualStack() async throws {
-        let server = try TCPServer(host: "::", port: 0, router: Methods.make(), loopCount: 1)
-        let port = server.address.port
-        try await withThrowingDiscardingTaskGroup { group in
-            group.addTask { try await server.run() }
+        try await withServer(host: "::", loopCount: 1) { server in
             for host in ["127.0.0.1", "::1", "localhost"] {
-                try await TCPClient.withClient(address: SocketAddress(host: host, port: port)) { client in
+                try await TCPClient.withClient(address: SocketAddress(host: host, port: server.address.port)) {
+                    client in
                     let reply = try await client.call(Methods.echo, payload: [4], timeout: .seconds(5))
                     #expect(reply == [4], "\(host)")
                 }
             }
-            server.beginGracefulShutdown()
         }
     }
 

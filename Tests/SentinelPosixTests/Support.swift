@@ -20,16 +20,18 @@ extension ServerConfiguration {
     }
 }
 
-/// Runs a server on 127.0.0.1:0 for the duration of `body`, then shuts it down and waits for `run()` to return.
+/// Runs a server on `host` (default 127.0.0.1), port 0, for the duration of `body`, then shuts it down and waits for
+/// `run()` to return.
 @discardableResult
 func withServer<Result: Sendable>(
+    host: String = "127.0.0.1",
     router: Router = TestRouter.make(),
     configuration: ServerConfiguration = ServerConfiguration(),
     loopCount: Int = 2,
     _ body: (TCPServer) async throws -> Result
 ) async throws -> Result {
     let server = try TCPServer(
-        host: "127.0.0.1", port: 0, router: router, configuration: configuration, loopCount: loopCount)
+        host: host, port: 0, router: router, configuration: configuration, loopCount: loopCount)
     return try await withThrowingTaskGroup(of: Void.self) { group in
         group.addTask { try await server.run() }
         do {

@@ -4,6 +4,7 @@ import SentinelLog
 import SentinelModel
 import SentinelRPC
 import SentinelSchema
+import SentinelTestSupport
 import SentinelWire
 import Synchronization
 
@@ -11,19 +12,8 @@ import Synchronization
 
 /// Models trained once from the committed sample `data/creditcard-sample.csv.gz`, and helpers to call handlers.
 enum ScoringFixtures {
-    /// The package root, from this file's path.
-    static let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent()
-
     /// The committed sample (1,500 ULB rows), loaded once.
-    static let sample: Dataset = {
-        do {
-            return try DatasetLoader.load(
-                path: packageRoot.appendingPathComponent("data/creditcard-sample.csv.gz").path)
-        } catch {
-            fatalError("cannot load the committed sample data: \(error)")
-        }
-    }()
+    static var sample: Dataset { CommittedSample.dataset }
 
     /// A logistic model on all 29 inputs (V1…V28, Amount).
     static let model = train(sample, c: 1)
