@@ -37,12 +37,15 @@ let package = Package(
 
         .target(name: "SentinelArguments", swiftSettings: swiftSettings),
         .target(name: "SentinelLog", swiftSettings: swiftSettings),
-        .target(name: "SentinelSchema", dependencies: ["SentinelProtoC", "CProtobufC"], swiftSettings: swiftSettings),
+        .target(name: "SentinelLifecycle", dependencies: ["SentinelLog"], swiftSettings: swiftSettings),
+        .target(
+            name: "SentinelSchema", dependencies: ["SentinelProtoC", "CProtobufC", "SentinelRPC"],
+            swiftSettings: swiftSettings),
         .target(name: "SentinelWire", swiftSettings: swiftSettings),
         .target(name: "SentinelRPC", dependencies: ["SentinelWire"], swiftSettings: swiftSettings),
         .target(
             name: "SentinelPosix",
-            dependencies: ["SentinelRPC", "SentinelWire", "CSentinelPosix"],
+            dependencies: ["SentinelRPC", "SentinelWire", "SentinelLifecycle", "CSentinelPosix"],
             swiftSettings: swiftSettings
         ),
         .target(name: "SentinelMetrics", swiftSettings: swiftSettings),
@@ -50,14 +53,15 @@ let package = Package(
         .target(name: "SentinelModel", dependencies: ["SentinelData", "SentinelDrift"], swiftSettings: swiftSettings),
         .target(name: "SentinelDrift", swiftSettings: swiftSettings),
         .target(
-            name: "SentinelHTTP", dependencies: ["SentinelPosix", "SentinelRPC", "CSentinelPosix"],
+            name: "SentinelHTTP",
+            dependencies: ["SentinelPosix", "SentinelRPC", "SentinelLifecycle", "CSentinelPosix"],
             swiftSettings: swiftSettings),
         .target(
             name: "SentinelScoring",
             dependencies: [
                 "SentinelArguments", "SentinelData", "SentinelSchema", "SentinelWire", "SentinelRPC", "SentinelPosix",
                 "SentinelModel",
-                "SentinelDrift", "SentinelMetrics", "SentinelLog",
+                "SentinelDrift", "SentinelMetrics", "SentinelLog", "SentinelLifecycle",
             ],
             swiftSettings: swiftSettings
         ),
@@ -65,7 +69,7 @@ let package = Package(
             name: "SentinelMonitor",
             dependencies: [
                 "SentinelArguments", "SentinelSchema", "SentinelWire", "SentinelRPC", "SentinelPosix", "SentinelHTTP",
-                "SentinelModel", "SentinelDrift", "SentinelMetrics", "SentinelData", "SentinelLog",
+                "SentinelModel", "SentinelDrift", "SentinelMetrics", "SentinelData", "SentinelLog", "SentinelLifecycle",
             ],
             swiftSettings: swiftSettings
         ),
@@ -88,7 +92,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "sentinel-monitor",
-            dependencies: ["SentinelArguments", "SentinelSchema", "SentinelRPC", "SentinelPosix", "SentinelMonitor"],
+            dependencies: ["SentinelArguments", "SentinelMonitor"],
             swiftSettings: swiftSettings
         ),
 
@@ -121,7 +125,7 @@ let package = Package(
 
         .executableTarget(
             name: "rpc-benchmark",
-            dependencies: ["SentinelPosix", "SentinelRPC", "SentinelWire"],
+            dependencies: ["SentinelPosix", "SentinelRPC", "SentinelWire", "SentinelLifecycle"],
             path: "benchmarks/RPCBenchmark",
             swiftSettings: swiftSettings
         ),
@@ -160,6 +164,9 @@ let package = Package(
         ),
         .testTarget(name: "SentinelArgumentsTests", dependencies: ["SentinelArguments"], swiftSettings: swiftSettings),
         .testTarget(name: "SentinelLogTests", dependencies: ["SentinelLog"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "SentinelLifecycleTests", dependencies: ["SentinelLifecycle", "SentinelLog"],
+            swiftSettings: swiftSettings),
         .testTarget(
             name: "SentinelWireTests", dependencies: ["SentinelWire", "SentinelTestSupport"], exclude: ["Fixtures"],
             swiftSettings: swiftSettings),

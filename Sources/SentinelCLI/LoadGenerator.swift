@@ -111,9 +111,9 @@ enum LoadGenerator {
                 return parts
             }
             for worker in workers {
-                for client in worker.clients { client.shutdown() }
+                for client in worker.clients { client.close() }
             }
-            for loop in loops { loop.shutdown() }
+            for loop in loops { loop.stop() }
             await group.waitForAll()
             var report = Report()
             for part in parts { report.merge(part) }

@@ -71,9 +71,10 @@ final class LoadWorker: @unchecked Sendable {
             drainIfIdle()
         } else if retryLater {
             outstanding += 1
-            let bound = LoopBoundWorker(worker: self, client: client)
+            let worker = LoopBound(self, loop: loop)
+            let boundClient = LoopBound(client, loop: loop)
             _ = loop.scheduleTimer(at: .now + .milliseconds(10)) {
-                bound.worker.retry(bound.client)
+                worker.value.retry(boundClient.value)
             }
         } else {
             issue(client)
@@ -94,12 +95,4 @@ final class LoadWorker: @unchecked Sendable {
         onDrained = nil
         done(report)
     }
-}
-
-/// Carries a worker and one of its clients into a timer closure.
-///
-/// `@unchecked Sendable` invariant: timers run on the worker's loop, the only thread that touches either.
-private struct LoopBoundWorker: @unchecked Sendable {
-    let worker: LoadWorker
-    let client: TCPClient
 }

@@ -213,7 +213,7 @@ final class HTTPConnection: PollHandler {
         }
     }
 
-    func beginShutdown() {
+    func beginGracefulShutdown() {
         shuttingDown = true
         guard phase == .open else { return }
         if !handlerRunning && outboundPending == 0 && parser.bufferedCount == 0 {

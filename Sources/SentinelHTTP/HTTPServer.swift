@@ -1,5 +1,6 @@
 import CSentinelPosix
 import Glibc
+public import SentinelLifecycle
 public import SentinelPosix
 import SentinelRPC
 import Synchronization
@@ -13,7 +14,8 @@ import Synchronization
 ///
 /// ``init(host:port:router:configuration:)`` binds at once, so ``address`` holds the real port after binding port
 /// 0. ``run()`` serves until ``beginGracefulShutdown()`` or cancellation: it stops accepting, closes idle
-/// connections, lets responses in progress finish within the grace period, then closes the rest.
+/// connections, lets responses in progress finish within the grace period, then closes the rest. It is a
+/// ``Service``, run by the process's ``ServiceGroup``.
 ///
 /// ```swift
 /// var router = HTTPRouter()
@@ -22,7 +24,7 @@ import Synchronization
 /// print("http on \(server.address)")
 /// try await server.run()
 /// ```
-public final class HTTPServer: Sendable {
+public final class HTTPServer: Service {
     /// The lifecycle: `idle` → `running` (``run()``) → `finished`.
     private enum State {
         case idle
@@ -98,7 +100,7 @@ public final class HTTPServer: Sendable {
                 self.beginGracefulShutdown()
             }
             await drain()
-            loop.shutdown()
+            loop.stop()
         }
         state.withLock { $0 = .finished }
     }
@@ -115,7 +117,7 @@ public final class HTTPServer: Sendable {
             listener.withValue { $0.closeNow() }
         }
         loop.execute {
-            for handler in loop.registeredHandlers { handler.beginShutdown() }
+            for handler in loop.registeredHandlers { handler.beginGracefulShutdown() }
         }
         let deadline = ContinuousClock.now + configuration.shutdownGracePeriod
         while openConnections.load(ordering: .relaxed) > 0 && ContinuousClock.now < deadline {

@@ -10,9 +10,27 @@ public import Foundation
 /// ```swift
 /// let log = JSONLog.standardOutput
 /// log.info("listening", ["address": .string("127.0.0.1:8000")])
-/// log.log("warn", "alert transition", ["value": .double(0.31)])
+/// log.log(.warning, "alert transition", ["value": .double(0.31)])
+/// let reporterLog = log.component("event-reporter")  // every line gains "component":"event-reporter"
 /// ```
 public struct JSONLog: Sendable {
+    /// A line's severity, written as its raw value.
+    public enum Level: String, Sendable, Comparable, CaseIterable {
+        /// Detail for developers.
+        case debug
+        /// Normal operation: started, listening, stopped.
+        case info
+        /// Something an operator may need to act on: an alert, dropped events, a retry.
+        case warning
+        /// A failure: a request, a write or a start-up that did not succeed.
+        case error
+
+        private var rank: Int { Self.allCases.firstIndex(of: self)! }
+
+        /// Whether `lhs` is less severe than `rhs`.
+        public static func < (lhs: Level, rhs: Level) -> Bool { lhs.rank < rhs.rank }
+    }
+
     /// A field's value.
     public enum Value: Sendable, Equatable, ExpressibleByStringLiteral, ExpressibleByIntegerLiteral {
         /// A string, escaped as JSON.
@@ -23,6 +41,8 @@ public struct JSONLog: Sendable {
         case double(Double)
         /// A Boolean.
         case bool(Bool)
+        /// An unsigned integer (sequence numbers, byte counts).
+        case uint(UInt64)
         /// A list of strings.
         case strings([String])
 
@@ -34,6 +54,7 @@ public struct JSONLog: Sendable {
 
     private let sink: @Sendable (String) -> Void
     private let clock: @Sendable () -> Date
+    private let prefix: [(String, Value)]
 
     /// Creates a log that hands each finished line (without the newline) to `sink`.
     /// - Parameters:
@@ -42,6 +63,23 @@ public struct JSONLog: Sendable {
     public init(clock: @escaping @Sendable () -> Date = { Date() }, sink: @escaping @Sendable (String) -> Void) {
         self.clock = clock
         self.sink = sink
+        self.prefix = []
+    }
+
+    private init(
+        clock: @escaping @Sendable () -> Date, sink: @escaping @Sendable (String) -> Void,
+        prefix: [(String, Value)]
+    ) {
+        self.clock = clock
+        self.sink = sink
+        self.prefix = prefix
+    }
+
+    /// The same log, with `"component":name` written right after `msg` on every line.
+    /// - Parameter name: The component, e.g. `event-reporter`.
+    /// - Returns: The log for that component.
+    public func component(_ name: String) -> JSONLog {
+        JSONLog(clock: clock, sink: sink, prefix: prefix + [("component", .string(name))])
     }
 
     /// A log on standard output.
@@ -62,7 +100,7 @@ public struct JSONLog: Sendable {
     ///   - message: The event, e.g. `listening`.
     ///   - fields: Extra fields, in order.
     public func info(_ message: String, _ fields: KeyValuePairs<String, Value> = [:]) {
-        log("info", message, fields: Array(fields))
+        log(.info, message, fields.map { ($0.key, $0.value) })
     }
 
     /// Logs at level `warning`.
@@ -70,7 +108,7 @@ public struct JSONLog: Sendable {
     ///   - message: The event.
     ///   - fields: Extra fields, in order.
     public func warning(_ message: String, _ fields: KeyValuePairs<String, Value> = [:]) {
-        log("warning", message, fields: Array(fields))
+        log(.warning, message, fields.map { ($0.key, $0.value) })
     }
 
     /// Logs at level `error`.
@@ -78,62 +116,52 @@ public struct JSONLog: Sendable {
     ///   - message: The event.
     ///   - fields: Extra fields, in order.
     public func error(_ message: String, _ fields: KeyValuePairs<String, Value> = [:]) {
-        log("error", message, fields: Array(fields))
+        log(.error, message, fields.map { ($0.key, $0.value) })
     }
 
     /// Logs at any level.
     /// - Parameters:
-    ///   - level: The level, e.g. `info`, `warn`, `error`.
+    ///   - level: The level.
     ///   - message: The event.
     ///   - fields: Extra fields, in order.
-    public func log(_ level: String, _ message: String, _ fields: KeyValuePairs<String, Value> = [:]) {
-        log(level, message, fields: Array(fields))
+    public func log(_ level: Level, _ message: String, _ fields: KeyValuePairs<String, Value> = [:]) {
+        log(level, message, fields.map { ($0.key, $0.value) })
     }
 
     /// Logs at any level, with fields built at run time.
     /// - Parameters:
-    ///   - level: The level, e.g. `info`, `warn`, `error`.
+    ///   - level: The level.
     ///   - message: The event.
     ///   - fields: Extra fields, in order.
-    public func log(_ level: String, _ message: String, fields: [(key: String, value: Value)]) {
+    public func log(_ level: Level, _ message: String, _ fields: [(String, Value)]) {
         let time = ISO8601DateFormatter.string(
             from: clock(), timeZone: .gmt, formatOptions: [.withInternetDateTime, .withFractionalSeconds])
-        var line = "{\"time\":\(Self.quote(time)),\"level\":\(Self.quote(level)),\"msg\":\(Self.quote(message))"
-        for (key, value) in fields {
-            line += ",\(Self.quote(key)):\(Self.render(value))"
+        var line = "{\"time\":\"\(time)\",\"level\":\"\(level.rawValue)\",\"msg\":"
+        JSONString.append(message, to: &line)
+        for (key, value) in prefix + fields {
+            line += ","
+            JSONString.append(key, to: &line)
+            line += ":"
+            Self.render(value, to: &line)
         }
         sink(line + "}")
     }
 
-    private static func render(_ value: Value) -> String {
+    private static func render(_ value: Value, to line: inout String) {
         switch value {
-        case .string(let text): return quote(text)
-        case .int(let number): return String(number)
-        case .double(let number): return number.isFinite ? "\(number)" : quote("\(number)")
-        case .bool(let flag): return flag ? "true" : "false"
-        case .strings(let list): return "[" + list.map(quote).joined(separator: ",") + "]"
-        }
-    }
-
-    /// `text` as a JSON string literal (quotes, backslashes and control characters escaped).
-    /// - Parameter text: Any string.
-    /// - Returns: The literal, quotes included.
-    public static func quote(_ text: String) -> String {
-        var out = "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case let c where c.value < 0x20:
-                out +=
-                    "\\u" + String(repeating: "0", count: 4 - String(c.value, radix: 16).count)
-                    + String(c.value, radix: 16)
-            default: out.unicodeScalars.append(scalar)
+        case .string(let text): JSONString.append(text, to: &line)
+        case .int(let number): line += String(number)
+        case .uint(let number): line += String(number)
+        case .double(let number):
+            if number.isFinite { line += "\(number)" } else { JSONString.append("\(number)", to: &line) }
+        case .bool(let flag): line += flag ? "true" : "false"
+        case .strings(let list):
+            line += "["
+            for (index, text) in list.enumerated() {
+                if index > 0 { line += "," }
+                JSONString.append(text, to: &line)
             }
+            line += "]"
         }
-        return out + "\""
     }
 }

@@ -9,7 +9,7 @@ import SentinelWire
 /// do { _ = try state.ingest(batch, at: now) }
 /// catch let error as MonitorError where error.code == .unknownModel { print(error) }
 /// ```
-public struct MonitorError: Error, Sendable, Equatable, CustomStringConvertible {
+public struct MonitorError: Error, Sendable, Equatable, CustomStringConvertible, RPCErrorConvertible {
     /// What kind of failure this is.
     public struct Code: Hashable, Sendable, CustomStringConvertible {
         private enum Value: Hashable, Sendable {

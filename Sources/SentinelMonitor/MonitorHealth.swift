@@ -10,19 +10,13 @@ enum MonitorHealth {
     /// The service names this process answers for ("" = the whole server).
     static let services: Set<String> = ["", "sentinel.v1.Monitor"]
 
-    /// Decodes a `HealthCheckRequest` and answers `HealthCheckResponse{status: SERVING}` for a known service.
-    /// - Throws: ``RPCError`` INVALID_ARGUMENT for a payload that is not a HealthCheckRequest, NOT_FOUND for an
-    ///   unknown service name.
-    static func check(_ context: RequestContext, _ request: UnsafeRawBufferPointer, _ response: inout [UInt8]) throws {
-        let decoded: HealthCheckRequest
-        do {
-            decoded = try HealthCheckRequest(serializedBytes: request)
-        } catch {
-            throw RPCError(.invalidArgument, "malformed HealthCheckRequest: \(error)")
+    /// Answers SERVING for a known service.
+    /// - Throws: ``RPCError`` NOT_FOUND for an unknown service name.
+    @Sendable
+    static func check(_ request: HealthCheckRequest, _ context: RequestContext) throws -> HealthCheckResponse {
+        guard services.contains(request.service) else {
+            throw RPCError(.notFound, "unknown service '\(request.service)'")
         }
-        guard services.contains(decoded.service) else {
-            throw RPCError(.notFound, "unknown service '\(decoded.service)'")
-        }
-        HealthCheckResponse(status: .serving).serialize(into: &response)
+        return HealthCheckResponse(status: .serving)
     }
 }

@@ -95,13 +95,13 @@ public final class MonitorService: Sendable {
                 // A record that no longer applies is reported, not fatal: the rest of the log still counts.
                 replayErrors += 1
                 logger.log(
-                    "error", "log record skipped", ["position": .string("\(position)"), "error": .string("\(error)")])
+                    .error, "log record skipped", ["position": .string("\(position)"), "error": .string("\(error)")])
             }
         }
         let report = store.recovery
         for issue in report.issues {
             logger.log(
-                issue.dataLoss ? "error" : "warn", "state recovery issue",
+                issue.dataLoss ? .error : .warning, "state recovery issue",
                 ["kind": .string(issue.kind.rawValue), "file": .string(issue.file), "detail": .string(issue.message)])
         }
         var state: MonitorState
@@ -115,7 +115,7 @@ public final class MonitorService: Sendable {
         state.settings = settings
         _ = state.advance(to: clock())
         logger.log(
-            "info", "state restored",
+            .info, "state restored",
             [
                 "directory": .string(stateDirectory), "snapshot": .string(report.snapshotFile ?? "none"),
                 "records_replayed": .int(Int64(report.recordsReplayed)),
@@ -124,7 +124,7 @@ public final class MonitorService: Sendable {
             ])
         for alert in state.alerts.values.sorted(by: { $0.sinceMicroseconds < $1.sinceMicroseconds }) {
             logger.log(
-                "warn", "alert active after restart",
+                .warning, "alert active after restart",
                 [
                     "model_version": .string(alert.modelVersion), "subject": .string(alert.subject.description),
                     "level": .string(alert.level.description), "reason": .string(alert.reason),
@@ -239,7 +239,7 @@ public final class MonitorService: Sendable {
         }
         if response.newlyRegistered {
             logger.log(
-                "info", "model registered",
+                .info, "model registered",
                 [
                     "model_version": .string(request.modelVersion), "producer_id": .string(request.producerId),
                     "features": .int(Int64(request.reference.features.count)),
@@ -332,33 +332,15 @@ public final class MonitorService: Sendable {
         try await store.writeSnapshot(bytes, covering: position)
         lastSnapshot.withLock { $0 = clock() }
         logger.log(
-            "info", "snapshot written", ["position": .string("\(position)"), "bytes": .int(Int64(bytes.count))])
+            .info, "snapshot written", ["position": .string("\(position)"), "bytes": .int(Int64(bytes.count))])
     }
 
-    /// Runs the window clock until cancelled: every `tickInterval` advances the windows; snapshots when the store
-    /// suggests one or `snapshotInterval` passed; on cancellation writes a last snapshot and closes the store.
-    /// - Parameters:
-    ///   - tickInterval: How often to advance the windows (default 1 s).
-    ///   - snapshotInterval: The longest time between snapshots (default 5 minutes).
-    public func run(tickInterval: Duration = .seconds(1), snapshotInterval: Duration = .seconds(300)) async {
-        let interval = snapshotInterval.components.seconds * 1_000_000
-        while !Task.isCancelled {
-            do {
-                try await Task.sleep(for: tickInterval)
-            } catch {
-                break
-            }
-            tick()
-            let due = clock() - lastSnapshot.withLock { $0 } >= interval
-            if let store, store.shouldSnapshot || due {
-                do {
-                    try await writeSnapshot()
-                } catch {
-                    logger.log("error", "snapshot failed", ["error": .string("\(error)")])
-                }
-            }
-        }
-        await close()
+    /// Whether a snapshot is due: the store suggests one, or `interval` has passed since the last.
+    /// - Parameter interval: The longest time between snapshots.
+    func snapshotDue(every interval: Duration) -> Bool {
+        guard let store else { return false }
+        let microseconds = interval.components.seconds * 1_000_000 + interval.components.attoseconds / 1_000_000_000_000
+        return store.shouldSnapshot || clock() - lastSnapshot.withLock { $0 } >= microseconds
     }
 
     /// Writes a last snapshot and closes the store (idempotent).
@@ -367,7 +349,7 @@ public final class MonitorService: Sendable {
         do {
             try await writeSnapshot()
         } catch {
-            logger.log("error", "final snapshot failed", ["error": .string("\(error)")])
+            logger.log(.error, "final snapshot failed", ["error": .string("\(error)")])
         }
         await store.close()
     }
@@ -396,7 +378,7 @@ public final class MonitorService: Sendable {
         for change in transitions {
             let transition = change.transition
             logger.log(
-                transition.to > transition.from ? "warn" : "info", "alert transition",
+                transition.to > transition.from ? .warning : .info, "alert transition",
                 [
                     "model_version": .string(change.modelVersion), "kind": .string(transition.subject.kind),
                     "subject": .string(transition.subject.featureName ?? transition.subject.kind),

@@ -94,9 +94,9 @@ final class ClientSession {
             if done {
                 connectFinished(socket, error: nil)
             } else {
-                let bound = LoopBoundSocket(socket: socket)
+                let bound = LoopBound(socket, loop: loop)
                 socket.connectTimer = loop.scheduleTimer(at: .now + configuration.connectTimeout) {
-                    bound.socket.session?.connectFinished(bound.socket, error: "timed out")
+                    bound.value.session?.connectFinished(bound.value, error: "timed out")
                 }
             }
         } catch {
@@ -138,11 +138,4 @@ final class ClientSession {
         let error = RPCError(.unavailable, "cannot connect to \(address) (\(reason))")
         for waiter in waiters { waiter(.failure(error)) }
     }
-}
-
-/// Carries a socket into a timer closure.
-///
-/// `@unchecked Sendable` invariant: timers run on the socket's loop, the only thread that touches it.
-struct LoopBoundSocket: @unchecked Sendable {
-    let socket: ClientSocket
 }

@@ -1,5 +1,6 @@
 import CSentinelPosix
 import Glibc
+import SentinelRPC
 
 /// The listening socket on the first loop: accepts while connection permits remain, pauses when they run out.
 final class Listener: PollHandler {
@@ -31,8 +32,8 @@ final class Listener: PollHandler {
                     // Out of descriptors: back off instead of spinning on a level-triggered readiness.
                     paused = true
                     loop.modify(fd, events: 0)
-                    let bound = LoopBoundListener(listener: self)
-                    _ = loop.scheduleTimer(at: .now + .milliseconds(100)) { bound.resume() }
+                    let bound = LoopBound(self, loop: loop)
+                    _ = loop.scheduleTimer(at: .now + .milliseconds(100)) { bound.value.resumeAccepting() }
                     return
                 default: return  // EAGAIN: drained.
                 }
@@ -61,15 +62,5 @@ final class Listener: PollHandler {
         closed = true
         loop.deregister(fd)
         close(fd)
-    }
-}
-
-/// Carries the listener into a timer closure.
-///
-/// `@unchecked Sendable` invariant: timers run on the listener's loop, the only thread that touches it.
-private struct LoopBoundListener: @unchecked Sendable {
-    let listener: Listener
-    func resume() {
-        listener.resumeAccepting()
     }
 }

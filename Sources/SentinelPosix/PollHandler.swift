@@ -11,7 +11,7 @@ public protocol PollHandler: AnyObject {
     func flush()
 
     /// Graceful shutdown has begun (servers send GOAWAY); default: nothing.
-    func beginShutdown()
+    func beginGracefulShutdown()
 
     /// The shutdown grace period is over, or the loop stops: close now.
     func closeNow()
@@ -21,5 +21,5 @@ extension PollHandler {
     /// Nothing to flush by default.
     public func flush() {}
     /// Nothing to announce by default.
-    public func beginShutdown() {}
+    public func beginGracefulShutdown() {}
 }

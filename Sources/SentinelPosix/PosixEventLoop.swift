@@ -16,7 +16,7 @@ import Synchronization
 ///
 /// ```swift
 /// let loop = try PosixEventLoop()
-/// try await loop.run()        // in a task group; returns after shutdown()
+/// try await loop.run()        // in a task group; returns after stop()
 /// ```
 ///
 /// `@unchecked Sendable` invariant: the properties marked "loop only" are touched only on the loop's thread
@@ -86,7 +86,7 @@ public final class PosixEventLoop: EventLoop, @unchecked Sendable {
         threadID.load(ordering: .relaxed) == UInt(pthread_self())
     }
 
-    /// Runs the loop on a new thread until ``shutdown()``; returns when the thread has exited, after closing every
+    /// Runs the loop on a new thread until ``stop()``; returns when the thread has exited, after closing every
     /// descriptor still registered.
     public func run() async {
         await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
@@ -100,7 +100,7 @@ public final class PosixEventLoop: EventLoop, @unchecked Sendable {
     }
 
     /// Asks the loop to stop after the work already submitted. Callable from any thread.
-    public func shutdown() {
+    public func stop() {
         inbox.withLock { $0.stopping = true }
         wake()
     }

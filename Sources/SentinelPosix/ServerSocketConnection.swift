@@ -69,8 +69,8 @@ final class ServerSocketConnection: PollHandler {
         updateInterest()
     }
 
-    func beginShutdown() {
-        core.beginShutdown()
+    func beginGracefulShutdown() {
+        core.beginGracefulShutdown()
         flush()
     }
 
@@ -96,15 +96,8 @@ final class ServerSocketConnection: PollHandler {
         loop.modify(fd, events: events)
         if core.wantsClose && pending && lingerTimer == nil {
             // A peer that stops reading cannot keep a closing connection forever.
-            let bound = LoopBoundConnection(connection: self)
-            lingerTimer = loop.scheduleTimer(at: .now + .seconds(2)) { bound.connection.closeNow() }
+            let bound = LoopBound(self, loop: loop)
+            lingerTimer = loop.scheduleTimer(at: .now + .seconds(2)) { bound.value.closeNow() }
         }
     }
-}
-
-/// Carries a connection into a timer closure.
-///
-/// `@unchecked Sendable` invariant: timers run on the connection's loop, the only thread that touches it.
-private struct LoopBoundConnection: @unchecked Sendable {
-    let connection: ServerSocketConnection
 }

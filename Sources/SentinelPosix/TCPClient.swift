@@ -54,7 +54,7 @@ public final class TCPClient: ClientTransport {
     /// Creates a client on an event loop shared with other clients, so that many connections cost one thread.
     ///
     /// The caller owns `loop`: it runs it and shuts it down; such a client is never ``run()``, and its
-    /// ``shutdown()`` closes only its own connection. Used by load generators, where a thread per connection
+    /// ``close()`` closes only its own connection. Used by load generators, where a thread per connection
     /// would thrash the CPUs.
     /// - Parameters:
     ///   - address: The server.
@@ -67,7 +67,7 @@ public final class TCPClient: ClientTransport {
         ownsLoop = false
     }
 
-    /// Runs the client's event loop until ``shutdown()``; pending calls then fail with UNAVAILABLE.
+    /// Runs the client's event loop until ``close()``; pending calls then fail with UNAVAILABLE.
     ///
     /// Only for a client with its own loop; a client on a shared loop runs when its loop does.
     public func run() async {
@@ -76,10 +76,10 @@ public final class TCPClient: ClientTransport {
     }
 
     /// Closes the connection and, when the client owns its loop, stops ``run()``. Callable from any thread.
-    public func shutdown() {
+    public func close() {
         let session = self.session
         loop.execute { session.value.close() }
-        if ownsLoop { loop.shutdown() }
+        if ownsLoop { loop.stop() }
     }
 
     /// Starts a call from the client's loop thread, without a task: the completion runs on the loop.
@@ -125,11 +125,11 @@ public final class TCPClient: ClientTransport {
             group.addTask { await client.run() }
             do {
                 let result = try await body(client)
-                client.shutdown()
+                client.close()
                 try await group.waitForAll()
                 return result
             } catch {
-                client.shutdown()
+                client.close()
                 try? await group.waitForAll()
                 throw error
             }

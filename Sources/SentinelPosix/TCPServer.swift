@@ -1,5 +1,6 @@
 import CSentinelPosix
 import Glibc
+public import SentinelLifecycle
 public import SentinelRPC
 import Synchronization
 
@@ -10,12 +11,14 @@ import Synchronization
 /// the calling task; it owns every thread and connection and returns only when all are gone. Shutdown: stop
 /// accepting, send GOAWAY on every connection, let in-flight requests finish within the grace period, then close.
 ///
+/// It is a ``Service``: a ``ServiceGroup`` runs it and starts its graceful shutdown on SIGTERM/SIGINT.
+///
 /// ```swift
 /// let server = try TCPServer(host: "127.0.0.1", port: 0, router: router)
 /// print("listening on \(server.address)")
 /// try await server.run()
 /// ```
-public final class TCPServer: ServerTransport {
+public final class TCPServer: Service {
     private enum State {
         case idle
         case running
@@ -105,7 +108,7 @@ public final class TCPServer: ServerTransport {
                 self.beginGracefulShutdown()
             }
             await drain()
-            for loop in loops { loop.shutdown() }
+            for loop in loops { loop.stop() }
         }
         state.withLock { $0 = .finished }
     }
@@ -123,7 +126,7 @@ public final class TCPServer: ServerTransport {
         }
         for loop in loops {
             loop.execute {
-                for handler in loop.registeredHandlers { handler.beginShutdown() }
+                for handler in loop.registeredHandlers { handler.beginGracefulShutdown() }
             }
         }
         let deadline = ContinuousClock.now + configuration.shutdownGracePeriod

@@ -18,12 +18,3 @@ public protocol ClientTransport: Sendable {
     ///   UNAVAILABLE when the server cannot be reached.
     func call(_ method: MethodID, payload: [UInt8], timeout: Duration?) async throws(RPCError) -> [UInt8]
 }
-
-/// The server-side counterpart: something that serves a ``Router`` until shut down.
-public protocol ServerTransport: Sendable {
-    /// Serves until shutdown completes; cancelling the calling task starts a graceful shutdown.
-    func run() async throws
-
-    /// Starts a graceful shutdown: stop accepting, GOAWAY, let in-flight work finish within the grace period.
-    func beginGracefulShutdown()
-}

@@ -96,7 +96,7 @@ public final class InMemoryTransport: ClientTransport {
 
     /// Starts the server's graceful shutdown (GOAWAY).
     public func beginServerShutdown() {
-        server.withValue { $0.beginShutdown() }
+        server.withValue { $0.beginGracefulShutdown() }
     }
 
     /// Sends a PING and waits for the PONG.

@@ -26,11 +26,13 @@ public struct RPCError: Error, Sendable, Hashable, CustomStringConvertible {
     /// `NAME: message`, such as `UNAVAILABLE: server is shutting down`.
     public var description: String { message.isEmpty ? code.name : "\(code.name): \(message)" }
 
-    /// Maps any error thrown by a handler to what the client is told.
+    /// Maps any error thrown by a handler to what the client is told: ``RPCError`` as is, an
+    /// ``RPCErrorConvertible`` with its own status, cancellation as CANCELLED, anything else as INTERNAL.
     static func fromHandler(_ error: any Error) -> RPCError {
-        if let error = error as? RPCError {
+        let chosen = (error as? RPCError) ?? (error as? any RPCErrorConvertible)?.rpcError
+        if let chosen {
             // OK would tell the client the message text is a reply.
-            return error.code == .ok ? RPCError(.unknown, error.message) : error
+            return chosen.code == .ok ? RPCError(.unknown, chosen.message) : chosen
         }
         if error is CancellationError { return RPCError(.cancelled, "the request was cancelled") }
         return RPCError(.internal, "internal error")

@@ -3,7 +3,7 @@ public import SentinelWire
 /// What a handler knows about the call it serves.
 ///
 /// ```swift
-/// router.register(.healthCheck) { context, request, response in
+/// router.register(.healthCheck) { (request: HealthCheckRequest, context) -> HealthCheckResponse in
 ///     if let deadline = context.deadline { ... }
 /// }
 /// ```

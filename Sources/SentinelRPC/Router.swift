@@ -1,50 +1,95 @@
 public import SentinelWire
 
-/// A synchronous handler: reads the request payload and appends its reply to `response`.
+/// A raw synchronous handler: reads the request payload in place and appends its reply to `response`.
 ///
-/// It runs on the connection's event loop, so it must be quick and never block (scoring one transaction, not
-/// training a model). `request` is valid only during the call. Throw ``RPCError`` to answer with a status.
-public typealias SyncHandler =
+/// For the few methods that must not decode into values (ScoreBatch reads its transactions where protobuf-c
+/// unpacked them). It runs on the connection's event loop, so it must be quick and never block. `request` is valid
+/// only during the call.
+public typealias RawHandler =
     @Sendable (_ context: RequestContext, _ request: UnsafeRawBufferPointer, _ response: inout [UInt8]) throws -> Void
 
-/// An asynchronous handler: returns the reply payload.
-///
-/// It runs as a task on the connection's event loop (its `TaskExecutor`), so awaiting does not hop threads unless
-/// it calls into an actor. It is cancelled when the deadline passes, the client cancels, or the connection closes.
-public typealias AsyncHandler = @Sendable (_ context: RequestContext, _ request: [UInt8]) async throws -> [UInt8]
+/// A raw asynchronous handler: returns the reply payload.
+public typealias RawAsyncHandler = @Sendable (_ context: RequestContext, _ request: [UInt8]) async throws -> [UInt8]
 
-/// The table of methods a server serves, keyed by ``MethodID``.
+/// The table of methods a server serves, keyed by ``MethodID``, and the one place requests are decoded, errors
+/// mapped to statuses and outcomes reported.
+///
+/// A typed handler takes the decoded request and returns the response; a payload that does not decode is answered
+/// INVALID_ARGUMENT (`malformed <message>: <reason>`) before the handler runs. A thrown error becomes the response's
+/// status: ``RPCError`` as is, ``RPCErrorConvertible`` through its ``RPCErrorConvertible/rpcError``, anything else
+/// INTERNAL. Synchronous handlers run on the connection's event loop (quick work: scoring a transaction);
+/// asynchronous ones run as a task on that loop's executor and are cancelled at their deadline, on CANCEL or when
+/// the connection closes.
 ///
 /// ```swift
 /// var router = Router()
-/// router.register(.healthCheck) { _, _, response in response += [0x08, 0x01] }
-/// router.registerAsync(.monitorSnapshot) { _, request in try await monitor.snapshot(request) }
+/// router.register(.scoringModelInfo) { (request: ModelInfoRequest, context) -> ModelInfoResponse in
+///     try service.modelInfo(request, context)
+/// }
+/// router.registerAsync(.monitorSnapshot) { (request: MonitorSnapshotRequest, _) in await monitor.snapshot(request) }
+/// router.observer = { method, status in counters.count(method, status) }
 /// ```
 public struct Router: Sendable {
     /// A registered handler.
     enum Handler: Sendable {
-        case sync(SyncHandler)
-        case async(AsyncHandler)
+        case sync(RawHandler)
+        case async(RawAsyncHandler)
     }
 
     private var table: [Handler?] = []
 
+    /// Called once for every request the server answers, with the method and the status sent (OK included),
+    /// on the connection's event loop: the place for request and error counters. It must be quick.
+    public var observer: (@Sendable (MethodID, StatusCode) -> Void)?
+
     /// Creates an empty router.
     public init() {}
 
-    /// Registers a synchronous handler, run on the event loop.
+    // MARK: Registration
+
+    /// Registers a typed synchronous handler, run on the event loop.
+    /// - Parameters:
+    ///   - method: The method; registering one twice is a programming error and traps.
+    ///   - handler: Answers a decoded request.
+    public mutating func register<Request: RPCMessage, Response: RPCMessage>(
+        _ method: MethodID, _ handler: @escaping @Sendable (Request, RequestContext) throws -> Response
+    ) {
+        insert(
+            .sync { context, payload, response in
+                let request = try Self.decode(Request.self, payload)
+                try handler(request, context).serialize(into: &response)
+            }, for: method)
+    }
+
+    /// Registers a typed asynchronous handler, run as a task on the connection's event loop.
+    /// - Parameters:
+    ///   - method: The method; registering one twice is a programming error and traps.
+    ///   - handler: Answers a decoded request.
+    public mutating func registerAsync<Request: RPCMessage, Response: RPCMessage>(
+        _ method: MethodID, _ handler: @escaping @Sendable (Request, RequestContext) async throws -> Response
+    ) {
+        insert(
+            .async { context, payload in
+                let request = try payload.withUnsafeBytes { try Self.decode(Request.self, $0) }
+                var response: [UInt8] = []
+                try await handler(request, context).serialize(into: &response)
+                return response
+            }, for: method)
+    }
+
+    /// Registers a raw synchronous handler that reads the payload itself (see ``RawHandler``).
     /// - Parameters:
     ///   - method: The method; registering one twice is a programming error and traps.
     ///   - handler: The handler.
-    public mutating func register(_ method: MethodID, _ handler: @escaping SyncHandler) {
+    public mutating func registerRaw(_ method: MethodID, _ handler: @escaping RawHandler) {
         insert(.sync(handler), for: method)
     }
 
-    /// Registers an asynchronous handler, run as a task on the connection's event loop.
+    /// Registers a raw asynchronous handler that reads the payload itself.
     /// - Parameters:
     ///   - method: The method; registering one twice is a programming error and traps.
     ///   - handler: The handler.
-    public mutating func registerAsync(_ method: MethodID, _ handler: @escaping AsyncHandler) {
+    public mutating func registerRawAsync(_ method: MethodID, _ handler: @escaping RawAsyncHandler) {
         insert(.async(handler), for: method)
     }
 
@@ -53,10 +98,60 @@ public struct Router: Sendable {
         table.indices.filter { table[$0] != nil }.map { MethodID(rawValue: UInt16($0)) }
     }
 
+    // MARK: Dispatch
+
+    /// Runs a synchronous method's handler as the event loop does: appends the reply to `response`, or throws the
+    /// status the client gets; reports the outcome to ``observer`` either way.
+    /// - Parameters:
+    ///   - context: The call (its `method` selects the handler).
+    ///   - payload: The request payload.
+    ///   - response: Receives the reply payload.
+    /// - Throws: The ``RPCError`` to answer with: the handler's mapped error, UNIMPLEMENTED for an unknown method,
+    ///   INTERNAL for an asynchronous one.
+    public func handleSynchronously(
+        _ context: RequestContext, _ payload: UnsafeRawBufferPointer, into response: inout [UInt8]
+    ) throws(RPCError) {
+        guard case .sync(let handler) = handler(for: context.method) else {
+            let error =
+                handler(for: context.method) == nil
+                ? RPCError(.unimplemented, "unknown method \(context.method.rawValue)")
+                : RPCError(.internal, "method \(context.method.rawValue) is asynchronous")
+            report(context.method, error.code)
+            throw error
+        }
+        do {
+            try handler(context, payload, &response)
+        } catch {
+            let mapped = RPCError.fromHandler(error)
+            report(context.method, mapped.code)
+            throw mapped
+        }
+        report(context.method, .ok)
+    }
+
+    /// Tells ``observer`` that a request was answered.
+    /// - Parameters:
+    ///   - method: The method called.
+    ///   - status: The status sent.
+    public func report(_ method: MethodID, _ status: StatusCode) {
+        observer?(method, status)
+    }
+
     /// The handler for a method, if any.
     func handler(for method: MethodID) -> Handler? {
         let index = Int(method.rawValue)
         return index < table.count ? table[index] : nil
+    }
+
+    /// Decodes a request, or throws INVALID_ARGUMENT naming the message and the reason.
+    static func decode<Message: RPCMessage>(_ type: Message.Type, _ payload: UnsafeRawBufferPointer) throws(RPCError)
+        -> Message
+    {
+        do {
+            return try Message(serializedBytes: payload)
+        } catch {
+            throw RPCError(.invalidArgument, "malformed \(Message.protoName): \(error)")
+        }
     }
 
     private mutating func insert(_ handler: Handler, for method: MethodID) {

@@ -26,6 +26,7 @@ public final class ServerConnection {
     /// An async request that has not answered yet.
     private struct InFlight {
         var serial: UInt64
+        var method: MethodID
         var task: Task<Void, Never>?
         var timer: TimerID?
     }
@@ -101,7 +102,7 @@ public final class ServerConnection {
 
     /// Starts graceful shutdown: sends GOAWAY naming the last accepted request id; in-flight requests finish
     /// (until ``cancelInFlight()``), new ones get UNAVAILABLE, and the connection closes when idle.
-    public func beginShutdown() {
+    public func beginGracefulShutdown() {
         guard state == .open || state == .awaitingHello else { return }
         if state == .awaitingHello {
             close()
@@ -238,31 +239,31 @@ public final class ServerConnection {
             close()
             return
         }
+        let method = header.method
         guard state == .open else {
-            appendResponse(requestID: id, error: RPCError(.unavailable, "server is shutting down"))
+            refuse(id, method, RPCError(.unavailable, "server is shutting down"))
             return
         }
         highestRequestID = max(highestRequestID, id)
-        guard let handler = router.handler(for: header.method) else {
-            appendResponse(requestID: id, error: RPCError(.unimplemented, "unknown method \(header.method.rawValue)"))
-            return
-        }
         let deadline = header.timeout.map { now + $0 }
-        let context = RequestContext(requestID: id, method: header.method, deadline: deadline)
-        switch handler {
-        case .sync(let handler):
+        let context = RequestContext(requestID: id, method: method, deadline: deadline)
+        switch router.handler(for: method) {
+        case .none, .sync:
+            // The router decodes, runs the handler, maps its error and reports the outcome.
             scratch.removeAll(keepingCapacity: true)
-            do {
-                try decoder.withPayload { payload in try handler(context, payload, &scratch) }
+            do throws(RPCError) {
+                try decoder.withPayload { payload throws(RPCError) in
+                    try router.handleSynchronously(context, payload, into: &scratch)
+                }
                 appendOK(requestID: id, payload: scratch)
             } catch {
-                appendResponse(requestID: id, error: RPCError.fromHandler(error))
+                appendResponse(requestID: id, error: error)
             }
         case .async(let handler):
             guard inFlight.count < configuration.maximumInFlightPerConnection else {
-                appendResponse(
-                    requestID: id,
-                    error: RPCError(
+                refuse(
+                    id, method,
+                    RPCError(
                         .resourceExhausted,
                         "too many requests in flight (limit \(configuration.maximumInFlightPerConnection))"))
                 return
@@ -271,12 +272,18 @@ public final class ServerConnection {
         }
     }
 
-    private func startAsync(_ handler: @escaping AsyncHandler, context: RequestContext, payload: [UInt8]) {
+    /// Answers a request that no handler runs for, and reports it.
+    private func refuse(_ requestID: UInt32, _ method: MethodID, _ error: RPCError) {
+        router.report(method, error.code)
+        appendResponse(requestID: requestID, error: error)
+    }
+
+    private func startAsync(_ handler: @escaping RawAsyncHandler, context: RequestContext, payload: [UInt8]) {
         let id = context.requestID
         nextSerial += 1
         let serial = nextSerial
         let this = LoopBound(self, loop: loop)
-        var request = InFlight(serial: serial)
+        var request = InFlight(serial: serial, method: context.method)
         if let deadline = context.deadline {
             request.timer = loop.scheduleTimer(at: deadline) {
                 this.value.expire(requestID: id, serial: serial)
@@ -303,8 +310,11 @@ public final class ServerConnection {
         inFlight[requestID] = nil
         if let timer = request.timer { loop.cancelTimer(timer) }
         switch result {
-        case .success(let payload): appendOK(requestID: requestID, payload: payload)
-        case .failure(let error): appendResponse(requestID: requestID, error: error)
+        case .success(let payload):
+            router.report(request.method, .ok)
+            appendOK(requestID: requestID, payload: payload)
+        case .failure(let error):
+            refuse(requestID, request.method, error)
         }
         closeIfDrained()
         onOutput?()
@@ -314,7 +324,7 @@ public final class ServerConnection {
         guard let request = inFlight[requestID], request.serial == serial else { return }
         inFlight[requestID] = nil
         request.task?.cancel()
-        appendResponse(requestID: requestID, error: RPCError(.deadlineExceeded, "deadline exceeded"))
+        refuse(requestID, request.method, RPCError(.deadlineExceeded, "deadline exceeded"))
         closeIfDrained()
         onOutput?()
     }

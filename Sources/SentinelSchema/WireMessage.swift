@@ -1,3 +1,5 @@
+public import SentinelRPC
+
 /// A Sentinel wire message: a Swift value that converts to and from its protobuf encoding.
 ///
 /// Every message in `Protos/sentinel.proto` has a conforming value type. Decoding copies everything out of
@@ -11,7 +13,7 @@
 /// let decoded = try HealthCheckRequest(serializedBytes: bytes)
 /// assert(decoded == request)
 /// ```
-public protocol WireMessage: Sendable, Equatable {
+public protocol WireMessage: RPCMessage, Equatable {
     /// The fully qualified protobuf name, e.g. `sentinel.v1.Transaction`.
     static var protoName: String { get }
 

@@ -1,18 +1,142 @@
 import Foundation
-import SentinelLog
+import Glibc
+import SentinelArguments
+import SentinelLifecycle
+public import SentinelLog
+public import SentinelPosix
+import SentinelRPC
+import SentinelSchema
 
-/// The `sentinel-api` process: builds the reporter (when a monitor is configured) and the server, and runs them.
-public enum ScoringApplication {
-    /// Runs the scoring service until SIGTERM or SIGINT.
-    /// - Parameter configuration: The parsed settings.
-    /// - Throws: ``ScoringError`` when the service cannot start (bad token file, address in use, model unusable).
-    public static func run(_ configuration: ScoringConfiguration) async throws {
-        let log = JSONLog.standardOutput
-        let reporter = try makeReporter(configuration)
-        // JSON lines on standard output; the one human line goes to standard error.
-        let server = ScoringServer(configuration: configuration, reporter: reporter, log: log) { line in
-            FileHandle.standardError.write(Data((line + "\n").utf8))
+/// The `sentinel-api` process: the event reporter (when a monitor is configured), the RPC server and the model
+/// loader, run as one ``ServiceGroup``.
+///
+/// ``init(configuration:log:announce:)`` reads the token, opens the spool and binds the port (so ``address`` is
+/// real); ``run()`` serves until SIGTERM or SIGINT. Start-up order: reporter, RPC server (Health answers
+/// NOT_SERVING), model loader (SERVING once the model is loaded and validated). Shutdown runs in reverse: NOT_SERVING,
+/// the server sends GOAWAY and lets in-flight requests finish within the grace period, then the reporter flushes
+/// to the monitor or its spool.
+///
+/// ```swift
+/// let application = try ScoringApplication(configuration: try ScoringConfiguration(parsing: &arguments))
+/// try await application.run()
+/// ```
+public final class ScoringApplication: Sendable {
+    /// The settings.
+    public let configuration: ScoringConfiguration
+    /// The scoring handlers, counters and model store.
+    public let service: ScoringService
+    private let server: TCPServer
+    private let reporter: EventReporter?
+    private let log: JSONLog
+    private let announce: @Sendable (String) -> Void
+
+    /// Builds the process's services: reads the token file, opens the spool, binds the port.
+    /// - Parameters:
+    ///   - configuration: Address, model, limits, tokens.
+    ///   - log: The JSON log (default: standard output).
+    ///   - announce: Receives the human `listening on HOST:PORT` line (default: standard error, keeping standard
+    ///     output machine-readable).
+    /// - Throws: ``ScoringError`` `.configuration` for an unreadable token file, a bad monitor address, an unusable
+    ///   spool directory or an address that cannot be bound.
+    public init(
+        configuration: ScoringConfiguration, log: JSONLog = .standardOutput,
+        announce: (@Sendable (String) -> Void)? = nil
+    ) throws {
+        self.configuration = configuration
+        self.log = log
+        self.announce = announce ?? { FileHandle.standardError.write(Data(($0 + "\n").utf8)) }
+        var serverConfiguration = ServerConfiguration()
+        serverConfiguration.shutdownGracePeriod = .milliseconds(Int64(configuration.gracePeriodSeconds * 1000))
+        serverConfiguration.busyPoll = .microseconds(configuration.busyPollMicroseconds)
+        if let path = configuration.tokenFile {
+            serverConfiguration.authToken = try Self.readToken(path)
         }
-        try await server.run()
+        let reporter = try Self.makeReporter(configuration, log: log)
+        self.reporter = reporter
+        service = ScoringService(
+            store: ModelStore(configuredPath: configuration.modelPath),
+            maximumBatchSize: configuration.maximumBatchSize, sink: reporter, log: log,
+            logRequests: configuration.logRequests)
+        do {
+            server = try TCPServer(
+                host: configuration.host, port: configuration.port, router: service.makeRouter(),
+                configuration: serverConfiguration)
+        } catch {
+            let address = SocketAddress(host: configuration.host, port: configuration.port)
+            log.error("cannot listen", ["address": .string("\(address)")])
+            throw ScoringError(.configuration, "cannot listen on \(address): \(error)", cause: error)
+        }
+    }
+
+    /// The bound address, with the real port when 0 was asked for.
+    public var address: SocketAddress { server.address }
+
+    /// Serves until SIGTERM or SIGINT, then shuts down gracefully and returns.
+    /// - Throws: ``ScoringError`` `.reloadFailed` when the model cannot be loaded at start-up (the process should
+    ///   exit 1).
+    public func run() async throws {
+        // Installed before anything is announced, so a supervisor's signal is never lost or fatal.
+        let signals = UnixSignals.stream(ServiceGroup.shutdownSignals)
+        let reloads = UnixSignals.stream([SIGHUP])
+        log.info(
+            "listening",
+            [
+                "address": .string(server.address.description), "port": .int(Int64(server.address.port)),
+                "version": .string(SentinelVersion.string), "model": .string(configuration.modelPath),
+                "monitor": .string(configuration.monitor ?? ""),
+                "max_batch": .int(Int64(configuration.maximumBatchSize)),
+                "auth": configuration.tokenFile == nil ? "none" : "token",
+            ])
+        announce("listening on \(server.address)")
+        let loader = ModelLoader(service: service, reloadSignals: reloads, log: log)
+        let services: [any Service] = (reporter.map { [$0] } ?? []) + [server, loader]
+        let signal: Int32?
+        do {
+            signal = try await ServiceGroup(services: services, signals: signals, logger: log).runReportingSignal()
+        } catch {
+            log.error("stopped", ["reason": .string((error as? ScoringError)?.message ?? "\(error)")])
+            throw error
+        }
+        let statistics = service.statistics
+        log.info(
+            "stopped",
+            [
+                "signal": .string(signal.map(ServiceGroup.signalName) ?? "none"),
+                "requests": .int(Int64(statistics.requests)), "transactions": .int(Int64(statistics.transactions)),
+                "events_sent": .int(Int64(statistics.events.sent)),
+                "events_spooled": .int(Int64(statistics.events.spooled)),
+                "events_dropped": .int(Int64(statistics.events.dropped)),
+            ])
+    }
+
+    /// The reporter to the configured monitor (spooling to `--spool-dir`), or `nil` when no monitor is configured.
+    static func makeReporter(_ configuration: ScoringConfiguration, log: JSONLog = .standardOutput) throws
+        -> EventReporter?
+    {
+        guard let monitor = configuration.monitor else { return nil }
+        guard let address = SocketAddress(parsing: monitor) else {
+            throw ScoringError(.configuration, "--monitor must be \(SocketAddress.syntax), got '\(monitor)'")
+        }
+        var settings = EventReporter.Configuration(monitor: address, spoolDirectory: configuration.spoolDirectory)
+        settings.maximumInFlight = configuration.reportInFlight
+        settings.pendingCapacityBytes = configuration.reportMemoryMegabytes << 20
+        if let path = configuration.monitorTokenFile {
+            settings.token = try readToken(path)
+        }
+        do {
+            return try EventReporter(configuration: settings, log: log)
+        } catch {
+            throw ScoringError(.configuration, "cannot start the event reporter: \(error)", cause: error)
+        }
+    }
+
+    static func readToken(_ path: String) throws -> AuthToken {
+        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
+            throw ScoringError(.configuration, "cannot read token file '\(path)'")
+        }
+        guard let token = AuthToken(text.trimmingCharacters(in: .whitespacesAndNewlines)) else {
+            throw ScoringError(.configuration, "token file '\(path)' is empty")
+        }
+        return token
     }
 }

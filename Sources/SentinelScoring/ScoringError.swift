@@ -1,3 +1,4 @@
+public import SentinelRPC
 public import SentinelWire
 
 /// An error of the scoring service: a bad transaction, a model that cannot be loaded or swapped in, or a bad
@@ -8,7 +9,7 @@ public import SentinelWire
 /// ```swift
 /// throw ScoringError(.invalidTransaction, "transaction 'tx-1': amount is negative (-3.0)", field: "amount")
 /// ```
-public struct ScoringError: Error, Sendable, CustomStringConvertible {
+public struct ScoringError: Error, Sendable, CustomStringConvertible, RPCErrorConvertible {
     /// The kind of failure.
     public struct Code: Hashable, Sendable, CustomStringConvertible {
         private enum Value: String, Sendable {
@@ -74,6 +75,9 @@ public struct ScoringError: Error, Sendable, CustomStringConvertible {
         default: return .invalidArgument
         }
     }
+
+    /// The status and the message a client gets.
+    public var rpcError: RPCError { RPCError(statusCode, message) }
 
     /// The code and the message.
     public var description: String { "\(code): \(message)" }

@@ -58,15 +58,20 @@ public final class ScoringService: Sendable {
         serving.store(store.current != nil, ordering: .releasing)
     }
 
-    /// The router serving every method of this service.
+    /// The router serving every method of this service; it counts every answer for Stats.
     public func makeRouter() -> Router {
         var router = Router()
         router.register(.healthCheck, healthCheck)
         router.register(.scoringScore, score)
-        router.register(.scoringScoreBatch, scoreBatch)
+        router.registerRaw(.scoringScoreBatch, scoreBatch)
         router.register(.scoringModelInfo, modelInfo)
         router.register(.scoringStats, stats)
         router.registerAsync(.scoringReloadModel, reloadModel)
+        let counters = self.counters
+        router.observer = { _, status in
+            counters.requests.add(1, ordering: .relaxed)
+            if status != .ok { counters.countError(status) }
+        }
         return router
     }
 
@@ -74,7 +79,7 @@ public final class ScoringService: Sendable {
     public var isServing: Bool { serving.load(ordering: .acquiring) }
 
     /// Marks the service as shutting down: Health.Check answers NOT_SERVING from now on.
-    public func beginShutdown() {
+    public func beginGracefulShutdown() {
         shuttingDown.store(true, ordering: .releasing)
         serving.store(false, ordering: .releasing)
     }
@@ -84,47 +89,27 @@ public final class ScoringService: Sendable {
     /// Health.Check: SERVING once a model is loaded, NOT_SERVING before and during shutdown.
     /// - Throws: ``RPCError`` INVALID_ARGUMENT for a malformed request, NOT_FOUND for a service name other than
     ///   empty or `sentinel.v1.Scoring`.
-    public func healthCheck(_ context: RequestContext, _ request: UnsafeRawBufferPointer, _ response: inout [UInt8])
-        throws
-    {
-        try counted { try healthCheckBody(request, &response) }
-    }
-
-    private func healthCheckBody(_ request: UnsafeRawBufferPointer, _ response: inout [UInt8])
-        throws
-    {
-        let decoded = try decode(HealthCheckRequest.self, request)
-        guard decoded.service.isEmpty || decoded.service == "sentinel.v1.Scoring" else {
-            throw RPCError(.notFound, "unknown service '\(decoded.service)'")
+    public func healthCheck(_ request: HealthCheckRequest, _ context: RequestContext) throws -> HealthCheckResponse {
+        guard request.service.isEmpty || request.service == "sentinel.v1.Scoring" else {
+            throw RPCError(.notFound, "unknown service '\(request.service)'")
         }
-        HealthCheckResponse(status: isServing ? .serving : .notServing).serialize(into: &response)
+        return HealthCheckResponse(status: isServing ? .serving : .notServing)
     }
 
     /// Score: validates and scores one transaction with the live (or pinned) model.
     /// - Throws: ``RPCError`` INVALID_ARGUMENT for a malformed request or a bad transaction (the message names the
     ///   transaction and the field), FAILED_PRECONDITION for a pinned version the service does not serve,
     ///   UNAVAILABLE before a model is loaded.
-    public func score(_ context: RequestContext, _ request: UnsafeRawBufferPointer, _ response: inout [UInt8])
-        throws
-    {
-        try counted { try scoreBody(request, &response) }
-    }
-
-    private func scoreBody(_ request: UnsafeRawBufferPointer, _ response: inout [UInt8]) throws {
+    public func score(_ request: ScoreRequest, _ context: RequestContext) throws -> ScoreResponse {
         let started = MonotonicClock.nanoseconds()
-        let decoded = try decode(ScoreRequest.self, request)
-        let model = try model(pinned: decoded.modelVersion)
-        let transaction = decoded.transaction
+        let model = try model(pinned: request.modelVersion)
+        let transaction = request.transaction
         if let problem = TransactionValidator.problem(in: transaction, index: nil, featureNames: model.featureNames) {
-            throw RPCError(problem.statusCode, problem.message)
+            throw problem
         }
         let probability = transaction.features.withUnsafeBufferPointer { model.learner.probability(of: $0) }
         let decision: ScoreDecision = probability >= model.threshold ? .flag : .pass
         let latency = MonotonicClock.nanoseconds() &- started
-        ScoreResponse(
-            transactionId: transaction.id, fraudProbability: probability, decision: decision,
-            modelVersion: model.version, serverLatencyNanoseconds: latency, threshold: model.threshold
-        ).serialize(into: &response)
         counters.transactions.add(1, ordering: .relaxed)
         if decision == .flag { counters.flagged.add(1, ordering: .relaxed) }
         counters.recordLatency(nanoseconds: latency)
@@ -142,6 +127,9 @@ public final class ScoringService: Sendable {
                     "decision": decision == .flag ? "flag" : "pass", "latency_ns": .int(Int64(latency)),
                 ])
         }
+        return ScoreResponse(
+            transactionId: transaction.id, fraudProbability: probability, decision: decision,
+            modelVersion: model.version, serverLatencyNanoseconds: latency, threshold: model.threshold)
     }
 
     /// ScoreBatch: validates and scores each transaction with one model; a bad transaction gets an item error
@@ -152,12 +140,6 @@ public final class ScoringService: Sendable {
     public func scoreBatch(_ context: RequestContext, _ request: UnsafeRawBufferPointer, _ response: inout [UInt8])
         throws
     {
-        try counted { try scoreBatchBody(request, &response) }
-    }
-
-    private func scoreBatchBody(_ request: UnsafeRawBufferPointer, _ response: inout [UInt8])
-        throws
-    {
         let started = MonotonicClock.nanoseconds()
         // Read in place: the transactions stay in protobuf-c's unpacked memory, no Swift strings or arrays
         // per transaction; only the error path copies one out, to build its message.
@@ -166,7 +148,7 @@ public final class ScoringService: Sendable {
         } catch let error as RPCError {
             throw error
         } catch {
-            throw RPCError(.invalidArgument, "malformed \(ScoreBatchRequest.self): \(error)")
+            throw RPCError(.invalidArgument, "malformed \(ScoreBatchRequest.protoName): \(error)")
         }
     }
 
@@ -282,47 +264,23 @@ public final class ScoringService: Sendable {
 
     /// ModelInfo: the live model's version, learner, feature names, threshold, training window and metrics.
     /// - Throws: ``RPCError`` INVALID_ARGUMENT for a malformed request, UNAVAILABLE before a model is loaded.
-    public func modelInfo(_ context: RequestContext, _ request: UnsafeRawBufferPointer, _ response: inout [UInt8])
-        throws
-    {
-        try counted { try modelInfoBody(request, &response) }
-    }
-
-    private func modelInfoBody(_ request: UnsafeRawBufferPointer, _ response: inout [UInt8])
-        throws
-    {
-        _ = try decode(ModelInfoRequest.self, request)
-        try model(pinned: nil).info.serialize(into: &response)
+    public func modelInfo(_ request: ModelInfoRequest, _ context: RequestContext) throws -> ModelInfoResponse {
+        try model(pinned: nil).info
     }
 
     /// Stats: counters since start, latency quantiles, and the reporter's delivery counters.
     /// - Throws: ``RPCError`` INVALID_ARGUMENT for a malformed request.
-    public func stats(_ context: RequestContext, _ request: UnsafeRawBufferPointer, _ response: inout [UInt8])
-        throws
-    {
-        try counted { try statsBody(request, &response) }
-    }
-
-    private func statsBody(_ request: UnsafeRawBufferPointer, _ response: inout [UInt8]) throws {
-        _ = try decode(StatsRequest.self, request)
-        statistics.serialize(into: &response)
+    public func stats(_ request: StatsRequest, _ context: RequestContext) -> StatsResponse {
+        statistics
     }
 
     /// ReloadModel: loads, validates and swaps in a model (see ``ModelStore/reload(_:)``).
     /// - Throws: ``RPCError`` INVALID_ARGUMENT for a malformed request, FAILED_PRECONDITION with the reason when the
     ///   reload fails (the old model keeps serving).
-    public func reloadModel(_ context: RequestContext, _ request: [UInt8]) async throws -> [UInt8] {
-        counters.requests.add(1, ordering: .relaxed)
-        do {
-            let decoded = try request.withUnsafeBytes { try decode(ReloadModelRequest.self, $0) }
-            return try await reload(decoded, origin: "rpc").serializedBytes()
-        } catch let error as ScoringError {
-            counters.countError(error.statusCode)
-            throw RPCError(error.statusCode, error.message)
-        } catch let error as RPCError {
-            counters.countError(error.code)
-            throw error
-        }
+    public func reloadModel(_ request: ReloadModelRequest, _ context: RequestContext) async throws
+        -> ReloadModelResponse
+    {
+        try await reload(request, origin: "rpc")
     }
 
     // MARK: Operations
@@ -382,29 +340,6 @@ public final class ScoringService: Sendable {
     }
 
     // MARK: Helpers
-
-    /// Counts the request, and the error answer if `body` throws; maps any non-RPC error to INTERNAL.
-    private func counted(_ body: () throws -> Void) throws {
-        counters.requests.add(1, ordering: .relaxed)
-        do {
-            try body()
-        } catch let error as RPCError {
-            counters.countError(error.code)
-            throw error
-        } catch {
-            counters.countError(.internal)
-            log.error("internal error", ["error": .string("\(error)")])
-            throw RPCError(.internal, "internal error")
-        }
-    }
-
-    private func decode<Message: WireMessage>(_ type: Message.Type, _ bytes: UnsafeRawBufferPointer) throws -> Message {
-        do {
-            return try Message(serializedBytes: bytes)
-        } catch {
-            throw RPCError(.invalidArgument, "malformed \(type): \(error)")
-        }
-    }
 
     /// The live model, or the pinned version if it is the live one.
     private func model(pinned: String?) throws -> ModelHandle {

@@ -3,7 +3,7 @@
 /// The numbers are part of the protocol (PROTOCOL.md, "Methods") and never reused.
 ///
 /// ```swift
-/// router.register(.healthCheck) { context, request, response in ... }
+/// router.register(.healthCheck) { (request: HealthCheckRequest, context) in HealthCheckResponse(status: .serving) }
 /// print(MethodID.scoringScore.fullName)  // sentinel.v1.Scoring/Score
 /// ```
 public struct MethodID: RawRepresentable, Hashable, Sendable, CustomStringConvertible {

@@ -20,7 +20,7 @@ do {
     exit(ExitCode.usage)
 }
 do {
-    try await ScoringApplication.run(configuration)
+    try await ScoringApplication(configuration: configuration).run()
     exit(ExitCode.success)
 } catch {
     FileHandle.standardError.write(Data("error: \(error)\n".utf8))

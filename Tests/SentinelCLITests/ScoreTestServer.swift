@@ -61,13 +61,13 @@ final class ScoreTestServer: Sendable {
 
     var router: Router {
         var router = Router()
-        router.register(.scoringModelInfo) { _, _, response in
+        router.registerRaw(.scoringModelInfo) { _, _, response in
             response += ModelInfoResponse(
                 modelVersion: Self.modelVersion, learner: "logistic-regression", featureNames: Self.featureNames,
                 threshold: Self.threshold
             ).serializedBytes()
         }
-        router.register(.scoringScore) { [self] _, request, response in
+        router.registerRaw(.scoringScore) { [self] _, request, response in
             requests.add(1, ordering: .relaxed)
             let message = try decode(ScoreRequest.self, request)
             switch outcome(message.transaction) {
@@ -75,7 +75,7 @@ final class ScoreTestServer: Sendable {
             case .error(let error): throw RPCError(.invalidArgument, error.message)
             }
         }
-        router.register(.scoringScoreBatch) { [self] _, request, response in
+        router.registerRaw(.scoringScoreBatch) { [self] _, request, response in
             requests.add(1, ordering: .relaxed)
             let message = try decode(ScoreBatchRequest.self, request)
             guard !message.transactions.isEmpty else { throw RPCError(.invalidArgument, "empty batch") }

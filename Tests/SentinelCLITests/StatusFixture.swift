@@ -63,7 +63,7 @@ final class StatusMonitor: Sendable {
 
     func run<Result: Sendable>(_ body: (UInt16) async throws -> Result) async throws -> Result {
         var router = Router()
-        router.register(.monitorSnapshot) { _, request, response in
+        router.registerRaw(.monitorSnapshot) { _, request, response in
             let decoded = try MonitorSnapshotRequest(serializedBytes: request)
             self.requests.withLock { $0.append(decoded) }
             response += self.snapshot.serializedBytes()

@@ -19,14 +19,16 @@ struct JSONLogTests {
         let log = lines.log(at: Date(timeIntervalSince1970: 1_764_396_761.5034))
         log.info("listening", ["address": "127.0.0.1:8000", "port": 8000])
         log.log(
-            "warn", "alert transition",
+            .warning, "alert transition",
             ["value": .double(0.25), "nan": .double(.nan), "ok": .bool(true), "names": .strings(["a", "b"])])
-        log.log("error", "cannot serve", fields: [])
+        log.log(.error, "cannot serve", [])
+        log.component("event-reporter").log(.info, "monitor reachable", [("sequence", .uint(UInt64.max))])
         #expect(
             lines.all == [
                 #"{"time":"2025-11-29T06:12:41.503Z","level":"info","msg":"listening","address":"127.0.0.1:8000","port":8000}"#,
-                #"{"time":"2025-11-29T06:12:41.503Z","level":"warn","msg":"alert transition","value":0.25,"nan":"nan","ok":true,"names":["a","b"]}"#,
+                #"{"time":"2025-11-29T06:12:41.503Z","level":"warning","msg":"alert transition","value":0.25,"nan":"nan","ok":true,"names":["a","b"]}"#,
                 #"{"time":"2025-11-29T06:12:41.503Z","level":"error","msg":"cannot serve"}"#,
+                #"{"time":"2025-11-29T06:12:41.503Z","level":"info","msg":"monitor reachable","component":"event-reporter","sequence":18446744073709551615}"#,
             ])
         for line in lines.all {
             #expect(try JSONSerialization.jsonObject(with: Data(line.utf8)) is [String: Any])
@@ -35,8 +37,9 @@ struct JSONLogTests {
 
     @Test("strings are escaped: quotes, backslashes, newlines and control characters")
     func escaping() throws {
-        #expect(JSONLog.quote("\u{1}") == "\"\\u0001\"")
-        #expect(JSONLog.quote("a\"b\\c\nd\te\r") == #""a\"b\\c\nd\te\r""#)
+        #expect(JSONString.quote("\u{1}") == "\"\\u0001\"")
+        #expect(JSONString.quote("a\"b\\c\nd\te\r") == #""a\"b\\c\nd\te\r""#)
+        #expect(JSONString.quote("</script>") == #""\u003c/script>""#)
         let lines = Lines()
         lines.log(at: Date(timeIntervalSince1970: 0)).warning("odd \u{7}", ["k\"": "v\n"])
         let object = try #require(

@@ -132,7 +132,7 @@ struct MonitorServiceTests {
         #expect(lines.count == 1)
         let line = try #require(lines.first)
         let object = try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
-        #expect(object["level"] as? String == "warn")
+        #expect(object["level"] as? String == "warning")
         #expect(object["from"] as? String == "ok" && object["to"] as? String == "alert")
         #expect(object["threshold"] as? Double == 0.25)
         #expect((object["value"] as? Double ?? 0) > 0.25)

@@ -78,7 +78,7 @@ struct BusyPollTests {
             await onLoop(loop) {}  // activity: the loop now polls for the next 30 s unless stopped
             let before = loop.iterationCount
             #expect(await eventually { loop.iterationCount > before + 10 })  // it really is polling
-            loop.shutdown()
+            loop.stop()
             await group.waitForAll()
         }
         #expect(!loop.inEventLoop)
@@ -145,10 +145,10 @@ private func withLoop(busyPoll: Duration, _ body: (PosixEventLoop) async throws 
         do {
             try await body(loop)
         } catch {
-            loop.shutdown()
+            loop.stop()
             throw error
         }
-        loop.shutdown()
+        loop.stop()
         try await group.waitForAll()
     }
 }

@@ -36,8 +36,8 @@ struct SharedLoopClientTests {
                         }
                     }
                 }
-                for client in clients { client.shutdown() }
-                loop.shutdown()
+                for client in clients { client.close() }
+                loop.stop()
                 try await group.waitForAll()
             }
             #expect(tally.failures.isEmpty)

@@ -191,7 +191,7 @@ struct ServerConnectionTests {
         let harness = ServerHarness(router: TestRouter.make(gate: gate))
         let first = harness.send(Frames.request(1, TestRouter.echo) + Frames.request(3, TestRouter.gated, [42]))
         #expect(first.map(\.header.requestID) == [1])
-        harness.beginShutdown()
+        harness.beginGracefulShutdown()
         let goAway = harness.takeOutput()
         #expect(goAway.first?.header.type == .goAway)
         #expect(goAway.first?.header.requestID == 3)
@@ -256,8 +256,8 @@ struct ServerConnectionTests {
         var configuration = ServerConfiguration()
         configuration.limits = FrameLimits(maximumPayloadSize: 4)
         var router = Router()
-        router.register(TestRouter.echo) { _, request, response in response += Array(request) + Array(request) }
-        router.register(TestRouter.fail) { _, _, _ in throw RPCError(.ok, "not really") }
+        router.registerRaw(TestRouter.echo) { _, request, response in response += Array(request) + Array(request) }
+        router.registerRaw(TestRouter.fail) { _, _, _ in throw RPCError(.ok, "not really") }
         let harness = ServerHarness(router: router, configuration: configuration)
         #expect(harness.send(Frames.request(1, TestRouter.echo, [1, 2])).first?.payload == [1, 2, 1, 2])
         let big = harness.send(Frames.request(2, TestRouter.echo, [1, 2, 3]))

@@ -51,7 +51,7 @@ final class ServerHarness: Sendable {
     var wantsClose: Bool { loop.sync { connection.value.wantsClose } }
     var inFlight: Int { loop.sync { connection.value.inFlightCount } }
 
-    func beginShutdown() { loop.sync { connection.value.beginShutdown() } }
+    func beginGracefulShutdown() { loop.sync { connection.value.beginGracefulShutdown() } }
 
     static func decode(_ bytes: [UInt8]) -> [DecodedFrame] {
         var decoder = FrameDecoder(detectHTTP: false)

@@ -24,7 +24,7 @@ struct ModelReloadTests {
         #expect(sink.models == [ScoringFixtures.model.modelVersion, ScoringFixtures.sibling.modelVersion])
         let score = try ScoreResponse(
             serializedBytes: call(
-                service.score, .scoringScore, ScoreRequest(transaction: ScoringFixtures.transaction(row: 9))))
+                service, .scoringScore, ScoreRequest(transaction: ScoringFixtures.transaction(row: 9))))
         #expect(score.modelVersion == ScoringFixtures.sibling.modelVersion)
     }
 
@@ -77,12 +77,13 @@ struct ModelReloadTests {
         let logged = ScoringService(
             store: ModelStore(configuredPath: directory.appendingPathComponent("model.sentinel").path), log: log.log)
         try await logged.reload(ReloadModelRequest(), origin: "startup")
-        // Through the async RPC handler: the answer is FAILED_PRECONDITION with the reason.
+        // Through the router and a connection (in memory): the answer is FAILED_PRECONDITION with the reason.
+        let transport = InMemoryTransport(router: logged.makeRouter())
         do {
-            _ = try await logged.reloadModel(
-                ScoringFixtures.context(.scoringReloadModel), ReloadModelRequest(path: path).serializedBytes())
+            _ = try await transport.call(
+                .scoringReloadModel, payload: ReloadModelRequest(path: path).serializedBytes(), timeout: nil)
             Issue.record("the reload of a \(kind) file succeeded")
-        } catch let error as RPCError {
+        } catch {
             #expect(error.code == .failedPrecondition)
             #expect(error.message.hasPrefix("cannot load model '\(path)': "), "\(error.message)")
         }

@@ -49,7 +49,7 @@ final class HoldingReceiver: Sendable {
 
     var router: Router {
         var router = Router()
-        router.registerAsync(.monitorIngestEvents) { [self] _, request in
+        router.registerRawAsync(.monitorIngestEvents) { [self] _, request in
             let batch = try EventBatch(serializedBytes: request)
             let sequences = batch.events.map(\.sequence)
             let index = state.withLock { state -> Int in
@@ -94,10 +94,10 @@ struct InProcessMonitor {
         service.register(on: &router)
         if hanging {
             var hanging = Router()
-            hanging.registerAsync(.monitorRegisterModel) { _, request in
+            hanging.registerRawAsync(.monitorRegisterModel) { _, request in
                 try await service.register(RegisterModelRequest(serializedBytes: request)).serializedBytes()
             }
-            hanging.registerAsync(.monitorIngestEvents) { _, request in
+            hanging.registerRawAsync(.monitorIngestEvents) { _, request in
                 _ = try await service.ingest(EventBatch(serializedBytes: request), encoded: request)
                 while true { try await Task.sleep(for: .milliseconds(5)) }
             }
@@ -138,7 +138,7 @@ struct ReporterPipeliningTests {
         configuration.maximumRequestBytes = 1_024  // one batch per request
         configuration.pendingCapacityBytes = 8 << 20
         configuration.callTimeout = .seconds(60)  // held replies must not time out on a loaded machine
-        let reporter = try EventReporter(configuration: configuration, logSink: { _ in })
+        let reporter = try EventReporter(configuration: configuration, log: JSONLog { _ in })
         // Recorded before the reporter runs: 20 batches are ready at once, so the first 4 go out together.
         for index in 1...2_000 { reporter.record(ReporterFixtures.event(index)) }
         let running = RunningReporter.start(reporter)
@@ -169,7 +169,7 @@ struct ReporterPipeliningTests {
         configuration.maximumInFlight = 4
         configuration.maximumRequestBytes = 1_024
         configuration.pendingCapacityBytes = 8 << 20
-        let reporter = try EventReporter(configuration: configuration, logSink: { _ in })
+        let reporter = try EventReporter(configuration: configuration, log: JSONLog { _ in })
         reporter.registerModel(version: "m1", artifact: artifact)
         for index in 1...1_000 { reporter.record(ReporterFixtures.event(index, featureCount: 2)) }
         let running = RunningReporter.start(reporter)
@@ -204,7 +204,7 @@ struct ReporterPipeliningTests {
             monitor: SocketAddress(host: "127.0.0.1", port: port), spoolDirectory: directory)
         configuration.producerId = "steady"
         configuration.maximumBatchDelay = .milliseconds(10)
-        let reporter = try EventReporter(configuration: configuration, logSink: { _ in })
+        let reporter = try EventReporter(configuration: configuration, log: JSONLog { _ in })
         reporter.registerModel(version: "m1", artifact: artifact)
         let running = RunningReporter.start(reporter)
         for round in 0..<20 {
@@ -233,7 +233,7 @@ struct ReporterPipeliningTests {
         configuration.pendingCapacityBytes = 20_000  // about 3 batches of 100
         configuration.maximumRequestBytes = 1_024
         configuration.callTimeout = .seconds(60)
-        let reporter = try EventReporter(configuration: configuration, logSink: { _ in })
+        let reporter = try EventReporter(configuration: configuration, log: JSONLog { _ in })
         let running = RunningReporter.start(reporter)
         for index in 1...3_000 { reporter.record(ReporterFixtures.event(index)) }
         let spilled = await eventually {

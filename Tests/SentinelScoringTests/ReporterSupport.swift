@@ -33,7 +33,7 @@ final class TestReceiver: Sendable {
 
     var router: Router {
         var router = Router()
-        router.register(.monitorIngestEvents) { [self] _, request, response in
+        router.registerRaw(.monitorIngestEvents) { [self] _, request, response in
             let batch = try EventBatch(serializedBytes: request)
             state.withLock { state in
                 let sequences = batch.events.map(\.sequence)
@@ -57,7 +57,7 @@ final class TestReceiver: Sendable {
             IngestAck(acknowledgedThrough: batch.events.last?.sequence ?? 0, accepted: UInt64(batch.events.count))
                 .serialize(into: &response)
         }
-        router.register(.monitorRegisterModel) { [self] _, request, response in
+        router.registerRaw(.monitorRegisterModel) { [self] _, request, response in
             let registration = try RegisterModelRequest(serializedBytes: request)
             state.withLock { $0.registrations.append((registration.modelVersion, $0.batches.count)) }
             RegisterModelResponse(newlyRegistered: true, message: "registered").serialize(into: &response)
@@ -99,7 +99,7 @@ struct RunningReporter {
     }
 
     func stop() async {
-        reporter.shutdown()
+        reporter.beginGracefulShutdown()
         await task.value
     }
 }

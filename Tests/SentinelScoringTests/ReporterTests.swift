@@ -1,6 +1,7 @@
 import Foundation
 import Glibc
 import SentinelDrift
+import SentinelLog
 import SentinelModel
 import SentinelSchema
 import SentinelScoring
@@ -16,7 +17,7 @@ struct ReporterTests {
         let monitor = try RunningReceiver.start(receiver, port: port)
         var configuration = ReporterFixtures.configuration(port: port, directory: ReporterFixtures.temporaryDirectory())
         configuration.pendingCapacityBytes = 8 << 20  // room in memory for everything: nothing should touch the spool
-        let reporter = try EventReporter(configuration: configuration, logSink: { _ in })
+        let reporter = try EventReporter(configuration: configuration, log: JSONLog { _ in })
         let running = RunningReporter.start(reporter)
         for index in 1...5_000 { reporter.record(ReporterFixtures.event(index)) }
         #expect(await eventually { receiver.distinctCount == 5_000 })
@@ -41,7 +42,8 @@ struct ReporterTests {
         let directory = ReporterFixtures.temporaryDirectory()
         let logs = LogLines()
         let reporter = try EventReporter(
-            configuration: ReporterFixtures.configuration(port: port, directory: directory), logSink: logs.sink)
+            configuration: ReporterFixtures.configuration(port: port, directory: directory),
+            log: JSONLog(sink: logs.sink))
         let running = RunningReporter.start(reporter)
         for index in 1...3_000 { reporter.record(ReporterFixtures.event(index)) }
         // Wait for a failed delivery attempt too, so the test covers the "unreachable" path, not only overflow.
@@ -66,8 +68,8 @@ struct ReporterTests {
         #expect(stats.spoolEvents == 0)
         #expect(stats.dropped == 0)
         #expect(ReporterFixtures.segments(in: directory).isEmpty, "acknowledged segments are deleted")
-        #expect(!logs.containing("monitor_unreachable").isEmpty)
-        #expect(!logs.containing("spool_replay_started").isEmpty)
+        #expect(!logs.containing("monitor unreachable").isEmpty)
+        #expect(!logs.containing("spool replay started").isEmpty)
     }
 
     @Test("Receiver killed mid-stream and restarted: nothing lost, resends carry the same (producer, sequence)")
@@ -77,7 +79,7 @@ struct ReporterTests {
         var monitor = try RunningReceiver.start(receiver, port: port)
         let directory = ReporterFixtures.temporaryDirectory()
         let reporter = try EventReporter(
-            configuration: ReporterFixtures.configuration(port: port, directory: directory), logSink: { _ in })
+            configuration: ReporterFixtures.configuration(port: port, directory: directory), log: JSONLog { _ in })
         let running = RunningReporter.start(reporter)
         for index in 1...2_000 { reporter.record(ReporterFixtures.event(index)) }
         #expect(await eventually { receiver.distinctCount >= 500 })
@@ -107,7 +109,7 @@ struct ReporterTests {
         configuration.spoolCapacityBytes = 16_384
         configuration.batchSize = 10
         let logs = LogLines()
-        let reporter = try EventReporter(configuration: configuration, logSink: logs.sink)
+        let reporter = try EventReporter(configuration: configuration, log: JSONLog(sink: logs.sink))
         let running = RunningReporter.start(reporter)
         for index in 1...2_000 { reporter.record(ReporterFixtures.event(index)) }
         #expect(await eventually { reporter.statistics.spooled + reporter.statistics.dropped == 2_000 })
@@ -130,7 +132,7 @@ struct ReporterTests {
         #expect(reporter.statistics.dropped == stats.dropped, "no drop once the monitor is back")
         #expect(receiver.state.withLock { $0.lastDroppedTotal } == stats.dropped)
         #expect(receiver.firstArrivals.last == 2_001)
-        let logged = logs.containing("events_dropped").filter { $0.contains("spool full") }
+        let logged = logs.containing("events dropped").filter { $0.contains("spool full") }
         #expect(!logged.isEmpty)
     }
 
@@ -140,7 +142,7 @@ struct ReporterTests {
         let directory = ReporterFixtures.temporaryDirectory()
         var configuration = ReporterFixtures.configuration(port: port, directory: directory)
         configuration.producerId = nil
-        let first = try EventReporter(configuration: configuration, logSink: { _ in })
+        let first = try EventReporter(configuration: configuration, log: JSONLog { _ in })
         let producer = first.producerId
         #expect(!producer.isEmpty)
         var running = RunningReporter.start(first)
@@ -150,7 +152,7 @@ struct ReporterTests {
 
         let receiver = TestReceiver()
         let monitor = try RunningReceiver.start(receiver, port: port)
-        let second = try EventReporter(configuration: configuration, logSink: { _ in })
+        let second = try EventReporter(configuration: configuration, log: JSONLog { _ in })
         #expect(second.producerId == producer, "the producer id is kept in the spool directory")
         running = RunningReporter.start(second)
         for index in 301...500 { second.record(ReporterFixtures.event(index)) }
@@ -170,7 +172,7 @@ struct ReporterTests {
         let port = try ReporterFixtures.freePort()
         let directory = ReporterFixtures.temporaryDirectory()
         let configuration = ReporterFixtures.configuration(port: port, directory: directory)
-        let first = try EventReporter(configuration: configuration, logSink: { _ in })
+        let first = try EventReporter(configuration: configuration, log: JSONLog { _ in })
         // Recorded before the reporter runs, so the first drain takes all 500: five records of 100.
         for index in 1...500 { first.record(ReporterFixtures.event(index)) }
         var running = RunningReporter.start(first)
@@ -184,7 +186,7 @@ struct ReporterTests {
         let logs = LogLines()
         let receiver = TestReceiver()
         let monitor = try RunningReceiver.start(receiver, port: port)
-        let second = try EventReporter(configuration: configuration, logSink: logs.sink)
+        let second = try EventReporter(configuration: configuration, log: JSONLog(sink: logs.sink))
         #expect(second.statistics.corruptRecords == 1)
         #expect(second.statistics.spoolEvents == 400)
         running = RunningReporter.start(second)
@@ -194,7 +196,7 @@ struct ReporterTests {
         try await monitor.stop()
 
         #expect(receiver.firstArrivals == Array(1...400) + [501])
-        #expect(logs.containing("spool_record_skipped").count == 1)
+        #expect(logs.containing("spool record skipped").count == 1)
     }
 
     @Test("Garbage in a segment header and a corrupt checksum are skipped, never a crash")
@@ -202,7 +204,7 @@ struct ReporterTests {
         let port = try ReporterFixtures.freePort()
         let directory = ReporterFixtures.temporaryDirectory()
         let configuration = ReporterFixtures.configuration(port: port, directory: directory)
-        let first = try EventReporter(configuration: configuration, logSink: { _ in })
+        let first = try EventReporter(configuration: configuration, log: JSONLog { _ in })
         for index in 1...300 { first.record(ReporterFixtures.event(index)) }  // one drain: three records of 100
         let running = RunningReporter.start(first)
         await running.stop()
@@ -215,7 +217,7 @@ struct ReporterTests {
         try Data(bytes).write(to: URL(fileURLWithPath: segment))
         try Data("not a spool".utf8).write(to: URL(fileURLWithPath: directory + "/segment-00000000000000000099.spool"))
 
-        let reopened = try EventReporter(configuration: configuration, logSink: { _ in })
+        let reopened = try EventReporter(configuration: configuration, log: JSONLog { _ in })
         #expect(reopened.statistics.corruptRecords == 2)
         #expect(reopened.statistics.spoolEvents == 100)
         #expect(FileManager.default.fileExists(atPath: directory + "/segment-00000000000000000099.spool.corrupt"))
@@ -229,7 +231,7 @@ struct ReporterTests {
         var monitor = try RunningReceiver.start(receiver, port: port)
         let directory = ReporterFixtures.temporaryDirectory()
         let reporter = try EventReporter(
-            configuration: ReporterFixtures.configuration(port: port, directory: directory), logSink: { _ in })
+            configuration: ReporterFixtures.configuration(port: port, directory: directory), log: JSONLog { _ in })
         reporter.registerModel(version: "m1", artifact: artifact)
         let running = RunningReporter.start(reporter)
         for index in 1...100 { reporter.record(ReporterFixtures.event(index)) }
@@ -270,7 +272,7 @@ struct ReporterTests {
         var configuration = ReporterFixtures.configuration(port: port, directory: directory)
         configuration.maximumBatchDelay = .seconds(60)  // nothing is drained before the shutdown
         configuration.batchSize = 100_000
-        let reporter = try EventReporter(configuration: configuration, logSink: { _ in })
+        let reporter = try EventReporter(configuration: configuration, log: JSONLog { _ in })
         let running = RunningReporter.start(reporter)
         for index in 1...1_234 { reporter.record(ReporterFixtures.event(index)) }
         await running.stop()
@@ -289,7 +291,7 @@ struct ReporterTests {
         var configuration = ReporterFixtures.configuration(port: port, directory: ReporterFixtures.temporaryDirectory())
         configuration.queueCapacity = 100
         let logs = LogLines()
-        let reporter = try EventReporter(configuration: configuration, logSink: logs.sink)
+        let reporter = try EventReporter(configuration: configuration, log: JSONLog(sink: logs.sink))
         // Not running yet: nothing drains the queue.
         for index in 1...150 { reporter.record(ReporterFixtures.event(index)) }
         #expect(reporter.statistics.dropped == 50)
@@ -304,16 +306,16 @@ struct ReporterTests {
 
         #expect(receiver.firstArrivals == Array(1...100) + [151])
         #expect(receiver.state.withLock { $0.lastDroppedTotal } == 50)
-        #expect(logs.containing("events_dropped").contains { $0.contains("queue full") && $0.contains("\"count\":50") })
+        #expect(logs.containing("events dropped").contains { $0.contains("queue full") && $0.contains("\"count\":50") })
     }
 
     @Test("A second reporter on the same spool directory is refused")
     func lockedDirectory() throws {
         let directory = ReporterFixtures.temporaryDirectory()
         let configuration = ReporterFixtures.configuration(port: 9, directory: directory)
-        let first = try EventReporter(configuration: configuration, logSink: { _ in })
+        let first = try EventReporter(configuration: configuration, log: JSONLog { _ in })
         #expect(throws: ReportingError(.spoolInUse, "spool directory \(directory) is in use by another reporter")) {
-            try EventReporter(configuration: configuration, logSink: { _ in })
+            try EventReporter(configuration: configuration, log: JSONLog { _ in })
         }
         _ = first
     }
@@ -324,7 +326,7 @@ struct ReporterTests {
         try Data("garbage\n".utf8).write(to: URL(fileURLWithPath: directory + "/reporter-state"))
         let configuration = ReporterFixtures.configuration(port: 9, directory: directory)
         let error = #expect(throws: ReportingError.self) {
-            try EventReporter(configuration: configuration, logSink: { _ in })
+            try EventReporter(configuration: configuration, log: JSONLog { _ in })
         }
         #expect(error?.code == .stateCorrupt)
     }
@@ -334,7 +336,7 @@ struct ReporterTests {
         var configuration = ReporterFixtures.configuration(port: 9, directory: ReporterFixtures.temporaryDirectory())
         configuration.batchSize = batchSize
         let error = #expect(throws: ReportingError.self) {
-            try EventReporter(configuration: configuration, logSink: { _ in })
+            try EventReporter(configuration: configuration, log: JSONLog { _ in })
         }
         #expect(error?.code == .invalidConfiguration)
     }

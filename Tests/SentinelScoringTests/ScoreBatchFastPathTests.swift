@@ -77,7 +77,7 @@ struct ScoreBatchFastPathTests {
             // What the server sees: the transactions after a trip through protobuf-c (ids end at U+0000).
             let seen = try ScoreBatchRequest(serializedBytes: ScoreBatchRequest(transactions: sent).serializedBytes())
                 .transactions
-            let bytes = try call(batchService.scoreBatch, .scoringScoreBatch, ScoreBatchRequest(transactions: sent))
+            let bytes = try call(batchService, .scoringScoreBatch, ScoreBatchRequest(transactions: sent))
             let response = try ScoreBatchResponse(serializedBytes: bytes)
             #expect(response.items.count == sent.count)
             #expect(response.modelVersion == file.modelVersion)
@@ -88,14 +88,14 @@ struct ScoreBatchFastPathTests {
                     expectedItems.append(
                         .init(.error(.init(statusCode: 3, message: problem.message, field: problem.field))))
                     let single = rpcError {
-                        _ = try call(singleService.score, .scoringScore, ScoreRequest(transaction: sent[index]))
+                        _ = try call(singleService, .scoringScore, ScoreRequest(transaction: sent[index]))
                     }
                     let alone = TransactionValidator.problem(in: transaction, index: nil, featureNames: names)
                     #expect(single == RPCError(.invalidArgument, alone?.message ?? "?"))
                     continue
                 }
                 let single = try ScoreResponse(
-                    serializedBytes: call(singleService.score, .scoringScore, ScoreRequest(transaction: sent[index])))
+                    serializedBytes: call(singleService, .scoringScore, ScoreRequest(transaction: sent[index])))
                 let alone = transaction.features.withUnsafeBufferPointer { learner.probability(of: $0) }
                 #expect(single.fraudProbability.bitPattern == alone.bitPattern)
                 expectedItems.append(
@@ -142,7 +142,7 @@ struct ScoreBatchFastPathTests {
         let limit = ScoringService.defaultMaximumBatchSize
         let transactions = (0..<limit).map { ScoringFixtures.transaction(row: $0 % 1_500, id: "m-\($0)") }
         let response = try ScoreBatchResponse(
-            serializedBytes: call(service.scoreBatch, .scoringScoreBatch, ScoreBatchRequest(transactions: transactions))
+            serializedBytes: call(service, .scoringScoreBatch, ScoreBatchRequest(transactions: transactions))
         )
         #expect(response.items.count == limit)
         for (index, item) in response.items.enumerated() {
@@ -157,7 +157,7 @@ struct ScoreBatchFastPathTests {
         #expect(sink.events.count == limit)
         #expect(sink.events.last?.transactionId == "m-\(limit - 1)")
         let over = ScoreBatchRequest(transactions: transactions + [ScoringFixtures.transaction(row: 1)])
-        let error = rpcError { _ = try call(service.scoreBatch, .scoringScoreBatch, over) }
+        let error = rpcError { _ = try call(service, .scoringScoreBatch, over) }
         #expect(error == RPCError(.invalidArgument, "batch of \(limit + 1) transactions is over the limit of \(limit)"))
     }
 
@@ -167,7 +167,7 @@ struct ScoreBatchFastPathTests {
         var transactions = (0..<4).map { ScoringFixtures.transaction(row: $0) }
         for index in transactions.indices { transactions[index].amount = .nan }
         let response = try ScoreBatchResponse(
-            serializedBytes: call(service.scoreBatch, .scoringScoreBatch, ScoreBatchRequest(transactions: transactions))
+            serializedBytes: call(service, .scoringScoreBatch, ScoreBatchRequest(transactions: transactions))
         )
         #expect(
             response.items.map(\.outcome)
@@ -192,13 +192,13 @@ struct ScoreBatchFastPathTests {
         for bytes in [
             wrap(good) + wrap(badId), wrap(badCard) + wrap(good), wrap(good) + wrap(badTerminal), badVersion, truncated,
         ] {
-            let error = rpcError { _ = try callRaw(service.scoreBatch, .scoringScoreBatch, bytes) }
+            let error = rpcError { _ = try callRaw(service, .scoringScoreBatch, bytes) }
             let expected: RPCError
             do {
                 _ = try ScoreBatchRequest(serializedBytes: bytes)
                 expected = RPCError(.ok, "the copying decoder accepted it")
             } catch {
-                expected = RPCError(.invalidArgument, "malformed ScoreBatchRequest: \(error)")
+                expected = RPCError(.invalidArgument, "malformed \(ScoreBatchRequest.protoName): \(error)")
             }
             #expect(error == expected)
         }

@@ -83,6 +83,6 @@ struct ScoringConfigurationTests {
             line.hasSuffix(
                 ",\"level\":\"info\",\"msg\":\"hello \\\"x\\\"\\n\",\"path\":\"a\\\\b\",\"n\":3,\"p\":\"nan\",\"ok\":true}"
             ))
-        #expect(JSONLog.quote("\u{1}") == "\"\\u0001\"")
+        #expect(JSONString.quote("\u{1}") == "\"\\u0001\"")
     }
 }

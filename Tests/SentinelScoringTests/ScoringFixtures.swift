@@ -80,24 +80,18 @@ enum ScoringFixtures {
     }
 }
 
-/// Calls a synchronous handler with an encoded message, as the event loop would.
-func call<Request: WireMessage>(
-    _ handler: (RequestContext, UnsafeRawBufferPointer, inout [UInt8]) throws -> Void, _ method: MethodID,
-    _ request: Request
-) throws -> [UInt8] {
-    let bytes = request.serializedBytes()
-    var response: [UInt8] = []
-    try bytes.withUnsafeBytes { try handler(ScoringFixtures.context(method), $0, &response) }
-    return response
+/// Calls a synchronous method through the service's router with an encoded message, as the event loop would
+/// (decoding, error mapping and counting included).
+func call<Request: WireMessage>(_ service: ScoringService, _ method: MethodID, _ request: Request) throws -> [UInt8] {
+    try callRaw(service, method, request.serializedBytes())
 }
 
-/// Calls a synchronous handler with raw bytes.
-func callRaw(
-    _ handler: (RequestContext, UnsafeRawBufferPointer, inout [UInt8]) throws -> Void, _ method: MethodID,
-    _ bytes: [UInt8]
-) throws -> [UInt8] {
+/// Calls a synchronous method through the service's router with raw bytes.
+func callRaw(_ service: ScoringService, _ method: MethodID, _ bytes: [UInt8]) throws -> [UInt8] {
     var response: [UInt8] = []
-    try bytes.withUnsafeBytes { try handler(ScoringFixtures.context(method), $0, &response) }
+    try bytes.withUnsafeBytes {
+        try service.makeRouter().handleSynchronously(ScoringFixtures.context(method), $0, into: &response)
+    }
     return response
 }
 

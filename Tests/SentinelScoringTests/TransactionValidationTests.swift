@@ -69,7 +69,7 @@ struct TransactionValidationTests {
         let (service, sink, _) = try await ScoringFixtures.service()
         var transaction = ScoringFixtures.transaction(row: 3)
         bad.change(&transaction)
-        let error = rpcError { _ = try call(service.score, .scoringScore, ScoreRequest(transaction: transaction)) }
+        let error = rpcError { _ = try call(service, .scoringScore, ScoreRequest(transaction: transaction)) }
         #expect(error?.code == .invalidArgument)
         #expect(error?.message.contains(bad.message) == true, "\(error?.message ?? "nil")")
         #expect(sink.events.isEmpty)

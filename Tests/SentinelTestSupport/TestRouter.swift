@@ -26,18 +26,18 @@ public enum TestRouter {
     /// - Parameter gate: What `gated` and `untilCancelled` wait on.
     public static func make(gate: Gate = Gate()) -> Router {
         var router = Router()
-        router.register(echo) { _, request, response in response.append(contentsOf: request) }
-        router.registerAsync(asyncEcho) { _, request in
+        router.registerRaw(echo) { _, request, response in response.append(contentsOf: request) }
+        router.registerRawAsync(asyncEcho) { _, request in
             await Task.yield()
             return request
         }
-        router.register(fail) { _, _, _ in throw RPCError(.invalidArgument, "amount must be finite") }
-        router.register(crash) { _, _, _ in throw Secret() }
-        router.registerAsync(gated) { _, request in
+        router.registerRaw(fail) { _, _, _ in throw RPCError(.invalidArgument, "amount must be finite") }
+        router.registerRaw(crash) { _, _, _ in throw Secret() }
+        router.registerRawAsync(gated) { _, request in
             await gate.wait()
             return request
         }
-        router.registerAsync(untilCancelled) { _, _ in
+        router.registerRawAsync(untilCancelled) { _, _ in
             await withTaskCancellationHandler {
                 await gate.wait()
             } onCancel: {

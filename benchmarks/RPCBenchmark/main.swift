@@ -1,4 +1,5 @@
 import Foundation
+import SentinelLifecycle
 import SentinelPosix
 import SentinelRPC
 import SentinelWire
@@ -26,18 +27,18 @@ switch arguments.first {
 case "serve":
     var router = Router()
     if arguments.contains("--async") {
-        router.registerAsync(echo) { _, request in request }
+        router.registerRawAsync(echo) { _, request in request }
     } else {
-        router.register(echo, EchoHandler.handle)
+        router.registerRaw(echo, EchoHandler.handle)
     }
     var configuration = ServerConfiguration()
     configuration.busyPoll = .microseconds(value("--busy-poll-us", default: 0))
     let server = try TCPServer(
         host: "127.0.0.1", port: UInt16(value("--port", default: 0)), router: router, configuration: configuration,
         loopCount: value("--loops", default: 1))
-    let signals = UnixSignals.stream(TCPServer.shutdownSignals)
+    let signals = UnixSignals.stream(ServiceGroup.shutdownSignals)
     FileHandle.standardOutput.write(Data("listening on \(server.address)\n".utf8))
-    try await server.run(until: signals)
+    try await ServiceGroup(services: [server], signals: signals).run()
 case "client":
     let port = UInt16(value("--port", default: 0))
     let concurrency = value("--concurrency", default: 1)

@@ -191,9 +191,10 @@ func run(case name: String, target: Target, artifact: ModelArtifact, options: Op
     configuration.queueCapacityBytes = max(options.events * 400, 32 << 20)
     configuration.pendingCapacityBytes = max(options.events * 400, 64 << 20)
     let showLog = ProcessInfo.processInfo.environment["REPORTER_BENCH_LOG"] != nil
-    let reporter = try EventReporter(configuration: configuration) { line in
+    let log = JSONLog { line in
         if showLog { FileHandle.standardError.write(Data((line + "\n").utf8)) }
     }
+    let reporter = try EventReporter(configuration: configuration, log: log)
     reporter.registerModel(version: modelVersion, artifact: artifact)
     let reporterTask = Task { await reporter.run() }
 
@@ -221,7 +222,7 @@ func run(case name: String, target: Target, artifact: ModelArtifact, options: Op
         rates.append(Double(options.events) / seconds)
     }
     let recorded = options.events * options.rounds
-    reporter.shutdown()
+    reporter.beginGracefulShutdown()
     await reporterTask.value
     server?.beginGracefulShutdown()
     try await serverTask?.value

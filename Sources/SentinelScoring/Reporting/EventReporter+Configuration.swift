@@ -51,7 +51,7 @@ extension EventReporter {
         public var retryDelay: Duration = .milliseconds(100)
         /// The longest wait between delivery attempts while the monitor is unreachable.
         public var maximumRetryDelay: Duration = .seconds(2)
-        /// How long ``EventReporter/shutdown()`` may spend sending to the monitor before the rest goes to the
+        /// How long ``EventReporter/beginGracefulShutdown()`` may spend sending to the monitor before the rest goes to the
         /// spool.
         public var shutdownTimeout: Duration = .seconds(5)
         /// Sequence numbers reserved per write of the state file (the gap a hard crash can leave).

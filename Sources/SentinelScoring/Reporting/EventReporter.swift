@@ -1,4 +1,6 @@
 import Glibc
+public import SentinelLifecycle
+public import SentinelLog
 public import SentinelModel
 import SentinelPosix
 import SentinelRPC
@@ -9,9 +11,10 @@ import Synchronization
 /// Delivers scoring events to the monitor asynchronously, in batches, at least once, without ever slowing a
 /// score.
 ///
-/// The scoring handlers call ``record(_:)`` (O(1), no syscall, never blocks or throws); the service runs
-/// ``run()`` in its task group and calls ``shutdown()`` after its server has stopped. Every event gets the next
-/// sequence number of this producer; (``producerId``, sequence) identifies it, and the monitor counts it once.
+/// The scoring handlers call ``record(_:)`` (O(1), no syscall, never blocks or throws). It is a ``Service``:
+/// `sentinel-api`'s service group starts it before the RPC server and stops it after the server has drained, so
+/// every event of every answered request is recorded before the flush. Every event gets the next sequence number
+/// of this producer; (``producerId``, sequence) identifies it, and the monitor counts it once.
 ///
 /// Path of an event: encoded once into a bounded in-memory hand-off queue → batches of
 /// ``Configuration/batchSize`` (or whatever arrived within ``Configuration/maximumBatchDelay``), kept in memory
@@ -35,19 +38,16 @@ import Synchronization
 /// let reporter = try EventReporter(
 ///     configuration: .init(monitor: monitorAddress, spoolDirectory: "/var/spool/sentinel"))
 /// reporter.registerModel(version: model.modelVersion, artifact: model.artifact)
-/// try await withThrowingTaskGroup(of: Void.self) { group in
-///     group.addTask { await reporter.run() }
-///     try await server.run()   // scoring handlers call reporter.record(event)
-///     reporter.shutdown()      // flush to the monitor within the shutdown timeout, else to the spool
-/// }
+/// // Started first, stopped last: the flush sends to the monitor within the shutdown timeout, else to the spool.
+/// try await ServiceGroup(services: [reporter, server]).run()
 /// ```
-public final class EventReporter: Sendable {
+public final class EventReporter: Service {
     /// The producer id every batch carries.
     public let producerId: String
     /// The configuration in force.
     public let configuration: Configuration
 
-    let log: ReporterLog
+    let log: JSONLog
     private let queue: EventQueue
     /// The `producer_id` field every batch starts with.
     private let batchPrefix: [UInt8]
@@ -66,14 +66,14 @@ public final class EventReporter: Sendable {
     /// (skipping torn or corrupt records, with a log line each) and reserves a first lease of sequence numbers.
     /// - Parameters:
     ///   - configuration: Monitor address, spool directory, sizes and timeouts.
-    ///   - logSink: Receives one JSON object per log line (default: standard output).
+    ///   - log: The service log; the reporter's lines carry `"component":"event-reporter"`.
     /// - Throws: ``ReportingError`` when the configuration is invalid, the spool directory is unusable or locked by
     ///   another reporter, or its state file is corrupt; ``SystemError`` when the client's event loop cannot be
     ///   created.
-    public init(configuration: Configuration, logSink: (@Sendable (String) -> Void)? = nil) throws {
+    public init(configuration: Configuration, log: JSONLog = .standardOutput) throws {
         try configuration.validate()
         self.configuration = configuration
-        let log = logSink.map { ReporterLog(sink: $0) } ?? ReporterLog.standardOutput
+        let log = log.component("event-reporter")
         self.log = log
         let directory = configuration.spoolDirectory
         try Self.makeDirectory(directory)
@@ -103,13 +103,13 @@ public final class EventReporter: Sendable {
             let loop = try PosixEventLoop()
             self.loop = loop
             client = TCPClient(address: configuration.monitor, configuration: clientConfiguration, loop: loop)
-            log.emit(
-                .info, "reporter_started",
+            log.log(
+                .info, "reporter started",
                 [
                     ("producer_id", .string(producer)), ("monitor", .string(configuration.monitor.description)),
                     ("spool_dir", .string(directory)), ("next_sequence", .uint(lastSequence + 1)),
-                    ("spooled_events", .int(spool.eventCount)), ("spool_bytes", .int(spool.totalBytes)),
-                    ("corrupt_records_skipped", .int(spool.corruptRecords)),
+                    ("spooled_events", .int(Int64(spool.eventCount))), ("spool_bytes", .int(Int64(spool.totalBytes))),
+                    ("corrupt_records_skipped", .int(Int64(spool.corruptRecords))),
                 ])
             outbox = Mutex(Outbox(spool: spool, capacityBytes: configuration.pendingCapacityBytes))
         } catch {
@@ -135,7 +135,7 @@ public final class EventReporter: Sendable {
     /// encodes the event into a buffer with reserved capacity. No syscall, no allocation in the steady state, no
     /// reference to the event kept, never blocks on I/O, never throws. When the hand-off queue is full (the drain
     /// task is more than ``Configuration/queueCapacity`` events or ``Configuration/queueCapacityBytes`` behind) or
-    /// after ``shutdown()``, the event is dropped and counted (and logged by the drain task).
+    /// after ``beginGracefulShutdown()``, the event is dropped and counted (and logged by the drain task).
     /// - Parameter event: The event; everything but `sequence` as the scoring handler filled it in.
     @inline(__always)
     public func record(_ event: ScoringEvent) {
@@ -171,7 +171,7 @@ public final class EventReporter: Sendable {
 
     // MARK: Lifecycle
 
-    /// Runs the reporter until ``shutdown()`` or cancellation of the calling task, then flushes: events in memory
+    /// Runs the reporter until ``beginGracefulShutdown()`` or cancellation of the calling task, then flushes: events in memory
     /// are sent to the monitor within ``Configuration/shutdownTimeout``, and whatever is not acknowledged by then is
     /// written to the spool; the exact last sequence number is saved. Call once.
     public func run() async {
@@ -186,14 +186,14 @@ public final class EventReporter: Sendable {
         await withTaskCancellationHandler {
             await work.value
         } onCancel: {
-            self.shutdown()
+            self.beginGracefulShutdown()
         }
     }
 
     /// Starts the shutdown: the queue closes (later events are dropped and counted) and ``run()`` flushes and
     /// returns within about ``Configuration/shutdownTimeout`` plus one spool sync. Callable from any thread, any
     /// number of times.
-    public func shutdown() {
+    public func beginGracefulShutdown() {
         control.withLock { control in
             if control.deadline == nil { control.deadline = .now + configuration.shutdownTimeout }
         }
@@ -234,8 +234,8 @@ public final class EventReporter: Sendable {
                 loops.addTask { await self.sendLoop() }
             }
             finish()
-            client.shutdown()
-            loop.shutdown()
+            client.close()
+            loop.stop()
         }
     }
 
@@ -294,7 +294,7 @@ public final class EventReporter: Sendable {
         if result.dropped > 0 { counters.droppedSpoolFull.add(UInt64(result.dropped), ordering: .relaxed) }
         if let error = result.error {
             noteError(error.description)
-            log.emit(.error, "spool_write_failed", [("error", .string(error.description))])
+            log.log(.error, "spool write failed", [("error", .string(error.description))])
         }
     }
 
@@ -308,7 +308,7 @@ public final class EventReporter: Sendable {
             counters.leasedThrough.store(state.sequence, ordering: .relaxed)
         } catch {
             noteError(error.description)
-            log.emit(.error, "state_write_failed", [("error", .string(error.description))])
+            log.log(.error, "state write failed", [("error", .string(error.description))])
         }
     }
 
@@ -357,7 +357,7 @@ public final class EventReporter: Sendable {
                     next = try outbox.withLock { try $0.next(maximumBytes: configuration.maximumRequestBytes) }
                 } catch {
                     noteError("\(error)")
-                    log.emit(.error, "spool_read_failed", [("error", .string("\(error)"))])
+                    log.log(.error, "spool read failed", [("error", .string("\(error)"))])
                     readFailed = true
                     break
                 }
@@ -367,7 +367,7 @@ public final class EventReporter: Sendable {
                 }
                 if next.fromSpool && !replaying {
                     replaying = true
-                    log.emit(.info, "spool_replay_started", [("spooled_events", .int(next.spoolEvents))])
+                    log.log(.info, "spool replay started", [("spooled_events", .int(Int64(next.spoolEvents)))])
                 }
                 counters.sent.add(UInt64(next.eventCount), ordering: .relaxed)
                 start(next, timeout: timeout, reportingTo: sink)
@@ -395,7 +395,7 @@ public final class EventReporter: Sendable {
                     if drained { break }
                     if replaying && outbox.withLock({ $0.spool.isEmpty }) {
                         replaying = false
-                        log.emit(.info, "spool_replay_finished", [])
+                        log.log(.info, "spool replay finished", [])
                     }
                     await pause(poll)
                     continue
@@ -428,11 +428,11 @@ public final class EventReporter: Sendable {
                 let done = outbox.withLock { $0.acknowledge(outgoing) }
                 counters.droppedRejected.add(UInt64(done.memory + done.spool), ordering: .relaxed)
                 noteError(reason)
-                log.emit(
-                    .error, "batch_rejected",
+                log.log(
+                    .error, "batch rejected",
                     [
                         ("first_sequence", .uint(outgoing.firstSequence)),
-                        ("last_sequence", .uint(outgoing.lastSequence)), ("events", .int(outgoing.eventCount)),
+                        ("last_sequence", .uint(outgoing.lastSequence)), ("events", .int(Int64(outgoing.eventCount))),
                         ("error", .string(reason)),
                     ])
             case .failed(let reason):
@@ -480,8 +480,8 @@ public final class EventReporter: Sendable {
                 let reply = try await client.call(
                     .monitorRegisterModel, payload: request.serializedBytes(), timeout: timeout)
                 let response = try RegisterModelResponse(serializedBytes: reply)
-                log.emit(
-                    .info, "model_registered",
+                log.log(
+                    .info, "model registered",
                     [
                         ("model_version", .string(request.modelVersion)), ("new", .bool(response.newlyRegistered)),
                         ("message", .string(response.message)),
@@ -490,8 +490,8 @@ public final class EventReporter: Sendable {
                 where [.invalidArgument, .unimplemented, .alreadyExists, .failedPrecondition].contains(error.code)
             {
                 // Not a delivery problem: events are still sent; the monitor will report the version unknown.
-                log.emit(
-                    .error, "model_registration_refused",
+                log.log(
+                    .error, "model registration refused",
                     [("model_version", .string(request.modelVersion)), ("error", .string(error.description))])
             }
             models.withLock { $0.markRegistered(request) }
@@ -506,13 +506,13 @@ public final class EventReporter: Sendable {
         do {
             try ReporterState(producerId: producerId, sequence: last).write(in: configuration.spoolDirectory)
         } catch {
-            log.emit(.error, "state_write_failed", [("error", .string(error.description))])
+            log.log(.error, "state write failed", [("error", .string(error.description))])
         }
         outbox.withLock { $0.spool.close() }
         releaseLock()
         let stats = statistics
-        log.emit(
-            .info, "reporter_stopped",
+        log.log(
+            .info, "reporter stopped",
             [
                 ("last_sequence", .uint(last)), ("sent", .uint(stats.sent)),
                 ("acknowledged", .uint(stats.acknowledged)),
@@ -527,7 +527,7 @@ public final class EventReporter: Sendable {
     private func markReachable() {
         counters.unreachable.store(false, ordering: .relaxed)
         if !counters.reachable.exchange(true, ordering: .relaxed) {
-            log.emit(.info, "monitor_reachable", [("monitor", .string(configuration.monitor.description))])
+            log.log(.info, "monitor reachable", [("monitor", .string(configuration.monitor.description))])
         }
     }
 
@@ -540,8 +540,8 @@ public final class EventReporter: Sendable {
             return !control.reportedUnreachable
         }
         if was || first {
-            log.emit(
-                .warning, "monitor_unreachable",
+            log.log(
+                .warning, "monitor unreachable",
                 [
                     ("monitor", .string(configuration.monitor.description)), ("error", .string(reason)),
                     ("action", .string("spooling; retrying")),
@@ -615,7 +615,7 @@ extension EventReporter {
     /// Shutdown and error state shared by the tasks.
     fileprivate struct Control {
         var started = false
-        /// Set by `shutdown()`: the time by which `run()` stops sending and spools the rest.
+        /// Set by `beginGracefulShutdown()`: the time by which `run()` stops sending and spools the rest.
         var deadline: ContinuousClock.Instant?
         var drainFinished = false
         var reportedUnreachable = false
@@ -677,8 +677,8 @@ extension EventReporter {
             guard counts.map(\.count) != logged else { return }
             guard force || ContinuousClock.now - lastLine >= .seconds(1) else { return }
             for (index, entry) in counts.enumerated() where entry.count > logged[index] {
-                reporter.log.emit(
-                    .warning, "events_dropped",
+                reporter.log.log(
+                    .warning, "events dropped",
                     [
                         ("reason", .string(entry.reason)), ("count", .uint(entry.count - logged[index])),
                         ("total", .uint(entry.count)),

@@ -1,5 +1,6 @@
 import Foundation
 import Glibc
+import SentinelLog
 
 /// The bounded on-disk spool: append-only segment files of framed, checksummed `EventBatch` records
 /// (``SpoolRecord``), read back oldest first and deleted segment by segment as the monitor acknowledges them.
@@ -30,7 +31,7 @@ final class EventSpool {
     let directory: String
     let capacityBytes: Int
     let segmentBytes: Int
-    private let log: ReporterLog
+    private let log: JSONLog
 
     private var entries: [Entry] = []
     /// The oldest record not yet acknowledged (every record before it is).
@@ -58,7 +59,7 @@ final class EventSpool {
 
     /// Opens the spool in `directory` (which must exist) and scans its segments.
     /// - Throws: ``ReportingError`` (`spoolUnavailable`) when the directory cannot be listed or a segment read.
-    init(directory: String, capacityBytes: Int, segmentBytes: Int, log: ReporterLog) throws(ReportingError) {
+    init(directory: String, capacityBytes: Int, segmentBytes: Int, log: JSONLog) throws(ReportingError) {
         self.directory = directory
         self.capacityBytes = capacityBytes
         self.segmentBytes = segmentBytes
@@ -154,11 +155,12 @@ final class EventSpool {
             if !records.isEmpty && total + entry.size > maximumBytes { break }
             guard let record = try read(entry) else {
                 corruptRecords += 1
-                log.emit(
-                    .error, "spool_record_corrupt",
+                log.log(
+                    .error, "spool record corrupt",
                     [
-                        ("segment", .string(path(of: entry.segment))), ("offset", .int(entry.offset)),
-                        ("events", .int(entry.eventCount)), ("reason", .string("changed on disk since it was written")),
+                        ("segment", .string(path(of: entry.segment))), ("offset", .int(Int64(entry.offset))),
+                        ("events", .int(Int64(entry.eventCount))),
+                        ("reason", .string("changed on disk since it was written")),
                     ])
                 markAcknowledged(at: index)
                 index += 1
@@ -321,10 +323,10 @@ final class EventSpool {
         let magic = SpoolRecord.segmentMagic
         guard bytes.count >= magic.count, Array(bytes[0..<magic.count]) == magic else {
             corruptRecords += 1
-            log.emit(
-                .error, "spool_segment_corrupt",
+            log.log(
+                .error, "spool segment corrupt",
                 [
-                    ("segment", .string(file)), ("bytes", .int(bytes.count)),
+                    ("segment", .string(file)), ("bytes", .int(Int64(bytes.count))),
                     ("reason", .string("no spool header; renamed to .corrupt and ignored")),
                 ])
             rename(file, file + ".corrupt")
@@ -342,11 +344,11 @@ final class EventSpool {
                     reason = "torn record (file ends inside it)"
                 }
                 corruptRecords += 1
-                log.emit(
-                    .warning, "spool_record_skipped",
+                log.log(
+                    .warning, "spool record skipped",
                     [
-                        ("segment", .string(file)), ("offset", .int(offset)),
-                        ("skipped_bytes", .int(bytes.count - offset)), ("reason", .string(reason)),
+                        ("segment", .string(file)), ("offset", .int(Int64(offset))),
+                        ("skipped_bytes", .int(Int64(bytes.count - offset))), ("reason", .string(reason)),
                     ])
                 if truncate(file, off_t(offset)) != 0 {
                     throw ReportingError(
