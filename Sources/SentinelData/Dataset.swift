@@ -4,7 +4,7 @@
 ///
 /// **Missing values.** An empty feature field is a missing value and is stored as `.nan`; each learner documents
 /// how it treats one (gradient boosting learns a default direction per split, logistic regression imputes the
-/// training mean; see `Docs/Design.md`, "Missing values"). An empty label, identifier or date-time field is an
+/// training mean; see the CSVDialect article, "Missing values"). An empty label, identifier or date-time field is an
 /// error, and so is the literal text `NaN` or `inf` in a feature (upstream pipelines should not emit them; a value
 /// that is unknown is written as an empty field).
 ///

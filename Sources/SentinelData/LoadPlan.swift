@@ -23,7 +23,7 @@ struct LoadPlan {
         "TERMINAL_ID_NB_TX_30DAY_WINDOW", "TERMINAL_ID_RISK_30DAY_WINDOW",
     ]
 
-    /// The ULB inputs: the 28 PCA components and the amount. `Time` is not an input (see `Docs/Design.md`).
+    /// The ULB inputs: the 28 PCA components and the amount. `Time` is not an input (see the CSVDialect article).
     static let ulbInputs = (1...28).map { "V\($0)" } + ["Amount"]
 
     let header: [String]

@@ -185,8 +185,8 @@ extension MonitorState {
 
     /// The dataset-level status: the worst feature level when at least half the features drifted, else ok/warn.
     ///
-    /// Rule (documented in Docs/Design.md): alert when the share of features at alert is ≥ 0.5, warn when the
-    /// share at warn or above is ≥ 0.3, else ok.
+    /// Rule (documented in the MonitorSemantics article): alert when the share of features at alert is ≥ 0.5,
+    /// warn when the share at warn or above is ≥ 0.3, else ok.
     func datasetStatus(_ report: WindowReport) -> DriftLevel {
         if report.alertShare >= 0.5 { return .alert }
         if report.driftShare >= 0.3 { return .warn }

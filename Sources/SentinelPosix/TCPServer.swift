@@ -45,7 +45,8 @@ public final class TCPServer: Service {
     ///   - port: The port; 0 picks a free one (read it from ``address``).
     ///   - router: The methods served.
     ///   - configuration: Limits, timeouts, the optional token and the loops' busy-poll window.
-    ///   - loopCount: Event loop threads (default: one per online CPU; Docs/Design.md has the measurement).
+    ///   - loopCount: Event loop threads (default: one per online CPU; benchmarks/RESULTS.md, rpc.sh, has the
+    ///     measurement).
     /// - Throws: ``SystemError`` from `socket`, `bind`, `listen` or `epoll_create1`.
     public init(
         host: String,

@@ -1,6 +1,6 @@
 /// Writes protobuf wire format with plain stores at a moving position, for the two hand-written outbound encoders
-/// (ScoreBatch responses here, the reporter's event batches in SentinelScoring; see Docs/Design.md "Schema", who
-/// encodes and decodes). The caller computes the size first and guarantees the room. Inlinable: it is called per
+/// (ScoreBatch responses here, the reporter's event batches in SentinelScoring; see the SchemaConventions
+/// article). The caller computes the size first and guarantees the room. Inlinable: it is called per
 /// field from SentinelScoring, where a call per byte would cost more than the store.
 package struct ProtobufWriter {
     /// Where the next byte goes.

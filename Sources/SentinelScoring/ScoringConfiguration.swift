@@ -39,7 +39,8 @@ public struct ScoringConfiguration: Sendable, Equatable {
     public var busyPollMicroseconds = ScoringConfiguration.defaultBusyPollMicroseconds
 
     /// The default busy-poll window: long enough to catch a closed-loop client's next request on this kind of VM,
-    /// short enough that an idle API costs no CPU (Docs/Design.md, "Wire and RPC", has the measurement).
+    /// short enough that an idle API costs no CPU (benchmarks/RESULTS.md, "sentinel bench by hand", has the
+    /// measurement).
     public static let defaultBusyPollMicroseconds = 100
     /// The largest accepted busy-poll window (1 s): longer windows only burn CPU.
     public static let maximumBusyPollMicroseconds = 1_000_000

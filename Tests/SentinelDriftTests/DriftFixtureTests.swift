@@ -35,7 +35,7 @@ struct DriftFixtureTests {
             #expect(isRelativelyClose(test.pValue, fixture.ksPValue), "p \(test.pValue) vs \(fixture.ksPValue)")
         } else {
             // Asymptotic: we use the limiting Kolmogorov distribution; it matches scipy.special.kolmogorov
-            // exactly, and scipy's kstwo.sf(D, round(en)) within 3 % relative (documented in Design.md).
+            // exactly, and scipy's kstwo.sf(D, round(en)) within 3 % relative (the BinsAndMeasures article).
             #expect(isRelativelyClose(test.pValue, fixture.ksPLimit, tolerance: 1e-9))
             #expect(isRelativelyClose(test.pValue, fixture.ksPValue, tolerance: 0.03))
         }

@@ -42,7 +42,7 @@ struct GBDTTargetsTests {
         #expect(report.rows == 58_264 && report.frauds == 385)
         #expect(report.averagePrecision >= 0.66, "AP \(report.averagePrecision)")
         // Measured 0.2957 (target 0.30). A model trained on seven times the history, days after this test week
-        // included, reaches 0.3000 (benchmarks/cp-ceiling.sh; Docs/Design.md, "Third round, and the ceiling").
+        // included, reaches 0.3000 (benchmarks/cp-ceiling.sh; benchmarks/RESULTS.md, "cp-ceiling.sh").
         withKnownIssue("CP@100 is below the 0.30 target, at the inputs' ceiling (Design.md)", isIntermittent: true) {
             #expect(report.cardPrecision.mean >= 0.30, "CP@100 \(report.cardPrecision.mean)")
         }

@@ -6,7 +6,8 @@ import SentinelDrift
 /// `sentinel drift`: the offline drift report between a reference and a current CSV file, for batch checks
 /// and CI pipelines (`--fail-on alert` makes drift fail the job).
 enum DriftCommand {
-    /// Default quantile bins per column; chosen on the ULB Amount split (Docs/Design.md, "sentinel drift").
+    /// Default quantile bins per column; chosen on the ULB Amount split (benchmarks/RESULTS.md, "Bins on the ULB
+    /// Amount split").
     static let defaultBins = 20
 
     /// Columns left out of the default choice: the ones SentinelData never treats as model inputs (identifiers,

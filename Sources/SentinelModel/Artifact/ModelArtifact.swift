@@ -4,7 +4,7 @@ public import SentinelDrift
 /// threshold, what it was trained on, how it did on validation, and the reference profile for drift.
 ///
 /// On disk it is the body of a ``ModelFile``: one JSON file with an envelope holding the format name and version,
-/// the model version and the SHA-256 of the body (see `Docs/Design.md`, "Model file").
+/// the model version and the SHA-256 of the body (see the ModelFileFormat article).
 ///
 /// ```swift
 /// let artifact = try ModelFile(contentsOf: "model.sentinel").artifact

@@ -1,7 +1,7 @@
 /// Hyper-parameters of gradient-boosted decision trees, with defaults that are good without tuning.
 ///
 /// The defaults were chosen on validation windows inside the training period (never on a test week); see
-/// `Docs/Design.md`, "Gradient boosting", for the measurements behind them.
+/// `benchmarks/RESULTS.md`, "GBDT defaults: validation windows", for the measurements behind them.
 ///
 /// ```swift
 /// var parameters = GradientBoostingParameters()

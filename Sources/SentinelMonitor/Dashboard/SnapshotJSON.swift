@@ -4,7 +4,7 @@ public import SentinelSchema
 
 /// The monitor snapshot as JSON: the body of `/api/snapshot` and of `sentinel status --json`.
 ///
-/// Keys are snake_case and stable (Docs/Design.md, "HTTP and dashboard", documents the shape); levels and kinds are
+/// Keys are snake_case and stable (the SnapshotJSONFormat article documents the shape); levels and kinds are
 /// lower-case strings (`ok`, `warn`, `alert`; `feature_drift`, `flag_rate`, …); times are microseconds since the
 /// Unix epoch; latencies are nanoseconds; non-finite numbers are `null`.
 ///

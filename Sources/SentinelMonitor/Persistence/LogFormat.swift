@@ -1,7 +1,7 @@
 import SentinelData
 
-/// The byte layout of log segments and snapshot files (all integers little-endian); see Docs/Design.md,
-/// "Monitor persistence".
+/// The byte layout of log segments and snapshot files (all integers little-endian); see the PersistenceFormats
+/// article.
 ///
 /// Segment: a 16-byte header (`SNTLWAL1`, the first record's index as u64), then records framed as
 /// `length u32 | crc32c u32 | type u8 | payload[length]`, the CRC-32C covering the type byte and the payload.

@@ -158,7 +158,7 @@ public final class StateStore: Sendable {
     }
 
     /// Whether enough log was written since the newest snapshot (`options.snapshotAfterBytes`) that the service
-    /// should write one; it may snapshot on a timer as well (Docs/Design.md suggests every 5 minutes).
+    /// should write one; it may snapshot on a timer as well (the monitor does every 5 minutes).
     public var shouldSnapshot: Bool {
         core.state.withLock { $0.bytesSinceSnapshot } >= options.snapshotAfterBytes
     }
