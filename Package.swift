@@ -77,7 +77,7 @@ let package = Package(
             name: "SentinelCLI",
             dependencies: [
                 "SentinelArguments", "SentinelData", "SentinelModel", "SentinelDrift", "SentinelSchema",
-                "SentinelWire", "SentinelRPC", "SentinelPosix", "SentinelMetrics", "SentinelScoring", "SentinelMonitor",
+                "SentinelWire", "SentinelRPC", "SentinelPosix", "SentinelMetrics", "SentinelMonitor",
             ],
             swiftSettings: swiftSettings
         ),

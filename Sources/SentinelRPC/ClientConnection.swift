@@ -92,7 +92,7 @@ public final class ClientConnection {
         var call = Pending(completion: completion)
         if let timeout {
             let this = LoopBound(self, loop: loop)
-            call.timer = loop.scheduleTimer(at: .now + timeout) {
+            call.timer = loop.scheduleTimer(at: loop.now + timeout) {
                 this.value.expire(id)
             }
         }

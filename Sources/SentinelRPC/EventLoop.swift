@@ -17,6 +17,10 @@ public protocol EventLoop: TaskExecutor {
 
     /// Cancels a timer that has not fired; does nothing otherwise. Call only on the loop.
     func cancelTimer(_ timer: TimerID)
+
+    /// The loop's clock: what deadlines and timeouts are measured against. A real loop reads `ContinuousClock`;
+    /// ``InMemoryEventLoop`` with a manual clock returns the time its test has advanced to.
+    var now: ContinuousClock.Instant { get }
 }
 
 /// A handle to a timer scheduled on an ``EventLoop``.
@@ -31,6 +35,9 @@ public struct TimerID: Hashable, Sendable {
 }
 
 extension EventLoop {
+    /// `ContinuousClock.now`.
+    public var now: ContinuousClock.Instant { ContinuousClock.now }
+
     /// Runs `work` now when already on the loop, else submits it with ``execute(_:)``.
     public func executeOrRun(_ work: @escaping @Sendable () -> Void) {
         if inEventLoop {

@@ -12,9 +12,9 @@ public import SentinelWire
 /// ```
 public final class InMemoryTransport: ClientTransport {
     /// The server's loop.
-    public let serverLoop = InMemoryEventLoop(name: "server")
+    public let serverLoop: InMemoryEventLoop
     /// The client's loop.
-    public let clientLoop = InMemoryEventLoop(name: "client")
+    public let clientLoop: InMemoryEventLoop
     private let server: LoopBound<ServerConnection>
     private let client: LoopBound<ClientConnection>
     private let chunkSize: Int
@@ -25,13 +25,17 @@ public final class InMemoryTransport: ClientTransport {
     ///   - configuration: The server's limits, timeouts and token.
     ///   - clientToken: The token the client presents, if any.
     ///   - chunkSize: The largest piece in which bytes are delivered (default: whole writes).
+    ///   - manualClock: Whether both loops' time moves only with ``advance(by:)``.
     public init(
         router: Router,
         configuration: ServerConfiguration = ServerConfiguration(),
         clientToken: AuthToken? = nil,
-        chunkSize: Int = Int.max
+        chunkSize: Int = Int.max,
+        manualClock: Bool = false
     ) {
         precondition(chunkSize > 0, "chunkSize must be positive")
+        serverLoop = InMemoryEventLoop(name: "server", manualClock: manualClock)
+        clientLoop = InMemoryEventLoop(name: "client", manualClock: manualClock)
         self.chunkSize = chunkSize
         let serverLoop = self.serverLoop
         let clientLoop = self.clientLoop
@@ -54,6 +58,13 @@ public final class InMemoryTransport: ClientTransport {
             client.value.onOutput = { Self.flushClient(client, to: server, chunkSize: chunk) }
             Self.flushClient(client, to: server, chunkSize: chunk)  // the HELLO, if any
         }
+    }
+
+    /// Moves both loops' manual clocks forward, server first, running every timer that falls due.
+    /// - Parameter duration: How far to move the clocks.
+    public func advance(by duration: Duration) {
+        serverLoop.advance(by: duration)
+        clientLoop.advance(by: duration)
     }
 
     /// Calls a method and waits for its reply (see ``ClientTransport/call(_:payload:timeout:)``).

@@ -67,7 +67,7 @@ public final class ServerConnection {
         self.loop = loop
         self.decoder = FrameDecoder(limits: configuration.limits, detectHTTP: true)
         self.state = configuration.authToken == nil ? .open : .awaitingHello
-        self.lastActivity = .now
+        self.lastActivity = loop.now
         scheduleSweep()
     }
 
@@ -153,7 +153,7 @@ public final class ServerConnection {
     // MARK: Frames
 
     private func process() {
-        let now = ContinuousClock.now
+        let now = loop.now
         lastActivity = now
         var decodedAny = false
         do {
@@ -364,13 +364,13 @@ public final class ServerConnection {
         let shortest = min(configuration.idleTimeout, configuration.frameReadTimeout)
         let interval = min(max(shortest / 4, .milliseconds(5)), .seconds(1))
         let this = LoopBound(self, loop: loop)
-        sweepTimer = loop.scheduleTimer(at: .now + interval) { this.value.sweep() }
+        sweepTimer = loop.scheduleTimer(at: loop.now + interval) { this.value.sweep() }
     }
 
     private func sweep() {
         sweepTimer = nil
         guard state != .closed else { return }
-        let now = ContinuousClock.now
+        let now = loop.now
         if let since = partialFrameSince, now - since >= configuration.frameReadTimeout {
             appendGoAway(.deadlineExceeded, "frame not completed within \(configuration.frameReadTimeout)")
             close()

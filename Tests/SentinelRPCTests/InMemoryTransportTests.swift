@@ -53,14 +53,33 @@ struct InMemoryTransportTests {
         }
     }
 
-    @Test("a passed deadline fails the call with DEADLINE_EXCEEDED and cancels the handler")
+    @Test("a passed deadline fails the call with DEADLINE_EXCEEDED and cancels the handler (manual time)")
     func deadline() async {
         let gate = Gate()
-        let transport = InMemoryTransport(router: TestRouter.make(gate: gate))
+        let transport = InMemoryTransport(router: TestRouter.make(gate: gate), manualClock: true)
+        let call = Task { try await transport.call(TestRouter.untilCancelled, payload: [], timeout: .seconds(30)) }
+        #expect(await eventually { gate.started == 1 })
+        transport.serverLoop.advance(by: .seconds(29))
+        #expect(transport.serverInFlightCount == 1, "one second before its deadline the call is still running")
+        transport.serverLoop.advance(by: .seconds(1))
         await #expect {
-            try await transport.call(TestRouter.untilCancelled, payload: [], timeout: .milliseconds(20))
+            try await call.value
         } throws: { ($0 as? RPCError)?.code == .deadlineExceeded }
         #expect(await eventually { gate.cancellations == 1 && transport.serverInFlightCount == 0 })
+    }
+
+    @Test("an idle connection gets GOAWAY at the idle timeout, not before (manual time)")
+    func idleTimeout() async throws {
+        var configuration = ServerConfiguration()
+        configuration.idleTimeout = .seconds(300)
+        let transport = InMemoryTransport(router: TestRouter.make(), configuration: configuration, manualClock: true)
+        #expect(try await transport.call(TestRouter.echo, payload: [1], timeout: nil) == [1])
+        transport.advance(by: .seconds(299))
+        #expect(try await transport.call(TestRouter.echo, payload: [2], timeout: nil) == [2])
+        transport.advance(by: .seconds(301))
+        await #expect {
+            try await transport.call(TestRouter.echo, payload: [3], timeout: nil)
+        } throws: { ($0 as? RPCError)?.code == .unavailable }
     }
 
     @Test("cancelling the calling task sends CANCEL and the server stops the handler")
