@@ -1,13 +1,16 @@
-extension ScoreBatchResponse {
-    /// One item of a response written by ``encode(items:modelVersion:threshold:serverLatencyNanoseconds:into:)``:
-    /// a score whose transaction id borrows the request's bytes, or an error.
-    public enum BorrowedItem {
+extension ScoreBatchResponse.Item {
+    /// One item of a response written by
+    /// ``ScoreBatchResponse/encode(items:modelVersion:threshold:serverLatencyNanoseconds:into:)``: a score whose
+    /// transaction id points into the request's bytes, or an error.
+    public enum View {
         /// A scored transaction; the model version, threshold and latency are the batch's.
         case score(transactionId: UnsafeRawBufferPointer, fraudProbability: Double, decision: ScoreDecision)
         /// A transaction that was not scored.
-        case error(ItemError)
+        case error(ScoreBatchResponse.ItemError)
     }
+}
 
+extension ScoreBatchResponse {
     /// Appends a response's protobuf encoding to `buffer`, written directly (one size pass, one write pass, no
     /// per-item allocation).
     ///
@@ -21,7 +24,7 @@ extension ScoreBatchResponse {
     ///   - serverLatencyNanoseconds: Time spent on the batch, in nanoseconds.
     ///   - buffer: The buffer to append to.
     public static func encode(
-        items: [BorrowedItem], modelVersion: String, threshold: Double, serverLatencyNanoseconds: UInt64,
+        items: [Item.View], modelVersion: String, threshold: Double, serverLatencyNanoseconds: UInt64,
         into buffer: inout [UInt8]
     ) {
         var version = modelVersion
@@ -86,7 +89,7 @@ extension ScoreBatchResponse {
     private typealias Score = ScoreResponse.FieldTag
 
     @inline(__always)
-    private static func itemSize(_ item: BorrowedItem, sharedSize: Int) -> Int {
+    private static func itemSize(_ item: Item.View, sharedSize: Int) -> Int {
         switch item {
         case .score(let transactionId, let probability, let decision):
             let size = scoreSize(transactionId.count, probability, decision, sharedSize)

@@ -25,7 +25,7 @@ enum EventEncoding {
     /// The size of an event's encoding without its sequence field (added once the number is known), for a model
     /// version of `modelVersionCount` UTF-8 bytes.
     @inline(__always)
-    static func eventSize(_ event: BorrowedScoringEvent, modelVersionCount: Int) -> Int {
+    static func eventSize(_ event: ScoredTransactionView, modelVersionCount: Int) -> Int {
         var size = stringFieldSize(count: event.transactionId.count)
         if event.eventTimeMicroseconds != 0 { size += 1 + varintSize(UInt64(bitPattern: event.eventTimeMicroseconds)) }
         if event.scoredAtMicroseconds != 0 { size += 1 + varintSize(UInt64(bitPattern: event.scoredAtMicroseconds)) }
@@ -49,7 +49,7 @@ enum EventEncoding {
     /// - Returns: The bytes written (the entry size).
     @inline(__always)
     static func writeEntry(
-        _ event: BorrowedScoringEvent, modelVersion: UnsafeRawBufferPointer, sequence: UInt64, size: Int,
+        _ event: ScoredTransactionView, modelVersion: UnsafeRawBufferPointer, sequence: UInt64, size: Int,
         to destination: UnsafeMutableRawPointer
     ) -> Int {
         var out = ProtobufWriter(destination)

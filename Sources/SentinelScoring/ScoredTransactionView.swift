@@ -1,13 +1,13 @@
 public import SentinelSchema
 
-/// One scored transaction's event fields, borrowed from the request being handled: the strings and features point
+/// One scored transaction's event fields, read in place from the request being handled: the strings and features point
 /// into its memory, valid only for the call that receives them (``ScoringEventSink/record(batch:modelVersion:)``).
 ///
 /// ```swift
-/// let event = BorrowedScoringEvent(transaction: view, scoredAtMicroseconds: now, fraudProbability: p,
+/// let event = ScoredTransactionView(transaction: view, scoredAtMicroseconds: now, fraudProbability: p,
 ///     decision: .pass, serverLatencyNanoseconds: share)
 /// ```
-public struct BorrowedScoringEvent {
+public struct ScoredTransactionView {
     /// The transaction id's UTF-8 bytes.
     public var transactionId: UnsafeRawBufferPointer
     /// When the transaction happened, in microseconds since the Unix epoch.
@@ -31,7 +31,7 @@ public struct BorrowedScoringEvent {
 
     /// The event of a scored transaction read in place.
     /// - Parameters:
-    ///   - transaction: The transaction (its id, times, ids, amount and features are borrowed).
+    ///   - transaction: The transaction (its id, times, ids, amount and features are read in place).
     ///   - scoredAtMicroseconds: When it was scored.
     ///   - fraudProbability: Its probability.
     ///   - decision: Its decision.

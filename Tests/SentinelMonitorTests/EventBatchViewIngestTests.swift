@@ -10,10 +10,10 @@ import Testing
 
 @testable import SentinelMonitor
 
-/// Ingesting a batch read in place (`MonitorState.ingest(_: EventBatch.Borrowed, at:)`, the RPC path) against
+/// Ingesting a batch read in place (`MonitorState.ingest(_: EventBatch.View, at:)`, the RPC path) against
 /// ingesting the decoded `EventBatch`: random runs of batches must leave equal states and answer equally.
-@Suite("Borrowed ingestion")
-struct BorrowedIngestTests {
+@Suite("Event batch view ingestion")
+struct EventBatchViewIngestTests {
     typealias F = MonitorFixtures
     typealias Generator = SplitMix64Generator
 
@@ -117,7 +117,7 @@ struct BorrowedIngestTests {
             let oldResult = Result { () throws(MonitorError) in
                 try old.ingest(try! EventBatch(serializedBytes: bytes), at: time)
             }
-            let newResult = try EventBatch.withBorrowed(serializedBytes: bytes) { batch in
+            let newResult = try EventBatch.withView(serializedBytes: bytes) { batch in
                 Result { () throws(MonitorError) in try new.ingest(batch, at: time) }
             }
             switch (oldResult, newResult) {
@@ -140,7 +140,7 @@ struct BorrowedIngestTests {
         #expect(new.eventsTotal > 1_000 && new.duplicatesTotal > 0)
     }
 
-    @Test("validate(_:) of a borrowed batch throws what validate(_:) of the decoded one throws")
+    @Test("validate(_:) of a batch view throws what validate(_:) of the decoded one throws")
     func validateAlike() throws {
         var state = MonitorState(settings: F.settings(), startedAt: F.t0)
         _ = try state.register(F.registration(), at: F.t0)
@@ -151,8 +151,8 @@ struct BorrowedIngestTests {
         for batch in batches {
             let bytes = batch.serializedBytes()
             let old = Result { () throws(MonitorError) in try state.validate(batch) }
-            let new = try EventBatch.withBorrowed(serializedBytes: bytes) { borrowed in
-                Result { () throws(MonitorError) in try state.validate(borrowed) }
+            let new = try EventBatch.withView(serializedBytes: bytes) { view in
+                Result { () throws(MonitorError) in try state.validate(view) }
             }
             #expect("\(old)" == "\(new)")
         }
@@ -160,7 +160,7 @@ struct BorrowedIngestTests {
 
     @Test("MonitorService.ingest(encoded:) answers and persists as ingest(_:) does")
     func serviceEncoded() async throws {
-        let directories = (0..<2).map { _ in NSTemporaryDirectory() + "borrowed-ingest-\(UUID().uuidString)" }
+        let directories = (0..<2).map { _ in NSTemporaryDirectory() + "view-ingest-\(UUID().uuidString)" }
         defer { for directory in directories { try? FileManager.default.removeItem(atPath: directory) } }
         var acks: [[IngestAck]] = []
         var reopened: [[String]] = []

@@ -8,19 +8,19 @@ import SentinelProtoC
 #endif
 
 extension ScoringEvent {
-    /// One event of a batch decoded by ``EventBatch/withBorrowed(serializedBytes:_:)``, read in place from the
+    /// One event of a batch decoded by ``EventBatch/withView(serializedBytes:_:)``, read in place from the
     /// decoder's memory: the numbers are copied out, the features and strings are not (no array or string is built
     /// unless asked for).
     ///
-    /// Valid only inside the `withBorrowed` call that produced it. Its strings were checked as UTF-8 and its
+    /// Valid only inside the `withView` call that produced it. Its strings were checked as UTF-8 and its
     /// decision as a number the schema defines when the batch was decoded, so the accessors cannot fail.
     ///
     /// ```swift
-    /// try EventBatch.withBorrowed(serializedBytes: payload) { batch in
+    /// try EventBatch.withView(serializedBytes: payload) { batch in
     ///     for index in 0..<batch.count where batch[index].decision == .flag { print(batch[index].transactionId) }
     /// }
     /// ```
-    public struct Borrowed {
+    public struct View {
         /// The producer's sequence number for this event.
         public let sequence: UInt64
         /// When the transaction happened, in microseconds since the Unix epoch.
@@ -43,7 +43,7 @@ extension ScoringEvent {
         private let terminalIdBytes: UnsafeBufferPointer<UInt8>
         private let modelVersionBytes: UnsafeBufferPointer<UInt8>
 
-        /// Reads a checked C message (see ``EventBatch/withBorrowed(serializedBytes:_:)``).
+        /// Reads a checked C message (see ``EventBatch/withView(serializedBytes:_:)``).
         init(checked c: UnsafePointer<Sentinel__V1__ScoringEvent>) {
             let message = c.pointee
             // Checked at decoding: the number is one the schema defines.
@@ -101,7 +101,7 @@ extension ScoringEvent {
         /// Whether this event names the same model version as `other`, compared in place (no string is built).
         /// - Parameter other: Another event of the same batch.
         /// - Returns: `true` when both versions are equal byte for byte (an absent version equals an empty one).
-        public func hasSameModelVersion(as other: Borrowed) -> Bool {
+        public func hasSameModelVersion(as other: View) -> Bool {
             Self.equal(modelVersionBytes, other.modelVersionBytes)
         }
 

@@ -3,10 +3,10 @@ import Testing
 
 @testable import SentinelSchema
 
-/// `EventBatch.withBorrowed` (the monitor's RPC decode path) against `EventBatch(serializedBytes:)`: the same
+/// `EventBatch.withView` (the monitor's RPC decode path) against `EventBatch(serializedBytes:)`: the same
 /// batches, the same errors.
-@Suite("Borrowed event batch decoding")
-struct BorrowedEventBatchTests {
+@Suite("Event batch view decoding")
+struct EventBatchViewTests {
     typealias Generator = SplitMix64Generator
 
     static let strings = ["", "t", "tx-0000000042", "Zürich ✓ 東京 🚀", String(repeating: "long-id-", count: 9)]
@@ -52,7 +52,7 @@ struct BorrowedEventBatchTests {
             old = .failure(error as! SchemaError)
         }
         do {
-            new = .success(try EventBatch.withBorrowed(serializedBytes: bytes) { $0.copy().serializedBytes() })
+            new = .success(try EventBatch.withView(serializedBytes: bytes) { $0.copy().serializedBytes() })
         } catch {
             new = .failure(error as! SchemaError)
         }
@@ -65,13 +65,13 @@ struct BorrowedEventBatchTests {
         let batch = Self.randomBatch(&generator)
         let bytes = batch.serializedBytes()
         let decoded = try EventBatch(serializedBytes: bytes)
-        try EventBatch.withBorrowed(serializedBytes: bytes) { borrowed in
-            #expect(borrowed.producerId == decoded.producerId)
-            #expect(borrowed.sentAtMicroseconds == decoded.sentAtMicroseconds)
-            #expect(borrowed.droppedTotal == decoded.droppedTotal)
-            #expect(borrowed.count == decoded.events.count)
+        try EventBatch.withView(serializedBytes: bytes) { batchView in
+            #expect(batchView.producerId == decoded.producerId)
+            #expect(batchView.sentAtMicroseconds == decoded.sentAtMicroseconds)
+            #expect(batchView.droppedTotal == decoded.droppedTotal)
+            #expect(batchView.count == decoded.events.count)
             for (index, event) in decoded.events.enumerated() {
-                let view = borrowed[index]
+                let view = batchView[index]
                 #expect(view.sequence == event.sequence)
                 #expect(view.transactionId == event.transactionId)
                 #expect(view.hasTransactionId == !event.transactionId.isEmpty)
@@ -89,17 +89,18 @@ struct BorrowedEventBatchTests {
                 #expect(view.features.map(\.bitPattern) == event.features.map(\.bitPattern))
                 for (otherIndex, other) in decoded.events.enumerated() {
                     #expect(
-                        view.hasSameModelVersion(as: borrowed[otherIndex]) == (event.modelVersion == other.modelVersion)
+                        view.hasSameModelVersion(as: batchView[otherIndex])
+                            == (event.modelVersion == other.modelVersion)
                     )
                 }
             }
-            #expect(borrowed.copy().serializedBytes() == decoded.serializedBytes())
+            #expect(batchView.copy().serializedBytes() == decoded.serializedBytes())
         }
     }
 
     @Test("an empty payload is an empty batch")
     func empty() throws {
-        let count = try EventBatch.withBorrowed(serializedBytes: [UInt8]()) { batch in
+        let count = try EventBatch.withView(serializedBytes: [UInt8]()) { batch in
             #expect(batch.producerId.isEmpty)
             return batch.count
         }
@@ -145,7 +146,7 @@ struct BorrowedEventBatchTests {
         let (old, new) = Self.both(Self.wrapping(event))
         #expect(old == new)
         guard case .failure(let error) = new else {
-            Issue.record("the borrowed path accepted an invalid \(field)")
+            Issue.record("the view path accepted an invalid \(field)")
             return
         }
         #expect(error.message.contains("ScoringEvent.\(field)"))
@@ -162,7 +163,7 @@ struct BorrowedEventBatchTests {
     func bodyError() {
         struct Marker: Error {}
         #expect(throws: Marker.self) {
-            try EventBatch.withBorrowed(serializedBytes: EventBatch(producerId: "p").serializedBytes()) { _ in
+            try EventBatch.withView(serializedBytes: EventBatch(producerId: "p").serializedBytes()) { _ in
                 throw Marker()
             }
         }

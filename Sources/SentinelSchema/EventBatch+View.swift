@@ -5,17 +5,17 @@ extension EventBatch {
     /// A decoded batch read in place from protobuf-c's memory, for the monitor's ingestion: no `[ScoringEvent]`,
     /// no per-event arrays or strings unless asked for.
     ///
-    /// Only ``withBorrowed(serializedBytes:_:)`` makes one, and it is valid only inside that call. Decoding checks
+    /// Only ``withView(serializedBytes:_:)`` makes one, and it is valid only inside that call. Decoding checks
     /// exactly what ``EventBatch/init(serializedBytes:)-(UnsafeRawBufferPointer)`` checks, with the same errors,
     /// so a payload decodes one way if and only if it decodes the other, and ``copy()`` equals the decoded
     /// ``EventBatch``.
     ///
     /// ```swift
-    /// let accepted = try EventBatch.withBorrowed(serializedBytes: payload) { batch in
+    /// let accepted = try EventBatch.withView(serializedBytes: payload) { batch in
     ///     (0..<batch.count).filter { batch[$0].sequence > watermark }.count
     /// }
     /// ```
-    public struct Borrowed {
+    public struct View {
         /// The producer's id.
         public let producerId: String
         /// When the producer sent the batch, in microseconds since the Unix epoch.
@@ -24,11 +24,11 @@ extension EventBatch {
         public let droppedTotal: UInt64
         /// The number of events.
         public let count: Int
-        private let events: UnsafeBufferPointer<ScoringEvent.Borrowed>
+        private let events: UnsafeBufferPointer<ScoringEvent.View>
 
         fileprivate init(
             producerId: String, sentAtMicroseconds: Int64, droppedTotal: UInt64,
-            events: UnsafeBufferPointer<ScoringEvent.Borrowed>
+            events: UnsafeBufferPointer<ScoringEvent.View>
         ) {
             self.producerId = producerId
             self.sentAtMicroseconds = sentAtMicroseconds
@@ -39,7 +39,7 @@ extension EventBatch {
 
         /// The event at `index`.
         /// - Parameter index: In `0..<count`.
-        public subscript(index: Int) -> ScoringEvent.Borrowed {
+        public subscript(index: Int) -> ScoringEvent.View {
             events[index]
         }
 
@@ -54,25 +54,25 @@ extension EventBatch {
 
     /// Decodes a batch and runs `body` with it read in place; the decoder's memory is released when `body` returns.
     ///
-    /// The borrowed batch and its events must not escape `body`.
+    /// The batch view and its events must not escape `body`.
     /// - Parameters:
     ///   - bytes: The encoded batch.
     ///   - body: What to do with the batch.
     /// - Returns: What `body` returns.
     /// - Throws: ``SchemaError`` (before `body` runs) exactly when `EventBatch(serializedBytes:)` would throw it,
     ///   with the same code and message; otherwise whatever `body` throws.
-    public static func withBorrowed<R>(
-        serializedBytes bytes: UnsafeRawBufferPointer, _ body: (Borrowed) throws -> R
+    public static func withView<R>(
+        serializedBytes bytes: UnsafeRawBufferPointer, _ body: (View) throws -> R
     ) throws -> R {
         try withUnpacked(bytes) { message, _ in
             let producerId = try check(message)
             let c = message.pointee
             let count = c.events == nil ? 0 : c.n_events
             // Checked: no element is missing.
-            let events = (0..<count).map { ScoringEvent.Borrowed(checked: c.events![$0]!) }
+            let events = (0..<count).map { ScoringEvent.View(checked: c.events![$0]!) }
             return try events.withUnsafeBufferPointer { events in
                 try body(
-                    Borrowed(
+                    View(
                         producerId: producerId, sentAtMicroseconds: c.sent_at_unix_us,
                         droppedTotal: c.dropped_total, events: events))
             }
@@ -84,9 +84,9 @@ extension EventBatch {
     ///   - bytes: The encoded batch.
     ///   - body: What to do with the batch (it must not escape).
     /// - Returns: What `body` returns.
-    /// - Throws: As ``withBorrowed(serializedBytes:_:)-(UnsafeRawBufferPointer,_)``.
-    public static func withBorrowed<R>(serializedBytes bytes: [UInt8], _ body: (Borrowed) throws -> R) throws -> R {
-        try bytes.withUnsafeBytes { try withBorrowed(serializedBytes: $0, body) }
+    /// - Throws: As ``withView(serializedBytes:_:)-(UnsafeRawBufferPointer,_)``.
+    public static func withView<R>(serializedBytes bytes: [UInt8], _ body: (View) throws -> R) throws -> R {
+        try bytes.withUnsafeBytes { try withView(serializedBytes: $0, body) }
     }
 
     /// Checks what ``init(c:)`` checks, in the same order and with the same errors; returns the producer id.
