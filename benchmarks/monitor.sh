@@ -135,7 +135,7 @@ awk '
         printf "| events applied in-process (MonitorState.ingest, 30 features × 20 bins, batches of 500) | %.0f events/s wall, %.0f per CPU-second | 1,000,000 events/s | %.2f× |\n", field("rate"), field("cpu_rate"), field("rate") / 1e6
     }
     field("kind") == "inprocess-decode" {
-        printf "| events decoded and applied in-process (%s EventBatch, then MonitorState.ingest) | %.0f events/s wall, %.3f µs CPU per event | — | — |\n", field("path") == "borrowed" ? "read in place:" : "copied out:", field("rate"), field("cpu_us_per_event")
+        printf "| events decoded and applied in-process (%s EventBatch, then MonitorState.ingest) | %.0f events/s wall, %.3f µs CPU per event | — | — |\n", field("path") == "view" ? "read in place:" : "copied out:", field("rate"), field("cpu_us_per_event")
     }
     field("kind") == "inprocess-durable" {
         printf "| events applied in-process through MonitorService with a durable state dir (8 callers) | %.0f events/s | — | — |\n", field("rate")

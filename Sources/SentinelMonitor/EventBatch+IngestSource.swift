@@ -7,8 +7,8 @@ extension EventBatch: IngestSource {
     func event(at index: Int) -> ScoringEvent { events[index] }
 }
 
-extension EventBatch.Borrowed: IngestSource {
+extension EventBatch.View: IngestSource {
     var eventCount: Int { count }
 
-    func event(at index: Int) -> ScoringEvent.Borrowed { self[index] }
+    func event(at index: Int) -> ScoringEvent.View { self[index] }
 }

@@ -1,7 +1,7 @@
 import SentinelSchema
 
 /// What ``MonitorState`` reads from a batch while ingesting it: the same code applies a decoded ``EventBatch``
-/// (tests, log replay) and a batch read in place from the RPC payload (``EventBatch/Borrowed``), so both compute
+/// (tests, log replay) and a batch read in place from the RPC payload (``EventBatch/View``), so both compute
 /// the same thing.
 protocol IngestSource {
     /// One event as the batch presents it.

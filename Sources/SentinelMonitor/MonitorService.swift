@@ -9,7 +9,7 @@ import Synchronization
 /// RPC handlers, the dashboard and the window clock call.
 ///
 /// **Ingestion path.** Decode outside the lock (the RPC path unpacks with protobuf-c and reads the batch in place,
-/// ``EventBatch/Borrowed``, instead of building `[ScoringEvent]`); under the lock, validate and apply the batch to
+/// ``EventBatch/View``, instead of building `[ScoringEvent]`); under the lock, validate and apply the batch to
 /// ``MonitorState`` and enqueue its log record, the payload bytes as received (so the log order is the application
 /// order; an in-memory monitor builds no record); outside the lock, await the record's durability (the store's group
 /// commit shares one `fdatasync` among concurrent batches); only then return the acknowledgement. A duplicate-only batch is logged too (its counters change) and waits for the same durability,
@@ -177,7 +177,7 @@ public final class MonitorService: Sendable {
     /// - Throws: ``SchemaError`` when the bytes do not decode (nothing applied, not counted as rejected);
     ///   otherwise as ``ingest(_:encoded:)``.
     public func ingest(encoded: [UInt8]) async throws -> IngestAck {
-        let result = try EventBatch.withBorrowed(serializedBytes: encoded) { batch in
+        let result = try EventBatch.withView(serializedBytes: encoded) { batch in
             let time = clock()
             return try apply(
                 time: time, encoded: { encoded },

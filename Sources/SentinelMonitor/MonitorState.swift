@@ -220,7 +220,7 @@ public struct MonitorState: Sendable, Codable {
     ///   - time: Arrival time, microseconds since the epoch.
     /// - Returns: The acknowledgement and any status changes.
     /// - Throws: ``MonitorError`` as ``ingest(_:at:)-(EventBatch,_)`` (nothing applied).
-    public mutating func ingest(_ batch: EventBatch.Borrowed, at time: Int64) throws(MonitorError) -> IngestResult {
+    public mutating func ingest(_ batch: EventBatch.View, at time: Int64) throws(MonitorError) -> IngestResult {
         try apply(batch, at: time)
     }
 
@@ -291,7 +291,7 @@ public struct MonitorState: Sendable, Codable {
 
     /// Checks a batch read in place without changing anything.
     /// - Throws: ``MonitorError`` naming the first bad event, as ``validate(_:)-(EventBatch)``.
-    public func validate(_ batch: EventBatch.Borrowed) throws(MonitorError) {
+    public func validate(_ batch: EventBatch.View) throws(MonitorError) {
         try check(batch)
     }
 

@@ -10,7 +10,7 @@ extension ScoringEvent: IngestEvent {
     func withFeatures<R>(_ body: (UnsafeBufferPointer<Double>) -> R) -> R { features.withUnsafeBufferPointer(body) }
 }
 
-extension ScoringEvent.Borrowed: IngestEvent {
+extension ScoringEvent.View: IngestEvent {
     var featureCount: Int { features.count }
 
     func withFeatures<R>(_ body: (UnsafeBufferPointer<Double>) -> R) -> R { body(features) }

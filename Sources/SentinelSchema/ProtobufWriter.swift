@@ -1,7 +1,28 @@
+/// A message's field tags: each generated message has one, `<Message>.FieldTag` (Generated/), whose raw value is the
+/// field's one-byte tag, `field number << 3 | wire type`. Hand-written encoders name tags through it, never as
+/// literal bytes, so the .proto file stays the one place field numbers are written.
+package protocol ProtobufFieldTag: RawRepresentable<UInt8>, CaseIterable, Sendable {
+    /// The fully qualified name of the message, e.g. `sentinel.v1.ScoringEvent`.
+    static var messageProtoName: String { get }
+    /// The field's name in the .proto file, e.g. `event_time_unix_us`.
+    var protoFieldName: String { get }
+}
+
+extension ProtobufFieldTag {
+    /// The field number.
+    @inlinable
+    package var fieldNumber: Int { Int(rawValue >> 3) }
+
+    /// The wire type: 0 varint, 1 fixed64, 2 length-delimited, 5 fixed32.
+    @inlinable
+    package var wireType: UInt8 { rawValue & 7 }
+}
+
 /// Writes protobuf wire format with plain stores at a moving position, for the two hand-written outbound encoders
 /// (ScoreBatch responses here, the reporter's event batches in SentinelScoring; see the SchemaConventions
 /// article). The caller computes the size first and guarantees the room. Inlinable: it is called per
-/// field from SentinelScoring, where a call per byte would cost more than the store.
+/// field from SentinelScoring, where a call per byte would cost more than the store. Tags come from the generated
+/// `FieldTag` enums; in debug builds each write checks that the tag's wire type fits the value.
 package struct ProtobufWriter {
     /// Where the next byte goes.
     package var position: UnsafeMutableRawPointer
@@ -50,10 +71,25 @@ package struct ProtobufWriter {
         position += 8
     }
 
+    /// A field's one-byte tag.
+    @inlinable @inline(__always)
+    package mutating func tag(_ tag: some ProtobufFieldTag) {
+        byte(tag.rawValue)
+    }
+
+    /// A varint field (an integer, `bool` or enum number): its tag and the value.
+    @inlinable @inline(__always)
+    package mutating func varint(_ value: UInt64, tag: some ProtobufFieldTag) {
+        assert(tag.wireType == 0, "\(tag.protoFieldName) is not a varint field")
+        byte(tag.rawValue)
+        varint(value)
+    }
+
     /// A `double` field: its one-byte tag and the value's bits, little-endian.
     @inlinable @inline(__always)
-    package mutating func double(_ value: Double, tag: UInt8) {
-        byte(tag)
+    package mutating func double(_ value: Double, tag: some ProtobufFieldTag) {
+        assert(tag.wireType == 1, "\(tag.protoFieldName) is not a fixed64 field")
+        byte(tag.rawValue)
         fixed64(value.bitPattern)
     }
 
@@ -67,9 +103,10 @@ package struct ProtobufWriter {
 
     /// A string or bytes field: tag, length, bytes; nothing when empty (proto3).
     @inlinable @inline(__always)
-    package mutating func lengthDelimited(_ source: UnsafeRawBufferPointer, tag: UInt8) {
+    package mutating func lengthDelimited(_ source: UnsafeRawBufferPointer, tag: some ProtobufFieldTag) {
+        assert(tag.wireType == 2, "\(tag.protoFieldName) is not a length-delimited field")
         guard source.count > 0 else { return }
-        byte(tag)
+        byte(tag.rawValue)
         varint(UInt64(source.count))
         bytes(source)
     }

@@ -1,13 +1,16 @@
-extension ScoreBatchResponse {
-    /// One item of a response written by ``encode(items:modelVersion:threshold:serverLatencyNanoseconds:into:)``:
-    /// a score whose transaction id borrows the request's bytes, or an error.
-    public enum BorrowedItem {
+extension ScoreBatchResponse.Item {
+    /// One item of a response written by
+    /// ``ScoreBatchResponse/encode(items:modelVersion:threshold:serverLatencyNanoseconds:into:)``: a score whose
+    /// transaction id points into the request's bytes, or an error.
+    public enum View {
         /// A scored transaction; the model version, threshold and latency are the batch's.
         case score(transactionId: UnsafeRawBufferPointer, fraudProbability: Double, decision: ScoreDecision)
         /// A transaction that was not scored.
-        case error(ItemError)
+        case error(ScoreBatchResponse.ItemError)
     }
+}
 
+extension ScoreBatchResponse {
     /// Appends a response's protobuf encoding to `buffer`, written directly (one size pass, one write pass, no
     /// per-item allocation).
     ///
@@ -21,13 +24,13 @@ extension ScoreBatchResponse {
     ///   - serverLatencyNanoseconds: Time spent on the batch, in nanoseconds.
     ///   - buffer: The buffer to append to.
     public static func encode(
-        items: [BorrowedItem], modelVersion: String, threshold: Double, serverLatencyNanoseconds: UInt64,
+        items: [Item.View], modelVersion: String, threshold: Double, serverLatencyNanoseconds: UInt64,
         into buffer: inout [UInt8]
     ) {
         var version = modelVersion
         version.withUTF8 { versionBytes in
             let version = untilNul(UnsafeRawBufferPointer(versionBytes))
-            // Every score shares these fields: model_version (4), server_latency_ns (5), threshold (6).
+            // Every score shares these fields: model_version, server_latency_ns and threshold.
             let sharedSize =
                 stringFieldSize(version.count)
                 + (serverLatencyNanoseconds != 0 ? 1 + varintSize(serverLatencyNanoseconds) : 0)
@@ -45,49 +48,48 @@ extension ScoreBatchResponse {
             buffer.withUnsafeMutableBytes { output in
                 var out = ProtobufWriter(output.baseAddress! + start)
                 for item in items {
-                    out.byte(0x0A)  // items = 1
+                    out.tag(FieldTag.items)
                     out.varint(UInt64(itemSize(item, sharedSize: sharedSize)))
                     switch item {
                     case .score(let transactionId, let probability, let decision):
-                        out.byte(0x0A)  // Item.score = 1
+                        out.tag(Item.FieldTag.score)
                         out.varint(UInt64(scoreSize(transactionId.count, probability, decision, sharedSize)))
-                        out.lengthDelimited(transactionId, tag: 0x0A)
-                        if probability != 0 { out.double(probability, tag: 0x11) }
+                        out.lengthDelimited(transactionId, tag: Score.transactionId)
+                        if probability != 0 { out.double(probability, tag: Score.fraudProbability) }
                         if decision.rawValue != 0 {
-                            out.byte(0x18)
-                            out.varint(UInt64(bitPattern: Int64(decision.rawValue)))
+                            out.varint(UInt64(bitPattern: Int64(decision.rawValue)), tag: Score.decision)
                         }
-                        out.lengthDelimited(version, tag: 0x22)
+                        out.lengthDelimited(version, tag: Score.modelVersion)
                         if serverLatencyNanoseconds != 0 {
-                            out.byte(0x28)
-                            out.varint(serverLatencyNanoseconds)
+                            out.varint(serverLatencyNanoseconds, tag: Score.serverLatencyNanoseconds)
                         }
-                        if threshold != 0 { out.double(threshold, tag: 0x31) }
+                        if threshold != 0 { out.double(threshold, tag: Score.threshold) }
                     case .error(let error):
-                        out.byte(0x12)  // Item.error = 2
+                        out.tag(Item.FieldTag.error)
                         error.withUTF8Fields { message, field in
                             out.varint(UInt64(errorSize(error.statusCode, message.count, field.count)))
                             if error.statusCode != 0 {
-                                out.byte(0x08)
-                                out.varint(UInt64(error.statusCode))
+                                out.varint(UInt64(error.statusCode), tag: ItemError.FieldTag.statusCode)
                             }
-                            out.lengthDelimited(message, tag: 0x12)
-                            out.lengthDelimited(field, tag: 0x1A)
+                            out.lengthDelimited(message, tag: ItemError.FieldTag.message)
+                            out.lengthDelimited(field, tag: ItemError.FieldTag.field)
                         }
                     }
                 }
-                out.lengthDelimited(version, tag: 0x12)
+                out.lengthDelimited(version, tag: FieldTag.modelVersion)
                 if serverLatencyNanoseconds != 0 {
-                    out.byte(0x18)
-                    out.varint(serverLatencyNanoseconds)
+                    out.varint(serverLatencyNanoseconds, tag: FieldTag.serverLatencyNanoseconds)
                 }
                 precondition(out.position == output.baseAddress! + start + total, "ScoreBatchResponse size mismatch")
             }
         }
     }
 
+    /// The tags of the score items' fields.
+    private typealias Score = ScoreResponse.FieldTag
+
     @inline(__always)
-    private static func itemSize(_ item: BorrowedItem, sharedSize: Int) -> Int {
+    private static func itemSize(_ item: Item.View, sharedSize: Int) -> Int {
         switch item {
         case .score(let transactionId, let probability, let decision):
             let size = scoreSize(transactionId.count, probability, decision, sharedSize)

@@ -10,7 +10,7 @@ public protocol ScoringEventSink: Sendable {
 
     /// Takes the events of one ScoreBatch, in order, at once (one hand-off for the batch); never blocks, never
     /// throws. The events borrow the request's memory: the sink must copy what it keeps before returning.
-    func record(batch events: UnsafeBufferPointer<BorrowedScoringEvent>, modelVersion: String)
+    func record(batch events: UnsafeBufferPointer<ScoredTransactionView>, modelVersion: String)
 
     /// Tells the sink that `model` now serves (at startup and after each successful reload), so the monitor learns
     /// its reference profile before events of that version.

@@ -200,7 +200,7 @@ public final class ScoringService: Sendable {
                     }
                     for probability in scored where probability >= threshold { flagged += 1 }
                     let latency = MonotonicClock.nanoseconds() &- started
-                    var items: [ScoreBatchResponse.BorrowedItem] = []
+                    var items: [ScoreBatchResponse.Item.View] = []
                     items.reserveCapacity(transactions.count)
                     var position = 0
                     for index in transactions.indices {
@@ -233,12 +233,12 @@ public final class ScoringService: Sendable {
                         // per-transaction quantiles by the batch size. The response keeps the request's latency,
                         // which is what the client waited.
                         let share = max(1, latency / UInt64(validCount))
-                        withScratch(of: BorrowedScoringEvent.self, capacity: validCount) { events in
+                        withScratch(of: ScoredTransactionView.self, capacity: validCount) { events in
                             for position in 0..<validCount {
                                 let probability = scored[position]
                                 events.initializeElement(
                                     at: position,
-                                    to: BorrowedScoringEvent(
+                                    to: ScoredTransactionView(
                                         transaction: transactions[valid[position]], scoredAtMicroseconds: scoredAt,
                                         fraudProbability: probability,
                                         decision: probability >= threshold ? .flag : .pass,

@@ -205,7 +205,7 @@ struct ScoreBatchFastPathTests {
         #expect(sink.events.isEmpty)
     }
 
-    @Test("borrowed events encode to the bytes protobuf-c packs for the owned event in a batch")
+    @Test("event views encode to the bytes protobuf-c packs for the owned event in a batch")
     func eventEncoding() throws {
         var random = Generator(state: 7)
         let sent = Self.batch(count: 200, using: &random)
@@ -221,10 +221,10 @@ struct ScoreBatchFastPathTests {
                         features: transaction.features, fraudProbability: probability, decision: decision,
                         modelVersion: "0123456789ab", serverLatencyNanoseconds: latency)
                     let ownedBytes = entry(owned)
-                    let borrowedBytes = try withView(transaction) { view in
+                    let viewBytes = try withView(transaction) { view in
                         var version = "0123456789ab"
                         return version.withUTF8 { versionBytes in
-                            let event = BorrowedScoringEvent(
+                            let event = ScoredTransactionView(
                                 transaction: view, scoredAtMicroseconds: 1_700_000_000_000_001,
                                 fraudProbability: probability, decision: decision, serverLatencyNanoseconds: latency)
                             let size =
@@ -240,7 +240,7 @@ struct ScoreBatchFastPathTests {
                             return bytes
                         }
                     }
-                    #expect(borrowedBytes == ownedBytes)
+                    #expect(viewBytes == ownedBytes)
                 }
             }
         }
@@ -265,12 +265,12 @@ struct ScoreBatchFastPathTests {
         let request = ScoreBatchRequest(transactions: transactions).serializedBytes()
         try request.withUnsafeBytes { bytes in
             try ScoreBatchRequest.withView(serializedBytes: bytes) { view in
-                let borrowed = view.transactions.map {
-                    BorrowedScoringEvent(
+                let events = view.transactions.map {
+                    ScoredTransactionView(
                         transaction: $0, scoredAtMicroseconds: 5, fraudProbability: 0.5, decision: .flag,
                         serverLatencyNanoseconds: 3)
                 }
-                borrowed.withUnsafeBufferPointer { all.append(batch: $0, modelVersion: "v1") }
+                events.withUnsafeBufferPointer { all.append(batch: $0, modelVersion: "v1") }
             }
         }
         var spareOne = one.makeSpare()

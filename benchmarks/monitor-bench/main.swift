@@ -3,8 +3,8 @@
 //   monitor-bench inprocess [EVENTS]
 //       1. events applied per second by MonitorState.ingest (validation, sequence tracking, 30 features × 20 bins +
 //          score into the window, latency, label book), batches of 500, no I/O; then the same from the encoded
-//          batches, decode included: EventBatch(serializedBytes:) then ingest (the path before the borrowed decode),
-//          and EventBatch.withBorrowed then ingest read in place (the RPC path);
+//          batches, decode included: EventBatch(serializedBytes:) then ingest (the path before the in-place view),
+//          and EventBatch.withView then ingest read in place (the RPC path);
 //       2. the same through MonitorService.ingest with a durable state dir (log written and fsynced before each
 //          acknowledgement, group commit), 8 concurrent callers;
 //       3. the drift report: DriftWindows.currentReport() for 30 features × 20 bins + score, and the whole
@@ -139,7 +139,7 @@ func inProcess(events: Int) async throws {
 
     // 1b. From the encoded batches, decode included: copied out into [ScoringEvent], or read in place.
     let encoded = prepared.map { $0.serializedBytes() }
-    for borrowed in [false, true] {
+    for inPlace in [false, true] {
         var decodeBest = Double.infinity
         var decodeBestCPU = Double.infinity
         for round in 0..<3 {
@@ -150,8 +150,8 @@ func inProcess(events: Int) async throws {
             let start = clock.now
             let startCPU = processCPUSeconds()
             for bytes in encoded {
-                if borrowed {
-                    _ = try EventBatch.withBorrowed(serializedBytes: bytes) { try decodeState.ingest($0, at: time) }
+                if inPlace {
+                    _ = try EventBatch.withView(serializedBytes: bytes) { try decodeState.ingest($0, at: time) }
                 } else {
                     _ = try decodeState.ingest(try EventBatch(serializedBytes: bytes), at: time)
                 }
@@ -163,7 +163,7 @@ func inProcess(events: Int) async throws {
         print(
             String(
                 format: "result kind=inprocess-decode path=%@ events=%d seconds=%.4f rate=%.0f cpu_seconds=%.4f "
-                    + "cpu_us_per_event=%.3f", borrowed ? "borrowed" : "copied", total, decodeBest,
+                    + "cpu_us_per_event=%.3f", inPlace ? "view" : "copied", total, decodeBest,
                 Double(total) / decodeBest, decodeBestCPU, decodeBestCPU / Double(total) * 1e6))
     }
 

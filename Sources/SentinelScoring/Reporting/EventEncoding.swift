@@ -11,6 +11,11 @@ import SentinelSchema
 /// computed once and the bytes written in one pass with plain stores, and the event is released by the scoring
 /// thread that built it.
 enum EventEncoding {
+    /// The tags of `EventBatch`'s fields (generated from the .proto).
+    private typealias Batch = EventBatch.FieldTag
+    /// The tags of `ScoringEvent`'s fields.
+    private typealias Event = ScoringEvent.FieldTag
+
     /// The size of the batch entry for an event of encoded size `size`: tag, length, encoding.
     @inline(__always)
     static func entrySize(eventSize size: Int) -> Int {
@@ -20,7 +25,7 @@ enum EventEncoding {
     /// The size of an event's encoding without its sequence field (added once the number is known), for a model
     /// version of `modelVersionCount` UTF-8 bytes.
     @inline(__always)
-    static func eventSize(_ event: BorrowedScoringEvent, modelVersionCount: Int) -> Int {
+    static func eventSize(_ event: ScoredTransactionView, modelVersionCount: Int) -> Int {
         var size = stringFieldSize(count: event.transactionId.count)
         if event.eventTimeMicroseconds != 0 { size += 1 + varintSize(UInt64(bitPattern: event.eventTimeMicroseconds)) }
         if event.scoredAtMicroseconds != 0 { size += 1 + varintSize(UInt64(bitPattern: event.scoredAtMicroseconds)) }
@@ -44,30 +49,25 @@ enum EventEncoding {
     /// - Returns: The bytes written (the entry size).
     @inline(__always)
     static func writeEntry(
-        _ event: BorrowedScoringEvent, modelVersion: UnsafeRawBufferPointer, sequence: UInt64, size: Int,
+        _ event: ScoredTransactionView, modelVersion: UnsafeRawBufferPointer, sequence: UInt64, size: Int,
         to destination: UnsafeMutableRawPointer
     ) -> Int {
         var out = ProtobufWriter(destination)
-        out.byte(0x12)  // EventBatch.events = 2, length-delimited
+        out.tag(Batch.events)
         out.varint(UInt64(size))
-        if sequence != 0 {
-            out.byte(0x08)
-            out.varint(sequence)
-        }
-        out.lengthDelimited(event.transactionId, tag: 0x12)
+        if sequence != 0 { out.varint(sequence, tag: Event.sequence) }
+        out.lengthDelimited(event.transactionId, tag: Event.transactionId)
         if event.eventTimeMicroseconds != 0 {
-            out.byte(0x18)
-            out.varint(UInt64(bitPattern: event.eventTimeMicroseconds))
+            out.varint(UInt64(bitPattern: event.eventTimeMicroseconds), tag: Event.eventTimeMicroseconds)
         }
         if event.scoredAtMicroseconds != 0 {
-            out.byte(0x20)
-            out.varint(UInt64(bitPattern: event.scoredAtMicroseconds))
+            out.varint(UInt64(bitPattern: event.scoredAtMicroseconds), tag: Event.scoredAtMicroseconds)
         }
-        out.lengthDelimited(event.cardId, tag: 0x2A)
-        out.lengthDelimited(event.terminalId, tag: 0x32)
-        if event.amount != 0 { out.double(event.amount, tag: 0x39) }
+        out.lengthDelimited(event.cardId, tag: Event.cardId)
+        out.lengthDelimited(event.terminalId, tag: Event.terminalId)
+        if event.amount != 0 { out.double(event.amount, tag: Event.amount) }
         if !event.features.isEmpty {
-            out.byte(0x42)
+            out.tag(Event.features)
             out.varint(UInt64(event.features.count * 8))
             #if _endian(little)
                 out.bytes(UnsafeRawBufferPointer(event.features))
@@ -75,15 +75,13 @@ enum EventEncoding {
                 for value in event.features { out.fixed64(value.bitPattern) }
             #endif
         }
-        if event.fraudProbability != 0 { out.double(event.fraudProbability, tag: 0x49) }
+        if event.fraudProbability != 0 { out.double(event.fraudProbability, tag: Event.fraudProbability) }
         if event.decision.rawValue != 0 {
-            out.byte(0x50)
-            out.varint(UInt64(bitPattern: Int64(event.decision.rawValue)))
+            out.varint(UInt64(bitPattern: Int64(event.decision.rawValue)), tag: Event.decision)
         }
-        out.lengthDelimited(modelVersion, tag: 0x5A)
+        out.lengthDelimited(modelVersion, tag: Event.modelVersion)
         if event.serverLatencyNanoseconds != 0 {
-            out.byte(0x60)
-            out.varint(event.serverLatencyNanoseconds)
+            out.varint(event.serverLatencyNanoseconds, tag: Event.serverLatencyNanoseconds)
         }
         return destination.distance(to: out.position)
     }
@@ -92,7 +90,7 @@ enum EventEncoding {
     static func batchPrefix(producerId: String) -> [UInt8] {
         let utf8 = Array(producerId.utf8)
         guard !utf8.isEmpty else { return [] }
-        var bytes: [UInt8] = [0x0A]
+        var bytes: [UInt8] = [Batch.producerId.rawValue]
         appendVarint(UInt64(utf8.count), to: &bytes)
         return bytes + utf8
     }
@@ -101,11 +99,11 @@ enum EventEncoding {
     /// that concatenated batches (a coalesced request) still parse as one batch with the last batch's values.
     static func appendBatchTrailer(sentAtMicroseconds: Int64, droppedTotal: UInt64, to buffer: inout [UInt8]) {
         if sentAtMicroseconds != 0 {
-            buffer.append(0x18)
+            buffer.append(Batch.sentAtMicroseconds.rawValue)
             appendVarint(UInt64(bitPattern: sentAtMicroseconds), to: &buffer)
         }
         if droppedTotal != 0 {
-            buffer.append(0x20)
+            buffer.append(Batch.droppedTotal.rawValue)
             appendVarint(droppedTotal, to: &buffer)
         }
     }

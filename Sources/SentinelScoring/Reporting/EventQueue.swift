@@ -96,7 +96,7 @@ final class EventQueue: Sendable {
     /// dropped (its sequence number is used, so the monitor sees a gap that `dropped_total` explains). An event
     /// larger than the whole buffer is dropped too.
     func append(_ event: ScoringEvent) {
-        // One encoder for owned and borrowed events: borrow the owned one's storage for the call.
+        // One encoder for owned events and views: view the owned one's storage for the call.
         var id = event.transactionId
         var card = event.cardId
         var terminal = event.terminalId
@@ -106,14 +106,14 @@ final class EventQueue: Sendable {
                 terminal.withUTF8 { terminal in
                     version.withUTF8 { version in
                         event.features.withUnsafeBufferPointer { features in
-                            let borrowed = BorrowedScoringEvent(
+                            let view = ScoredTransactionView(
                                 transactionId: UnsafeRawBufferPointer(id),
                                 eventTimeMicroseconds: event.eventTimeMicroseconds,
                                 scoredAtMicroseconds: event.scoredAtMicroseconds, cardId: UnsafeRawBufferPointer(card),
                                 terminalId: UnsafeRawBufferPointer(terminal), amount: event.amount, features: features,
                                 fraudProbability: event.fraudProbability, decision: event.decision,
                                 serverLatencyNanoseconds: event.serverLatencyNanoseconds)
-                            withUnsafePointer(to: borrowed) {
+                            withUnsafePointer(to: view) {
                                 append(
                                     batch: UnsafeBufferPointer(start: $0, count: 1),
                                     modelVersion: UnsafeRawBufferPointer(version))
@@ -128,15 +128,15 @@ final class EventQueue: Sendable {
     /// Appends the events of one batch, in order, under one lock acquisition: each gets the next sequence number
     /// and is appended or dropped exactly as ``append(_:)`` would (a full or closed queue drops the rest).
     /// - Parameters:
-    ///   - events: The events, borrowed for the call.
+    ///   - events: The events, valid only for the call.
     ///   - modelVersion: The version of the model that scored them.
-    func append(batch events: UnsafeBufferPointer<BorrowedScoringEvent>, modelVersion: String) {
+    func append(batch events: UnsafeBufferPointer<ScoredTransactionView>, modelVersion: String) {
         var version = modelVersion
         version.withUTF8 { append(batch: events, modelVersion: UnsafeRawBufferPointer($0)) }
     }
 
     private func append(
-        batch events: UnsafeBufferPointer<BorrowedScoringEvent>, modelVersion version: UnsafeRawBufferPointer
+        batch events: UnsafeBufferPointer<ScoredTransactionView>, modelVersion version: UnsafeRawBufferPointer
     ) {
         guard !events.isEmpty else { return }
         // The sizes are computed before taking the lock; the sequence's share is added under it.

@@ -145,9 +145,9 @@ public final class EventReporter: Service {
     /// Queues the events of one ScoreBatch with one hand-off: as ``record(_:)`` for each event in order, but under
     /// one lock acquisition for the batch, each event encoded straight from the request's memory.
     /// - Parameters:
-    ///   - events: The batch's scored transactions, borrowed for the call.
+    ///   - events: The batch's scored transactions, valid only for the call.
     ///   - modelVersion: The version of the model that scored them.
-    public func record(batch events: UnsafeBufferPointer<BorrowedScoringEvent>, modelVersion: String) {
+    public func record(batch events: UnsafeBufferPointer<ScoredTransactionView>, modelVersion: String) {
         queue.append(batch: events, modelVersion: modelVersion)
     }
 
