@@ -45,7 +45,7 @@ let package = Package(
         .target(name: "SentinelRPC", dependencies: ["SentinelWire"], swiftSettings: swiftSettings),
         .target(
             name: "SentinelPosix",
-            dependencies: ["SentinelRPC", "SentinelWire", "SentinelLifecycle", "CSentinelPosix"],
+            dependencies: ["SentinelRPC", "SentinelWire", "SentinelLifecycle", "SentinelArguments", "CSentinelPosix"],
             swiftSettings: swiftSettings
         ),
         .target(name: "SentinelMetrics", swiftSettings: swiftSettings),

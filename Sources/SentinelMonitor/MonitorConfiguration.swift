@@ -1,6 +1,7 @@
 import Foundation
 public import SentinelArguments
 import SentinelDrift
+import SentinelPosix
 public import SentinelRPC
 
 /// Everything `sentinel-monitor` is configured with: addresses, the state directory, the statistical settings.
@@ -59,7 +60,7 @@ public struct MonitorConfiguration: Sendable {
           --max-producers N      producers tracked at once (env SENTINEL_MONITOR_MAX_PRODUCERS, default 1024)
           --snapshot-interval D  longest time between state snapshots (env SENTINEL_MONITOR_SNAPSHOT_INTERVAL,
                                  default 5m)
-          --token-file FILE      require clients to present the token in FILE (env SENTINEL_MONITOR_TOKEN_FILE)
+        \(ConnectionOptions.serverTokenHelp(environment: "SENTINEL_MONITOR_TOKEN_FILE", width: 25))
         """
 
     /// Parses the options it knows from `arguments` (consuming them).
@@ -118,13 +119,7 @@ public struct MonitorConfiguration: Sendable {
         }
         tickInterval = .milliseconds(min(1_000, max(10, windows.windowMilliseconds / 4)))
         if let path = try arguments.option("--token-file", environment: "SENTINEL_MONITOR_TOKEN_FILE") {
-            guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
-                throw UsageError("cannot read token file '\(path)'")
-            }
-            guard let token = AuthToken(text.trimmingCharacters(in: .whitespacesAndNewlines)) else {
-                throw UsageError("token file '\(path)' is empty")
-            }
-            server.authToken = token
+            server.authToken = try ConnectionOptions.readToken(path, flag: "--token-file")
         }
         do {
             try settings.validate()

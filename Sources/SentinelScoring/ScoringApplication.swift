@@ -36,8 +36,8 @@ public final class ScoringApplication: Sendable {
     ///   - log: The JSON log (default: standard output).
     ///   - announce: Receives the human `listening on HOST:PORT` line (default: standard error, keeping standard
     ///     output machine-readable).
-    /// - Throws: ``ScoringError`` `.configuration` for an unreadable token file, a bad monitor address, an unusable
-    ///   spool directory or an address that cannot be bound.
+    /// - Throws: ``ScoringError`` `.configuration` for an unusable spool directory or an address that cannot be
+    ///   bound.
     public init(
         configuration: ScoringConfiguration, log: JSONLog = .standardOutput,
         announce: (@Sendable (String) -> Void)? = nil
@@ -48,9 +48,7 @@ public final class ScoringApplication: Sendable {
         var serverConfiguration = ServerConfiguration()
         serverConfiguration.shutdownGracePeriod = .milliseconds(Int64(configuration.gracePeriodSeconds * 1000))
         serverConfiguration.busyPoll = .microseconds(configuration.busyPollMicroseconds)
-        if let path = configuration.tokenFile {
-            serverConfiguration.authToken = try Self.readToken(path)
-        }
+        serverConfiguration.authToken = configuration.token
         let reporter = try Self.makeReporter(configuration, log: log)
         self.reporter = reporter
         service = ScoringService(
@@ -83,9 +81,9 @@ public final class ScoringApplication: Sendable {
             [
                 "address": .string(server.address.description), "port": .int(Int64(server.address.port)),
                 "version": .string(SentinelVersion.string), "model": .string(configuration.modelPath),
-                "monitor": .string(configuration.monitor ?? ""),
+                "monitor": .string(configuration.monitor?.address.description ?? ""),
                 "max_batch": .int(Int64(configuration.maximumBatchSize)),
-                "auth": configuration.tokenFile == nil ? "none" : "token",
+                "auth": configuration.token == nil ? "none" : "token",
             ])
         announce("listening on \(server.address)")
         let loader = ModelLoader(service: service, reloadSignals: reloads, log: log)
@@ -114,29 +112,15 @@ public final class ScoringApplication: Sendable {
         -> EventReporter?
     {
         guard let monitor = configuration.monitor else { return nil }
-        guard let address = SocketAddress(parsing: monitor) else {
-            throw ScoringError(.configuration, "--monitor must be \(SocketAddress.syntax), got '\(monitor)'")
-        }
-        var settings = EventReporter.Configuration(monitor: address, spoolDirectory: configuration.spoolDirectory)
+        var settings = EventReporter.Configuration(
+            monitor: monitor.address, spoolDirectory: configuration.spoolDirectory)
         settings.maximumInFlight = configuration.reportInFlight
         settings.pendingCapacityBytes = configuration.reportMemoryMegabytes << 20
-        if let path = configuration.monitorTokenFile {
-            settings.token = try readToken(path)
-        }
+        settings.token = monitor.token
         do {
             return try EventReporter(configuration: settings, log: log)
         } catch {
             throw ScoringError(.configuration, "cannot start the event reporter: \(error)", cause: error)
         }
-    }
-
-    static func readToken(_ path: String) throws -> AuthToken {
-        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
-            throw ScoringError(.configuration, "cannot read token file '\(path)'")
-        }
-        guard let token = AuthToken(text.trimmingCharacters(in: .whitespacesAndNewlines)) else {
-            throw ScoringError(.configuration, "token file '\(path)' is empty")
-        }
-        return token
     }
 }

@@ -1,5 +1,6 @@
 public import SentinelArguments
-import SentinelPosix
+public import SentinelPosix
+public import SentinelRPC
 
 /// The settings of `sentinel-api`, from flags or `SENTINEL_…` environment variables (a flag wins).
 ///
@@ -14,8 +15,9 @@ public struct ScoringConfiguration: Sendable, Equatable {
     public var host = "0.0.0.0"
     /// The port; 0 picks a free one (`--port`, `SENTINEL_API_PORT`, default 8000).
     public var port: UInt16 = 8000
-    /// The monitor's `HOST:PORT` for scoring events (`--monitor`, `SENTINEL_MONITOR`); `nil`: no reporting.
-    public var monitor: String?
+    /// The monitor that receives scoring events and its token (`--monitor`, `SENTINEL_MONITOR`;
+    /// `--monitor-token-file`, `SENTINEL_MONITOR_TOKEN_FILE`); `nil`: no reporting.
+    public var monitor: ConnectionOptions?
     /// Where undeliverable events are spooled (`--spool-dir`, `SENTINEL_SPOOL_DIR`, default `sentinel-spool`).
     public var spoolDirectory = "sentinel-spool"
     /// The most IngestEvents requests outstanding to the monitor (`--report-inflight`, `SENTINEL_REPORT_INFLIGHT`,
@@ -24,10 +26,8 @@ public struct ScoringConfiguration: Sendable, Equatable {
     /// MiB of formed event batches kept in memory for the monitor before new ones go to the spool
     /// (`--report-memory-mb`, `SENTINEL_REPORT_MEMORY_MB`, default 64).
     public var reportMemoryMegabytes = 64
-    /// A file holding the token clients must present (`--token-file`, `SENTINEL_API_TOKEN_FILE`).
-    public var tokenFile: String?
-    /// A file holding the monitor's token (`--monitor-token-file`, `SENTINEL_MONITOR_TOKEN_FILE`).
-    public var monitorTokenFile: String?
+    /// The token clients must present, read from `--token-file` (`SENTINEL_API_TOKEN_FILE`).
+    public var token: AuthToken?
     /// The most transactions one ScoreBatch may carry (`--max-batch`, `SENTINEL_MAX_BATCH`, default 10,000).
     public var maximumBatchSize = ScoringService.defaultMaximumBatchSize
     /// Seconds in-flight requests get to finish on SIGTERM (`--grace-period`, `SENTINEL_GRACE_PERIOD`, default 10).
@@ -65,16 +65,14 @@ public struct ScoringConfiguration: Sendable, Equatable {
           --host ADDR                address to bind, :: for every IPv4 and IPv6 address (env SENTINEL_API_HOST,
                                      default 0.0.0.0)
           --port N                   TCP port; 0 picks a free one (env SENTINEL_API_PORT, default 8000)
-          --monitor HOST:PORT        send scoring events to this monitor, [IPV6]:PORT for an IPv6 address
-                                     (env SENTINEL_MONITOR; default: none)
+        \(ConnectionOptions.Flags.reporterMonitor.help(width: 29))
           --spool-dir DIR            disk spool for events the monitor cannot take yet
                                      (env SENTINEL_SPOOL_DIR, default sentinel-spool)
           --report-inflight N        event requests outstanding to the monitor (env SENTINEL_REPORT_INFLIGHT,
                                      default 8)
           --report-memory-mb N       MiB of event batches held in memory before spooling to disk
                                      (env SENTINEL_REPORT_MEMORY_MB, default 64)
-          --token-file FILE          require clients to present the token in FILE (env SENTINEL_API_TOKEN_FILE)
-          --monitor-token-file FILE  token for the monitor (env SENTINEL_MONITOR_TOKEN_FILE)
+        \(ConnectionOptions.serverTokenHelp(environment: "SENTINEL_API_TOKEN_FILE", width: 29))
           --max-batch N              most transactions per ScoreBatch (env SENTINEL_MAX_BATCH, default 10000)
           --grace-period S           seconds in-flight requests get on shutdown (env SENTINEL_GRACE_PERIOD, default 10)
           --log-requests             log one line per scoring request (env SENTINEL_LOG_REQUESTS=1)
@@ -98,7 +96,7 @@ public struct ScoringConfiguration: Sendable, Equatable {
         modelPath = try arguments.required("--model", environment: "SENTINEL_MODEL")
         host = try arguments.option("--host", environment: "SENTINEL_API_HOST") ?? host
         port = try arguments.option("--port", environment: "SENTINEL_API_PORT", as: UInt16.self) ?? port
-        monitor = try arguments.option("--monitor", environment: "SENTINEL_MONITOR")
+        monitor = try ConnectionOptions.parse(&arguments, .reporterMonitor)
         spoolDirectory = try arguments.option("--spool-dir", environment: "SENTINEL_SPOOL_DIR") ?? spoolDirectory
         reportInFlight =
             try arguments.option("--report-inflight", environment: "SENTINEL_REPORT_INFLIGHT", as: Int.self)
@@ -106,8 +104,9 @@ public struct ScoringConfiguration: Sendable, Equatable {
         reportMemoryMegabytes =
             try arguments.option("--report-memory-mb", environment: "SENTINEL_REPORT_MEMORY_MB", as: Int.self)
             ?? reportMemoryMegabytes
-        tokenFile = try arguments.option("--token-file", environment: "SENTINEL_API_TOKEN_FILE")
-        monitorTokenFile = try arguments.option("--monitor-token-file", environment: "SENTINEL_MONITOR_TOKEN_FILE")
+        token = try arguments.option("--token-file", environment: "SENTINEL_API_TOKEN_FILE").map {
+            try ConnectionOptions.readToken($0, flag: "--token-file")
+        }
         maximumBatchSize =
             try arguments.option("--max-batch", environment: "SENTINEL_MAX_BATCH", as: Int.self) ?? maximumBatchSize
         gracePeriodSeconds =
@@ -131,9 +130,6 @@ public struct ScoringConfiguration: Sendable, Equatable {
         guard (0...Self.maximumBusyPollMicroseconds).contains(busyPollMicroseconds) else {
             throw UsageError(
                 "--busy-poll-us must be between 0 and \(Self.maximumBusyPollMicroseconds), got \(busyPollMicroseconds)")
-        }
-        if let monitor, SocketAddress(parsing: monitor) == nil {
-            throw UsageError("--monitor must be \(SocketAddress.syntax), got '\(monitor)'")
         }
     }
 }

@@ -1,5 +1,8 @@
+import Foundation
 import SentinelArguments
 import SentinelLog
+import SentinelPosix
+import SentinelRPC
 import Testing
 
 @testable import SentinelScoring
@@ -13,23 +16,31 @@ struct ScoringConfigurationTests {
         #expect(plain == ScoringConfiguration(modelPath: "m.sentinel"))
         #expect(plain.port == 8000 && plain.host == "0.0.0.0" && plain.maximumBatchSize == 10_000)
 
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("sentinel-config-\(getpid())")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let apiToken = directory.appendingPathComponent("api-token").path
+        let monitorToken = directory.appendingPathComponent("monitor-token").path
+        try "  api secret\n".write(toFile: apiToken, atomically: true, encoding: .utf8)
+        try "monitor secret".write(toFile: monitorToken, atomically: true, encoding: .utf8)
         let environment = [
             "SENTINEL_MODEL": "env.sentinel", "SENTINEL_API_PORT": "9000", "SENTINEL_MONITOR": "mon:8001",
             "SENTINEL_SPOOL_DIR": "/tmp/spool", "SENTINEL_MAX_BATCH": "50", "SENTINEL_GRACE_PERIOD": "2.5",
-            "SENTINEL_LOG_REQUESTS": "1", "SENTINEL_API_TOKEN_FILE": "t", "SENTINEL_MONITOR_TOKEN_FILE": "mt",
-            "SENTINEL_API_HOST": "127.0.0.1",
+            "SENTINEL_LOG_REQUESTS": "1", "SENTINEL_API_TOKEN_FILE": apiToken,
+            "SENTINEL_MONITOR_TOKEN_FILE": monitorToken, "SENTINEL_API_HOST": "127.0.0.1",
         ]
         var fromEnvironment = Arguments(["--port", "0"], environment: environment)
         let configured = try ScoringConfiguration(parsing: &fromEnvironment)
         #expect(configured.modelPath == "env.sentinel")
         #expect(configured.port == 0)
         #expect(configured.host == "127.0.0.1")
-        #expect(configured.monitor == "mon:8001")
+        #expect(configured.monitor?.address == SocketAddress(parsing: "mon:8001"))
         #expect(configured.spoolDirectory == "/tmp/spool")
         #expect(configured.maximumBatchSize == 50)
         #expect(configured.gracePeriodSeconds == 2.5)
         #expect(configured.logRequests)
-        #expect(configured.tokenFile == "t" && configured.monitorTokenFile == "mt")
+        #expect(configured.token == AuthToken("api secret"), "surrounding white space is not part of the token")
+        #expect(configured.monitor?.token == AuthToken("monitor secret"))
     }
 
     @Test(
@@ -41,13 +52,22 @@ struct ScoringConfigurationTests {
             (["--model", "m", "--grace-period", "-1"], "--grace-period must be a non-negative number of seconds"),
             (
                 ["--model", "m", "--monitor", "nohost"],
-                "--monitor must be HOST:PORT, an IPv6 address in brackets ([::1]:8000), got 'nohost'"
+                "invalid address 'nohost' for --monitor: expected HOST:PORT, an IPv6 address in brackets ([::1]:8000)"
             ),
             (
                 ["--model", "m", "--monitor", "::1:8001"],
-                "--monitor must be HOST:PORT, an IPv6 address in brackets ([::1]:8000), got '::1:8001'"
+                "invalid address '::1:8001' for --monitor: expected HOST:PORT, an IPv6 address in brackets ([::1]:8000)"
             ),
             (["--model", "m", "--bogus"], "unknown option '--bogus'"),
+            (
+                ["--model", "m", "--token-file", "/nonexistent/token"],
+                "--token-file: cannot read token file '/nonexistent/token'"
+            ),
+            (["--model", "m", "--monitor-token-file", "/dev/null"], "--monitor-token-file needs --monitor HOST:PORT"),
+            (
+                ["--model", "m", "--monitor", "m:1", "--monitor-token-file", "/dev/null"],
+                "--monitor-token-file: token file '/dev/null' is empty"
+            ),
         ])
     func usage(_ arguments: [String], _ message: String) {
         var parsed = Arguments(arguments)

@@ -16,9 +16,9 @@ enum BenchCommand {
         summary: "closed-loop load on the scoring service: requests/s, transactions/s, p50/p99/p999",
         usage:
             "sentinel bench --api HOST:PORT [--data FILE | --model FILE] [--connections N] [--duration S] "
-            + "[--batch B] [--warmup S] [--loops L] [--json] [--token-file FILE]",
+            + "[--batch B] [--warmup S] [--loops L] [--json] [--timeout SECONDS] [--token-file FILE]",
         details: """
-              --api HOST:PORT      the scoring service (env SENTINEL_API)
+            \(ConnectionOptions.Flags.api.help(width: 23))
               --data FILE          send real rows of this CSV (up to 100,000, in rotation; columns matched to
                                    the model's inputs by name, as in replay)
               --model FILE         or send one transaction made of the model file's reference means
@@ -31,13 +31,12 @@ enum BenchCommand {
               --json               print one JSON object: requests_per_second, transactions_per_second, p50_us,
                                    p90_us, p99_us, p999_us, max_us, mean_us, requests, transactions, errors
                                    (transactions not scored), errors_by_code, connections, batch, loops, seconds
-              --token-file FILE    present the shared token in FILE (env SENTINEL_TOKEN_FILE)
 
             Latency is per request, client-side (queued → reply decoded), in µs, from an HDR-style histogram
             (≤ 0.8 % relative error). Only completions inside the measured window count.
             """
     ) { arguments, console in
-        let endpoint = try APIEndpoint(arguments: &arguments)
+        let endpoint = try ConnectionOptions(parsing: &arguments, .api)
         let dataPath = try arguments.option("--data")
         let modelPath = try arguments.option("--model")
         let connections = try arguments.option("--connections", as: Int.self) ?? 1
@@ -62,8 +61,8 @@ enum BenchCommand {
         guard (1...100_000).contains(batch) else { throw UsageError("invalid value for --batch: \(batch) (1…100000)") }
         guard (1...64).contains(loops) else { throw UsageError("invalid value for --loops: \(loops) (1…64)") }
 
-        let info = try await TCPClient.withClient(address: endpoint.address, configuration: endpoint.configuration) {
-            try await APIEndpoint.modelInfo($0)
+        let info = try await TCPClient.withClient(address: endpoint.address, configuration: endpoint.client) {
+            try await ModelInfoCall.fetch($0)
         }
         if dataPath == nil && modelPath == nil {
             console.printError(
@@ -79,7 +78,7 @@ enum BenchCommand {
             transactionsPerRequest: batch,
             check: batch == 1 ? ScoreReplies.checkSingle : ScoreReplies.checkBatch(expected: batch))
         let report = try await LoadGenerator.run(
-            address: endpoint.address, configuration: endpoint.configuration, options: options)
+            address: endpoint.address, configuration: endpoint.client, options: options)
         let result = BenchResult(report: report, connections: connections, batch: batch, loops: loops)
         if json {
             console.print(try result.jsonText())

@@ -14,41 +14,26 @@ enum HealthCommand {
         details: """
               --api HOST:PORT       the scoring service
               --monitor HOST:PORT   the monitor
-              --timeout SECONDS     give up after this long (default 2)
-              --token-file FILE     present the shared token in FILE (env SENTINEL_TOKEN_FILE)
+            \(ConnectionOptions.Flags.api.defaultTimeout(.seconds(2)).help(width: 24, includingAddress: false))
             """
     ) { arguments, console in
         let api = try arguments.option("--api")
         let monitor = try arguments.option("--monitor")
-        let seconds = try arguments.option("--timeout", as: Double.self) ?? 2
-        let tokenPath = try arguments.option("--token-file", environment: "SENTINEL_TOKEN_FILE")
-        try arguments.finish()
-        guard (api == nil) != (monitor == nil), let target = api ?? monitor else {
+        guard (api == nil) != (monitor == nil) else {
             throw UsageError("give exactly one of --api HOST:PORT and --monitor HOST:PORT")
         }
+        let flags = (api != nil ? ConnectionOptions.Flags.api : .monitor).defaultTimeout(.seconds(2))
+        guard let connection = try ConnectionOptions.parse(&arguments, flags, target: api ?? monitor) else {
+            throw UsageError("give exactly one of --api HOST:PORT and --monitor HOST:PORT")
+        }
+        try arguments.finish()
         let name = api != nil ? "scoring service" : "monitor"
-        guard let address = SocketAddress(parsing: target) else {
-            throw UsageError("invalid address '\(target)': expected \(SocketAddress.syntax)")
-        }
-        guard seconds.isFinite, seconds > 0, seconds <= 3600 else {
-            throw UsageError("invalid value for --timeout: '\(seconds)' (seconds, > 0)")
-        }
-        var configuration = TCPClient.Configuration()
-        configuration.connectTimeout = .milliseconds(Int64(seconds * 1000))
-        if let tokenPath {
-            guard let text = try? String(contentsOfFile: tokenPath, encoding: .utf8),
-                let token = AuthToken(text.trimmingCharacters(in: .whitespacesAndNewlines))
-            else {
-                throw UsageError("cannot read a token from '\(tokenPath)'")
-            }
-            configuration.token = token
-        }
+        let address = connection.address
         let status: Result<UInt64, RPCError>
         do {
-            let reply = try await TCPClient.withClient(address: address, configuration: configuration) { client in
+            let reply = try await TCPClient.withClient(address: address, configuration: connection.client) { client in
                 try await client.call(
-                    .healthCheck, payload: HealthCheckRequest().serializedBytes(),
-                    timeout: .milliseconds(Int64(seconds * 1000)))
+                    .healthCheck, payload: HealthCheckRequest().serializedBytes(), timeout: connection.timeout)
             }
             status = Self.servingStatus(reply)
         } catch let error as RPCError {

@@ -14,9 +14,9 @@ enum ReplayCommand {
         summary: "stream a CSV through the scoring service (batched, rate-limited, optional drift)",
         usage:
             "sentinel replay --api HOST:PORT --data FILE [--from DAY --to DAY] [--rate N] [--limit N] [--batch B] "
-            + "[--in-flight K] [--drift SPEC] [--json] [--token-file FILE]",
+            + "[--in-flight K] [--drift SPEC] [--json] [--timeout SECONDS] [--token-file FILE]",
         details: """
-              --api HOST:PORT     the scoring service (env SENTINEL_API)
+            \(ConnectionOptions.Flags.api.help(width: 22))
               --data FILE         a CSV (plain or gzip) with a header; its columns are matched by name to the
                                   served model's inputs (ModelInfo), in any order; a missing input is an error
               --from DAY, --to DAY  only rows of these days (YYYY-MM-DD, inclusive; dated data only)
@@ -31,13 +31,12 @@ enum ReplayCommand {
                                   The amount sent is the (drifted) TX_AMOUNT/Amount input.
               --json              print one JSON object: sent, scored, flagged, errors, errors_by_code,
                                   latency_us {p50, p90, p99, p999, max}, seconds, transactions_per_second
-              --token-file FILE   present the shared token in FILE (env SENTINEL_TOKEN_FILE)
 
             A progress bar is drawn on a terminal. The exit code is 0 only when every transaction was scored.
             Latency quantiles are per request (client-side, µs).
             """
     ) { arguments, console in
-        let endpoint = try APIEndpoint(arguments: &arguments)
+        let endpoint = try ConnectionOptions(parsing: &arguments, .api)
         let path = try arguments.required("--data")
         let from = try Formatting.day(try arguments.option("--from"), option: "--from")
         let to = try Formatting.day(try arguments.option("--to"), option: "--to")
@@ -58,9 +57,9 @@ enum ReplayCommand {
         }
         if let from, let to, from > to { throw UsageError("--from \(from) is after --to \(to)") }
 
-        return try await TCPClient.withClient(address: endpoint.address, configuration: endpoint.configuration) {
+        return try await TCPClient.withClient(address: endpoint.address, configuration: endpoint.client) {
             client in
-            let info = try await APIEndpoint.modelInfo(client)
+            let info = try await ModelInfoCall.fetch(client)
             let drift = try driftText.map { try DriftSpec(parsing: $0, featureNames: info.featureNames) }
             let rows = try DatasetTransactions(
                 path: path, featureNames: info.featureNames, from: from, to: to, limit: limit, drift: drift)

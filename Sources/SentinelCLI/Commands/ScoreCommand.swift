@@ -11,9 +11,10 @@ enum ScoreCommand {
     static let command = Command(
         words: ["score"],
         summary: "score transactions (JSON on stdin or --data FILE) with the scoring service",
-        usage: "sentinel score --api HOST:PORT [--data FILE] [--json] [--batch B] [--token-file FILE]",
+        usage:
+            "sentinel score --api HOST:PORT [--data FILE] [--json] [--batch B] [--timeout SECONDS] [--token-file FILE]",
         details: """
-              --api HOST:PORT     the scoring service (env SENTINEL_API)
+            \(ConnectionOptions.Flags.api.help(width: 22))
               --data FILE         read transactions from FILE instead of standard input: JSON (as below) when its
                                   first character is { or [, otherwise a CSV whose columns are matched by name to
                                   the model's inputs (as in replay)
@@ -21,7 +22,6 @@ enum ScoreCommand {
                                   threshold, model_version, server_latency_us; or id and error {code, message,
                                   field} for a transaction the service refused
               --batch B           transactions per ScoreBatch request when there are several (default 100)
-              --token-file FILE   present the shared token in FILE (env SENTINEL_TOKEN_FILE)
 
             JSON transaction (one object, an array of them, or one per line):
               {"id": "t1", "card_id": "c42", "terminal_id": "t7", "amount": 57.3,
@@ -34,7 +34,7 @@ enum ScoreCommand {
             The exit code is 0 only when every transaction was scored.
             """
     ) { arguments, console in
-        let endpoint = try APIEndpoint(arguments: &arguments)
+        let endpoint = try ConnectionOptions(parsing: &arguments, .api)
         let dataPath = try arguments.option("--data")
         let json = arguments.flag("--json")
         let batch = try arguments.option("--batch", as: Int.self) ?? 100
@@ -46,9 +46,9 @@ enum ScoreCommand {
         }
         let input: ScoreInput = try dataPath.map(ScoreInput.file) ?? .json(readStandardInput(), source: "stdin")
 
-        return try await TCPClient.withClient(address: endpoint.address, configuration: endpoint.configuration) {
+        return try await TCPClient.withClient(address: endpoint.address, configuration: endpoint.client) {
             client in
-            let info = try await APIEndpoint.modelInfo(client)
+            let info = try await ModelInfoCall.fetch(client)
             let transactions = try input.transactions(featureNames: info.featureNames)
             var results: [(Transaction, ScoreOutcome)] = []
             if transactions.count == 1 {

@@ -16,31 +16,24 @@ enum StatusCommand {
             "sentinel status --monitor HOST:PORT [--json] [--watch [--interval SECONDS] [--count N]] "
             + "[--model VERSION] [--history N] [--timeout SECONDS] [--token-file FILE]",
         details: """
-              --monitor HOST:PORT   the monitor (env SENTINEL_MONITOR)
+            \(ConnectionOptions.Flags.monitor.help(width: 24))
               --json                print the snapshot as JSON, the same document as the dashboard's /api/snapshot
               --watch               redraw until Ctrl-C (in place on a terminal, as repeated blocks otherwise)
               --interval SECONDS    seconds between redraws with --watch (default 2)
               --count N             with --watch, stop after N snapshots
               --model VERSION       only this model version (default: every tracked version)
               --history N           closed windows to include in --json's history (default 30)
-              --timeout SECONDS     give up on one snapshot after this long (default 5)
-              --token-file FILE     present the shared token in FILE (env SENTINEL_TOKEN_FILE)
             """
     ) { arguments, console in
-        let target = try arguments.option("--monitor", environment: "SENTINEL_MONITOR")
+        let connection = try ConnectionOptions(parsing: &arguments, .monitor)
         let json = arguments.flag("--json")
         let watch = arguments.flag("--watch")
         let interval = try arguments.option("--interval", as: Double.self)
         let count = try arguments.option("--count", as: Int.self)
         let model = try arguments.option("--model")
         let history = try arguments.option("--history", as: UInt32.self) ?? 30
-        let seconds = try arguments.option("--timeout", as: Double.self) ?? 5
-        let tokenPath = try arguments.option("--token-file", environment: "SENTINEL_TOKEN_FILE")
         try arguments.finish()
-        guard let target else { throw UsageError("--monitor HOST:PORT is required") }
-        guard let address = SocketAddress(parsing: target) else {
-            throw UsageError("invalid address '\(target)': expected \(SocketAddress.syntax)")
-        }
+        let address = connection.address
         if !watch && (interval != nil || count != nil) {
             throw UsageError("--interval and --count apply only with --watch")
         }
@@ -48,24 +41,12 @@ enum StatusCommand {
             throw UsageError("invalid value for --interval: '\(interval)' (seconds, 0.1 to 86400)")
         }
         if let count, count < 1 { throw UsageError("invalid value for --count: '\(count)' (at least 1)") }
-        guard seconds.isFinite, seconds > 0, seconds <= 3600 else {
-            throw UsageError("invalid value for --timeout: '\(seconds)' (seconds, > 0)")
-        }
-        var configuration = TCPClient.Configuration()
-        configuration.connectTimeout = .milliseconds(Int64(seconds * 1000))
-        if let tokenPath {
-            guard let text = try? String(contentsOfFile: tokenPath, encoding: .utf8),
-                let token = AuthToken(text.trimmingCharacters(in: .whitespacesAndNewlines))
-            else {
-                throw UsageError("cannot read a token from '\(tokenPath)'")
-            }
-            configuration.token = token
-        }
+        let configuration = connection.client
         var request = MonitorSnapshotRequest()
         request.modelVersion = model
         request.historyWindows = json ? history : 0
         let payload = request.serializedBytes()
-        let timeout = Duration.milliseconds(Int64(seconds * 1000))
+        let timeout = connection.timeout
         let redrawInPlace = watch && !json && isatty(STDOUT_FILENO) == 1 && console.environment["TERM"] != "dumb"
         return try await TCPClient.withClient(address: address, configuration: configuration) { client in
             var shown = 0
