@@ -71,6 +71,12 @@ let package = Package(
                 "SentinelArguments", "SentinelSchema", "SentinelWire", "SentinelRPC", "SentinelPosix", "SentinelHTTP",
                 "SentinelModel", "SentinelDrift", "SentinelMetrics", "SentinelData", "SentinelLog", "SentinelLifecycle",
             ],
+            // The dashboard page, compiled into the binary (`PackageResources.dashboard_html` …): nothing to install.
+            resources: [
+                .embedInCode("Resources/dashboard.html"),
+                .embedInCode("Resources/dashboard.css"),
+                .embedInCode("Resources/dashboard.js"),
+            ],
             swiftSettings: swiftSettings
         ),
         .target(
