@@ -18,6 +18,22 @@ let package = Package(
         .executable(name: "sentinel", targets: ["sentinel"]),
         .executable(name: "sentinel-api", targets: ["sentinel-api"]),
         .executable(name: "sentinel-monitor", targets: ["sentinel-monitor"]),
+
+        // Libraries, for benchmarks/Package.swift only (a package dependency sees products, not targets): exactly
+        // the modules the benchmarks import, no more. They are not a supported API.
+        .library(name: "SentinelProtoC", targets: ["SentinelProtoC"]),
+        .library(name: "SentinelSchema", targets: ["SentinelSchema"]),
+        .library(name: "SentinelWire", targets: ["SentinelWire"]),
+        .library(name: "SentinelRPC", targets: ["SentinelRPC"]),
+        .library(name: "SentinelPosix", targets: ["SentinelPosix"]),
+        .library(name: "SentinelLifecycle", targets: ["SentinelLifecycle"]),
+        .library(name: "SentinelLog", targets: ["SentinelLog"]),
+        .library(name: "SentinelMetrics", targets: ["SentinelMetrics"]),
+        .library(name: "SentinelData", targets: ["SentinelData"]),
+        .library(name: "SentinelModel", targets: ["SentinelModel"]),
+        .library(name: "SentinelDrift", targets: ["SentinelDrift"]),
+        .library(name: "SentinelScoring", targets: ["SentinelScoring"]),
+        .library(name: "SentinelMonitor", targets: ["SentinelMonitor"]),
     ],
     targets: [
         // MARK: C
@@ -71,6 +87,12 @@ let package = Package(
                 "SentinelArguments", "SentinelSchema", "SentinelWire", "SentinelRPC", "SentinelPosix", "SentinelHTTP",
                 "SentinelModel", "SentinelDrift", "SentinelMetrics", "SentinelData", "SentinelLog", "SentinelLifecycle",
             ],
+            // The dashboard page, compiled into the binary (`PackageResources.dashboard_html` …): nothing to install.
+            resources: [
+                .embedInCode("Resources/dashboard.html"),
+                .embedInCode("Resources/dashboard.css"),
+                .embedInCode("Resources/dashboard.js"),
+            ],
             swiftSettings: swiftSettings
         ),
         .target(
@@ -93,40 +115,6 @@ let package = Package(
         .executableTarget(
             name: "sentinel-monitor",
             dependencies: ["SentinelArguments", "SentinelMonitor"],
-            swiftSettings: swiftSettings
-        ),
-
-        // MARK: Benchmarks
-
-        .executableTarget(
-            name: "monitor-bench",
-            dependencies: [
-                "SentinelMonitor", "SentinelSchema", "SentinelDrift", "SentinelPosix", "SentinelRPC", "SentinelWire",
-                "SentinelLog",
-            ],
-            path: "benchmarks/monitor-bench",
-            swiftSettings: swiftSettings
-        ),
-
-        .executableTarget(
-            name: "drift-bench", dependencies: ["SentinelDrift", "SentinelMetrics"], path: "benchmarks/drift-bench",
-            swiftSettings: swiftSettings),
-
-        .executableTarget(
-            name: "schema-benchmark",
-            dependencies: ["SentinelSchema", "SentinelProtoC", "CProtobufC"],
-            path: "benchmarks/SchemaBenchmark",
-            swiftSettings: swiftSettings
-        ),
-
-        .executableTarget(
-            name: "persistence-bench", dependencies: ["SentinelMonitor", "SentinelSchema"],
-            path: "benchmarks/persistence-bench", swiftSettings: swiftSettings),
-
-        .executableTarget(
-            name: "rpc-benchmark",
-            dependencies: ["SentinelPosix", "SentinelRPC", "SentinelWire", "SentinelLifecycle"],
-            path: "benchmarks/RPCBenchmark",
             swiftSettings: swiftSettings
         ),
 
@@ -209,28 +197,5 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
-
-        .executableTarget(
-            name: "reporter-benchmark",
-            dependencies: [
-                "SentinelScoring", "SentinelSchema", "SentinelPosix", "SentinelRPC", "SentinelWire", "SentinelMonitor",
-                "SentinelModel", "SentinelData", "SentinelLog",
-            ],
-            path: "benchmarks/ReporterBenchmark", swiftSettings: swiftSettings),
-
-        // MARK: Benchmarks (data loading)
-
-        .executableTarget(
-            name: "data-benchmark", dependencies: ["SentinelData"], path: "benchmarks/DataBenchmark",
-            swiftSettings: swiftSettings),
-
-        // MARK: Benchmarks (GBDT training and scoring)
-
-        .executableTarget(
-            name: "training-benchmark", dependencies: ["SentinelModel", "SentinelData"],
-            path: "benchmarks/TrainingBenchmark", swiftSettings: swiftSettings),
-        .executableTarget(
-            name: "scoring-benchmark", dependencies: ["SentinelModel", "SentinelData"],
-            path: "benchmarks/ScoringBenchmark", swiftSettings: swiftSettings),
     ]
 )

@@ -25,7 +25,7 @@ LOOPS=${LOOPS:-1}
 API_PORT=${API_PORT:-18400}
 MONITOR_PORT=${MONITOR_PORT:-18401}
 BASELINE_PORT=${BASELINE_PORT:-18402}
-SCRATCH=${SCRATCH:-.build}
+SCRATCH=${SCRATCH:-benchmarks/.build}
 MONITOR_BIN=${MONITOR_BIN:-}        # default: this package's sentinel-monitor (release)
 MONITOR_ARGS=${MONITOR_ARGS:-}      # extra monitor flags, e.g. "--http-port 18403 --state-dir /tmp/m"
 MONITOR_HTTP_PORT=${MONITOR_HTTP_PORT:-}  # where the monitor serves /metrics, if it does
@@ -48,9 +48,10 @@ wrk_get() { sed -n "s/.*$1=\([-0-9.]*\).*/\1/p" <<<"$2" | head -1; }
 rss_mib() { awk '/VmRSS/ { printf "%.1f", $2 / 1024 }' "/proc/$1/status"; }
 
 # --- build, model ---------------------------------------------------------------------------------------------------
-swift build -c release --scratch-path "$SCRATCH" --product sentinel >&2
-swift build -c release --scratch-path "$SCRATCH" --product sentinel-api >&2
-swift build -c release --scratch-path "$SCRATCH" --product sentinel-monitor >&2
+# The root package's executables, built through the benchmarks package: one release build for all benchmarks.
+for product in sentinel sentinel-api sentinel-monitor; do
+    swift build -c release --package-path benchmarks --scratch-path "$SCRATCH" --product "$product" >&2
+done
 BIN="$SCRATCH/release"
 "$BIN/sentinel" train --data "$DATA" --algorithm "$ALGORITHM" --out "$OUT/model.sentinel" >"$OUT/train.log" 2>&1 \
     || { cat "$OUT/train.log" >&2; exit 1; }

@@ -12,8 +12,9 @@ set -eu
 cd "$(dirname "$0")/.."
 DATA=${SENTINEL_SHARED_DIR:-../shared}/data/handbook-sim-transformed-dev.csv.gz
 [ -f "$DATA" ] || { echo "cp-ceiling.sh: $DATA not found" >&2; exit 1; }
-swift build -c release --scratch-path .build-gbdt-bench --product sentinel
-SENTINEL=.build-gbdt-bench/release/sentinel
+# The root package's CLI, built through the benchmarks package (one release build directory for all benchmarks).
+swift build -c release --package-path benchmarks --product sentinel
+SENTINEL=benchmarks/.build/release/sentinel
 if [ ! -x benchmarks/.venv/bin/python ]; then
     python3 -m venv benchmarks/.venv
 fi

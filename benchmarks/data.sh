@@ -4,11 +4,11 @@
 # Needs python3 for the pandas side; creates benchmarks/.venv with pandas when missing.
 set -eu
 cd "$(dirname "$0")/.."
-swift build -c release --scratch-path .build-data --product data-benchmark
+swift build -c release --package-path benchmarks --product data-benchmark
 echo "== SentinelData, read-ahead thread on (default)"
-.build-data/release/data-benchmark "$@"
+benchmarks/.build/release/data-benchmark "$@"
 echo "== SentinelData, one thread (SENTINEL_DATA_PREFETCH=0)"
-SENTINEL_DATA_PREFETCH=0 .build-data/release/data-benchmark "$@"
+SENTINEL_DATA_PREFETCH=0 benchmarks/.build/release/data-benchmark "$@"
 if [ ! -x benchmarks/.venv/bin/python ]; then
     python3 -m venv benchmarks/.venv
 fi

@@ -4,7 +4,8 @@
 # Usage: benchmarks/drift.sh [ROWS]   (ROWS: current rows of the offline report, default 100000)
 set -euo pipefail
 cd "$(dirname "$0")/.."
-scratch="${SCRATCH_PATH:-.build-bench}"
-swift build -c release --scratch-path "$scratch" --product drift-bench -Xswiftc -warnings-as-errors >&2
+scratch="${SCRATCH_PATH:-benchmarks/.build}"
+swift build -c release --package-path benchmarks --scratch-path "$scratch" --product drift-bench \
+    -Xswiftc -warnings-as-errors >&2
 echo "machine: $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg), $(uname -m)"
 "$scratch/release/drift-bench" "$@"

@@ -4,7 +4,7 @@
 # 20 bins; and `sentinel drift` against Evidently's data-drift report on the same rows and columns.
 #
 # Usage: benchmarks/monitor.sh [EVENTS]       (EVENTS: events per run, default 1000000)
-#   SCRATCH_PATH   build directory (default .build)
+#   SCRATCH_PATH   build directory (default benchmarks/.build)
 #   SKIP_EVIDENTLY=1   leave out the Evidently comparison (it needs benchmarks/.venv-evidently, see below)
 #   SENTINEL_SHARED_DIR   where data/ lives (default ../shared)
 #
@@ -14,7 +14,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
-scratch="${SCRATCH_PATH:-.build}"
+scratch="${SCRATCH_PATH:-benchmarks/.build}"
 events="${1:-1000000}"
 shared="${SENTINEL_SHARED_DIR:-$root/../shared}"
 work=$(mktemp -d "${TMPDIR:-/tmp}/sentinel-monitor-bench.XXXXXX")
@@ -25,8 +25,10 @@ cleanup() {
 }
 trap cleanup EXIT
 
+# The benchmarks package builds the root package's executables too, into the same build directory.
 for product in sentinel sentinel-monitor monitor-bench; do
-    swift build -c release --scratch-path "$scratch" --product "$product" -Xswiftc -warnings-as-errors >&2
+    swift build -c release --package-path benchmarks --scratch-path "$scratch" --product "$product" \
+        -Xswiftc -warnings-as-errors >&2
 done
 bin="$scratch/release"
 echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), load $(cut -d' ' -f1-3 /proc/loadavg)"

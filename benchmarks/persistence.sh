@@ -3,5 +3,5 @@
 # recovery (replay) speed and an 8 MiB snapshot. Pass --dir DIR to measure another disk.
 set -eu
 cd "$(dirname "$0")/.."
-swift build -c release --product persistence-bench
-exec "$(swift build -c release --show-bin-path)/persistence-bench" "$@"
+swift build -c release --package-path benchmarks --product persistence-bench
+exec benchmarks/.build/release/persistence-bench "$@"

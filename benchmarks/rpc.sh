@@ -14,11 +14,11 @@ ROUNDS=${ROUNDS:-3}
 SECONDS_PER_RUN=${SECONDS_PER_RUN:-3}
 LOOPS=${LOOPS:-$(nproc)}
 CONNECTIONS=${CONNECTIONS:-"1 8 64"}
-SCRATCH=${SCRATCH:-.build}
+SCRATCH=${SCRATCH:-benchmarks/.build}
 OUT="$SCRATCH/rpc-bench"
 mkdir -p "$OUT"
 
-swift build -c release --scratch-path "$SCRATCH" --product rpc-benchmark >&2
+swift build -c release --package-path benchmarks --scratch-path "$SCRATCH" --product rpc-benchmark >&2
 cc -O2 -o "$OUT/rpc-echo-server" benchmarks/rpc-echo-server.c
 cc -O2 -o "$OUT/rpc-load" benchmarks/rpc-load.c
 BUSY_POLL_US=${BUSY_POLL_US:-0}

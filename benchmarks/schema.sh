@@ -13,9 +13,9 @@ cd "$(dirname "$0")/.."
 ROUNDS=${ROUNDS:-7}
 MESSAGES=${MESSAGES:-1000000}
 FEATURES=${FEATURES:-30}
-SCRATCH=${SCRATCH:-.build}
+SCRATCH=${SCRATCH:-benchmarks/.build}
 
-swift build -c release --scratch-path "$SCRATCH" --product schema-benchmark >&2
+swift build -c release --package-path benchmarks --scratch-path "$SCRATCH" --product schema-benchmark >&2
 echo "# $(date -u +%Y-%m-%dT%H:%M:%SZ) $(uname -srm), $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "# $(swift --version 2>&1 | head -n 1); libprotobuf-c $(pkg-config --modversion libprotobuf-c 2>/dev/null || echo '?')"
 "$SCRATCH/release/schema-benchmark" --rounds "$ROUNDS" --messages "$MESSAGES" --features "$FEATURES"

@@ -11,8 +11,8 @@ DEPTH=${2:-6}
 THREADS=${3:-2}
 DATA=${SENTINEL_SHARED_DIR:-../shared}/data/handbook-sim-transformed-dev.csv.gz
 [ -f "$DATA" ] || { echo "training.sh: $DATA not found" >&2; exit 1; }
-swift build -c release --scratch-path .build-gbdt-bench --product training-benchmark
-swift build -c release --scratch-path .build-gbdt-bench --product scoring-benchmark
+swift build -c release --package-path benchmarks --product training-benchmark
+swift build -c release --package-path benchmarks --product scoring-benchmark
 if [ ! -x benchmarks/.venv/bin/python ]; then
     python3 -m venv benchmarks/.venv
 fi
@@ -25,10 +25,10 @@ export OMP_WAIT_POLICY=PASSIVE
 mkdir -p benchmarks/results
 echo "== machine: $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "== Sentinel GBDT"
-.build-gbdt-bench/release/training-benchmark --data "$DATA" --trees "$TREES" --depth "$DEPTH" --threads "$THREADS" \
+benchmarks/.build/release/training-benchmark --data "$DATA" --trees "$TREES" --depth "$DEPTH" --threads "$THREADS" \
     --tsv benchmarks/results/training-swift.tsv
 echo "== LightGBM, XGBoost (hist)"
 benchmarks/.venv/bin/python benchmarks/training.py --data "$DATA" --trees "$TREES" --depth "$DEPTH" \
     --threads "$THREADS" --swift-tsv benchmarks/results/training-swift.tsv
 echo "== batch scoring, one core"
-.build-gbdt-bench/release/scoring-benchmark --data "$DATA"
+benchmarks/.build/release/scoring-benchmark --data "$DATA"

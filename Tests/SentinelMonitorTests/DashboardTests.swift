@@ -82,11 +82,20 @@ struct DashboardTests {
             let page = try await httpGet(port: port, path: "/")
             #expect(page.status == 200)
             #expect(page.headers["content-type"] == "text/html; charset=utf-8")
-            #expect(page.headers["content-security-policy"]?.hasPrefix("default-src 'none'") == true)
+            let policy = try #require(page.headers["content-security-policy"])
+            #expect(policy.hasPrefix("default-src 'none'"))
+            #expect(policy.contains("script-src 'self'") && !policy.contains("unsafe-inline"))
             #expect(page.body.contains("<title>Sentinel monitor</title>"))
-            // Self-contained: no external scripts, styles, fonts or images.
+            // Self-contained: no scripts, styles, fonts or images from elsewhere; the page's only references are its
+            // own same-origin files, and it carries no inline styles or scripts.
             #expect(!page.body.contains("http://") && !page.body.contains("https://"))
-            #expect(!page.body.contains("src=\"") && !page.body.contains("<link"))
+            #expect(references(in: page.body) == ["/dashboard.css", "/dashboard.js"])
+            #expect(!page.body.contains("<style") && !page.body.contains("style=\"") && !page.body.contains("<script>"))
+            let styles = try await httpGet(port: port, path: "/dashboard.css")
+            #expect(!styles.body.contains("url(") && !styles.body.contains("@import"))
+            let script = try await httpGet(port: port, path: "/dashboard.js")
+            #expect(!script.body.contains("http://") && !script.body.contains("https://"))
+            #expect(!script.body.contains("style=\""))
             let api = try await httpGet(port: port, path: "/api/snapshot")
             #expect(api.status == 200)
             #expect(api.headers["content-type"] == "application/json")
@@ -98,6 +107,37 @@ struct DashboardTests {
             let health = try await httpGet(port: port, path: "/healthz")
             #expect(health.status == 200 && health.body == "ok\n")
         }
+    }
+
+    /// The page's files, as checked in.
+    static let resources = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().appendingPathComponent("Sources/SentinelMonitor/Resources")
+
+    @Test(
+        "Each page file is served with its content type, byte for byte as in Resources/",
+        arguments: [
+            ("/", "dashboard.html", "text/html; charset=utf-8"),
+            ("/dashboard.css", "dashboard.css", "text/css; charset=utf-8"),
+            ("/dashboard.js", "dashboard.js", "text/javascript; charset=utf-8"),
+        ])
+    func pageFiles(path: String, file: String, contentType: String) async throws {
+        let expected = try Data(contentsOf: Self.resources.appendingPathComponent(file))
+        #expect(!expected.isEmpty)
+        let dashboard = Dashboard(metrics: nil) { DashboardFixture.snapshot() }
+        try await withDashboardServer(dashboard) { port in
+            let response = try await httpGet(port: port, path: path)
+            #expect(response.status == 200)
+            #expect(response.headers["content-type"] == contentType)
+            #expect(response.headers["cache-control"] == "no-cache")
+            #expect(response.headers["x-content-type-options"] == "nosniff")
+            #expect(response.headers["content-length"] == String(expected.count))
+            #expect(Data(response.body.utf8) == expected)
+        }
+    }
+
+    /// The values of every `src="…"` and `href="…"` attribute, in order.
+    private func references(in html: String) -> [String] {
+        html.matches(of: #/(?:src|href)="([^"]*)"/#).map { String($0.output.1) }
     }
 
     @Test("A failing snapshot provider answers 503 with its error; no registry leaves /metrics unrouted")

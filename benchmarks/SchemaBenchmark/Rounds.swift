@@ -1,7 +1,6 @@
 // The timed loops, kept out of main.swift: top-level code there is main-actor isolated, and closures written in
 // it pay a dynamic isolation check on every call, which would be charged to whichever side uses more closures.
 
-import CProtobufC
 import SentinelProtoC
 import SentinelSchema
 

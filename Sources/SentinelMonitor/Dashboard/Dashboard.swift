@@ -4,8 +4,9 @@ public import SentinelSchema
 
 /// The monitor's web face: the routes of sentinel-monitor's HTTP port.
 ///
-/// `/` the dashboard (one self-contained HTML page that polls `/api/snapshot`; no external assets), `/api/snapshot`
-/// the snapshot as JSON (``SnapshotJSON``), `/metrics` Prometheus text 0.0.4, `/healthz` `ok`.
+/// `/` the dashboard page, with its styles and script at `/dashboard.css` and `/dashboard.js` (files compiled into the
+/// binary; the page polls `/api/snapshot` and loads nothing from another origin), `/api/snapshot` the snapshot as JSON
+/// (``SnapshotJSON``), `/metrics` Prometheus text 0.0.4, `/healthz` `ok`.
 ///
 /// ```swift
 /// let dashboard = Dashboard(metrics: registry) { try await monitor.snapshot(historyWindows: 60) }
@@ -16,7 +17,7 @@ public struct Dashboard: Sendable {
     public typealias SnapshotProvider = @Sendable () async throws -> MonitorSnapshotResponse
 
     /// The paths served, in the order the routes are registered.
-    public static let paths = ["/", "/api/snapshot", "/metrics", "/healthz"]
+    public static let paths = ["/", "/dashboard.css", "/dashboard.js", "/api/snapshot", "/metrics", "/healthz"]
 
     private let snapshot: SnapshotProvider
     private let metrics: MetricsRegistry?
@@ -33,19 +34,26 @@ public struct Dashboard: Sendable {
     /// Registers the dashboard's routes.
     /// - Parameter router: The router; none of the paths may be registered already.
     public func register(on router: inout HTTPRouter) {
-        let page = Array(DashboardPage.html.utf8)
-        router.register("/") { _ in
-            HTTPResponse(
-                status: .ok, contentType: "text/html; charset=utf-8",
-                headers: [
-                    HTTPHeader(name: "Cache-Control", value: "no-store"),
-                    // The page may load nothing from elsewhere: it must work air-gapped, and this proves it.
+        for asset in DashboardAsset.all {
+            var headers = [
+                // SentinelHTTP has no validators (ETag, Last-Modified, 304), and a max-age could pair a new page with
+                // an old script across an upgrade: every load fetches the current bytes (18 KB, from memory).
+                HTTPHeader(name: "Cache-Control", value: "no-cache"),
+                HTTPHeader(name: "X-Content-Type-Options", value: "nosniff"),
+            ]
+            if asset.path == DashboardAsset.page.path {
+                // The page may load nothing from elsewhere, nor run inline code: it must work air-gapped, and this
+                // proves it.
+                headers.append(
                     HTTPHeader(
                         name: "Content-Security-Policy",
                         value:
-                            "default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; "
-                            + "connect-src 'self'; img-src data:"),
-                ], body: page)
+                            "default-src 'none'; style-src 'self'; script-src 'self'; connect-src 'self'; "
+                            + "img-src data:"))
+            }
+            let response = HTTPResponse(
+                status: .ok, contentType: asset.contentType, headers: headers, body: asset.bytes)
+            router.register(asset.path) { _ in response }
         }
         let snapshot = self.snapshot
         router.registerAsync("/api/snapshot") { _ in
