@@ -55,7 +55,7 @@ let package = Package(
         .target(name: "SentinelLog", swiftSettings: swiftSettings),
         .target(name: "SentinelLifecycle", dependencies: ["SentinelLog"], swiftSettings: swiftSettings),
         .target(
-            name: "SentinelSchema", dependencies: ["SentinelProtoC", "CProtobufC", "SentinelRPC"],
+            name: "SentinelSchema", dependencies: ["SentinelProtoC", "CProtobufC", "SentinelRPC", "SentinelLog"],
             swiftSettings: swiftSettings),
         .target(name: "SentinelWire", swiftSettings: swiftSettings),
         .target(name: "SentinelRPC", dependencies: ["SentinelWire"], swiftSettings: swiftSettings),
@@ -99,7 +99,7 @@ let package = Package(
             name: "SentinelCLI",
             dependencies: [
                 "SentinelArguments", "SentinelData", "SentinelModel", "SentinelDrift", "SentinelSchema",
-                "SentinelWire", "SentinelRPC", "SentinelPosix", "SentinelMetrics", "SentinelMonitor",
+                "SentinelWire", "SentinelRPC", "SentinelPosix", "SentinelMetrics",
             ],
             swiftSettings: swiftSettings
         ),
@@ -193,6 +193,7 @@ let package = Package(
             name: "SentinelCLITests",
             dependencies: [
                 "SentinelCLI", "SentinelTestSupport", "SentinelArguments", "SentinelSchema", "SentinelRPC",
+                "SentinelMonitor",
                 "SentinelPosix", "SentinelWire", "SentinelScoring", "SentinelModel", "SentinelData", "SentinelLog",
             ],
             swiftSettings: swiftSettings

@@ -201,11 +201,13 @@ extension MonitorState {
         var worst = max(report.fraudRateLevel, report.score.level)
         for feature in report.features { worst = max(worst, feature.level) }
         let latency = model.latency(ofWindowStarting: window.start).map(Self.wire) ?? SentinelSchema.LatencySummary()
+        let interval = report.fraudRate.interval
         return MonitorSnapshotResponse.WindowSummary(
             startMicroseconds: report.start * 1_000, endMicroseconds: report.end * 1_000,
             modelVersion: model.version, events: UInt64(report.events), flagged: UInt64(report.fraudRate.flagged),
             meanScore: report.fraudRate.meanScore, driftShare: report.alertShare, maxPsi: maxPSI, latency: latency,
-            status: report.events == 0 ? .unspecified : Self.wire(worst))
+            status: report.events == 0 ? .unspecified : Self.wire(worst), flagRateLow: interval?.lower ?? 0,
+            flagRateHigh: interval?.upper ?? 0)
     }
 
     // MARK: Wire conversions

@@ -4540,7 +4540,7 @@ const ProtobufCMessageDescriptor sentinel__v1__monitor_snapshot_response__produc
   (ProtobufCMessageInit) sentinel__v1__monitor_snapshot_response__producer__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCFieldDescriptor sentinel__v1__monitor_snapshot_response__window_summary__field_descriptors[10] =
+static const ProtobufCFieldDescriptor sentinel__v1__monitor_snapshot_response__window_summary__field_descriptors[12] =
 {
   {
     "start_unix_us",
@@ -4662,11 +4662,37 @@ static const ProtobufCFieldDescriptor sentinel__v1__monitor_snapshot_response__w
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "flag_rate_low",
+    11,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_DOUBLE,
+    0,   /* quantifier_offset */
+    offsetof(Sentinel__V1__MonitorSnapshotResponse__WindowSummary, flag_rate_low),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "flag_rate_high",
+    12,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_DOUBLE,
+    0,   /* quantifier_offset */
+    offsetof(Sentinel__V1__MonitorSnapshotResponse__WindowSummary, flag_rate_high),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned sentinel__v1__monitor_snapshot_response__window_summary__field_indices_by_name[] = {
   6,   /* field[6] = drift_share */
   1,   /* field[1] = end_unix_us */
   3,   /* field[3] = events */
+  11,   /* field[11] = flag_rate_high */
+  10,   /* field[10] = flag_rate_low */
   4,   /* field[4] = flagged */
   8,   /* field[8] = latency */
   7,   /* field[7] = max_psi */
@@ -4678,7 +4704,7 @@ static const unsigned sentinel__v1__monitor_snapshot_response__window_summary__f
 static const ProtobufCIntRange sentinel__v1__monitor_snapshot_response__window_summary__number_ranges[1 + 1] =
 {
   { 1, 0 },
-  { 0, 10 }
+  { 0, 12 }
 };
 const ProtobufCMessageDescriptor sentinel__v1__monitor_snapshot_response__window_summary__descriptor =
 {
@@ -4688,7 +4714,7 @@ const ProtobufCMessageDescriptor sentinel__v1__monitor_snapshot_response__window
   "Sentinel__V1__MonitorSnapshotResponse__WindowSummary",
   "sentinel.v1",
   sizeof(Sentinel__V1__MonitorSnapshotResponse__WindowSummary),
-  10,
+  12,
   sentinel__v1__monitor_snapshot_response__window_summary__field_descriptors,
   sentinel__v1__monitor_snapshot_response__window_summary__field_indices_by_name,
   1,  sentinel__v1__monitor_snapshot_response__window_summary__number_ranges,

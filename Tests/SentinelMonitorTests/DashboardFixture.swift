@@ -1,3 +1,4 @@
+import SentinelDrift
 import SentinelSchema
 
 /// Fixed snapshots for the dashboard tests: one model, a drifting Amount, twelve closed windows, two alerts.
@@ -56,7 +57,9 @@ enum DashboardFixture {
                         p90Nanoseconds: 250_000, p99Nanoseconds: UInt64(540_000 + (index % 4) * 30_000),
                         p999Nanoseconds: UInt64(1_100_000 + (index % 5) * 90_000), maxNanoseconds: 2_500_000,
                         meanNanoseconds: 190_000),
-                    status: index > 8 ? .warn : .ok))
+                    status: index > 8 ? .warn : .ok,
+                    flagRateLow: WilsonInterval(successes: Int(flagged), trials: Int(events)).lower,
+                    flagRateHigh: WilsonInterval(successes: Int(flagged), trials: Int(events)).upper))
         }
         let alerts = [
             MonitorSnapshotResponse.Alert(

@@ -145,6 +145,11 @@ struct MonitorStateTests {
         #expect(view.history[0].startMicroseconds == F.t0)
         #expect(view.history[0].latency.count == 20)
         #expect(view.history[2].latency.count == 0)
+        // Each closed window carries its flag rate's Wilson interval, computed by the monitor; none when empty.
+        let interval = WilsonInterval(successes: Int(view.history[1].flagged), trials: 30)
+        #expect(view.history[1].flagRateLow == interval.lower && view.history[1].flagRateHigh == interval.upper)
+        #expect(view.history[1].flagRateLow < view.history[1].flagRateHigh)
+        #expect(view.history[2].flagRateLow == 0 && view.history[2].flagRateHigh == 0)
         // 5 events are below the minimum of 10: the model's window view is the last complete window with 10 or
         // more (the second, 30 events over its 1 s); since start counts everything.
         #expect(view.models[0].showsClosedWindow(in: view))

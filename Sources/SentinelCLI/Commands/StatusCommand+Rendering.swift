@@ -1,5 +1,4 @@
 import Foundation
-import SentinelMonitor
 import SentinelSchema
 
 extension StatusCommand {

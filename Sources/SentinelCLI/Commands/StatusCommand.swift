@@ -1,6 +1,5 @@
 import Foundation
 import SentinelArguments
-import SentinelMonitor
 import SentinelPosix
 import SentinelRPC
 import SentinelSchema

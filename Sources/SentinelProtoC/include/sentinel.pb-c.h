@@ -1490,10 +1490,18 @@ struct  Sentinel__V1__MonitorSnapshotResponse__WindowSummary
    * The worst level of any statistic in the window.
    */
   Sentinel__V1__AlertLevel status;
+  /*
+   * Lower bound of the flag rate's Wilson interval at the monitor's confidence level; 0 for an empty window.
+   */
+  double flag_rate_low;
+  /*
+   * Upper bound of that interval; 0 for an empty window.
+   */
+  double flag_rate_high;
 };
 #define SENTINEL__V1__MONITOR_SNAPSHOT_RESPONSE__WINDOW_SUMMARY__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&sentinel__v1__monitor_snapshot_response__window_summary__descriptor) \
-    , 0, 0, (char *)protobuf_c_empty_string, 0, 0, 0, 0, 0, NULL, SENTINEL__V1__ALERT_LEVEL__ALERT_LEVEL_UNSPECIFIED }
+    , 0, 0, (char *)protobuf_c_empty_string, 0, 0, 0, 0, 0, NULL, SENTINEL__V1__ALERT_LEVEL__ALERT_LEVEL_UNSPECIFIED, 0, 0 }
 
 
 /*

@@ -1369,6 +1369,12 @@ extension MonitorSnapshotResponse {
         /// The worst level of any statistic in the window.
         public var status: AlertLevel
 
+        /// Lower bound of the flag rate's Wilson interval at the monitor's confidence level; 0 for an empty window.
+        public var flagRateLow: Double
+
+        /// Upper bound of that interval; 0 for an empty window.
+        public var flagRateHigh: Double
+
         /// Creates a message; every field defaults to its protobuf default.
         /// - Parameters:
         ///   - startMicroseconds: Start of the window, inclusive, in microseconds since the Unix epoch.
@@ -1381,10 +1387,14 @@ extension MonitorSnapshotResponse {
         ///   - maxPsi: The largest PSI over the inputs.
         ///   - latency: Server-side latency in the window.
         ///   - status: The worst level of any statistic in the window.
+        ///   - flagRateLow: Lower bound of the flag rate's Wilson interval at the monitor's confidence level; 0 for an
+        ///     empty window.
+        ///   - flagRateHigh: Upper bound of that interval; 0 for an empty window.
         public init(
             startMicroseconds: Int64 = 0, endMicroseconds: Int64 = 0, modelVersion: String = "", events: UInt64 = 0,
             flagged: UInt64 = 0, meanScore: Double = 0, driftShare: Double = 0, maxPsi: Double = 0,
-            latency: LatencySummary = LatencySummary(), status: AlertLevel = .unspecified
+            latency: LatencySummary = LatencySummary(), status: AlertLevel = .unspecified, flagRateLow: Double = 0,
+            flagRateHigh: Double = 0
         ) {
             self.startMicroseconds = startMicroseconds
             self.endMicroseconds = endMicroseconds
@@ -1396,6 +1406,8 @@ extension MonitorSnapshotResponse {
             self.maxPsi = maxPsi
             self.latency = latency
             self.status = status
+            self.flagRateLow = flagRateLow
+            self.flagRateHigh = flagRateHigh
         }
 
         /// Decodes the message from its protobuf encoding.
@@ -1441,6 +1453,10 @@ extension MonitorSnapshotResponse.WindowSummary {
         case latency = 0x4A
         /// `AlertLevel status = 10`, varint.
         case status = 0x50
+        /// `double flag_rate_low = 11`, fixed64.
+        case flagRateLow = 0x59
+        /// `double flag_rate_high = 12`, fixed64.
+        case flagRateHigh = 0x61
 
         /// The fully qualified name of the message the fields belong to.
         package static let messageProtoName = "sentinel.v1.MonitorSnapshotResponse.WindowSummary"
@@ -1458,6 +1474,8 @@ extension MonitorSnapshotResponse.WindowSummary {
             case .maxPsi: "max_psi"
             case .latency: "latency"
             case .status: "status"
+            case .flagRateLow: "flag_rate_low"
+            case .flagRateHigh: "flag_rate_high"
             }
         }
     }
@@ -1482,10 +1500,12 @@ extension MonitorSnapshotResponse.WindowSummary: ProtobufCMapped {
         let maxPsi: Double = c.max_psi
         let latency: LatencySummary = try decodeMessage(c.latency, default: LatencySummary())
         let status: AlertLevel = try decodeEnum(c.status.rawValue, "status", in: Self.protoName)
+        let flagRateLow: Double = c.flag_rate_low
+        let flagRateHigh: Double = c.flag_rate_high
         self.init(
             startMicroseconds: startMicroseconds, endMicroseconds: endMicroseconds, modelVersion: modelVersion,
             events: events, flagged: flagged, meanScore: meanScore, driftShare: driftShare, maxPsi: maxPsi,
-            latency: latency, status: status)
+            latency: latency, status: status, flagRateLow: flagRateLow, flagRateHigh: flagRateHigh)
     }
 
     func fill(_ c: inout CMessage, arena: inout CArena) {
@@ -1499,6 +1519,8 @@ extension MonitorSnapshotResponse.WindowSummary: ProtobufCMapped {
         c.max_psi = maxPsi
         c.latency = arena.message(latency)
         c.status = .init(rawValue: numericCast(status.rawValue))
+        c.flag_rate_low = flagRateLow
+        c.flag_rate_high = flagRateHigh
     }
 }
 

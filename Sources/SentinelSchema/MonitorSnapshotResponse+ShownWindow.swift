@@ -1,5 +1,3 @@
-public import SentinelSchema
-
 extension MonitorSnapshotResponse.ModelSnapshot {
     /// Whether this model's drift table, window rates and window latency describe the last complete window (the
     /// current one has fewer events than the status logic needs) rather than the current window.

@@ -1,6 +1,4 @@
 import Foundation
-import SentinelDrift
-public import SentinelSchema
 
 /// The monitor snapshot as JSON: the body of `/api/snapshot` and of `sentinel status --json`.
 ///
@@ -32,9 +30,8 @@ public enum SnapshotJSON {
             json.array(snapshot.alerts) { json, alert in write(alert, to: &json) }
             json.key("producers")
             json.array(snapshot.producers) { json, producer in write(producer, to: &json) }
-            let confidence = snapshot.models.first?.windowRates.confidence ?? 0.95
             json.key("history")
-            json.array(snapshot.history) { json, window in write(window, confidence: confidence, to: &json) }
+            json.array(snapshot.history) { json, window in write(window, to: &json) }
             json.key("label_metrics")
             json.array(snapshot.labelMetrics) { json, day in
                 json.object { json in
@@ -199,27 +196,17 @@ public enum SnapshotJSON {
         }
     }
 
-    /// A closed window, with its flag rate and that rate's Wilson interval (computed here: the summary carries only
-    /// counts).
-    private static func write(
-        _ window: MonitorSnapshotResponse.WindowSummary, confidence: Double, to json: inout JSONWriter
-    ) {
-        let events = Int(clamping: window.events)
-        let flagged = Int(clamping: window.flagged)
-        let interval =
-            events > 0
-            ? WilsonInterval(
-                successes: min(flagged, events), trials: events,
-                confidence: confidence > 0 && confidence < 1 ? confidence : 0.95) : nil
+    /// A closed window, with its flag rate and that rate's confidence interval (computed by the monitor).
+    private static func write(_ window: MonitorSnapshotResponse.WindowSummary, to json: inout JSONWriter) {
         json.object { json in
             json.field("start_unix_us", window.startMicroseconds)
             json.field("end_unix_us", window.endMicroseconds)
             json.field("model_version", window.modelVersion)
             json.field("events", window.events)
             json.field("flagged", window.flagged)
-            json.field("flag_rate", events > 0 ? Double(flagged) / Double(events) : 0)
-            json.field("flag_rate_low", interval?.lower ?? 0)
-            json.field("flag_rate_high", interval?.upper ?? 0)
+            json.field("flag_rate", window.events > 0 ? Double(window.flagged) / Double(window.events) : 0)
+            json.field("flag_rate_low", window.flagRateLow)
+            json.field("flag_rate_high", window.flagRateHigh)
             json.field("mean_score", window.meanScore)
             json.field("drift_share", window.driftShare)
             json.field("max_psi", window.maxPsi)

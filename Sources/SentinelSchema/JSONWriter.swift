@@ -1,4 +1,5 @@
 import Foundation
+import SentinelLog
 
 /// A small JSON writer that keeps keys in the order written, so the snapshot's JSON has a stable shape.
 ///
@@ -83,23 +84,6 @@ struct JSONWriter {
     }
 
     private mutating func writeString(_ value: String) {
-        text += "\""
-        for scalar in value.unicodeScalars {
-            switch scalar {
-            case "\"": text += "\\\""
-            case "\\": text += "\\\\"
-            case "\n": text += "\\n"
-            case "\r": text += "\\r"
-            case "\t": text += "\\t"
-            case "<": text += "\\u003c"  // Safe to embed in HTML.
-            default:
-                if scalar.value < 0x20 {
-                    text += String(format: "\\u%04x", scalar.value)
-                } else {
-                    text.unicodeScalars.append(scalar)
-                }
-            }
-        }
-        text += "\""
+        JSONString.append(value, to: &text)
     }
 }
