@@ -21,8 +21,9 @@ extension ProtobufFieldTag {
 /// Writes protobuf wire format with plain stores at a moving position, for the two hand-written outbound encoders
 /// (ScoreBatch responses here, the reporter's event batches in SentinelScoring; see the SchemaConventions
 /// article). The caller computes the size first and guarantees the room. Inlinable: it is called per
-/// field from SentinelScoring, where a call per byte would cost more than the store. Tags come from the generated
-/// `FieldTag` enums; in debug builds each write checks that the tag's wire type fits the value.
+/// field from SentinelScoring, where a call per byte would cost more than the store (but Swift 6.3 does not inline
+/// `package` declarations across modules, so from SentinelScoring each method is a call; Docs/Design.md, "Schema"). Tags are
+/// the raw values of the generated `FieldTag` enums, never literals.
 package struct ProtobufWriter {
     /// Where the next byte goes.
     package var position: UnsafeMutableRawPointer
@@ -71,25 +72,10 @@ package struct ProtobufWriter {
         position += 8
     }
 
-    /// A field's one-byte tag.
-    @inlinable @inline(__always)
-    package mutating func tag(_ tag: some ProtobufFieldTag) {
-        byte(tag.rawValue)
-    }
-
-    /// A varint field (an integer, `bool` or enum number): its tag and the value.
-    @inlinable @inline(__always)
-    package mutating func varint(_ value: UInt64, tag: some ProtobufFieldTag) {
-        assert(tag.wireType == 0, "\(tag.protoFieldName) is not a varint field")
-        byte(tag.rawValue)
-        varint(value)
-    }
-
     /// A `double` field: its one-byte tag and the value's bits, little-endian.
     @inlinable @inline(__always)
-    package mutating func double(_ value: Double, tag: some ProtobufFieldTag) {
-        assert(tag.wireType == 1, "\(tag.protoFieldName) is not a fixed64 field")
-        byte(tag.rawValue)
+    package mutating func double(_ value: Double, tag: UInt8) {
+        byte(tag)
         fixed64(value.bitPattern)
     }
 
@@ -103,10 +89,9 @@ package struct ProtobufWriter {
 
     /// A string or bytes field: tag, length, bytes; nothing when empty (proto3).
     @inlinable @inline(__always)
-    package mutating func lengthDelimited(_ source: UnsafeRawBufferPointer, tag: some ProtobufFieldTag) {
-        assert(tag.wireType == 2, "\(tag.protoFieldName) is not a length-delimited field")
+    package mutating func lengthDelimited(_ source: UnsafeRawBufferPointer, tag: UInt8) {
         guard source.count > 0 else { return }
-        byte(tag.rawValue)
+        byte(tag)
         varint(UInt64(source.count))
         bytes(source)
     }

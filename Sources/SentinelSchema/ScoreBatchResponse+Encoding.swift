@@ -48,37 +48,41 @@ extension ScoreBatchResponse {
             buffer.withUnsafeMutableBytes { output in
                 var out = ProtobufWriter(output.baseAddress! + start)
                 for item in items {
-                    out.tag(FieldTag.items)
+                    out.byte(FieldTag.items.rawValue)
                     out.varint(UInt64(itemSize(item, sharedSize: sharedSize)))
                     switch item {
                     case .score(let transactionId, let probability, let decision):
-                        out.tag(Item.FieldTag.score)
+                        out.byte(Item.FieldTag.score.rawValue)
                         out.varint(UInt64(scoreSize(transactionId.count, probability, decision, sharedSize)))
-                        out.lengthDelimited(transactionId, tag: Score.transactionId)
-                        if probability != 0 { out.double(probability, tag: Score.fraudProbability) }
+                        out.lengthDelimited(transactionId, tag: Score.transactionId.rawValue)
+                        if probability != 0 { out.double(probability, tag: Score.fraudProbability.rawValue) }
                         if decision.rawValue != 0 {
-                            out.varint(UInt64(bitPattern: Int64(decision.rawValue)), tag: Score.decision)
+                            out.byte(Score.decision.rawValue)
+                            out.varint(UInt64(bitPattern: Int64(decision.rawValue)))
                         }
-                        out.lengthDelimited(version, tag: Score.modelVersion)
+                        out.lengthDelimited(version, tag: Score.modelVersion.rawValue)
                         if serverLatencyNanoseconds != 0 {
-                            out.varint(serverLatencyNanoseconds, tag: Score.serverLatencyNanoseconds)
+                            out.byte(Score.serverLatencyNanoseconds.rawValue)
+                            out.varint(serverLatencyNanoseconds)
                         }
-                        if threshold != 0 { out.double(threshold, tag: Score.threshold) }
+                        if threshold != 0 { out.double(threshold, tag: Score.threshold.rawValue) }
                     case .error(let error):
-                        out.tag(Item.FieldTag.error)
+                        out.byte(Item.FieldTag.error.rawValue)
                         error.withUTF8Fields { message, field in
                             out.varint(UInt64(errorSize(error.statusCode, message.count, field.count)))
                             if error.statusCode != 0 {
-                                out.varint(UInt64(error.statusCode), tag: ItemError.FieldTag.statusCode)
+                                out.byte(ItemError.FieldTag.statusCode.rawValue)
+                                out.varint(UInt64(error.statusCode))
                             }
-                            out.lengthDelimited(message, tag: ItemError.FieldTag.message)
-                            out.lengthDelimited(field, tag: ItemError.FieldTag.field)
+                            out.lengthDelimited(message, tag: ItemError.FieldTag.message.rawValue)
+                            out.lengthDelimited(field, tag: ItemError.FieldTag.field.rawValue)
                         }
                     }
                 }
-                out.lengthDelimited(version, tag: FieldTag.modelVersion)
+                out.lengthDelimited(version, tag: FieldTag.modelVersion.rawValue)
                 if serverLatencyNanoseconds != 0 {
-                    out.varint(serverLatencyNanoseconds, tag: FieldTag.serverLatencyNanoseconds)
+                    out.byte(FieldTag.serverLatencyNanoseconds.rawValue)
+                    out.varint(serverLatencyNanoseconds)
                 }
                 precondition(out.position == output.baseAddress! + start + total, "ScoreBatchResponse size mismatch")
             }

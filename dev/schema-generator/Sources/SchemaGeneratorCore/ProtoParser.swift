@@ -180,7 +180,7 @@ public struct ProtoParser {
     }
 
     private mutating func parseService() throws -> ProtoService {
-        let keyword = try next()
+        _ = try next()  // `service`
         let name = try identifier("a service name").text
         try expect("{")
         var methods: [String] = []
@@ -200,7 +200,6 @@ public struct ProtoParser {
             try expect(")")
             try expect(";")
         }
-        _ = keyword
         return ProtoService(name: name, methods: methods)
     }
 
