@@ -33,12 +33,12 @@ final class FileSource: ByteSource {
             let fd = open(path, O_RDONLY | O_CLOEXEC)
             guard fd >= 0 else {
                 let reason = String(cString: strerror(errno))
-                throw DataError(code: .cannotOpen, message: "cannot open: \(reason)", file: path)
+                throw DataError(.cannotOpen, "cannot open: \(reason)", file: path)
             }
             var info = stat()
             if fstat(fd, &info) == 0, (info.st_mode & S_IFMT) == S_IFDIR {
                 close(fd)
-                throw DataError(code: .cannotOpen, message: "cannot open: is a directory", file: path)
+                throw DataError(.cannotOpen, "cannot open: is a directory", file: path)
             }
             descriptor = fd
             closesDescriptor = true
@@ -61,7 +61,7 @@ final class FileSource: ByteSource {
             if count >= 0 { return count }
             if errno == EINTR { continue }
             let reason = String(cString: strerror(errno))
-            throw DataError(code: .readFailed, message: "read failed: \(reason)", file: name)
+            throw DataError(.readFailed, "read failed: \(reason)", file: name)
         }
     }
 }

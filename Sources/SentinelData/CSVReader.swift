@@ -69,7 +69,7 @@ final class CSVReader {
     }
 
     private func error(_ code: DataError.Code, _ message: String) -> DataError {
-        DataError(code: code, message: message, file: name, line: line)
+        DataError(code, message, file: name, line: line)
     }
 
     /// Advances to the next record.

@@ -84,7 +84,7 @@ public struct DataError: Error, CustomStringConvertible, Sendable {
     ///   - column: The header name of the offending column, if any.
     ///   - cause: The underlying error, if any.
     public init(
-        code: Code, message: String, file: String, line: Int? = nil, column: String? = nil,
+        _ code: Code, _ message: String, file: String, line: Int? = nil, column: String? = nil,
         cause: (any Error & Sendable)? = nil
     ) {
         self.code = code

@@ -96,7 +96,7 @@ final class DatasetBuilder {
         var text = String(decoding: bytes.prefix(40), as: UTF8.self)
         if bytes.count > 40 { text += "…" }
         return DataError(
-            code: code, message: describe(text), file: file, line: reader.line, column: plan.header[column])
+            code, describe(text), file: file, line: reader.line, column: plan.header[column])
     }
 
     /// Parses the current record into the row scratch space.
@@ -104,8 +104,8 @@ final class DatasetBuilder {
     private func parseRow(_ reader: CSVReader) throws -> Bool {
         guard reader.fieldCount == columnCount else {
             throw DataError(
-                code: .wrongFieldCount,
-                message: "expected \(columnCount) fields (as in the header), found \(reader.fieldCount)", file: file,
+                .wrongFieldCount,
+                "expected \(columnCount) fields (as in the header), found \(reader.fieldCount)", file: file,
                 line: reader.line)
         }
         if let dateColumn, options.from != nil || options.to != nil {

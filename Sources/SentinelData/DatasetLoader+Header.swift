@@ -26,7 +26,7 @@ extension DatasetLoader {
         var seen: Set<String> = []
         for column in names where !seen.insert(column).inserted {
             throw DataError(
-                code: .duplicateColumn, message: "the header names column '\(column)' twice", file: name, line: 1)
+                .duplicateColumn, "the header names column '\(column)' twice", file: name, line: 1)
         }
         return names
     }

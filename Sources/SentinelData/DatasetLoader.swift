@@ -69,15 +69,15 @@ public enum DatasetLoader {
         let reader = try openReader(source: source, name: name)
         let plan = try LoadPlan(header: try readHeader(reader), options: options, file: name)
         if let from = options.from, let to = options.to, from > to {
-            throw DataError(code: .invalidOptions, message: "the day range \(from)..\(to) is empty", file: name)
+            throw DataError(.invalidOptions, "the day range \(from)..\(to) is empty", file: name)
         }
         if options.from != nil || options.to != nil, !plan.hasDates {
             throw DataError(
-                code: .noDates, message: "a day filter was given but the file has no date column (TX_DATETIME)",
+                .noDates, "a day filter was given but the file has no date column (TX_DATETIME)",
                 file: name)
         }
         if let limit = options.limit, limit < 0 {
-            throw DataError(code: .invalidOptions, message: "the row limit must not be negative", file: name)
+            throw DataError(.invalidOptions, "the row limit must not be negative", file: name)
         }
         let builder = DatasetBuilder(plan: plan, options: options, file: name)
         try builder.readRows(reader)
@@ -98,7 +98,7 @@ public enum DatasetLoader {
 
     static func readHeader(_ reader: CSVReader) throws -> [String] {
         guard try reader.nextRecord() else {
-            throw DataError(code: .emptyFile, message: "the file is empty (no header line)", file: reader.name)
+            throw DataError(.emptyFile, "the file is empty (no header line)", file: reader.name)
         }
         return (0..<reader.fieldCount).map { reader.string($0) }
     }

@@ -98,12 +98,12 @@ final class GzipReader: ByteSource {
     // MARK: Errors
 
     private func corrupt(_ detail: String) -> DataError {
-        DataError(code: .corruptCompressedData, message: "corrupt gzip data: \(detail)", file: name)
+        DataError(.corruptCompressedData, "corrupt gzip data: \(detail)", file: name)
     }
 
     private func truncated() -> DataError {
         DataError(
-            code: .truncatedCompressedData, message: "gzip data ends early (truncated file?)", file: name)
+            .truncatedCompressedData, "gzip data ends early (truncated file?)", file: name)
     }
 
     // MARK: Output window

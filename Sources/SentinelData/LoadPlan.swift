@@ -72,13 +72,13 @@ struct LoadPlan {
 
         if let named = options.featureColumns {
             guard !named.isEmpty else {
-                throw DataError(code: .invalidOptions, message: "the list of feature columns is empty", file: file)
+                throw DataError(.invalidOptions, "the list of feature columns is empty", file: file)
             }
             features = named
         } else if schema == .custom {
             throw DataError(
-                code: .unrecognizedHeader,
-                message: "header matches no known layout (Handbook, ULB); name the feature columns "
+                .unrecognizedHeader,
+                "header matches no known layout (Handbook, ULB); name the feature columns "
                     + "(and the label column, if any) to load it. Header: \(LoadPlan.abbreviate(header))",
                 file: file, line: 1)
         }
@@ -95,7 +95,7 @@ struct LoadPlan {
             guard let column = index[name] else { throw LoadPlan.missing(name, header: header, file: file) }
             if let previous = used[column] {
                 throw DataError(
-                    code: .invalidOptions, message: "column \(name) is used twice (as \(previous) and as \(action))",
+                    .invalidOptions, "column \(name) is used twice (as \(previous) and as \(action))",
                     file: file)
             }
             used[column] = "\(action)"
@@ -133,7 +133,7 @@ struct LoadPlan {
         for (column, name) in header.enumerated() {
             guard index[name] == nil else {
                 throw DataError(
-                    code: .duplicateColumn, message: "the header names column '\(name)' twice", file: file, line: 1)
+                    .duplicateColumn, "the header names column '\(name)' twice", file: file, line: 1)
             }
             index[name] = column
         }
@@ -142,7 +142,7 @@ struct LoadPlan {
 
     private static func missing(_ name: String, header: [String], file: String) -> DataError {
         DataError(
-            code: .missingColumn, message: "no column named '\(name)' (header: \(abbreviate(header)))", file: file,
+            .missingColumn, "no column named '\(name)' (header: \(abbreviate(header)))", file: file,
             line: 1)
     }
 

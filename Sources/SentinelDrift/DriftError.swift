@@ -49,7 +49,7 @@ public struct DriftError: Error, Sendable, Equatable, CustomStringConvertible {
     /// - Parameters:
     ///   - code: What kind of failure this is.
     ///   - message: A human-readable explanation naming the offending input.
-    public init(code: Code, message: String) {
+    public init(_ code: Code, _ message: String) {
         self.code = code
         self.message = message
     }

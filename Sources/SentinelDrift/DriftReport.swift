@@ -75,13 +75,12 @@ public struct DriftReport: Sendable, Equatable, Codable {
     ) throws(DriftError) {
         guard names.count == reference.count, names.count == current.count else {
             throw DriftError(
-                code: .shapeMismatch,
-                message:
-                    "\(names.count) column names but \(reference.count) reference and \(current.count) current columns"
+                .shapeMismatch,
+                "\(names.count) column names but \(reference.count) reference and \(current.count) current columns"
             )
         }
         guard options.bins >= 2 else {
-            throw DriftError(code: .invalidOption, message: "bins must be at least 2, got \(options.bins)")
+            throw DriftError(.invalidOption, "bins must be at least 2, got \(options.bins)")
         }
         try options.thresholds.validate()
         self.options = options
@@ -92,8 +91,8 @@ public struct DriftReport: Sendable, Equatable, Codable {
             var currentValues = current[index].filter { !$0.isNaN }
             guard !referenceValues.isEmpty, !currentValues.isEmpty else {
                 throw DriftError(
-                    code: .emptySample,
-                    message: "column \(name) has \(referenceValues.count) reference and \(currentValues.count) "
+                    .emptySample,
+                    "column \(name) has \(referenceValues.count) reference and \(currentValues.count) "
                         + "current non-missing values; both need at least one"
                 )
             }

@@ -51,17 +51,17 @@ public struct DriftThresholds: Sendable, Hashable, Codable {
     /// - Throws: ``DriftError`` with code `.invalidOption` naming the bad field.
     public func validate() throws(DriftError) {
         guard warn.isFinite, alert.isFinite, warn >= 0, warn <= alert else {
-            throw DriftError(code: .invalidOption, message: "thresholds need 0 ≤ warn ≤ alert, got \(warn), \(alert)")
+            throw DriftError(.invalidOption, "thresholds need 0 ≤ warn ≤ alert, got \(warn), \(alert)")
         }
         guard releaseFactor > 0, releaseFactor <= 1 else {
-            throw DriftError(code: .invalidOption, message: "release factor must be in (0, 1], got \(releaseFactor)")
+            throw DriftError(.invalidOption, "release factor must be in (0, 1], got \(releaseFactor)")
         }
         guard windowsToClear >= 1 else {
             throw DriftError(
-                code: .invalidOption, message: "windows to clear must be at least 1, got \(windowsToClear)")
+                .invalidOption, "windows to clear must be at least 1, got \(windowsToClear)")
         }
         guard minimumCount >= 0 else {
-            throw DriftError(code: .invalidOption, message: "minimum count must be ≥ 0, got \(minimumCount)")
+            throw DriftError(.invalidOption, "minimum count must be ≥ 0, got \(minimumCount)")
         }
     }
 

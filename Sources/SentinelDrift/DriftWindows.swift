@@ -62,21 +62,21 @@ public struct DriftWindows: Sendable, Codable {
         public func validate() throws(DriftError) {
             guard windowMilliseconds > 0 else {
                 throw DriftError(
-                    code: .invalidOption, message: "window length must be positive, got \(windowMilliseconds) ms")
+                    .invalidOption, "window length must be positive, got \(windowMilliseconds) ms")
             }
             guard historyCount >= 1 else {
                 throw DriftError(
-                    code: .invalidOption, message: "history must keep at least one window, got \(historyCount)")
+                    .invalidOption, "history must keep at least one window, got \(historyCount)")
             }
             guard reservoirCapacity >= 1 else {
                 throw DriftError(
-                    code: .invalidOption, message: "reservoir needs at least one slot, got \(reservoirCapacity)")
+                    .invalidOption, "reservoir needs at least one slot, got \(reservoirCapacity)")
             }
             guard confidence > 0, confidence < 1 else {
-                throw DriftError(code: .invalidOption, message: "confidence must be in (0, 1), got \(confidence)")
+                throw DriftError(.invalidOption, "confidence must be in (0, 1), got \(confidence)")
             }
             guard fraudWindowsToAlert >= 1, fraudWindowsToClear >= 1 else {
-                throw DriftError(code: .invalidOption, message: "fraud-rate window counts must be at least 1")
+                throw DriftError(.invalidOption, "fraud-rate window counts must be at least 1")
             }
             try thresholds.validate()
         }
@@ -385,7 +385,7 @@ public struct DriftWindows: Sendable, Codable {
         column: Int, reference: [Double], window: SampledWindow = .current
     ) throws(DriftError) -> KolmogorovSmirnov {
         guard column >= 0, column <= self.reference.features.count else {
-            throw DriftError(code: .unknownColumn, message: "no column \(column)")
+            throw DriftError(.unknownColumn, "no column \(column)")
         }
         return try KolmogorovSmirnov(reference, sampledValues(column: column, window: window))
     }

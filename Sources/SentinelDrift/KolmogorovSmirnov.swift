@@ -47,8 +47,8 @@ public struct KolmogorovSmirnov: Sendable, Hashable, Codable {
         var b = sample2.filter { !$0.isNaN }
         guard !a.isEmpty, !b.isEmpty else {
             throw DriftError(
-                code: .emptySample,
-                message: "KS test needs two non-empty samples, got \(a.count) and \(b.count) values"
+                .emptySample,
+                "KS test needs two non-empty samples, got \(a.count) and \(b.count) values"
             )
         }
         a.sort()

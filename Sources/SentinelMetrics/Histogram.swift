@@ -54,8 +54,8 @@ public final class Histogram: Sendable {
         guard !buckets.isEmpty, buckets.allSatisfy(\.isFinite), zip(buckets, buckets.dropFirst()).allSatisfy(<)
         else {
             throw MetricsError(
-                code: .invalidBuckets,
-                message: "histogram \(name) needs finite, strictly increasing bucket bounds, got \(buckets)")
+                .invalidBuckets,
+                "histogram \(name) needs finite, strictly increasing bucket bounds, got \(buckets)")
         }
         self.name = name
         self.labels = labels

@@ -50,7 +50,7 @@ public struct MetricsError: Error, Sendable, Equatable, CustomStringConvertible 
     /// - Parameters:
     ///   - code: What kind of failure this is.
     ///   - message: A human-readable explanation naming the metric.
-    public init(code: Code, message: String) {
+    public init(_ code: Code, _ message: String) {
         self.code = code
         self.message = message
     }

@@ -128,16 +128,16 @@ public final class MetricsRegistry: Sendable {
                     name: name, help: help, type: type, labelNames: Set(labels.keys), buckets: buckets, series: [:])
             guard family.type == type, family.help == help else {
                 throw MetricsError(
-                    code: .conflictingRegistration,
-                    message: "\(name) is already a \(family.type) with help \"\(family.help)\"")
+                    .conflictingRegistration,
+                    "\(name) is already a \(family.type) with help \"\(family.help)\"")
             }
             guard family.labelNames == Set(labels.keys) else {
                 throw MetricsError(
-                    code: .conflictingRegistration,
-                    message: "\(name) has labels \(family.labelNames.sorted()), got \(labels.keys.sorted())")
+                    .conflictingRegistration,
+                    "\(name) has labels \(family.labelNames.sorted()), got \(labels.keys.sorted())")
             }
             guard family.buckets == buckets else {
-                throw MetricsError(code: .conflictingRegistration, message: "\(name) has other buckets")
+                throw MetricsError(.conflictingRegistration, "\(name) has other buckets")
             }
             if let existing = family.series[labels] { return existing }
             let series = make()
@@ -149,14 +149,14 @@ public final class MetricsRegistry: Sendable {
 
     static func validate(name: String, labels: [String: String], type: MetricType) throws(MetricsError) {
         guard isValidName(name, allowColon: true) else {
-            throw MetricsError(code: .invalidName, message: "\"\(name)\" is not a valid metric name")
+            throw MetricsError(.invalidName, "\"\(name)\" is not a valid metric name")
         }
         for label in labels.keys {
             guard isValidName(label, allowColon: false), !label.hasPrefix("__") else {
-                throw MetricsError(code: .invalidLabel, message: "\"\(label)\" is not a valid label name for \(name)")
+                throw MetricsError(.invalidLabel, "\"\(label)\" is not a valid label name for \(name)")
             }
             if (type == .histogram && label == "le") || (type == .summary && label == "quantile") {
-                throw MetricsError(code: .invalidLabel, message: "label \"\(label)\" is reserved for a \(type)")
+                throw MetricsError(.invalidLabel, "label \"\(label)\" is reserved for a \(type)")
             }
         }
     }

@@ -74,9 +74,7 @@ public struct ModelError: Error, Sendable, CustomStringConvertible {
     }
 
     public var description: String {
-        if let cause {
-            return "\(message) (\(code); \(cause))"
-        }
-        return "\(message) (\(code))"
+        if let cause { return "\(code): \(message) (\(cause))" }
+        return "\(code): \(message)"
     }
 }

@@ -53,7 +53,7 @@ struct DriftReportTests {
     @Test("Bad input gets a clear error")
     func errors() {
         #expect(
-            throws: DriftError(code: .shapeMismatch, message: "1 column names but 2 reference and 2 current columns")
+            throws: DriftError(.shapeMismatch, "1 column names but 2 reference and 2 current columns")
         ) {
             try DriftReport(columns: ["a"], reference: Self.reference, current: Self.current)
         }

@@ -157,7 +157,7 @@ enum DriftCommand {
             if let side {
                 guard requested == nil else {
                     throw DriftError(
-                        code: .emptySample, message: "column \(name) has no values in \(side.role) \(side.name)")
+                        .emptySample, "column \(name) has no values in \(side.role) \(side.name)")
                 }
                 skipped.append(Skip(column: name, reason: "no values in the \(side.role) file"))
                 continue
@@ -168,8 +168,8 @@ enum DriftCommand {
         }
         guard !keptColumns.isEmpty else {
             throw DriftError(
-                code: .unknownColumn,
-                message: "\(reference.name) and \(current.name) have no numeric column in common to compare"
+                .unknownColumn,
+                "\(reference.name) and \(current.name) have no numeric column in common to compare"
                     + (skipped.isEmpty ? "" : " (\(skipped.count) skipped: see above)"))
         }
         return Selection(
@@ -202,6 +202,6 @@ enum DriftCommand {
     }
 
     private static func noRows(_ input: Input) -> DriftError {
-        DriftError(code: .emptySample, message: "the \(input.role) file \(input.name) has a header but no rows")
+        DriftError(.emptySample, "the \(input.role) file \(input.name) has a header but no rows")
     }
 }

@@ -49,5 +49,5 @@ public struct GradientBoostingError: Error, Equatable, CustomStringConvertible {
     }
 
     /// `"gradient boosting: <code>: <message>"`.
-    public var description: String { "gradient boosting: \(code): \(message)" }
+    public var description: String { "\(code): \(message)" }
 }

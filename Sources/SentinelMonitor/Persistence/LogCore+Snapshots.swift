@@ -11,8 +11,8 @@ extension LogCore {
         let newest = state.withLock { $0.snapshots.last?.position }
         if let newest, position < newest {
             throw PersistenceError(
-                code: .invalidPosition,
-                message: "snapshot position \(position) is before the newest snapshot's \(newest)")
+                .invalidPosition,
+                "snapshot position \(position) is before the newest snapshot's \(newest)")
         }
         let name = StateFiles.snapshotName(position: position)
         let path = directory + "/" + name

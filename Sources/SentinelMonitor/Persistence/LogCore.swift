@@ -91,8 +91,8 @@ final class LogCore: Sendable {
     func enqueue(_ records: [LogRecord]) throws -> UInt64 {
         for record in records where record.payload.count > options.maximumRecordBytes {
             throw PersistenceError(
-                code: .recordTooLarge,
-                message: "record of \(record.payload.count) bytes exceeds the maximum \(options.maximumRecordBytes)")
+                .recordTooLarge,
+                "record of \(record.payload.count) bytes exceeds the maximum \(options.maximumRecordBytes)")
         }
         var bytes: [UInt8] = []
         bytes.reserveCapacity(LogFormat.framedSize(records))
@@ -100,7 +100,7 @@ final class LogCore: Sendable {
         let count = UInt64(records.count)
         let (position, signal) = try state.withLock { s -> (UInt64, Bool) in
             if let failure = s.failure { throw failure }
-            if s.closing { throw PersistenceError(code: .closed, message: "the state store is closed") }
+            if s.closing { throw PersistenceError(.closed, "the state store is closed") }
             guard count > 0 else { return (s.enqueued, false) }
             let start = s.enqueued
             s.enqueued += count
@@ -121,8 +121,8 @@ final class LogCore: Sendable {
         let ready = try state.withLock { s -> Bool in
             guard position <= s.enqueued else {
                 throw PersistenceError(
-                    code: .invalidPosition,
-                    message: "position \(position) is beyond the last enqueued record (\(s.enqueued))")
+                    .invalidPosition,
+                    "position \(position) is beyond the last enqueued record (\(s.enqueued))")
             }
             if position <= s.durable { return true }
             if let failure = s.failure { throw failure }
@@ -233,7 +233,7 @@ final class LogCore: Sendable {
         } catch {
             fail(
                 PersistenceError(
-                    code: .storeFailed, message: "writing the log in \(directory) failed; no further writes accepted",
+                    .storeFailed, "writing the log in \(directory) failed; no further writes accepted",
                     cause: error as? PersistenceError))
             return
         }

@@ -69,7 +69,7 @@ public struct PersistenceError: Error, Sendable, CustomStringConvertible {
     ///   - code: What kind of failure this is.
     ///   - message: A human-readable explanation naming the file or value involved.
     ///   - cause: The underlying error, if any.
-    public init(code: Code, message: String, cause: (any Error & Sendable)? = nil) {
+    public init(_ code: Code, _ message: String, cause: (any Error & Sendable)? = nil) {
         self.code = code
         self.message = message
         self.cause = cause
@@ -77,7 +77,7 @@ public struct PersistenceError: Error, Sendable, CustomStringConvertible {
 
     /// The code, the message and the cause.
     public var description: String {
-        if let cause { return "\(code): \(message): \(cause)" }
+        if let cause { return "\(code): \(message) (\(cause))" }
         return "\(code): \(message)"
     }
 }

@@ -37,7 +37,7 @@ enum StateFiles {
     }
 
     static func ioError(_ function: String, _ path: String, errno code: Int32 = errno) -> PersistenceError {
-        PersistenceError(code: .io, message: path, cause: SystemError(errno: code, function: function))
+        PersistenceError(.io, path, cause: SystemError(errno: code, function: function))
     }
 
     /// Creates the directory and its missing parents.
@@ -45,7 +45,7 @@ enum StateFiles {
         do {
             try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
         } catch {
-            throw PersistenceError(code: .io, message: "cannot create state directory \(path): \(error)")
+            throw PersistenceError(.io, "cannot create state directory \(path): \(error)")
         }
     }
 

@@ -17,7 +17,7 @@ extension StateStore {
             let code = errno
             Glibc.close(lockFD)
             if code == EWOULDBLOCK {
-                throw PersistenceError(code: .locked, message: "\(directory) is in use by another process")
+                throw PersistenceError(.locked, "\(directory) is in use by another process")
             }
             throw StateFiles.ioError("flock", lockPath, errno: code)
         }
@@ -179,7 +179,7 @@ private struct Recovery {
                 }
             } catch {
                 throw PersistenceError(
-                    code: .replayFailed, message: "replaying record \(index) of \(name) failed: \(error)")
+                    .replayFailed, "replaying record \(index) of \(name) failed: \(error)")
             }
             logEnd = index
             segments.append(LogCore.Segment(first: first, name: name, bytes: Int64(result.validEnd)))

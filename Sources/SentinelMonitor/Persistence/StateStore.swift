@@ -140,7 +140,7 @@ public final class StateStore: Sendable {
     ///   the newest snapshot's, `.io` when writing fails, `.storeFailed`, `.closed`.
     public func writeSnapshot(_ bytes: [UInt8], covering position: LogPosition) async throws {
         let marker = try core.state.withLock { s -> Int64 in
-            if s.closing { throw PersistenceError(code: .closed, message: "the state store is closed") }
+            if s.closing { throw PersistenceError(.closed, "the state store is closed") }
             return s.bytesEnqueued
         }
         try await waitUntilDurable(position)

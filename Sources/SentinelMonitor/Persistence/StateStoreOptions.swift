@@ -27,15 +27,15 @@ public struct StateStoreOptions: Sendable, Hashable {
     /// - Throws: ``PersistenceError`` with code `.invalidOption` naming the offending option.
     func validate() throws {
         guard segmentBytes >= 4096 else {
-            throw PersistenceError(code: .invalidOption, message: "segmentBytes \(segmentBytes) is below 4096")
+            throw PersistenceError(.invalidOption, "segmentBytes \(segmentBytes) is below 4096")
         }
         guard maximumRecordBytes >= 1, maximumRecordBytes <= Int(UInt32.max) - 1 else {
             throw PersistenceError(
-                code: .invalidOption,
-                message: "maximumRecordBytes \(maximumRecordBytes) is not in 1...\(UInt32.max - 1)")
+                .invalidOption,
+                "maximumRecordBytes \(maximumRecordBytes) is not in 1...\(UInt32.max - 1)")
         }
         guard snapshotAfterBytes >= 1 else {
-            throw PersistenceError(code: .invalidOption, message: "snapshotAfterBytes must be positive")
+            throw PersistenceError(.invalidOption, "snapshotAfterBytes must be positive")
         }
     }
 }

@@ -55,5 +55,5 @@ public struct ReportingError: Error, Sendable, Equatable, CustomStringConvertibl
     }
 
     /// The message, or the code's name when the message is empty.
-    public var description: String { message.isEmpty ? code.description : message }
+    public var description: String { message.isEmpty ? code.description : "\(code): \(message)" }
 }
