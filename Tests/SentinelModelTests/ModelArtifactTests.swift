@@ -185,11 +185,15 @@ struct ModelFileTests {
         let file = try ModelFile(artifact: ModelFixtures.logisticArtifact())
         try file.write(to: path)
         #expect(try ModelFile(contentsOf: path) == file)
-        do {
-            _ = try ModelFile(contentsOf: path + ".missing")
-            Issue.record("expected an error")
-        } catch let error as ModelError {
-            #expect(error.code == .io)
+        // The message says why in the system's words, not as a dump of Foundation's user-info dictionary.
+        for (unreadable, reason) in [(path + ".missing", "No such file or directory"), ("/", "Is a directory")] {
+            do {
+                _ = try ModelFile(contentsOf: unreadable)
+                Issue.record("expected an error")
+            } catch let error as ModelError {
+                #expect(error.code == .io)
+                #expect(error.description == "i/o: cannot read model file \(unreadable): \(reason)")
+            }
         }
     }
 

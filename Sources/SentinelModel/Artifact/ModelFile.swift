@@ -160,6 +160,16 @@ public struct ModelFile: Sendable, Equatable {
         self.modelVersion = String(digest.prefix(12))
     }
 
+    /// Why `path` cannot be read, as the system says it ("No such file or directory", "Is a directory"):
+    /// Foundation's own error text is a dump of its user-info dictionary.
+    private static func readFailureReason(_ path: String) -> String {
+        let fd = open(path, O_RDONLY)
+        guard fd >= 0 else { return String(cString: strerror(errno)) }
+        defer { close(fd) }
+        var byte: UInt8 = 0
+        return read(fd, &byte, 1) < 0 ? String(cString: strerror(errno)) : "read failed"
+    }
+
     /// Reads and checks a model file.
     /// - Parameter path: The file's path.
     /// - Throws: ``ModelError`` `.io` when the file cannot be read, else as ``init(decoding:)``.
@@ -168,7 +178,7 @@ public struct ModelFile: Sendable, Equatable {
         do {
             data = try Data(contentsOf: URL(fileURLWithPath: path))
         } catch {
-            throw ModelError(.io, "cannot read model file \(path)", cause: error)
+            throw ModelError(.io, "cannot read model file \(path): \(Self.readFailureReason(path))")
         }
         do {
             try self.init(decoding: Array(data))
