@@ -322,125 +322,124 @@ public final class EventReporter: Service {
     }
 
     /// Sends batches, oldest first, with up to ``Configuration/maximumInFlight`` calls outstanding, until the
-    /// shutdown deadline or until everything is delivered after the drain loop finished. After a failed call no
-    /// new call starts; once the others have returned, every unacknowledged batch is made eligible again (and
-    /// spilled to the spool), and delivery resumes after a backoff.
+    /// shutdown deadline or until everything is delivered after the drain loop finished. The decisions are a
+    /// ``DeliveryStateMachine``'s; this loop performs its actions and reports back: after a failed call no new call
+    /// starts; once the others have returned, every unacknowledged batch is made eligible again (and spilled to the
+    /// spool), and delivery resumes after a backoff.
     private func sendLoop() async {
-        let limit = configuration.maximumInFlight
-        let poll = max(configuration.maximumBatchDelay / 5, .milliseconds(1))
-        var retryDelay = configuration.retryDelay
-        var replaying = false
+        var machine = DeliveryStateMachine(configuration: configuration)
         let (outcomes, sink) = AsyncStream<CallOutcome>.makeStream()
         var completions = outcomes.makeAsyncIterator()
-        var inFlight = 0
-        var ticking = false
-        var failure: String?
-        var readFailed = false
-        while true {
+        delivery: while true {
             let (deadline, drained) = control.withLock { ($0.deadline, $0.drainFinished) }
-            let expired = deadline.map { ContinuousClock.now >= $0 } ?? false
-            if expired && inFlight == 0 { break }
-            var idle = false
-            while failure == nil && !readFailed && !expired && inFlight < limit {
-                var timeout = configuration.callTimeout
-                if let deadline {
-                    timeout = max(min(timeout, ContinuousClock.now.duration(to: deadline)), .milliseconds(1))
+            if let deadline { machine.shutdownBegan(deadline: deadline) }
+            if drained { machine.drainFinished() }
+            var action = machine.resume(at: .now)
+            while true {
+                switch action {
+                case .issue(let timeout):
+                    action = await issue(timeout: timeout, machine: &machine, reportingTo: sink)
+                case .logReplayStarted(let spooledEvents, let next):
+                    log.log(.info, "spool replay started", [("spooled_events", .int(Int64(spooledEvents)))])
+                    action = next
+                case .logReplayFinished(let next):
+                    log.log(.info, "spool replay finished", [])
+                    action = next
+                case .wait(let scheduleTick):
+                    if scheduleTick { self.scheduleTick(after: machine.pollInterval, reportingTo: sink) }
+                    guard let outcome = await completions.next() else { break delivery }
+                    complete(outcome, machine: &machine)
+                    continue delivery
+                case .backOff(let reason, let delay):
+                    rewind(after: reason)
+                    account(outbox.withLock { $0.spill() })
+                    await pause(delay)
+                    continue delivery
+                case .rewindAndStop(let reason):
+                    rewind(after: reason)
+                    break delivery
+                case .pauseAfterReadFailure(let duration), .poll(let duration):
+                    await pause(duration)
+                    continue delivery
+                case .stop:
+                    break delivery
                 }
-                do {
-                    try await registerModels(timeout: timeout)
-                } catch {
-                    failure = "\(error)"
-                    break
-                }
-                let next: Outbox.Outgoing?
-                do {
-                    next = try outbox.withLock { try $0.next(maximumBytes: configuration.maximumRequestBytes) }
-                } catch {
-                    noteError("\(error)")
-                    log.log(.error, "spool read failed", [("error", .string("\(error)"))])
-                    readFailed = true
-                    break
-                }
-                guard let next else {
-                    idle = true
-                    break
-                }
-                if next.fromSpool && !replaying {
-                    replaying = true
-                    log.log(.info, "spool replay started", [("spooled_events", .int(Int64(next.spoolEvents)))])
-                }
-                counters.sent.add(UInt64(next.eventCount), ordering: .relaxed)
-                start(next, timeout: timeout, reportingTo: sink)
-                inFlight += 1
-            }
-            if inFlight == 0 {
-                if let reason = failure {
-                    failure = nil
-                    markUnreachable(reason)
-                    models.withLock { $0.registered.removeAll() }
-                    outbox.withLock { $0.rewind() }
-                    if deadline != nil { break }
-                    let result = outbox.withLock { $0.spill() }
-                    account(result)
-                    await pause(retryDelay)
-                    retryDelay = min(retryDelay * 2, configuration.maximumRetryDelay)
-                    continue
-                }
-                if readFailed {
-                    readFailed = false
-                    await pause(configuration.maximumRetryDelay)
-                    continue
-                }
-                if idle {
-                    if drained { break }
-                    if replaying && outbox.withLock({ $0.spool.isEmpty }) {
-                        replaying = false
-                        log.log(.info, "spool replay finished", [])
-                    }
-                    await pause(poll)
-                    continue
-                }
-                // Nothing in flight and nothing taken (e.g. the deadline passed while issuing): look again later.
-                await pause(poll)
-                continue
-            }
-            // Calls are in flight: wait for one to finish, or (with room for more) for the next poll.
-            if idle && !ticking {
-                ticking = true
-                let loop = self.loop
-                let due = ContinuousClock.now + poll
-                loop.execute { _ = loop.scheduleTimer(at: due) { sink.yield(.tick) } }
-            }
-            guard let outcome = await completions.next() else { break }
-            switch outcome {
-            case .tick:
-                ticking = false
-            case .acknowledged(let outgoing):
-                inFlight -= 1
-                let done = outbox.withLock { $0.acknowledge(outgoing) }
-                counters.acknowledged.add(UInt64(done.memory + done.spool), ordering: .relaxed)
-                counters.replayed.add(UInt64(done.spool), ordering: .relaxed)
-                markReachable()
-                retryDelay = configuration.retryDelay
-            case .rejected(let outgoing, let reason):
-                // The monitor will never accept this batch: resending forever would block every later event.
-                inFlight -= 1
-                let done = outbox.withLock { $0.acknowledge(outgoing) }
-                counters.droppedRejected.add(UInt64(done.memory + done.spool), ordering: .relaxed)
-                noteError(reason)
-                log.log(
-                    .error, "batch rejected",
-                    [
-                        ("first_sequence", .uint(outgoing.firstSequence)),
-                        ("last_sequence", .uint(outgoing.lastSequence)), ("events", .int(Int64(outgoing.eventCount))),
-                        ("error", .string(reason)),
-                    ])
-            case .failed(let reason):
-                inFlight -= 1
-                if failure == nil { failure = reason }
             }
         }
         sink.finish()
+    }
+
+    /// Performs ``DeliveryStateMachine/Action/issue(timeout:)``: registers the model versions the monitor has not
+    /// acknowledged on this connection, takes the next request from the outbox and starts its call.
+    /// - Returns: The machine's next action.
+    private func issue(
+        timeout: Duration, machine: inout DeliveryStateMachine, reportingTo sink: AsyncStream<CallOutcome>.Continuation
+    ) async -> DeliveryStateMachine.Action {
+        do {
+            try await registerModels(timeout: timeout)
+        } catch {
+            return machine.registrationFailed("\(error)")
+        }
+        let taken: (next: Outbox.Outgoing?, spoolEmpty: Bool)
+        do {
+            taken = try outbox.withLock { outbox in
+                let next = try outbox.next(maximumBytes: configuration.maximumRequestBytes)
+                return (next, outbox.spool.isEmpty)
+            }
+        } catch {
+            noteError("\(error)")
+            log.log(.error, "spool read failed", [("error", .string("\(error)"))])
+            return machine.readFailed()
+        }
+        guard let next = taken.next else { return machine.outboxEmpty(spoolEmpty: taken.spoolEmpty) }
+        counters.sent.add(UInt64(next.eventCount), ordering: .relaxed)
+        start(next, timeout: timeout, reportingTo: sink)
+        return machine.issued(fromSpool: next.fromSpool, spooledEvents: next.spoolEvents, at: .now)
+    }
+
+    /// Applies one completion to the outbox and the counters, and reports it to the machine.
+    private func complete(_ outcome: CallOutcome, machine: inout DeliveryStateMachine) {
+        switch outcome {
+        case .tick:
+            machine.ticked()
+        case .acknowledged(let outgoing):
+            let done = outbox.withLock { $0.acknowledge(outgoing) }
+            counters.acknowledged.add(UInt64(done.memory + done.spool), ordering: .relaxed)
+            counters.replayed.add(UInt64(done.spool), ordering: .relaxed)
+            markReachable()
+            machine.acknowledged()
+        case .rejected(let outgoing, let reason):
+            // The monitor will never accept this batch: resending forever would block every later event.
+            let done = outbox.withLock { $0.acknowledge(outgoing) }
+            counters.droppedRejected.add(UInt64(done.memory + done.spool), ordering: .relaxed)
+            noteError(reason)
+            log.log(
+                .error, "batch rejected",
+                [
+                    ("first_sequence", .uint(outgoing.firstSequence)),
+                    ("last_sequence", .uint(outgoing.lastSequence)), ("events", .int(Int64(outgoing.eventCount))),
+                    ("error", .string(reason)),
+                ])
+            machine.rejected()
+        case .failed(let reason):
+            machine.callFailed(reason)
+        }
+    }
+
+    /// After a failed call, with nothing in flight: marks the monitor unreachable, forgets which model versions it
+    /// registered, and makes every unacknowledged batch eligible again, oldest first.
+    private func rewind(after reason: String) {
+        markUnreachable(reason)
+        models.withLock { $0.registered.removeAll() }
+        outbox.withLock { $0.rewind() }
+    }
+
+    /// Schedules a tick on the client's loop, so that batches formed while calls are in flight are sent without
+    /// waiting for one of them to finish.
+    private func scheduleTick(after delay: Duration, reportingTo sink: AsyncStream<CallOutcome>.Continuation) {
+        let loop = self.loop
+        let due = ContinuousClock.now + delay
+        loop.execute { _ = loop.scheduleTimer(at: due) { sink.yield(.tick) } }
     }
 
     /// Starts one IngestEvents call on the client's loop; its outcome goes to `sink`. Calls started one after
