@@ -55,9 +55,9 @@ public final class EventReporter: Service {
     private let models = Mutex(ModelRegistry())
     private let control = Mutex(Control())
     private let counters = Counters()
-    private let client: TCPClient
-    /// The client's event loop, run by ``run()``: IngestEvents calls are started on it in order (so their frames
-    /// leave in sequence order), and their completions run on it.
+    private let transport: any MonitorTransport
+    /// The transport's event loop, run by ``run()``: IngestEvents calls are started on it in order (so their frames
+    /// leave in sequence order), and the TCP client's completions run on it.
     private let loop: PosixEventLoop
     /// The spool directory's `flock`ed file; released (set to -1) when `run()` ends or at deinit.
     private let lockFD: Atomic<Int32>
@@ -68,9 +68,28 @@ public final class EventReporter: Service {
     ///   - configuration: Monitor address, spool directory, sizes and timeouts.
     ///   - log: The service log; the reporter's lines carry `"component":"event-reporter"`.
     /// - Throws: ``ReportingError`` when the configuration is invalid, the spool directory is unusable or locked by
-    ///   another reporter, or its state file is corrupt; ``SystemError`` when the client's event loop cannot be
+    ///   another reporter, or its state file is corrupt; ``SystemError`` when the reporter's event loop cannot be
     ///   created.
-    public init(configuration: Configuration, log: JSONLog = .standardOutput) throws {
+    public convenience init(configuration: Configuration, log: JSONLog = .standardOutput) throws {
+        try self.init(configuration: configuration, log: log) { loop in
+            var clientConfiguration = TCPClient.Configuration()
+            clientConfiguration.token = configuration.token
+            clientConfiguration.initialBackoff = configuration.retryDelay
+            clientConfiguration.maximumBackoff = configuration.maximumRetryDelay
+            return TCPClient(address: configuration.monitor, configuration: clientConfiguration, loop: loop)
+        }
+    }
+
+    /// Creates a reporter that reaches the monitor through the transport `makeTransport` returns; as
+    /// ``init(configuration:log:)`` otherwise (`configuration.monitor` and `token` only appear in the log).
+    /// - Parameters:
+    ///   - configuration: Spool directory, sizes and timeouts.
+    ///   - log: The service log.
+    ///   - makeTransport: Creates the transport, given the event loop the reporter runs and starts its calls on.
+    init(
+        configuration: Configuration, log: JSONLog,
+        transport makeTransport: (PosixEventLoop) -> any MonitorTransport
+    ) throws {
         try configuration.validate()
         self.configuration = configuration
         let log = log.component("event-reporter")
@@ -96,13 +115,9 @@ public final class EventReporter: Service {
             counters.leasedThrough.store(lease.sequence, ordering: .relaxed)
             counters.firstSequence.store(lastSequence, ordering: .relaxed)
             counters.corruptRecords.store(UInt64(spool.corruptRecords), ordering: .relaxed)
-            var clientConfiguration = TCPClient.Configuration()
-            clientConfiguration.token = configuration.token
-            clientConfiguration.initialBackoff = configuration.retryDelay
-            clientConfiguration.maximumBackoff = configuration.maximumRetryDelay
             let loop = try PosixEventLoop()
             self.loop = loop
-            client = TCPClient(address: configuration.monitor, configuration: clientConfiguration, loop: loop)
+            transport = makeTransport(loop)
             log.log(
                 .info, "reporter started",
                 [
@@ -234,7 +249,7 @@ public final class EventReporter: Service {
                 loops.addTask { await self.sendLoop() }
             }
             finish()
-            client.close()
+            transport.close()
             loop.stop()
         }
     }
@@ -434,7 +449,7 @@ public final class EventReporter: Service {
         outbox.withLock { $0.rewind() }
     }
 
-    /// Schedules a tick on the client's loop, so that batches formed while calls are in flight are sent without
+    /// Schedules a tick on the transport's loop, so that batches formed while calls are in flight are sent without
     /// waiting for one of them to finish.
     private func scheduleTick(after delay: Duration, reportingTo sink: AsyncStream<CallOutcome>.Continuation) {
         let loop = self.loop
@@ -442,15 +457,15 @@ public final class EventReporter: Service {
         loop.execute { _ = loop.scheduleTimer(at: due) { sink.yield(.tick) } }
     }
 
-    /// Starts one IngestEvents call on the client's loop; its outcome goes to `sink`. Calls started one after
+    /// Starts one IngestEvents call on the transport's loop; its outcome goes to `sink`. Calls started one after
     /// another leave in that order (the loop runs its work in order), so the monitor receives batches in sequence
     /// order even with several in flight.
     private func start(
         _ outgoing: Outbox.Outgoing, timeout: Duration, reportingTo sink: AsyncStream<CallOutcome>.Continuation
     ) {
-        let client = self.client
+        let transport = self.transport
         loop.execute {
-            client.startCall(.monitorIngestEvents, payload: outgoing.payload, timeout: timeout) { result in
+            transport.startCall(.monitorIngestEvents, payload: outgoing.payload, timeout: timeout) { result in
                 sink.yield(Self.outcome(of: result, for: outgoing))
             }
         }
@@ -476,7 +491,7 @@ public final class EventReporter: Service {
     private func registerModels(timeout: Duration) async throws {
         while let request = models.withLock({ $0.nextUnregistered() }) {
             do {
-                let reply = try await client.call(
+                let reply = try await transport.call(
                     .monitorRegisterModel, payload: request.serializedBytes(), timeout: timeout)
                 let response = try RegisterModelResponse(serializedBytes: reply)
                 log.log(
