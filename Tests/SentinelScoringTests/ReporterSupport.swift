@@ -1,13 +1,15 @@
 import Foundation
 import Glibc
 import SentinelData
+import SentinelLog
 import SentinelModel
 import SentinelPosix
 import SentinelRPC
 import SentinelSchema
-import SentinelScoring
 import SentinelWire
 import Synchronization
+
+@testable import SentinelScoring
 
 /// A minimal monitor for the reporter tests: records every IngestEvents batch and RegisterModel request, in
 /// arrival order, and acknowledges each batch through its last sequence number.
@@ -68,6 +70,54 @@ final class TestReceiver: Sendable {
     var distinctCount: Int { state.withLock { $0.transactions.count } }
     var firstArrivals: [UInt64] { state.withLock { $0.firstArrivals } }
     var problems: [String] { state.withLock { $0.problems } }
+}
+
+/// A monitor in process, without sockets: each call the reporter starts runs the router's synchronous handlers at
+/// once, on the reporter's loop, so requests are handled in the order they are started. While `reachable` is false
+/// every call fails with UNAVAILABLE, as when the monitor is down.
+final class InProcessTransport: MonitorTransport {
+    let router: Router
+    let reachable = Atomic(true)
+
+    init(router: Router) {
+        self.router = router
+    }
+
+    func startCall(
+        _ method: MethodID, payload: [UInt8], timeout: Duration?, completion: @escaping ClientConnection.Completion
+    ) {
+        completion(handle(method, payload: payload, timeout: timeout))
+    }
+
+    func call(_ method: MethodID, payload: [UInt8], timeout: Duration?) async throws(RPCError) -> [UInt8] {
+        try handle(method, payload: payload, timeout: timeout).get()
+    }
+
+    func close() {}
+
+    private func handle(_ method: MethodID, payload: [UInt8], timeout: Duration?) -> Result<[UInt8], RPCError> {
+        guard reachable.load(ordering: .relaxed) else { return .failure(RPCError(.unavailable, "monitor down")) }
+        let context = RequestContext(requestID: 1, method: method, deadline: timeout.map { .now + $0 })
+        var response: [UInt8] = []
+        do {
+            try payload.withUnsafeBytes { try router.handleSynchronously(context, $0, into: &response) }
+            return .success(response)
+        } catch let error as RPCError {
+            return .failure(error)
+        } catch {
+            return .failure(RPCError(.internal, "\(error)"))
+        }
+    }
+}
+
+extension EventReporter {
+    /// A reporter that delivers to `transport` instead of a TCP client (the configuration's monitor address is
+    /// never used).
+    static func inProcess(
+        configuration: Configuration, log: JSONLog = JSONLog { _ in }, transport: InProcessTransport
+    ) throws -> EventReporter {
+        try EventReporter(configuration: configuration, log: log) { _ in transport }
+    }
 }
 
 /// A running receiver on a fixed port.

@@ -13,16 +13,14 @@ struct ReporterTests {
     @Test("All events arrive in order with strictly increasing sequence numbers")
     func deliversInOrder() async throws {
         let receiver = TestReceiver()
-        let port = try ReporterFixtures.freePort()
-        let monitor = try RunningReceiver.start(receiver, port: port)
-        var configuration = ReporterFixtures.configuration(port: port, directory: ReporterFixtures.temporaryDirectory())
+        var configuration = ReporterFixtures.configuration(port: 9, directory: ReporterFixtures.temporaryDirectory())
         configuration.pendingCapacityBytes = 8 << 20  // room in memory for everything: nothing should touch the spool
-        let reporter = try EventReporter(configuration: configuration, log: JSONLog { _ in })
+        let reporter = try EventReporter.inProcess(
+            configuration: configuration, transport: InProcessTransport(router: receiver.router))
         let running = RunningReporter.start(reporter)
         for index in 1...5_000 { reporter.record(ReporterFixtures.event(index)) }
         #expect(await eventually { receiver.distinctCount == 5_000 })
         await running.stop()
-        try await monitor.stop()
 
         #expect(receiver.firstArrivals == Array(1...5_000))
         #expect(receiver.problems.isEmpty)
@@ -227,24 +225,22 @@ struct ReporterTests {
     func registersModels() async throws {
         let artifact = try ReporterFixtures.artifact()
         let receiver = TestReceiver()
-        let port = try ReporterFixtures.freePort()
-        var monitor = try RunningReceiver.start(receiver, port: port)
+        let monitor = InProcessTransport(router: receiver.router)
         let directory = ReporterFixtures.temporaryDirectory()
-        let reporter = try EventReporter(
-            configuration: ReporterFixtures.configuration(port: port, directory: directory), log: JSONLog { _ in })
+        let reporter = try EventReporter.inProcess(
+            configuration: ReporterFixtures.configuration(port: 9, directory: directory), transport: monitor)
         reporter.registerModel(version: "m1", artifact: artifact)
         let running = RunningReporter.start(reporter)
         for index in 1...100 { reporter.record(ReporterFixtures.event(index)) }
         #expect(await eventually { receiver.distinctCount == 100 })
         #expect(reporter.registeredModelVersions == ["m1"])
-        try await monitor.stop()
+        monitor.reachable.store(false, ordering: .relaxed)
         reporter.registerModel(version: "m2", artifact: artifact)
         for index in 101...200 { reporter.record(ReporterFixtures.event(index, modelVersion: "m2")) }
         #expect(await eventually { reporter.statistics.spoolEvents == 100 })
-        monitor = try RunningReceiver.start(receiver, port: port)
+        monitor.reachable.store(true, ordering: .relaxed)
         #expect(await eventually { receiver.distinctCount == 200 })
         await running.stop()
-        try await monitor.stop()
 
         let registrations = receiver.state.withLock { $0.registrations }
         #expect(registrations.first?.version == "m1" && registrations.first?.beforeBatch == 0)

@@ -55,9 +55,9 @@ public final class EventReporter: Service {
     private let models = Mutex(ModelRegistry())
     private let control = Mutex(Control())
     private let counters = Counters()
-    private let client: TCPClient
-    /// The client's event loop, run by ``run()``: IngestEvents calls are started on it in order (so their frames
-    /// leave in sequence order), and their completions run on it.
+    private let transport: any MonitorTransport
+    /// The transport's event loop, run by ``run()``: IngestEvents calls are started on it in order (so their frames
+    /// leave in sequence order), and the TCP client's completions run on it.
     private let loop: PosixEventLoop
     /// The spool directory's `flock`ed file; released (set to -1) when `run()` ends or at deinit.
     private let lockFD: Atomic<Int32>
@@ -68,9 +68,28 @@ public final class EventReporter: Service {
     ///   - configuration: Monitor address, spool directory, sizes and timeouts.
     ///   - log: The service log; the reporter's lines carry `"component":"event-reporter"`.
     /// - Throws: ``ReportingError`` when the configuration is invalid, the spool directory is unusable or locked by
-    ///   another reporter, or its state file is corrupt; ``SystemError`` when the client's event loop cannot be
+    ///   another reporter, or its state file is corrupt; ``SystemError`` when the reporter's event loop cannot be
     ///   created.
-    public init(configuration: Configuration, log: JSONLog = .standardOutput) throws {
+    public convenience init(configuration: Configuration, log: JSONLog = .standardOutput) throws {
+        try self.init(configuration: configuration, log: log) { loop in
+            var clientConfiguration = TCPClient.Configuration()
+            clientConfiguration.token = configuration.token
+            clientConfiguration.initialBackoff = configuration.retryDelay
+            clientConfiguration.maximumBackoff = configuration.maximumRetryDelay
+            return TCPClient(address: configuration.monitor, configuration: clientConfiguration, loop: loop)
+        }
+    }
+
+    /// Creates a reporter that reaches the monitor through the transport `makeTransport` returns; as
+    /// ``init(configuration:log:)`` otherwise (`configuration.monitor` and `token` only appear in the log).
+    /// - Parameters:
+    ///   - configuration: Spool directory, sizes and timeouts.
+    ///   - log: The service log.
+    ///   - makeTransport: Creates the transport, given the event loop the reporter runs and starts its calls on.
+    init(
+        configuration: Configuration, log: JSONLog,
+        transport makeTransport: (PosixEventLoop) -> any MonitorTransport
+    ) throws {
         try configuration.validate()
         self.configuration = configuration
         let log = log.component("event-reporter")
@@ -96,13 +115,9 @@ public final class EventReporter: Service {
             counters.leasedThrough.store(lease.sequence, ordering: .relaxed)
             counters.firstSequence.store(lastSequence, ordering: .relaxed)
             counters.corruptRecords.store(UInt64(spool.corruptRecords), ordering: .relaxed)
-            var clientConfiguration = TCPClient.Configuration()
-            clientConfiguration.token = configuration.token
-            clientConfiguration.initialBackoff = configuration.retryDelay
-            clientConfiguration.maximumBackoff = configuration.maximumRetryDelay
             let loop = try PosixEventLoop()
             self.loop = loop
-            client = TCPClient(address: configuration.monitor, configuration: clientConfiguration, loop: loop)
+            transport = makeTransport(loop)
             log.log(
                 .info, "reporter started",
                 [
@@ -234,7 +249,7 @@ public final class EventReporter: Service {
                 loops.addTask { await self.sendLoop() }
             }
             finish()
-            client.close()
+            transport.close()
             loop.stop()
         }
     }
@@ -322,136 +337,135 @@ public final class EventReporter: Service {
     }
 
     /// Sends batches, oldest first, with up to ``Configuration/maximumInFlight`` calls outstanding, until the
-    /// shutdown deadline or until everything is delivered after the drain loop finished. After a failed call no
-    /// new call starts; once the others have returned, every unacknowledged batch is made eligible again (and
-    /// spilled to the spool), and delivery resumes after a backoff.
+    /// shutdown deadline or until everything is delivered after the drain loop finished. The decisions are a
+    /// ``DeliveryStateMachine``'s; this loop performs its actions and reports back: after a failed call no new call
+    /// starts; once the others have returned, every unacknowledged batch is made eligible again (and spilled to the
+    /// spool), and delivery resumes after a backoff.
     private func sendLoop() async {
-        let limit = configuration.maximumInFlight
-        let poll = max(configuration.maximumBatchDelay / 5, .milliseconds(1))
-        var retryDelay = configuration.retryDelay
-        var replaying = false
+        var machine = DeliveryStateMachine(configuration: configuration)
         let (outcomes, sink) = AsyncStream<CallOutcome>.makeStream()
         var completions = outcomes.makeAsyncIterator()
-        var inFlight = 0
-        var ticking = false
-        var failure: String?
-        var readFailed = false
-        while true {
+        delivery: while true {
             let (deadline, drained) = control.withLock { ($0.deadline, $0.drainFinished) }
-            let expired = deadline.map { ContinuousClock.now >= $0 } ?? false
-            if expired && inFlight == 0 { break }
-            var idle = false
-            while failure == nil && !readFailed && !expired && inFlight < limit {
-                var timeout = configuration.callTimeout
-                if let deadline {
-                    timeout = max(min(timeout, ContinuousClock.now.duration(to: deadline)), .milliseconds(1))
+            if let deadline { machine.shutdownBegan(deadline: deadline) }
+            if drained { machine.drainFinished() }
+            var action = machine.resume(at: .now)
+            while true {
+                switch action {
+                case .issue(let timeout):
+                    action = await issue(timeout: timeout, machine: &machine, reportingTo: sink)
+                case .logReplayStarted(let spooledEvents, let next):
+                    log.log(.info, "spool replay started", [("spooled_events", .int(Int64(spooledEvents)))])
+                    action = next
+                case .logReplayFinished(let next):
+                    log.log(.info, "spool replay finished", [])
+                    action = next
+                case .wait(let scheduleTick):
+                    if scheduleTick { self.scheduleTick(after: machine.pollInterval, reportingTo: sink) }
+                    guard let outcome = await completions.next() else { break delivery }
+                    complete(outcome, machine: &machine)
+                    continue delivery
+                case .backOff(let reason, let delay):
+                    rewind(after: reason)
+                    account(outbox.withLock { $0.spill() })
+                    await pause(delay)
+                    continue delivery
+                case .rewindAndStop(let reason):
+                    rewind(after: reason)
+                    break delivery
+                case .pauseAfterReadFailure(let duration), .poll(let duration):
+                    await pause(duration)
+                    continue delivery
+                case .stop:
+                    break delivery
                 }
-                do {
-                    try await registerModels(timeout: timeout)
-                } catch {
-                    failure = "\(error)"
-                    break
-                }
-                let next: Outbox.Outgoing?
-                do {
-                    next = try outbox.withLock { try $0.next(maximumBytes: configuration.maximumRequestBytes) }
-                } catch {
-                    noteError("\(error)")
-                    log.log(.error, "spool read failed", [("error", .string("\(error)"))])
-                    readFailed = true
-                    break
-                }
-                guard let next else {
-                    idle = true
-                    break
-                }
-                if next.fromSpool && !replaying {
-                    replaying = true
-                    log.log(.info, "spool replay started", [("spooled_events", .int(Int64(next.spoolEvents)))])
-                }
-                counters.sent.add(UInt64(next.eventCount), ordering: .relaxed)
-                start(next, timeout: timeout, reportingTo: sink)
-                inFlight += 1
-            }
-            if inFlight == 0 {
-                if let reason = failure {
-                    failure = nil
-                    markUnreachable(reason)
-                    models.withLock { $0.registered.removeAll() }
-                    outbox.withLock { $0.rewind() }
-                    if deadline != nil { break }
-                    let result = outbox.withLock { $0.spill() }
-                    account(result)
-                    await pause(retryDelay)
-                    retryDelay = min(retryDelay * 2, configuration.maximumRetryDelay)
-                    continue
-                }
-                if readFailed {
-                    readFailed = false
-                    await pause(configuration.maximumRetryDelay)
-                    continue
-                }
-                if idle {
-                    if drained { break }
-                    if replaying && outbox.withLock({ $0.spool.isEmpty }) {
-                        replaying = false
-                        log.log(.info, "spool replay finished", [])
-                    }
-                    await pause(poll)
-                    continue
-                }
-                // Nothing in flight and nothing taken (e.g. the deadline passed while issuing): look again later.
-                await pause(poll)
-                continue
-            }
-            // Calls are in flight: wait for one to finish, or (with room for more) for the next poll.
-            if idle && !ticking {
-                ticking = true
-                let loop = self.loop
-                let due = ContinuousClock.now + poll
-                loop.execute { _ = loop.scheduleTimer(at: due) { sink.yield(.tick) } }
-            }
-            guard let outcome = await completions.next() else { break }
-            switch outcome {
-            case .tick:
-                ticking = false
-            case .acknowledged(let outgoing):
-                inFlight -= 1
-                let done = outbox.withLock { $0.acknowledge(outgoing) }
-                counters.acknowledged.add(UInt64(done.memory + done.spool), ordering: .relaxed)
-                counters.replayed.add(UInt64(done.spool), ordering: .relaxed)
-                markReachable()
-                retryDelay = configuration.retryDelay
-            case .rejected(let outgoing, let reason):
-                // The monitor will never accept this batch: resending forever would block every later event.
-                inFlight -= 1
-                let done = outbox.withLock { $0.acknowledge(outgoing) }
-                counters.droppedRejected.add(UInt64(done.memory + done.spool), ordering: .relaxed)
-                noteError(reason)
-                log.log(
-                    .error, "batch rejected",
-                    [
-                        ("first_sequence", .uint(outgoing.firstSequence)),
-                        ("last_sequence", .uint(outgoing.lastSequence)), ("events", .int(Int64(outgoing.eventCount))),
-                        ("error", .string(reason)),
-                    ])
-            case .failed(let reason):
-                inFlight -= 1
-                if failure == nil { failure = reason }
             }
         }
         sink.finish()
     }
 
-    /// Starts one IngestEvents call on the client's loop; its outcome goes to `sink`. Calls started one after
+    /// Performs ``DeliveryStateMachine/Action/issue(timeout:)``: registers the model versions the monitor has not
+    /// acknowledged on this connection, takes the next request from the outbox and starts its call.
+    /// - Returns: The machine's next action.
+    private func issue(
+        timeout: Duration, machine: inout DeliveryStateMachine, reportingTo sink: AsyncStream<CallOutcome>.Continuation
+    ) async -> DeliveryStateMachine.Action {
+        do {
+            try await registerModels(timeout: timeout)
+        } catch {
+            return machine.registrationFailed("\(error)")
+        }
+        let taken: (next: Outbox.Outgoing?, spoolEmpty: Bool)
+        do {
+            taken = try outbox.withLock { outbox in
+                let next = try outbox.next(maximumBytes: configuration.maximumRequestBytes)
+                return (next, outbox.spool.isEmpty)
+            }
+        } catch {
+            noteError("\(error)")
+            log.log(.error, "spool read failed", [("error", .string("\(error)"))])
+            return machine.readFailed()
+        }
+        guard let next = taken.next else { return machine.outboxEmpty(spoolEmpty: taken.spoolEmpty) }
+        counters.sent.add(UInt64(next.eventCount), ordering: .relaxed)
+        start(next, timeout: timeout, reportingTo: sink)
+        return machine.issued(fromSpool: next.fromSpool, spooledEvents: next.spoolEvents, at: .now)
+    }
+
+    /// Applies one completion to the outbox and the counters, and reports it to the machine.
+    private func complete(_ outcome: CallOutcome, machine: inout DeliveryStateMachine) {
+        switch outcome {
+        case .tick:
+            machine.ticked()
+        case .acknowledged(let outgoing):
+            let done = outbox.withLock { $0.acknowledge(outgoing) }
+            counters.acknowledged.add(UInt64(done.memory + done.spool), ordering: .relaxed)
+            counters.replayed.add(UInt64(done.spool), ordering: .relaxed)
+            markReachable()
+            machine.acknowledged()
+        case .rejected(let outgoing, let reason):
+            // The monitor will never accept this batch: resending forever would block every later event.
+            let done = outbox.withLock { $0.acknowledge(outgoing) }
+            counters.droppedRejected.add(UInt64(done.memory + done.spool), ordering: .relaxed)
+            noteError(reason)
+            log.log(
+                .error, "batch rejected",
+                [
+                    ("first_sequence", .uint(outgoing.firstSequence)),
+                    ("last_sequence", .uint(outgoing.lastSequence)), ("events", .int(Int64(outgoing.eventCount))),
+                    ("error", .string(reason)),
+                ])
+            machine.rejected()
+        case .failed(let reason):
+            machine.callFailed(reason)
+        }
+    }
+
+    /// After a failed call, with nothing in flight: marks the monitor unreachable, forgets which model versions it
+    /// registered, and makes every unacknowledged batch eligible again, oldest first.
+    private func rewind(after reason: String) {
+        markUnreachable(reason)
+        models.withLock { $0.registered.removeAll() }
+        outbox.withLock { $0.rewind() }
+    }
+
+    /// Schedules a tick on the transport's loop, so that batches formed while calls are in flight are sent without
+    /// waiting for one of them to finish.
+    private func scheduleTick(after delay: Duration, reportingTo sink: AsyncStream<CallOutcome>.Continuation) {
+        let loop = self.loop
+        let due = ContinuousClock.now + delay
+        loop.execute { _ = loop.scheduleTimer(at: due) { sink.yield(.tick) } }
+    }
+
+    /// Starts one IngestEvents call on the transport's loop; its outcome goes to `sink`. Calls started one after
     /// another leave in that order (the loop runs its work in order), so the monitor receives batches in sequence
     /// order even with several in flight.
     private func start(
         _ outgoing: Outbox.Outgoing, timeout: Duration, reportingTo sink: AsyncStream<CallOutcome>.Continuation
     ) {
-        let client = self.client
+        let transport = self.transport
         loop.execute {
-            client.startCall(.monitorIngestEvents, payload: outgoing.payload, timeout: timeout) { result in
+            transport.startCall(.monitorIngestEvents, payload: outgoing.payload, timeout: timeout) { result in
                 sink.yield(Self.outcome(of: result, for: outgoing))
             }
         }
@@ -477,7 +491,7 @@ public final class EventReporter: Service {
     private func registerModels(timeout: Duration) async throws {
         while let request = models.withLock({ $0.nextUnregistered() }) {
             do {
-                let reply = try await client.call(
+                let reply = try await transport.call(
                     .monitorRegisterModel, payload: request.serializedBytes(), timeout: timeout)
                 let response = try RegisterModelResponse(serializedBytes: reply)
                 log.log(
