@@ -165,100 +165,98 @@ public final class ScoringService: Sendable {
         // One model for the whole batch, even if a reload swaps the live one meanwhile.
         let model = try model(pinned: decoded.modelVersion)
         let width = model.learner.featureCount
-        let threshold = model.threshold
-        var problems: [Int: ScoringError] = [:]
-        var flagged: UInt64 = 0
         // Scratch for the batch (the stack for ordinary batches): the valid transactions' inputs row after row
         // (scored in one call: the learner's batch path gives the same bits as scoring each row alone), their
         // indices, and their probabilities.
         withScratch(of: Double.self, capacity: max(1, transactions.count * width)) { rows in
             withScratch(of: Int.self, capacity: transactions.count) { valid in
                 withScratch(of: Double.self, capacity: transactions.count) { scores in
-                    var validCount = 0
-                    for index in transactions.indices {
-                        let transaction = transactions[index]
-                        guard TransactionValidator.isValid(transaction, featureCount: width) else {
-                            // The rare path: an owned copy gives the exact message the Score path gives.
-                            problems[index] =
-                                TransactionValidator.problem(
-                                    in: transaction.copy(), index: index, featureNames: model.featureNames)
-                                ?? ScoringError(.invalidTransaction, "transaction \(index) is invalid")
-                            continue
-                        }
-                        if width > 0 {
-                            UnsafeMutableRawPointer(rows.baseAddress! + validCount * width).copyMemory(
-                                from: transaction.features.baseAddress!, byteCount: width * MemoryLayout<Double>.stride)
-                        }
-                        valid[validCount] = index
-                        validCount += 1
-                    }
-                    let scored = UnsafeMutableBufferPointer(rebasing: scores[..<validCount])
-                    if validCount > 0 {
+                    var batch = ValidatedBatch(transactions: transactions, rows: rows, indices: valid)
+                    batch.validate(model: model)
+                    let scored = UnsafeMutableBufferPointer(rebasing: scores[..<batch.validCount])
+                    if batch.validCount > 0 {
                         model.learner.probabilities(
-                            rowMajor: UnsafeBufferPointer(rebasing: rows[..<(validCount * width)]), count: validCount,
-                            into: scored)
+                            rowMajor: UnsafeBufferPointer(rebasing: rows[..<(batch.validCount * width)]),
+                            count: batch.validCount, into: scored)
                     }
-                    for probability in scored where probability >= threshold { flagged += 1 }
+                    let flagged = UInt64(scored.count { $0 >= model.threshold })
                     let latency = MonotonicClock.nanoseconds() &- started
-                    var items: [ScoreBatchResponse.Item.View] = []
-                    items.reserveCapacity(transactions.count)
-                    var position = 0
-                    for index in transactions.indices {
-                        if position < validCount, valid[position] == index {
-                            let probability = scored[position]
-                            items.append(
-                                .score(
-                                    transactionId: transactions[index].id, fraudProbability: probability,
-                                    decision: probability >= threshold ? .flag : .pass))
-                            position += 1
-                        } else if let problem = problems[index] {
-                            items.append(
-                                .error(
-                                    ScoreBatchResponse.ItemError(
-                                        statusCode: UInt32(problem.statusCode.rawValue), message: problem.message,
-                                        field: problem.field)))
-                        }
-                    }
-                    ScoreBatchResponse.encode(
-                        items: items, modelVersion: model.version, threshold: threshold,
-                        serverLatencyNanoseconds: latency, into: &response)
-                    counters.transactions.add(UInt64(validCount), ordering: .relaxed)
+                    encodeResponse(
+                        batch, scores: UnsafeBufferPointer(scored), model: model, latency: latency, &response)
+                    counters.transactions.add(UInt64(batch.validCount), ordering: .relaxed)
                     counters.flagged.add(flagged, ordering: .relaxed)
-                    if !problems.isEmpty { counters.countError(.invalidArgument, times: UInt64(problems.count)) }
-                    counters.recordLatency(nanoseconds: latency)
-                    if let sink, validCount > 0 {
-                        let scoredAt = MonotonicClock.unixMicroseconds()
-                        // Each event carries its share of the batch's latency (latency / scored transactions, at
-                        // least 1 ns): the whole request's latency on every event would inflate the monitor's
-                        // per-transaction quantiles by the batch size. The response keeps the request's latency,
-                        // which is what the client waited.
-                        let share = max(1, latency / UInt64(validCount))
-                        withScratch(of: ScoredTransactionView.self, capacity: validCount) { events in
-                            for position in 0..<validCount {
-                                let probability = scored[position]
-                                events.initializeElement(
-                                    at: position,
-                                    to: ScoredTransactionView(
-                                        transaction: transactions[valid[position]], scoredAtMicroseconds: scoredAt,
-                                        fraudProbability: probability,
-                                        decision: probability >= threshold ? .flag : .pass,
-                                        serverLatencyNanoseconds: share))
-                            }
-                            sink.record(
-                                batch: UnsafeBufferPointer(rebasing: events[..<validCount]), modelVersion: model.version
-                            )
-                        }
+                    if !batch.problems.isEmpty {
+                        counters.countError(.invalidArgument, times: UInt64(batch.problems.count))
                     }
+                    counters.recordLatency(nanoseconds: latency)
+                    reportEvents(batch, scores: UnsafeBufferPointer(scored), model: model, latency: latency)
                     if logRequests {
                         log.info(
                             "score_batch",
                             [
-                                "transactions": .int(Int64(transactions.count)), "errors": .int(Int64(problems.count)),
-                                "flagged": .int(Int64(flagged)), "latency_ns": .int(Int64(latency)),
+                                "transactions": .int(Int64(transactions.count)),
+                                "errors": .int(Int64(batch.problems.count)), "flagged": .int(Int64(flagged)),
+                                "latency_ns": .int(Int64(latency)),
                             ])
                     }
                 }
             }
+        }
+    }
+
+    /// The response: one item per transaction in request order, a score for the valid ones and the validation
+    /// error for the others.
+    private func encodeResponse(
+        _ batch: ValidatedBatch, scores: UnsafeBufferPointer<Double>, model: ModelHandle, latency: UInt64,
+        _ response: inout [UInt8]
+    ) {
+        let transactions = batch.transactions
+        var items: [ScoreBatchResponse.Item.View] = []
+        items.reserveCapacity(transactions.count)
+        var position = 0
+        for index in transactions.indices {
+            if position < batch.validCount, batch.indices[position] == index {
+                let probability = scores[position]
+                items.append(
+                    .score(
+                        transactionId: transactions[index].id, fraudProbability: probability,
+                        decision: probability >= model.threshold ? .flag : .pass))
+                position += 1
+            } else if let problem = batch.problems[index] {
+                items.append(
+                    .error(
+                        ScoreBatchResponse.ItemError(
+                            statusCode: UInt32(problem.statusCode.rawValue), message: problem.message,
+                            field: problem.field)))
+            }
+        }
+        ScoreBatchResponse.encode(
+            items: items, modelVersion: model.version, threshold: model.threshold, serverLatencyNanoseconds: latency,
+            into: &response)
+    }
+
+    /// Hands the scored transactions to the sink with one hand-off, read straight from the request's memory.
+    ///
+    /// Each event carries its share of the batch's latency (latency / scored transactions, at least 1 ns): the
+    /// whole request's latency on every event would inflate the monitor's per-transaction quantiles by the batch
+    /// size. The response keeps the request's latency, which is what the client waited.
+    private func reportEvents(
+        _ batch: ValidatedBatch, scores: UnsafeBufferPointer<Double>, model: ModelHandle, latency: UInt64
+    ) {
+        guard let sink, batch.validCount > 0 else { return }
+        let scoredAt = MonotonicClock.unixMicroseconds()
+        let share = max(1, latency / UInt64(batch.validCount))
+        withScratch(of: ScoredTransactionView.self, capacity: batch.validCount) { events in
+            for position in 0..<batch.validCount {
+                let probability = scores[position]
+                events.initializeElement(
+                    at: position,
+                    to: ScoredTransactionView(
+                        transaction: batch.transactions[batch.indices[position]], scoredAtMicroseconds: scoredAt,
+                        fraudProbability: probability, decision: probability >= model.threshold ? .flag : .pass,
+                        serverLatencyNanoseconds: share))
+            }
+            sink.record(batch: UnsafeBufferPointer(rebasing: events[..<batch.validCount]), modelVersion: model.version)
         }
     }
 
