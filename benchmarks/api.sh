@@ -105,7 +105,7 @@ if [[ -n "$MONITOR_HTTP_PORT" ]]; then
 fi
 kill -TERM "$api_pid"
 wait "$api_pid" 2>/dev/null || true
-delivery=$(grep -m 1 '"reporter_stopped"' "$OUT/api.log" | grep -o -E '"(sent|acknowledged|spooled|dropped)":[0-9]+' | tr '\n' ' ' || true)
+delivery=$(grep -m 1 '"reporter stopped"' "$OUT/api.log" | grep -o -E '"(sent|acknowledged|spooled|dropped)":[0-9]+' | tr '\n' ' ' || true)
 
 # --- (b) the seed's stack --------------------------------------------------------------------------------------------
 declare -A B
