@@ -16,6 +16,11 @@ public struct RequestContext: Sendable {
     /// Async handlers are cancelled at this instant; long loops should call `try Task.checkCancellation()`.
     public var deadline: ContinuousClock.Instant?
 
+    /// Whether the deadline has passed (by the continuous clock); long synchronous work checks it between items.
+    public var isPastDeadline: Bool {
+        deadline.map { ContinuousClock.now >= $0 } ?? false
+    }
+
     /// Creates a context.
     public init(requestID: UInt32, method: MethodID, deadline: ContinuousClock.Instant?) {
         self.requestID = requestID

@@ -29,7 +29,13 @@ public final class ServerConnection {
         var method: MethodID
         var task: Task<Void, Never>?
         var timer: TimerID?
+        /// The deadline passed and the handler was cancelled; its outcome decides the answer.
+        var expired = false
     }
+
+    /// How long a handler cancelled at its deadline may take to return before it is answered DEADLINE_EXCEEDED
+    /// without its outcome.
+    static let expiryGrace: Duration = .seconds(1)
 
     /// The loop this connection is confined to.
     public let loop: any EventLoop
@@ -246,6 +252,11 @@ public final class ServerConnection {
         }
         highestRequestID = max(highestRequestID, id)
         let deadline = header.timeout.map { now + $0 }
+        // A request read in the same batch as slow ones may reach its turn after its deadline: no work starts then.
+        if let deadline, loop.now >= deadline {
+            refuse(id, method, RPCError(.deadlineExceeded, "deadline exceeded before the request was handled"))
+            return
+        }
         let context = RequestContext(requestID: id, method: method, deadline: deadline)
         switch router.handler(for: method) {
         case .none, .sync:
@@ -311,8 +322,12 @@ public final class ServerConnection {
         if let timer = request.timer { loop.cancelTimer(timer) }
         switch result {
         case .success(let payload):
+            // Also after the deadline: the handler finished work it could no longer undo (a reload past its
+            // commit point, a durable batch), and the answer says so.
             router.report(request.method, .ok)
             appendOK(requestID: requestID, payload: payload)
+        case .failure where request.expired:
+            refuse(requestID, request.method, RPCError(.deadlineExceeded, "deadline exceeded"))
         case .failure(let error):
             refuse(requestID, request.method, error)
         }
@@ -320,10 +335,23 @@ public final class ServerConnection {
         onOutput?()
     }
 
+    /// The deadline passed: the handler is cancelled, and the answer waits for its outcome (DEADLINE_EXCEEDED,
+    /// unless it had already done what it cannot undo) for at most ``expiryGrace``.
     private func expire(requestID: UInt32, serial: UInt64) {
+        guard var request = inFlight[requestID], request.serial == serial, !request.expired else { return }
+        request.expired = true
+        request.task?.cancel()
+        let this = LoopBound(self, loop: loop)
+        request.timer = loop.scheduleTimer(at: loop.now + Self.expiryGrace) {
+            this.value.abandon(requestID: requestID, serial: serial)
+        }
+        inFlight[requestID] = request
+    }
+
+    /// A handler that ignored its cancellation: answered DEADLINE_EXCEEDED; its late outcome is dropped.
+    private func abandon(requestID: UInt32, serial: UInt64) {
         guard let request = inFlight[requestID], request.serial == serial else { return }
         inFlight[requestID] = nil
-        request.task?.cancel()
         refuse(requestID, request.method, RPCError(.deadlineExceeded, "deadline exceeded"))
         closeIfDrained()
         onOutput?()

@@ -74,6 +74,9 @@ extension ProtobufCMapped {
                     throw SchemaError(
                         .invalidMessage, "\(protoName): protobuf-c could not unpack \(bytes.count) bytes")
                 }
+                if let field = StringNULScan.firstField(in: bytes, descriptor()) {
+                    throw SchemaError(.invalidString, "\(field): string contains U+0000")
+                }
                 return try body(message, arenaPointer)
             }
         }

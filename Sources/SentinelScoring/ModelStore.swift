@@ -39,12 +39,14 @@ public final class ModelStore: Sendable {
     /// (empty store) checks only the file and the expected version.
     /// - Parameters:
     ///   - request: The path (empty: ``configuredPath``), expected version and feature-change permission.
+    ///   - commit: Decides, just before the swap, whether the reload still happens (it does not once cancelled).
     ///   - beforeSwap: Called with the validated model just before it goes live (the reporter registers its
     ///     reference profile there, so no event of the new version precedes the registration).
     /// - Returns: The response to send: old and new version, what happened, whether the features changed.
-    /// - Throws: ``ScoringError`` `.reloadFailed` saying why.
+    /// - Throws: ``ScoringError`` `.reloadFailed` saying why; `CancellationError` when `commit` was cancelled first.
     public func reload(
-        _ request: ReloadModelRequest, beforeSwap: (ModelHandle) -> Void = { _ in }
+        _ request: ReloadModelRequest, commit: ReloadCommit = ReloadCommit(),
+        beforeSwap: (ModelHandle) -> Void = { _ in }
     ) throws -> (response: ReloadModelResponse, model: ModelHandle) {
         try reloadGate.withLock { _ in
             let path = request.path.isEmpty ? configuredPath : request.path
@@ -66,6 +68,9 @@ public final class ModelStore: Sendable {
                         + "(\(Self.describeChange(from: oldFeatures, to: candidate.featureNames))); "
                         + "set allow_feature_change to accept\(still)")
             }
+            // The commit point: a reload cancelled (deadline, CANCEL, closed connection) before here does not
+            // happen; after here it completes and is answered.
+            guard commit.tryCommit() else { throw CancellationError() }
             beforeSwap(candidate)
             live.withLock { $0 = candidate }
             let smoke = "smoke score \(candidate.smokeScore)"
@@ -91,5 +96,36 @@ public final class ModelStore: Sendable {
             text += ", first difference at \(first): \(old[first]) → \(new[first])"
         }
         return text
+    }
+}
+
+/// The race between a reload reaching its swap and its caller giving up: whichever comes first wins, once.
+///
+/// The reload thread calls ``tryCommit()`` just before the swap; the caller's cancellation handler calls
+/// ``cancel()``. Either the swap happens and ``cancel()`` returns `false` (the reload is answered as done), or it
+/// does not happen at all.
+public final class ReloadCommit: Sendable {
+    private enum State: UInt8 {
+        case pending, committed, cancelled
+    }
+
+    private let state = Atomic<UInt8>(State.pending.rawValue)
+
+    /// Creates an undecided commit.
+    public init() {}
+
+    /// Commits unless cancelled first. - Returns: Whether the reload may swap.
+    public func tryCommit() -> Bool {
+        state.compareExchange(
+            expected: State.pending.rawValue, desired: State.committed.rawValue, ordering: .acquiringAndReleasing
+        ).exchanged || state.load(ordering: .acquiring) == State.committed.rawValue
+    }
+
+    /// Cancels unless committed first. - Returns: Whether the reload will not swap.
+    @discardableResult
+    public func cancel() -> Bool {
+        state.compareExchange(
+            expected: State.pending.rawValue, desired: State.cancelled.rawValue, ordering: .acquiringAndReleasing
+        ).exchanged || state.load(ordering: .acquiring) == State.cancelled.rawValue
     }
 }

@@ -144,7 +144,9 @@ public final class ScoringService: Sendable {
         // Read in place: the transactions stay in protobuf-c's unpacked memory, no Swift strings or arrays
         // per transaction; only the error path copies one out, to build its message.
         do {
-            try ScoreBatchRequest.withView(serializedBytes: request) { try scoreBatch($0, started: started, &response) }
+            try ScoreBatchRequest.withView(serializedBytes: request) {
+                try scoreBatch($0, context: context, started: started, &response)
+            }
         } catch let error as RPCError {
             throw error
         } catch {
@@ -152,7 +154,12 @@ public final class ScoringService: Sendable {
         }
     }
 
-    private func scoreBatch(_ decoded: ScoreBatchRequest.View, started: UInt64, _ response: inout [UInt8]) throws {
+    /// Rows scored between two deadline checks: about half a millisecond of the GBDT's batch path.
+    static let deadlineCheckRows = 1_024
+
+    private func scoreBatch(
+        _ decoded: ScoreBatchRequest.View, context: RequestContext, started: UInt64, _ response: inout [UInt8]
+    ) throws {
         let transactions = decoded.transactions
         guard !transactions.isEmpty else {
             throw RPCError(.invalidArgument, "empty batch: ScoreBatch needs at least one transaction")
@@ -168,16 +175,31 @@ public final class ScoringService: Sendable {
         // Scratch for the batch (the stack for ordinary batches): the valid transactions' inputs row after row
         // (scored in one call: the learner's batch path gives the same bits as scoring each row alone), their
         // indices, and their probabilities.
+        // Set when the deadline passes between chunks: nothing is answered, counted or reported for the batch.
+        var expiredAfter: Int?
         withScratch(of: Double.self, capacity: max(1, transactions.count * width)) { rows in
             withScratch(of: Int.self, capacity: transactions.count) { valid in
                 withScratch(of: Double.self, capacity: transactions.count) { scores in
                     var batch = ValidatedBatch(transactions: transactions, rows: rows, indices: valid)
                     batch.validate(model: model)
                     let scored = UnsafeMutableBufferPointer(rebasing: scores[..<batch.validCount])
-                    if batch.validCount > 0 {
+                    // In chunks, with the deadline checked between them (the learner's batch path gives the same
+                    // bits for any split).
+                    var done = 0
+                    while done < batch.validCount {
+                        if context.isPastDeadline {
+                            expiredAfter = done
+                            return
+                        }
+                        let count = min(Self.deadlineCheckRows, batch.validCount - done)
                         model.learner.probabilities(
-                            rowMajor: UnsafeBufferPointer(rebasing: rows[..<(batch.validCount * width)]),
-                            count: batch.validCount, into: scored)
+                            rowMajor: UnsafeBufferPointer(rebasing: rows[(done * width)..<((done + count) * width)]),
+                            count: count, into: UnsafeMutableBufferPointer(rebasing: scored[done..<(done + count)]))
+                        done += count
+                    }
+                    if context.isPastDeadline {
+                        expiredAfter = done
+                        return
                     }
                     let flagged = UInt64(scored.count { $0 >= model.threshold })
                     let latency = MonotonicClock.nanoseconds() &- started
@@ -201,6 +223,12 @@ public final class ScoringService: Sendable {
                     }
                 }
             }
+        }
+        if let expiredAfter {
+            throw RPCError(
+                .deadlineExceeded,
+                "deadline exceeded after scoring \(expiredAfter) of \(transactions.count) transactions; nothing was "
+                    + "answered or reported for the batch")
         }
     }
 
@@ -294,7 +322,19 @@ public final class ScoringService: Sendable {
     public func reload(_ request: ReloadModelRequest, origin: String) async throws -> ReloadModelResponse {
         let store = self.store
         let sink = self.sink
-        let result = await Self.onOwnThread { try store.reload(request) { sink?.modelActivated($0) } }
+        // Cancellation (the deadline, a CANCEL, a closed connection) stops the reload unless it reached its commit
+        // point; past it, the reload completes and is answered as done.
+        let commit = ReloadCommit()
+        let result = await withTaskCancellationHandler {
+            await Self.onOwnThread { try store.reload(request, commit: commit) { sink?.modelActivated($0) } }
+        } onCancel: {
+            commit.cancel()
+        }
+        if case .failure(let error) = result, error is CancellationError {
+            log.info(
+                "model reload cancelled", ["origin": .string(origin), "serving": .string(store.current?.version ?? "")])
+            throw error
+        }
         switch result {
         case .success(let (response, model)):
             counters.reloads.add(origin == "startup" ? 0 : 1, ordering: .relaxed)

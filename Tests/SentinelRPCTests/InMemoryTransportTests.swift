@@ -68,6 +68,32 @@ struct InMemoryTransportTests {
         #expect(await eventually { gate.cancellations == 1 && transport.serverInFlightCount == 0 })
     }
 
+    @Test(
+        "work a handler finished after its deadline is answered as done; one that ignores it is cut off (manual time)")
+    func deadlineOutcome() async throws {
+        // `gated` ignores cancellation: it returns when the gate opens.
+        let gate = Gate()
+        let transport = InMemoryTransport(router: TestRouter.make(gate: gate), manualClock: true)
+        let finished = Task { try await transport.call(TestRouter.gated, payload: [7], timeout: .seconds(5)) }
+        #expect(await eventually { gate.started == 1 })
+        transport.serverLoop.advance(by: .seconds(5))  // Past the deadline: the handler is cancelled, not answered.
+        #expect(transport.serverInFlightCount == 1)
+        gate.open()
+        #expect(try await finished.value == [7], "the handler completed its work, and the answer says so")
+
+        let stuck = Gate()
+        let cutOff = InMemoryTransport(router: TestRouter.make(gate: stuck), manualClock: true)
+        let call = Task { try await cutOff.call(TestRouter.gated, payload: [8], timeout: .seconds(5)) }
+        #expect(await eventually { stuck.started == 1 })
+        cutOff.serverLoop.advance(by: .seconds(5))
+        cutOff.serverLoop.advance(by: .seconds(1))  // The grace after the deadline passes.
+        await #expect {
+            try await call.value
+        } throws: { ($0 as? RPCError)?.code == .deadlineExceeded }
+        stuck.open()
+        #expect(await eventually { cutOff.serverInFlightCount == 0 })
+    }
+
     @Test("an idle connection gets GOAWAY at the idle timeout, not before (manual time)")
     func idleTimeout() async throws {
         var configuration = ServerConfiguration()

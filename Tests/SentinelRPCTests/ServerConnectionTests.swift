@@ -1,7 +1,15 @@
 import SentinelRPC
 import SentinelTestSupport
 import SentinelWire
+import Synchronization
 import Testing
+
+/// Counts calls from any thread.
+private final class Counter: Sendable {
+    private let count = Mutex(0)
+    func increment() { count.withLock { $0 += 1 } }
+    var value: Int { count.withLock { $0 } }
+}
 
 @Suite("Server connection state machine")
 struct ServerConnectionTests {
@@ -171,6 +179,25 @@ struct ServerConnectionTests {
         #expect(frames.first?.header.status == .deadlineExceeded)
         #expect(harness.inFlight == 0)
         #expect(!harness.wantsClose)
+    }
+
+    @Test("a request whose deadline passed while earlier ones in the same read ran is refused before its handler")
+    func deadlinePassedBeforeDispatch() {
+        let calls = Counter()
+        var router = TestRouter.make()
+        let slow = MethodID(rawValue: 110)
+        router.registerRaw(slow) { _, request, response in
+            calls.increment()
+            let until = ContinuousClock.now + .milliseconds(20)
+            while ContinuousClock.now < until {}  // Work on the loop, as a large batch is.
+            response += request
+        }
+        let harness = ServerHarness(router: router)
+        let frames = harness.send(
+            Frames.request(1, slow, [1]) + Frames.request(2, slow, [2], timeout: .milliseconds(5)))
+        #expect(frames.map(\.header.requestID) == [1, 2])
+        #expect(frames.map(\.header.status) == [.ok, .deadlineExceeded])
+        #expect(calls.value == 1, "the second handler never ran")
     }
 
     @Test("CANCEL stops the handler and nothing is sent for it")

@@ -36,6 +36,26 @@ struct InvalidBytesTests {
         }
     }
 
+    @Test("A string holding U+0000 is rejected, naming the field, at any depth and on the in-place path")
+    func nulInString() throws {
+        // Transaction.id (field 1) = "evil\0id": protobuf-c alone would decode "evil".
+        let transaction: [UInt8] = [0x0A, 0x07] + Array("evil".utf8) + [0x00] + Array("id".utf8)
+        #expect(throws: SchemaError(.invalidString, "sentinel.v1.Transaction.id: string contains U+0000")) {
+            try Transaction(serializedBytes: transaction)
+        }
+        // Nested: ScoreBatchRequest.transactions (field 1) holds it; the in-place reader refuses it too.
+        let batch: [UInt8] = [0x0A, UInt8(transaction.count)] + transaction
+        #expect(throws: SchemaError(.invalidString, "sentinel.v1.Transaction.id: string contains U+0000")) {
+            try ScoreBatchRequest(serializedBytes: batch)
+        }
+        #expect(throws: SchemaError.self) {
+            try batch.withUnsafeBytes { bytes in try ScoreBatchRequest.withView(serializedBytes: bytes) { _ in } }
+        }
+        // A NUL inside packed doubles is data, not a string: accepted.
+        let features: [UInt8] = [0x32, 0x08] + [UInt8](repeating: 0, count: 8)
+        #expect(try Transaction(serializedBytes: features).features == [0])
+    }
+
     /// A decode expected to fail, named for the test output.
     struct FailingDecode: Sendable, CustomTestStringConvertible {
         let testDescription: String
