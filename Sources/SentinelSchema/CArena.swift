@@ -44,8 +44,19 @@ struct CArena: ~Copyable {
     }
 
     /// Returns `size` bytes aligned as `malloc` aligns (16), for protobuf-c's unpacking allocator.
+    ///
+    /// Each allocation is preceded by a 16-byte header holding `size`, read back by ``allocationSize(of:)``: the
+    /// string checks use it to tell a string protobuf-c cut at an inner U+0000 from a whole one.
     mutating func allocateBytes(_ size: Int) -> UnsafeMutableRawPointer {
-        UnsafeMutableRawPointer(allocate(SIMD16<UInt8>.self, count: (size + 15) / 16))
+        let block = UnsafeMutableRawPointer(allocate(SIMD16<UInt8>.self, count: (size + 15) / 16 + 1))
+        block.storeBytes(of: size, as: Int.self)
+        return block + 16
+    }
+
+    /// The size asked of ``allocateBytes(_:)`` for the memory at `pointer`, which it must have returned.
+    @inline(__always)
+    static func allocationSize(of pointer: UnsafeRawPointer) -> Int {
+        pointer.load(fromByteOffset: -16, as: Int.self)
     }
 
     /// Returns uninitialised memory for `count` values of `T`, valid until the arena is destroyed.

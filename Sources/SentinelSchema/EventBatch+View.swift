@@ -116,7 +116,10 @@ extension EventBatch {
         var index = 0
         while true {
             let byte = UInt8(bitPattern: pointer[index])
-            if byte == 0 { return }
+            if byte == 0 {
+                try checkWhole(pointer, length: index, field, in: message)
+                return
+            }
             if byte >= 0x80 { break }
             index += 1
         }

@@ -1,6 +1,12 @@
 import CProtobufC
 import SentinelProtoC
 
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
 /// How a Swift message type maps onto its protobuf-c structure; the only place Sentinel calls protobuf-c.
 ///
 /// Conforming types supply the generated `__init` and `__unpack` functions, a copy-out initialiser and a `fill`
@@ -74,9 +80,6 @@ extension ProtobufCMapped {
                     throw SchemaError(
                         .invalidMessage, "\(protoName): protobuf-c could not unpack \(bytes.count) bytes")
                 }
-                if let field = StringNULScan.firstField(in: bytes, descriptor()) {
-                    throw SchemaError(.invalidString, "\(field): string contains U+0000")
-                }
                 return try body(message, arenaPointer)
             }
         }
@@ -132,11 +135,38 @@ func withOptionalCString<R>(_ string: String?, _ body: (UnsafePointer<CChar>?) -
 /// Copies a protobuf-c string; nil (never produced by protobuf-c for proto3) reads as empty.
 @inline(__always)
 func decodeString(_ pointer: UnsafePointer<CChar>?, _ field: StaticString, in message: String) throws -> String {
-    guard let pointer, pointer.pointee != 0 else { return "" }
+    guard let pointer else { return "" }
+    try checkWhole(pointer, length: strlen(pointer), field, in: message)
+    guard pointer.pointee != 0 else { return "" }
     guard let string = String(validatingCString: pointer) else {
         throw SchemaError(.invalidString, "\(message).\(field): string is not valid UTF-8")
     }
     return string
+}
+
+/// The address of the empty string protobuf-c points absent string fields at (not an arena allocation).
+let protobufCEmptyString: UInt = {
+    var message = Sentinel__V1__HealthCheckRequest()
+    sentinel__v1__health_check_request__init(&message)
+    return UInt(bitPattern: message.service)
+}()
+
+/// Throws when a string protobuf-c unpacked was cut short by a U+0000 inside it.
+///
+/// protobuf-c stores strings NUL-terminated, so `evil\0id` would read as `evil`. It allocates `wire length + 1`
+/// bytes for each string through the arena, which records every allocation's size (``CArena/allocateBytes(_:)``):
+/// a string is whole when its C length is one less than that size. The schema forbids U+0000 in strings.
+/// - Parameters:
+///   - pointer: A string field of a message unpacked by ``ProtobufCMapped/withUnpacked(_:_:)``.
+///   - length: Its C length (up to the first NUL).
+@inline(__always)
+func checkWhole(_ pointer: UnsafePointer<CChar>, length: Int, _ field: StaticString, in message: String) throws {
+    guard UInt(bitPattern: pointer) != protobufCEmptyString,
+        CArena.allocationSize(of: UnsafeRawPointer(pointer)) != length + 1
+    else {
+        return
+    }
+    throw SchemaError(.invalidString, "\(message).\(field): string contains U+0000")
 }
 
 /// Copies a protobuf-c repeated string field.

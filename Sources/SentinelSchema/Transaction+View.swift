@@ -53,8 +53,8 @@ extension Transaction {
     }
 }
 
-/// The bytes of a protobuf-c string up to its NUL, or `nil` when they are not valid UTF-8 (the rule
-/// `decodeString` applies); nil reads as empty.
+/// The bytes of a protobuf-c string up to its NUL, or `nil` when they are not valid UTF-8 or were cut short by an
+/// inner U+0000 (the rules `decodeString` applies); nil reads as empty.
 @inline(__always)
 func utf8Bytes(_ pointer: UnsafePointer<CChar>?) -> UnsafeRawBufferPointer? {
     guard let pointer else { return UnsafeRawBufferPointer(start: nil, count: 0) }
@@ -67,6 +67,8 @@ func utf8Bytes(_ pointer: UnsafePointer<CChar>?) -> UnsafeRawBufferPointer? {
         high |= byte
         length += 1
     }
+    // Cut short at an inner U+0000: the copying decoder gives the error.
+    if UInt(bitPattern: pointer) != protobufCEmptyString && CArena.allocationSize(of: raw) != length + 1 { return nil }
     if length == 0 { return UnsafeRawBufferPointer(start: nil, count: 0) }
     // ASCII (the usual id) is UTF-8; anything else goes through the standard library's validation.
     if high < 0x80 || String(validatingCString: pointer) != nil {
