@@ -1,8 +1,9 @@
 import CSentinelPosix
 import Glibc
 import SentinelRPC
+import SentinelWire
 
-/// The listening socket on the first loop: accepts while connection permits remain, pauses when they run out.
+/// The listening socket on the first loop: accepts, and over the connection limit answers GOAWAY and closes.
 final class Listener: PollHandler {
     private let fd: Int32
     private unowned let server: TCPServer
@@ -19,11 +20,6 @@ final class Listener: PollHandler {
 
     func handleEvents(_ events: UInt32) {
         for _ in 0..<64 {
-            guard server.hasConnectionPermit else {
-                paused = true
-                loop.modify(fd, events: 0)
-                return
-            }
             let client = accept(fd, nil, nil)
             if client < 0 {
                 switch errno {
@@ -44,15 +40,31 @@ final class Listener: PollHandler {
                 close(client)
                 continue
             }
+            guard server.hasConnectionPermit else {
+                refuse(client)
+                continue
+            }
             Socket.setNoDelay(client)
             server.accepted(client, loopIndex: nextLoop)
             nextLoop &+= 1
         }
     }
 
-    /// Re-arms accepting after a connection closed, if it was paused for lack of permits.
+    /// Over the connection limit: one GOAWAY RESOURCE_EXHAUSTED, written without waiting (a fresh socket's send
+    /// buffer takes it), then the socket is closed. The client learns why instead of hanging in the backlog.
+    private func refuse(_ client: Int32) {
+        var frame: [UInt8] = []
+        let limit = server.configuration.maximumConnections
+        FrameHeader(type: .goAway, requestID: 0, code: StatusCode.resourceExhausted.rawValue)
+            .appendFrame(payload: "connection limit of \(limit) reached".utf8, to: &frame)
+        _ = frame.withUnsafeBytes { send(client, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL | MSG_DONTWAIT)) }
+        close(client)
+        server.refusedConnection()
+    }
+
+    /// Re-arms accepting after a descriptor shortage.
     func resumeAccepting() {
-        guard paused, !closed, server.hasConnectionPermit else { return }
+        guard paused, !closed else { return }
         paused = false
         loop.modify(fd, events: EPOLLIN.rawValue)
     }

@@ -35,6 +35,7 @@ public final class TCPServer: Service {
     private let state = Mutex(State.idle)
     private let (shutdownRequests, shutdownContinuation) = AsyncStream.makeStream(of: Void.self)
     private let openConnections = Atomic<Int>(0)
+    private let refusedConnections = Atomic<Int>(0)
     private let listener = Mutex<LoopBound<Listener>?>(nil)
     let tasks = TaskTracker()
 
@@ -170,6 +171,14 @@ public final class TCPServer: Service {
         if let listener = listener.withLock({ $0 }) {
             listener.withValue { $0.resumeAccepting() }
         }
+    }
+
+    /// Connections refused over ``ServerConfiguration/maximumConnections`` since start (each got GOAWAY).
+    public var refusedConnectionCount: Int { refusedConnections.load(ordering: .relaxed) }
+
+    /// Called by the listener for each connection it refused at the limit.
+    func refusedConnection() {
+        refusedConnections.add(1, ordering: .relaxed)
     }
 
     /// Whether the listener may accept one more connection.

@@ -7,14 +7,19 @@ public import SentinelWire
 /// configuration.maximumInFlightPerConnection = 64
 /// configuration.authToken = AuthToken("s3cret")
 /// ```
-public struct ServerConfiguration: Sendable {
+public struct ServerConfiguration: Sendable, Equatable {
     /// Frame size limits (default: 4 MiB payloads). A larger declared frame gets RESOURCE_EXHAUSTED, then the
     /// connection closes.
     public var limits = FrameLimits()
     /// Async requests running at once on one connection; one more gets RESOURCE_EXHAUSTED at once.
     public var maximumInFlightPerConnection = 256
-    /// Open connections; the listener stops accepting at this count until one closes.
+    /// Open connections. One more is accepted, answered GOAWAY RESOURCE_EXHAUSTED (`connection limit of N
+    /// reached`) and closed at once, so a client learns why instead of waiting in the listen backlog.
     public var maximumConnections = 1024
+    /// A connection must complete its first frame within this time (HELLO, or a request when no token is
+    /// configured), else it gets GOAWAY DEADLINE_EXCEEDED and is closed: a silent peer cannot hold a connection
+    /// slot for the idle timeout.
+    public var handshakeTimeout: Duration = .seconds(10)
     /// A connection with nothing in flight and no bytes received for this long gets GOAWAY and is closed.
     public var idleTimeout: Duration = .seconds(300)
     /// A frame whose first byte has arrived must be complete within this time, else the connection is closed

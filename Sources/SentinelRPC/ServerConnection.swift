@@ -49,6 +49,8 @@ public final class ServerConnection {
     private var scratch: [UInt8] = []
     private var lastActivity: ContinuousClock.Instant
     private var partialFrameSince: ContinuousClock.Instant?
+    /// When the connection opened, until its first complete frame (the handshake timeout runs from here).
+    private var awaitingFirstFrameSince: ContinuousClock.Instant?
     private var sweepTimer: TimerID?
     private let tracker: TaskTracker?
 
@@ -74,6 +76,7 @@ public final class ServerConnection {
         self.decoder = FrameDecoder(limits: configuration.limits, detectHTTP: true)
         self.state = configuration.authToken == nil ? .open : .awaitingHello
         self.lastActivity = loop.now
+        self.awaitingFirstFrameSince = loop.now
         scheduleSweep()
     }
 
@@ -165,6 +168,7 @@ public final class ServerConnection {
         do {
             while state != .closed, let header = try decoder.decodeFrame() {
                 decodedAny = true
+                awaitingFirstFrameSince = nil
                 handleFrame(header, now: now)
             }
         } catch {
@@ -389,7 +393,7 @@ public final class ServerConnection {
     // MARK: Timeouts
 
     private func scheduleSweep() {
-        let shortest = min(configuration.idleTimeout, configuration.frameReadTimeout)
+        let shortest = min(configuration.idleTimeout, configuration.frameReadTimeout, configuration.handshakeTimeout)
         let interval = min(max(shortest / 4, .milliseconds(5)), .seconds(1))
         let this = LoopBound(self, loop: loop)
         sweepTimer = loop.scheduleTimer(at: loop.now + interval) { this.value.sweep() }
@@ -399,6 +403,12 @@ public final class ServerConnection {
         sweepTimer = nil
         guard state != .closed else { return }
         let now = loop.now
+        if let since = awaitingFirstFrameSince, now - since >= configuration.handshakeTimeout {
+            appendGoAway(.deadlineExceeded, "no complete frame within \(configuration.handshakeTimeout)")
+            close()
+            onOutput?()
+            return
+        }
         if let since = partialFrameSince, now - since >= configuration.frameReadTimeout {
             appendGoAway(.deadlineExceeded, "frame not completed within \(configuration.frameReadTimeout)")
             close()

@@ -45,7 +45,7 @@ public final class ScoringApplication: Sendable {
         self.configuration = configuration
         self.log = log
         self.announce = announce ?? { FileHandle.standardError.write(Data(($0 + "\n").utf8)) }
-        var serverConfiguration = ServerConfiguration()
+        var serverConfiguration = configuration.server
         serverConfiguration.shutdownGracePeriod = .milliseconds(Int64(configuration.gracePeriodSeconds * 1000))
         serverConfiguration.busyPoll = .microseconds(configuration.busyPollMicroseconds)
         serverConfiguration.authToken = configuration.token

@@ -28,6 +28,8 @@ public struct ScoringConfiguration: Sendable, Equatable {
     public var reportMemoryMegabytes = 64
     /// The token clients must present, read from `--token-file` (`SENTINEL_API_TOKEN_FILE`).
     public var token: AuthToken?
+    /// The RPC server's connection limits (`--max-connections`, `--handshake-timeout`, `--idle-timeout`).
+    public var server = ServerConfiguration()
     /// The most transactions one ScoreBatch may carry (`--max-batch`, `SENTINEL_MAX_BATCH`, default 10,000).
     public var maximumBatchSize = ScoringService.defaultMaximumBatchSize
     /// Seconds in-flight requests get to finish on SIGTERM (`--grace-period`, `SENTINEL_GRACE_PERIOD`, default 10).
@@ -50,7 +52,7 @@ public struct ScoringConfiguration: Sendable, Equatable {
         "usage: sentinel-api --model FILE [--host ADDR] [--port N] [--monitor HOST:PORT] [--spool-dir DIR] "
         + "[--report-inflight N] [--report-memory-mb N] "
         + "[--token-file FILE] [--monitor-token-file FILE] [--max-batch N] [--grace-period S] [--log-requests] "
-        + "[--busy-poll-us N]"
+        + "[--busy-poll-us N] [--max-connections N] [--handshake-timeout S] [--idle-timeout S]"
 
     /// The `--help` text: every flag with its environment variable and default.
     public static let help = """
@@ -79,6 +81,7 @@ public struct ScoringConfiguration: Sendable, Equatable {
           --busy-poll-us N           µs the event loops keep polling after traffic before sleeping; trades CPU
                                      under load for latency, idle costs nothing; 0 = off
                                      (env SENTINEL_BUSY_POLL_US, default 100)
+        \(ServerConfiguration.limitsHelp(environmentPrefix: "SENTINEL_API", width: 29))
           --help                     show this help
           --version                  show the version
         """
@@ -116,6 +119,7 @@ public struct ScoringConfiguration: Sendable, Equatable {
         busyPollMicroseconds =
             try arguments.option("--busy-poll-us", environment: "SENTINEL_BUSY_POLL_US", as: Int.self)
             ?? busyPollMicroseconds
+        try server.parseLimits(&arguments, environmentPrefix: "SENTINEL_API")
         try arguments.finish()
         guard maximumBatchSize >= 1 else { throw UsageError("--max-batch must be at least 1, got \(maximumBatchSize)") }
         guard gracePeriodSeconds.isFinite, gracePeriodSeconds >= 0 else {

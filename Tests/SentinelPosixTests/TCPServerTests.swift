@@ -194,7 +194,7 @@ struct TCPServerTests {
         }
     }
 
-    @Test("connections beyond the limit wait for a permit")
+    @Test("a connection beyond the limit gets GOAWAY RESOURCE_EXHAUSTED and is closed; the others are served")
     func connectionLimit() async throws {
         var configuration = ServerConfiguration()
         configuration.maximumConnections = 1
@@ -202,12 +202,40 @@ struct TCPServerTests {
             var first: RawConnection? = try RawConnection(port: server.address.port)
             await first?.write(request(1))
             #expect(await first?.readFrames(1).count == 1)
-            let second = try RawConnection(port: server.address.port)  // the kernel queues it; no permit yet
-            await second.write(request(2))
-            #expect(server.connectionCount == 1)
-            first = nil  // closing the first frees its permit
-            let frames = await second.readFrames(1)
-            #expect(frames.first?.0.requestID == 2)
+            let refused = try RawConnection(port: server.address.port)
+            let (bytes, closed) = await refused.readToEnd()
+            #expect(closed, "the refused connection is closed at once, not left in the backlog")
+            let header = try bytes.withUnsafeBytes { try FrameHeader.parse($0) }
+            #expect(header.type == .goAway && header.status == .resourceExhausted)
+            #expect(
+                String(decoding: bytes.dropFirst(FrameHeader.size), as: UTF8.self) == "connection limit of 1 reached")
+            #expect(server.refusedConnectionCount == 1)
+            first = nil  // closing the first frees its permit: a new connection is served
+            #expect(await eventually { server.connectionCount == 0 })
+            let next = try RawConnection(port: server.address.port)
+            await next.write(request(2))
+            #expect(await next.readFrames(1).first?.0.requestID == 2)
+        }
+    }
+
+    @Test("a connection that sends no frame is closed after the handshake timeout with GOAWAY DEADLINE_EXCEEDED")
+    func handshakeTimeout() async throws {
+        var configuration = ServerConfiguration()
+        configuration.handshakeTimeout = .milliseconds(100)
+        try await withServer(configuration: configuration) { server in
+            let silent = try RawConnection(port: server.address.port)
+            let (bytes, closed) = await silent.readToEnd()
+            #expect(closed)
+            let header = try bytes.withUnsafeBytes { try FrameHeader.parse($0) }
+            #expect(header.type == .goAway && header.status == .deadlineExceeded)
+            #expect(await eventually { server.connectionCount == 0 })
+            // A connection that completed a frame is past its handshake: still served after the timeout.
+            let talking = try RawConnection(port: server.address.port)
+            await talking.write(request(1))
+            #expect(await talking.readFrames(1).count == 1)
+            try await Task.sleep(for: .milliseconds(200))
+            await talking.write(request(2))
+            #expect(await talking.readFrames(1).first?.0.requestID == 2)
         }
     }
 
