@@ -46,3 +46,50 @@ extension ScoreBatchRequest {
         }
     }
 }
+
+extension ScoreBatchRequest {
+    /// How many transactions the encoded request holds, counted on the wire bytes without unpacking them, or `nil`
+    /// when the framing is broken (decoding then reports the error).
+    ///
+    /// A server checks its batch limit with this before protobuf-c unpacks anything: unpacking two million empty
+    /// transactions (4 MiB on the wire) takes hundreds of MiB before a count could be checked.
+    /// - Parameter bytes: The encoded request.
+    public static func transactionCount(serializedBytes bytes: UnsafeRawBufferPointer) -> Int? {
+        var count = 0
+        var offset = 0
+        while offset < bytes.count {
+            guard let key = readVarint(bytes, &offset) else { return nil }
+            switch key & 7 {
+            case 0:
+                guard readVarint(bytes, &offset) != nil else { return nil }
+            case 1:
+                offset += 8
+            case 5:
+                offset += 4
+            case 2:
+                guard let length = readVarint(bytes, &offset), length <= UInt64(bytes.count - offset) else {
+                    return nil
+                }
+                offset += Int(length)
+                if key >> 3 == UInt64(FieldTag.transactions.fieldNumber) { count += 1 }
+            default:
+                return nil
+            }
+        }
+        return offset == bytes.count ? count : nil
+    }
+
+    /// Reads a base-128 varint at `offset`, advancing it; `nil` when the bytes end first or it runs past 10 bytes.
+    private static func readVarint(_ bytes: UnsafeRawBufferPointer, _ offset: inout Int) -> UInt64? {
+        var value: UInt64 = 0
+        var shift: UInt64 = 0
+        while offset < bytes.count && shift < 70 {
+            let byte = bytes[offset]
+            offset += 1
+            value |= UInt64(byte & 0x7F) << shift
+            if byte < 0x80 { return value }
+            shift += 7
+        }
+        return nil
+    }
+}

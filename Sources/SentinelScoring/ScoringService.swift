@@ -141,6 +141,11 @@ public final class ScoringService: Sendable {
         throws
     {
         let started = MonotonicClock.nanoseconds()
+        // The limit is checked on the wire bytes first, so an oversized batch costs no unpacking.
+        if let count = ScoreBatchRequest.transactionCount(serializedBytes: request), count > maximumBatchSize {
+            throw RPCError(
+                .invalidArgument, "batch of \(count) transactions is over the limit of \(maximumBatchSize)")
+        }
         // Read in place: the transactions stay in protobuf-c's unpacked memory, no Swift strings or arrays
         // per transaction; only the error path copies one out, to build its message.
         do {

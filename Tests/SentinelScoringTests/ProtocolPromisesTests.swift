@@ -34,6 +34,27 @@ struct ProtocolPromisesTests {
         #expect(sink.events.isEmpty, "nothing was scored")
     }
 
+    @Test("a batch over the limit is refused from its count on the wire, before anything is unpacked")
+    func batchLimitOnTheWire() async throws {
+        let (service, sink, _) = try await ScoringFixtures.service(maximumBatchSize: 5)
+        // Two million empty transactions would take hundreds of MiB to unpack; the count needs none.
+        var huge: [UInt8] = []
+        huge.reserveCapacity(4_000_000)
+        for _ in 0..<2_000_000 { huge += [0x0A, 0x00] }
+        let error = rpcError { _ = try callRaw(service, .scoringScoreBatch, huge) }
+        #expect(error == RPCError(.invalidArgument, "batch of 2000000 transactions is over the limit of 5"))
+        #expect(sink.events.isEmpty)
+        // The count agrees with the decoder on real encodings, and gives up on broken framing.
+        for size in [0, 1, 7] {
+            let bytes = ScoreBatchRequest(
+                transactions: (0..<size).map { ScoringFixtures.transaction(row: $0) }, modelVersion: "v"
+            ).serializedBytes()
+            #expect(bytes.withUnsafeBytes { ScoreBatchRequest.transactionCount(serializedBytes: $0) } == size)
+        }
+        let broken: [UInt8] = [0x0A, 0x05, 0x01]
+        #expect(broken.withUnsafeBytes { ScoreBatchRequest.transactionCount(serializedBytes: $0) } == nil)
+    }
+
     @Test("a ScoreBatch past its deadline answers DEADLINE_EXCEEDED and scores, counts and reports nothing")
     func batchDeadline() async throws {
         let (service, sink, _) = try await ScoringFixtures.service()
