@@ -138,3 +138,18 @@ public enum SentinelVersion {
     /// Semantic version of this build.
     public static let string = "0.1.0"
 }
+
+/// One row of an option table in `--help` text: `  OPTION` padded to `width` columns, then the text; a second
+/// line, when given, is indented to the text's column. Every verb and service prints its options this way.
+/// - Parameters:
+///   - option: The option and its value name, e.g. `--api HOST:PORT`.
+///   - text: What it does.
+///   - continuation: A second line (the environment variable and default), if any.
+///   - width: The width of the option column, indentation included.
+/// - Returns: The row.
+public func helpRow(_ option: String, _ text: String, continuation: String? = nil, width: Int) -> String {
+    let column = "  " + option
+    var row = column + String(repeating: " ", count: max(1, width - column.count)) + text
+    if let continuation { row += "\n" + String(repeating: " ", count: width) + continuation }
+    return row
+}

@@ -60,8 +60,7 @@ public struct MonitorConfiguration: Sendable {
           --max-producers N      producers tracked at once (env SENTINEL_MONITOR_MAX_PRODUCERS, default 1024)
           --snapshot-interval D  longest time between state snapshots (env SENTINEL_MONITOR_SNAPSHOT_INTERVAL,
                                  default 5m)
-        \(ConnectionOptions.serverTokenHelp(environment: "SENTINEL_MONITOR_TOKEN_FILE", width: 25))
-        \(ServerConfiguration.limitsHelp(environmentPrefix: "SENTINEL_MONITOR", width: 25))
+        \(ServerConfiguration.serverOptionsHelp(environmentPrefix: "SENTINEL_MONITOR", width: 25))
         """
 
     /// Parses the options it knows from `arguments` (consuming them).
@@ -119,10 +118,7 @@ public struct MonitorConfiguration: Sendable {
             snapshotInterval = .milliseconds(try Self.milliseconds(text, option: "--snapshot-interval"))
         }
         tickInterval = .milliseconds(min(1_000, max(10, windows.windowMilliseconds / 4)))
-        try server.parseLimits(&arguments, environmentPrefix: "SENTINEL_MONITOR")
-        if let path = try arguments.option("--token-file", environment: "SENTINEL_MONITOR_TOKEN_FILE") {
-            server.authToken = try ConnectionOptions.readToken(path, flag: "--token-file")
-        }
+        try server.parseServerOptions(&arguments, environmentPrefix: "SENTINEL_MONITOR")
         do {
             try settings.validate()
         } catch {

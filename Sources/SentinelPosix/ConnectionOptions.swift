@@ -63,10 +63,7 @@ public struct ConnectionOptions: Sendable, Equatable {
                 rows.append(("--timeout SECONDS", "give up after this long (default \(Self.seconds(defaultTimeout)))"))
             }
             rows.append(("\(token) FILE", "present the shared token in FILE (env \(tokenEnvironment))"))
-            return rows.map { option, text in
-                let column = "  " + option
-                return column + String(repeating: " ", count: max(1, width - column.count)) + text
-            }.joined(separator: "\n")
+            return rows.map { helpRow($0, $1, width: width) }.joined(separator: "\n")
         }
 
         private static func seconds(_ duration: Duration) -> String {
@@ -138,17 +135,6 @@ public struct ConnectionOptions: Sendable, Equatable {
         }
         let token = try tokenPath.map { path in try readToken(path, flag: flags.token) }
         return ConnectionOptions(address: address, timeout: timeout, token: token)
-    }
-
-    /// The help line of a server's `--token-file` (the token clients must present), in the same table style.
-    /// - Parameters:
-    ///   - environment: Its environment variable.
-    ///   - width: The width of the option column, indentation included.
-    /// - Returns: The line.
-    public static func serverTokenHelp(environment: String, width: Int) -> String {
-        let column = "  --token-file FILE"
-        return column + String(repeating: " ", count: max(1, width - column.count))
-            + "require clients to present the token in FILE (env \(environment))"
     }
 
     /// Reads a token file for `flag`; a server's `--token-file` uses it too.

@@ -53,13 +53,14 @@ final class Listener: PollHandler {
     /// Over the connection limit: one GOAWAY RESOURCE_EXHAUSTED, written without waiting (a fresh socket's send
     /// buffer takes it), then the socket is closed. The client learns why instead of hanging in the backlog.
     private func refuse(_ client: Int32) {
+        // Counted before the peer can see the refusal, so the count never lags what a client observed.
+        server.refusedConnection()
         var frame: [UInt8] = []
         let limit = server.configuration.maximumConnections
         FrameHeader(type: .goAway, requestID: 0, code: StatusCode.resourceExhausted.rawValue)
             .appendFrame(payload: "connection limit of \(limit) reached".utf8, to: &frame)
         _ = frame.withUnsafeBytes { send(client, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL | MSG_DONTWAIT)) }
         close(client)
-        server.refusedConnection()
     }
 
     /// Re-arms accepting after a descriptor shortage.

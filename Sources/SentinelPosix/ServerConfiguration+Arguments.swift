@@ -2,13 +2,17 @@ public import SentinelArguments
 public import SentinelRPC
 
 extension ServerConfiguration {
-    /// Reads the connection limits every Sentinel RPC server takes, as flags or `<prefix>_…` environment variables:
-    /// `--max-connections N`, `--handshake-timeout SECONDS` and `--idle-timeout SECONDS`.
+    /// Reads the options every Sentinel RPC server takes, as flags or `<prefix>_…` environment variables: the token
+    /// clients must present (`--token-file FILE`, read now) and the connection limits (`--max-connections N`,
+    /// `--handshake-timeout SECONDS`, `--idle-timeout SECONDS`).
     /// - Parameters:
     ///   - arguments: The command line and environment.
     ///   - environmentPrefix: The service's variable prefix, e.g. `SENTINEL_API`.
-    /// - Throws: `UsageError` naming the flag for a value out of range.
-    public mutating func parseLimits(_ arguments: inout Arguments, environmentPrefix: String) throws {
+    /// - Throws: `UsageError` naming the flag for a value out of range or an unusable token file.
+    public mutating func parseServerOptions(_ arguments: inout Arguments, environmentPrefix: String) throws {
+        if let path = try arguments.option("--token-file", environment: "\(environmentPrefix)_TOKEN_FILE") {
+            authToken = try ConnectionOptions.readToken(path, flag: "--token-file")
+        }
         if let count = try arguments.option(
             "--max-connections", environment: "\(environmentPrefix)_MAX_CONNECTIONS", as: Int.self)
         {
@@ -23,14 +27,15 @@ extension ServerConfiguration {
             &arguments, "--idle-timeout", "\(environmentPrefix)_IDLE_TIMEOUT", default: idleTimeout)
     }
 
-    /// The help lines for ``parseLimits(_:environmentPrefix:)``'s flags, options in a column of `width`.
+    /// The help lines for ``parseServerOptions(_:environmentPrefix:)``'s flags, options in a column of `width`.
     /// - Parameters:
     ///   - environmentPrefix: The service's variable prefix.
     ///   - width: The width of the option column, indentation included.
     /// - Returns: One line per flag.
-    public static func limitsHelp(environmentPrefix: String, width: Int) -> String {
+    public static func serverOptionsHelp(environmentPrefix: String, width: Int) -> String {
         let defaults = ServerConfiguration()
         let rows = [
+            ("--token-file FILE", "require clients to present the token in FILE", "TOKEN_FILE", "none"),
             (
                 "--max-connections N", "open RPC connections; one more gets GOAWAY RESOURCE_EXHAUSTED",
                 "MAX_CONNECTIONS", "\(defaults.maximumConnections)"
@@ -44,11 +49,9 @@ extension ServerConfiguration {
                 "\(defaults.idleTimeout.components.seconds)"
             ),
         ]
-        let indent = String(repeating: " ", count: width)
         return rows.map { option, text, variable, value in
-            let column = "  " + option
-            return column + String(repeating: " ", count: max(1, width - column.count)) + text + "\n" + indent
-                + "(env \(environmentPrefix)_\(variable), default \(value))"
+            helpRow(
+                option, text, continuation: "(env \(environmentPrefix)_\(variable), default \(value))", width: width)
         }.joined(separator: "\n")
     }
 

@@ -48,7 +48,6 @@ public final class ScoringApplication: Sendable {
         var serverConfiguration = configuration.server
         serverConfiguration.shutdownGracePeriod = .milliseconds(Int64(configuration.gracePeriodSeconds * 1000))
         serverConfiguration.busyPoll = .microseconds(configuration.busyPollMicroseconds)
-        serverConfiguration.authToken = configuration.token
         let reporter = try Self.makeReporter(configuration, log: log)
         self.reporter = reporter
         service = ScoringService(
@@ -83,7 +82,7 @@ public final class ScoringApplication: Sendable {
                 "version": .string(SentinelVersion.string), "model": .string(configuration.modelPath),
                 "monitor": .string(configuration.monitor?.address.description ?? ""),
                 "max_batch": .int(Int64(configuration.maximumBatchSize)),
-                "auth": configuration.token == nil ? "none" : "token",
+                "auth": configuration.server.authToken == nil ? "none" : "token",
             ])
         announce("listening on \(server.address)")
         let loader = ModelLoader(service: service, reloadSignals: reloads, log: log)

@@ -26,9 +26,8 @@ public struct ScoringConfiguration: Sendable, Equatable {
     /// MiB of formed event batches kept in memory for the monitor before new ones go to the spool
     /// (`--report-memory-mb`, `SENTINEL_REPORT_MEMORY_MB`, default 64).
     public var reportMemoryMegabytes = 64
-    /// The token clients must present, read from `--token-file` (`SENTINEL_API_TOKEN_FILE`).
-    public var token: AuthToken?
-    /// The RPC server's connection limits (`--max-connections`, `--handshake-timeout`, `--idle-timeout`).
+    /// The RPC server's token (`--token-file`, `SENTINEL_API_TOKEN_FILE`) and connection limits
+    /// (`--max-connections`, `--handshake-timeout`, `--idle-timeout`).
     public var server = ServerConfiguration()
     /// The most transactions one ScoreBatch may carry (`--max-batch`, `SENTINEL_MAX_BATCH`, default 10,000).
     public var maximumBatchSize = ScoringService.defaultMaximumBatchSize
@@ -74,14 +73,13 @@ public struct ScoringConfiguration: Sendable, Equatable {
                                      default 8)
           --report-memory-mb N       MiB of event batches held in memory before spooling to disk
                                      (env SENTINEL_REPORT_MEMORY_MB, default 64)
-        \(ConnectionOptions.serverTokenHelp(environment: "SENTINEL_API_TOKEN_FILE", width: 29))
           --max-batch N              most transactions per ScoreBatch (env SENTINEL_MAX_BATCH, default 10000)
           --grace-period S           seconds in-flight requests get on shutdown (env SENTINEL_GRACE_PERIOD, default 10)
           --log-requests             log one line per scoring request (env SENTINEL_LOG_REQUESTS=1)
           --busy-poll-us N           µs the event loops keep polling after traffic before sleeping; trades CPU
                                      under load for latency, idle costs nothing; 0 = off
                                      (env SENTINEL_BUSY_POLL_US, default 100)
-        \(ServerConfiguration.limitsHelp(environmentPrefix: "SENTINEL_API", width: 29))
+        \(ServerConfiguration.serverOptionsHelp(environmentPrefix: "SENTINEL_API", width: 29))
           --help                     show this help
           --version                  show the version
         """
@@ -107,9 +105,6 @@ public struct ScoringConfiguration: Sendable, Equatable {
         reportMemoryMegabytes =
             try arguments.option("--report-memory-mb", environment: "SENTINEL_REPORT_MEMORY_MB", as: Int.self)
             ?? reportMemoryMegabytes
-        token = try arguments.option("--token-file", environment: "SENTINEL_API_TOKEN_FILE").map {
-            try ConnectionOptions.readToken($0, flag: "--token-file")
-        }
         maximumBatchSize =
             try arguments.option("--max-batch", environment: "SENTINEL_MAX_BATCH", as: Int.self) ?? maximumBatchSize
         gracePeriodSeconds =
@@ -119,7 +114,7 @@ public struct ScoringConfiguration: Sendable, Equatable {
         busyPollMicroseconds =
             try arguments.option("--busy-poll-us", environment: "SENTINEL_BUSY_POLL_US", as: Int.self)
             ?? busyPollMicroseconds
-        try server.parseLimits(&arguments, environmentPrefix: "SENTINEL_API")
+        try server.parseServerOptions(&arguments, environmentPrefix: "SENTINEL_API")
         try arguments.finish()
         guard maximumBatchSize >= 1 else { throw UsageError("--max-batch must be at least 1, got \(maximumBatchSize)") }
         guard gracePeriodSeconds.isFinite, gracePeriodSeconds >= 0 else {

@@ -39,7 +39,8 @@ struct ScoringConfigurationTests {
         #expect(configured.maximumBatchSize == 50)
         #expect(configured.gracePeriodSeconds == 2.5)
         #expect(configured.logRequests)
-        #expect(configured.token == AuthToken("api secret"), "surrounding white space is not part of the token")
+        #expect(
+            configured.server.authToken == AuthToken("api secret"), "surrounding white space is not part of the token")
         #expect(configured.monitor?.token == AuthToken("monitor secret"))
     }
 
