@@ -45,7 +45,8 @@ enum ModelInspectCommand {
             : "reference rows     \(training.rows) (\(training.frauds) frauds); validated on the latest "
                 + "\(training.validationRows) (\(Formatting.percent(training.validationFraction)))"
         lines += [
-            "\(training.algorithm.source == nil ? "training" : "reference") window   \(window) (\(training.schema) data)",
+            (training.algorithm.source == nil ? "training window    " : "reference window   ")
+                + "\(window) (\(training.schema) data)",
             rows,
             "validation         \(validation.rows) rows, \(validation.frauds) frauds: AP "
                 + "\(Formatting.metric(validation.averagePrecision)), ROC AUC \(Formatting.metric(validation.rocAUC)), "
