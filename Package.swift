@@ -55,7 +55,8 @@ let package = Package(
         .target(name: "SentinelLog", swiftSettings: swiftSettings),
         .target(name: "SentinelLifecycle", dependencies: ["SentinelLog"], swiftSettings: swiftSettings),
         .target(
-            name: "SentinelSchema", dependencies: ["SentinelProtoC", "CProtobufC", "SentinelRPC", "SentinelLog"],
+            name: "SentinelSchema",
+            dependencies: ["SentinelProtoC", "CProtobufC", "SentinelRPC", "SentinelWire", "SentinelLog"],
             swiftSettings: swiftSettings),
         .target(name: "SentinelWire", swiftSettings: swiftSettings),
         .target(name: "SentinelRPC", dependencies: ["SentinelWire"], swiftSettings: swiftSettings),

@@ -151,13 +151,16 @@ public struct Router: Sendable {
         return index < table.count ? table[index] : nil
     }
 
-    /// Decodes a request, or throws INVALID_ARGUMENT naming the message and the reason.
+    /// Decodes a request, or throws INVALID_ARGUMENT naming the message and the reason (or the status a decoding
+    /// error that is ``RPCErrorConvertible`` chooses, such as RESOURCE_EXHAUSTED).
     @inlinable
     static func decode<Message: RPCMessage>(_ type: Message.Type, _ payload: UnsafeRawBufferPointer) throws(RPCError)
         -> Message
     {
         do {
             return try Message(serializedBytes: payload)
+        } catch let error as any RPCErrorConvertible where error.rpcError.code != .invalidArgument {
+            throw error.rpcError  // Well-formed but refused, such as a message too costly to unpack.
         } catch {
             throw RPCError(.invalidArgument, "malformed \(Message.protoName): \(error)")
         }

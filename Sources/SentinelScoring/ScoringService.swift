@@ -166,6 +166,8 @@ public final class ScoringService: Sendable {
             }
         } catch let error as RPCError {
             throw error
+        } catch let error as SchemaError where error.code == .tooLargeToUnpack {
+            throw error.rpcError
         } catch {
             throw RPCError(.invalidArgument, "malformed \(ScoreBatchRequest.protoName): \(error)")
         }
