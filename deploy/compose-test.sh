@@ -1,12 +1,15 @@
 #!/usr/bin/env bash
 # Run deploy/compose.yaml for real with podman-compose, score one transaction through the API and see the monitor
-# count it, then take it down (volumes too).
+# count it; scrape both with Prometheus and evaluate deploy/prometheus/rules.yml on what they expose; then take it
+# all down (volumes too).
 #
 # compose.yaml runs as written — images, read-only root, no capabilities, volumes, HEALTHCHECKs, depends_on
 # service_healthy — with one override: both services use the host network of a private network namespace this
 # script makes (so nothing is published on the machine and no bridge network is needed), where the API finds the
 # monitor at 127.0.0.1:8001 instead of by its service name. Podman runs HEALTHCHECKs from systemd timers, which this
-# machine lacks, so a loop here runs `podman healthcheck run` every second in their place.
+# machine lacks, so a loop here runs `podman healthcheck run` every second in their place. The prometheus profile's
+# image cannot be pulled here, so Debian's prometheus binary stands in for it, with prometheus.yml's targets and
+# intervals changed to 127.0.0.1 and 1 s.
 #
 # Usage: deploy/compose-test.sh [API_IMAGE] [MONITOR_IMAGE]   (root; podman with vfs storage, images from
 #        deploy/build-images.sh; podman-compose from .venv-tools/). Env SENTINEL_CLI as for deploy/smoke-test.sh.
@@ -20,6 +23,7 @@ PODMAN=(podman --storage-driver vfs --runtime runc)
 NAME=sentinel-compose-$$
 WORK=$(mktemp -d)
 HEALTH_LOOP=
+PROMETHEUS=
 
 CLI=${SENTINEL_CLI:-$ROOT/.build/release/sentinel}
 [[ -x $CLI ]] || swift build --package-path "$ROOT" -c release --product sentinel
@@ -37,6 +41,7 @@ compose() {
 }
 cleanup() {
     [[ -n $HEALTH_LOOP ]] && kill "$HEALTH_LOOP" 2> /dev/null
+    [[ -n $PROMETHEUS ]] && kill "$PROMETHEUS" 2> /dev/null && wait "$PROMETHEUS" 2> /dev/null
     [[ -f $WORK/override.yaml ]] && compose down -v -t 20 > /dev/null 2>&1
     ip netns del "$NAME" 2> /dev/null || true
     rm -rf "$WORK"
@@ -105,6 +110,39 @@ done
 grep -E '^sentinel_monitor_events_total' "$WORK/metrics.txt" | sed 's/^/  /'
 in_net curl -fsS --max-time 2 http://127.0.0.1:9100/metrics | grep -E '^sentinel_api_transactions_scored_total' \
     | sed 's/^/  /' || fail "the API's /metrics has no sentinel_api_transactions_scored_total"
+
+step "Prometheus scrapes both; every rule evaluates"
+mkdir "$WORK/prometheus"
+cp "$ROOT/deploy/prometheus/rules.yml" "$WORK/prometheus/"
+sed -e 's/"api:9100"/"127.0.0.1:9100"/' -e 's/"monitor:8501"/"127.0.0.1:8501"/' -e 's/_interval: 15s/_interval: 1s/' \
+    "$ROOT/deploy/prometheus/prometheus.yml" > "$WORK/prometheus/prometheus.yml"
+in_net prometheus --config.file="$WORK/prometheus/prometheus.yml" --storage.tsdb.path="$WORK/prometheus/data" \
+    --web.listen-address=127.0.0.1:9090 > "$WORK/prometheus.log" 2>&1 &
+PROMETHEUS=$!
+# query PROMQL: the result vector as "labels value" lines (python3 reads the JSON).
+query() {
+    in_net curl -fsS --max-time 2 --data-urlencode "query=$1" http://127.0.0.1:9090/api/v1/query 2> /dev/null \
+        | python3 -c 'import json, sys
+for r in json.load(sys.stdin)["data"]["result"]:
+    print({k: v for k, v in r["metric"].items() if k != "__name__"}, r["value"][1])'
+}
+deadline=$((SECONDS + 30))
+until [[ $(query 'sum(up{job=~"sentinel-api|sentinel-monitor"})' 2> /dev/null) == *" 2" ]]; do
+    ((SECONDS < deadline)) || { tail -5 "$WORK/prometheus.log"; fail "Prometheus does not see both targets up"; }
+    sleep 0.5
+done
+query 'up' | sed 's/^/  up /'
+query 'sum by (job) (scrape_samples_scraped)' | sed 's/^/  samples /'
+query 'sentinel_api_transactions_scored_total' | sed 's/^/  /'
+query 'sentinel_monitor_events_total' | sed 's/^/  /'
+# Two evaluation rounds after both targets are up, then every rule's health must be "ok" (no evaluation error).
+sleep 2.5
+in_net curl -fsS --max-time 2 http://127.0.0.1:9090/api/v1/rules | python3 -c 'import json, sys
+rules = [r for g in json.load(sys.stdin)["data"]["groups"] for r in g["rules"]]
+bad = [(r["name"], r.get("lastError")) for r in rules if r["health"] != "ok"]
+firing = sorted(r["name"] for r in rules if r.get("state") == "firing")
+print(f"  {len(rules)} rules evaluated, {len(bad)} with errors; firing: {firing or None}")
+sys.exit(1 if bad or not rules else 0)' || fail "rules with evaluation errors"
 
 step "podman-compose down -v"
 compose down -v -t 20 > /dev/null 2>&1

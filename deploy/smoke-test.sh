@@ -73,17 +73,32 @@ for image in "$API_IMAGE" "$MONITOR_IMAGE"; do
     ((size < MAX_IMAGE_BYTES)) || fail "$image is $size bytes"
 done
 
+# Wait (at most $2 seconds) until container $1's own HEALTHCHECK passes; say how long after `podman run` began ($3,
+# milliseconds since the epoch) — the start-to-healthy time in RESULTS.md.
+wait_healthcheck() {
+    local deadline=$((SECONDS + $2))
+    until "${PODMAN[@]}" healthcheck run "$NAME-$1" > /dev/null 2>&1; do
+        ((SECONDS < deadline)) || fail "$1: HEALTHCHECK not passing after $2 s"
+        sleep 0.05
+    done
+    echo "$1 healthy (its HEALTHCHECK) $(($(date +%s%3N) - $3)) ms after podman run"
+}
+
 step "start the monitor (state on named volume $NAME-state)"
 "${PODMAN[@]}" volume create "$NAME-state" > /dev/null
+started=$(date +%s%3N)
 quiet_systemd "${PODMAN[@]}" run "${RUN_OPTS[@]}" "${HARDENED[@]}" -d --name "$NAME-monitor" --network none -v "$NAME-state:/var/lib/sentinel" \
     -e SENTINEL_MONITOR_WINDOW=1s "$MONITOR_IMAGE" > /dev/null
 MONITOR_PID=$("${PODMAN[@]}" inspect -f '{{.State.Pid}}' "$NAME-monitor")
+wait_healthcheck monitor 30 "$started"
 wait_healthy --monitor 127.0.0.1:8001 30
 in_net "$CLI" health --monitor 127.0.0.1:8001
 
 step "start the API, reporting to the monitor"
+started=$(date +%s%3N)
 quiet_systemd "${PODMAN[@]}" run "${RUN_OPTS[@]}" "${HARDENED[@]}" -d --name "$NAME-api" --network "container:$NAME-monitor" \
     -e SENTINEL_MONITOR=127.0.0.1:8001 "$API_IMAGE" > /dev/null
+wait_healthcheck api 30 "$started"
 wait_healthy --api 127.0.0.1:8000 30
 in_net "$CLI" health --api 127.0.0.1:8000
 
