@@ -147,8 +147,9 @@ step "score one transaction through the API pod (with the token the pod mounted)
 { zcat "$ROOT/data/creditcard-sample.csv.gz" || true; } | head -n 2 > "$WORK/one.csv" # zcat dies of SIGPIPE
 in_net "$CLI" score --api 127.0.0.1:8000 --token-file "$WORK/api-token" --data "$WORK/one.csv" --json \
     || fail "score"
-if in_net "$CLI" health --api 127.0.0.1:8000 > /dev/null 2>&1; then fail "the API answered without a token"; fi
-echo "  without the token: refused, as it should be"
+if in_net "$CLI" health --api 127.0.0.1:8000 > "$WORK/refused.txt" 2>&1; then fail "the API answered without a token"; fi
+grep -q UNAUTHENTICATED "$WORK/refused.txt" || { cat "$WORK/refused.txt"; fail "refused, but not UNAUTHENTICATED"; }
+echo "  without the token: $(head -n 1 "$WORK/refused.txt")"
 
 step "the monitor pod counted it"
 deadline=$((SECONDS + 20))
