@@ -13,7 +13,7 @@
 # played as written. Nothing listens outside that namespace.
 #
 # Usage: deploy/k8s-play-test.sh [API_IMAGE] [MONITOR_IMAGE]   (root; podman with vfs storage, images from
-#        deploy/build-images.sh; kubectl for kustomize). Env SENTINEL_CLI as for deploy/smoke-test.sh. About 15 s.
+#        deploy/build-images.sh; kubectl for kustomize). Env SENTINEL_CLI as for deploy/smoke-test.sh. About 2 s.
 set -euo pipefail
 
 API_IMAGE=${1:-localhost/sentinel-api:dev}
