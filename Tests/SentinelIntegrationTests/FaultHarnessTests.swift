@@ -163,6 +163,7 @@ struct FaultHarnessTests {
         let result = try await cluster.accounting { counted, _ in counted >= answered }
         #expect(result.counted == answered && result.missing == 0, "\(result) for \(answered) answered")
         #expect(result.producers == 2)
+        Self.report("monitorKilled", answered: answered, result)
         await cluster.stop()
     }
 
@@ -177,6 +178,7 @@ struct FaultHarnessTests {
         }
         let result = try await cluster.accounting { counted, _ in counted >= answered }
         #expect(result.counted == answered && result.missing == 0, "\(result) for \(answered) answered")
+        Self.report("replicaRestartedWhileMonitorDown", answered: answered, result)
         await cluster.stop()
     }
 
@@ -193,6 +195,7 @@ struct FaultHarnessTests {
         // but not answered. What is missing is at most what the replica held in memory, never its leased block.
         #expect(result.counted + result.missing >= answered, "\(result) for \(answered) answered")
         #expect(result.missing < 10_000, "the gap is the events lost, not the sequence lease: \(result)")
+        Self.report("replicaKilled", answered: answered, result)
         await cluster.stop()
     }
 
@@ -219,6 +222,7 @@ struct FaultHarnessTests {
         }
         let result = try await cluster.accounting { counted, _ in counted >= answered }
         #expect(result.counted == answered && result.missing == 0, "\(result) for \(answered) answered")
+        Self.report("snapshotCorrupted", answered: answered, result)
         await cluster.stop()
     }
 
@@ -248,7 +252,15 @@ struct FaultHarnessTests {
         #expect(after.counted < answered, "\(after) for \(answered) answered")
         let metrics = try await httpGet(port: cluster.monitor.httpPort, path: "/metrics").body
         #expect(metrics.contains("\nsentinel_monitor_recovery_lost_records 1\n"), "\(metrics)")
+        Self.report("acknowledgedRecordCut", answered: answered, after)
         await cluster.stop()
+    }
+
+    /// One line per scenario in the test output, for Docs/Reliability.md.
+    static func report(
+        _ scenario: String, answered: UInt64, _ result: (counted: UInt64, missing: UInt64, producers: Int)
+    ) {
+        print("fault-harness \(scenario): answered \(answered), counted \(result.counted), missing \(result.missing)")
     }
 
     static func snapshots(in directory: String) -> [String] {

@@ -153,6 +153,9 @@ struct HostileInputTests {
         let limit = 2 * baselineRSS + 4 * 4 * 1024 * 1024
         #expect(Self.residentBytes(pid) < limit, "RSS \(Self.residentBytes(pid)) against \(limit)")
 
+        print(
+            "hostile-input: fds \(baselineFDs) -> \(Self.openFDs(pid)), RSS \(baselineRSS / 1024) -> "
+                + "\(Self.residentBytes(pid) / 1024) KiB (limit \(limit / 1024) KiB)")
         // Every refusal was counted by reason.
         let metrics = try await httpGet(port: api.httpPort, path: "/metrics").body
         func disconnects(_ reason: String) -> Double {
