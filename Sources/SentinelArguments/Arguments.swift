@@ -16,6 +16,8 @@ public struct Arguments: Sendable {
     public private(set) var remaining: [String]
     /// The environment consulted by options that name a variable.
     public let environment: [String: String]
+    /// Every option and flag name asked for so far: what ``finish()`` suggests a misspelt option from.
+    public private(set) var consulted: [String] = []
 
     /// Creates a parser.
     /// - Parameters:
@@ -29,6 +31,7 @@ public struct Arguments: Sendable {
     /// Consumes a boolean flag.
     /// - Returns: Whether the flag was present (or its environment variable is `1`, `true` or `yes`).
     public mutating func flag(_ name: String, environment variable: String? = nil) -> Bool {
+        consulted.append(name)
         var found = false
         while let index = remaining.firstIndex(of: name) {
             remaining.remove(at: index)
@@ -45,6 +48,7 @@ public struct Arguments: Sendable {
     /// - Returns: The last value given on the command line, else the environment variable's value, else `nil`.
     /// - Throws: ``UsageError`` when the option is present without a value.
     public mutating func option(_ name: String, environment variable: String? = nil) throws -> String? {
+        consulted.append(name)
         var value: String?
         var index = remaining.startIndex
         while index < remaining.endIndex {
@@ -101,11 +105,32 @@ public struct Arguments: Sendable {
     }
 
     /// Fails if anything is left unconsumed.
-    /// - Throws: ``UsageError`` naming the first unknown argument.
+    /// - Throws: ``UsageError`` naming the first unknown argument, with the closest option asked for ("did you
+    ///   mean …?") when one is close.
     public func finish() throws {
         if let first = remaining.first {
-            throw UsageError(first.hasPrefix("-") ? "unknown option '\(first)'" : "unexpected argument '\(first)'")
+            guard first.hasPrefix("-") else { throw UsageError("unexpected argument '\(first)'") }
+            throw Self.unknownOption(first, known: consulted)
         }
+    }
+
+    /// The first argument in `arguments` that looks like an option (`--name` or `--name=value`) but is not one of
+    /// `known`, as a usage error with a suggestion; `nil` when every option is known.
+    /// - Parameters:
+    ///   - arguments: Arguments, typically those a failed parse left unconsumed.
+    ///   - known: The options the command takes.
+    /// - Returns: The error to report, or `nil`.
+    public static func firstUnknownOption(in arguments: [String], known: Set<String>) -> UsageError? {
+        for argument in arguments where argument.hasPrefix("--") && argument.count > 2 {
+            let name = String(argument.prefix(while: { $0 != "=" }))
+            if !known.contains(name) { return unknownOption(name, known: known.sorted()) }
+        }
+        return nil
+    }
+
+    private static func unknownOption(_ argument: String, known: [String]) -> UsageError {
+        let name = String(argument.prefix(while: { $0 != "=" }))
+        return UsageError("unknown option '\(name)'" + Suggestion.didYouMean(name, among: known))
     }
 }
 
