@@ -82,7 +82,7 @@ struct ProgressBar {
         let elapsed = clock() - stageStart
         var text = "\(name)  [\(bar)] \(pad(percent))%  \(completed)/\(total)  \(Formatting.seconds(elapsed))"
         text += rate(elapsed)
-        if completed > 0, completed < total, elapsed > .zero {
+        if completed > 0, total - completed > 0, elapsed > .zero {
             text += "  ETA \(Formatting.seconds(elapsed * (Double(total - completed) / Double(completed))))"
         }
         return text

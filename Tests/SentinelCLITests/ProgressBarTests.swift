@@ -38,7 +38,8 @@ struct ProgressBarTests {
         bar.update(stage: "final model", completed: 1, total: 2)
         bar.finish("final model: 2 trees")
         let text = sink.value
-        #expect(text.filter { $0 == "\r" }.count == 101 + 1 + 1 + 1)  // fitting 0…100 %, its final line, final model 50 %, its end
+        // fitting at 0…100 %, its final line, final model at 50 %, its final line.
+        #expect(text.filter { $0 == "\r" }.count == 101 + 1 + 1 + 1)
         // The phase starts at the first reading and each redraw reads once: 50 % is drawn 51 s in.
         #expect(text.contains("\rfitting  [#####     ]  50%  100/200  51.0 s  (2.0/s)  ETA 51.0 s\u{1B}[K"))
         #expect(text.contains("\rfitting: 200 of 200 in "))
