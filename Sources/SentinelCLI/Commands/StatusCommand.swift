@@ -52,8 +52,13 @@ enum StatusCommand {
             while true {
                 let snapshot: MonitorSnapshotResponse
                 do {
-                    let reply = try await client.call(.monitorSnapshot, payload: payload, timeout: timeout)
+                    let reply = try await ServiceKind.monitor.call(
+                        client, .monitorSnapshot, payload: payload, timeout: timeout)
                     snapshot = try MonitorSnapshotResponse(serializedBytes: reply)
+                } catch let error as WrongServiceError {
+                    // Not a monitor: watching will not change that.
+                    console.printError("error: \(error)")
+                    return ExitCode.failure
                 } catch {
                     console.printError("error: monitor at \(address): \(error)")
                     guard watch else { return ExitCode.failure }
