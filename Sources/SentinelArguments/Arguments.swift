@@ -156,6 +156,8 @@ public enum ExitCode {
     public static let failure: Int32 = 1
     /// The command line was wrong (`EX_USAGE` from sysexits.h).
     public static let usage: Int32 = 64
+    /// Stopped by Ctrl-C (SIGINT) or SIGTERM: 128 + 2, as a shell reports a command killed by SIGINT.
+    public static let interrupted: Int32 = 130
 }
 
 /// The version every executable prints for `--version`.
