@@ -180,3 +180,36 @@ public func helpRow(_ option: String, _ text: String, continuation: String? = ni
     if let continuation { row += "\n" + String(repeating: " ", count: width) + continuation }
     return row
 }
+
+extension Arguments {
+    /// Consumes a duration option such as `500ms`, `60s`, `5m`, `24h` or `2d` (a bare number is seconds).
+    /// - Returns: The duration, or `nil` when the option is absent.
+    /// - Throws: ``UsageError`` naming the option for anything but a positive duration.
+    public mutating func duration(_ name: String, environment variable: String? = nil) throws -> Duration? {
+        guard let text = try option(name, environment: variable) else { return nil }
+        return .milliseconds(try Self.milliseconds(text, option: name))
+    }
+
+    /// Parses a duration such as `500ms`, `60s`, `5m`, `24h` or `2d` (a bare number is seconds).
+    /// - Parameters:
+    ///   - text: The duration.
+    ///   - option: The option's name, for the error.
+    /// - Returns: Milliseconds (positive).
+    /// - Throws: ``UsageError`` for anything else.
+    public static func milliseconds(_ text: String, option: String) throws -> Int64 {
+        let units: [(String, Double)] = [("ms", 1), ("s", 1_000), ("m", 60_000), ("h", 3_600_000), ("d", 86_400_000)]
+        for (suffix, scale) in units where text.hasSuffix(suffix) {
+            let number = text.dropLast(suffix.count)
+            // "ms" also ends with "s": only accept a number before the suffix.
+            if let value = Double(number), value.isFinite, value > 0 {
+                let result = (value * scale).rounded()
+                guard result >= 1, result < 9e15 else { break }
+                return Int64(result)
+            }
+        }
+        if let seconds = Double(text), seconds.isFinite, seconds > 0, seconds * 1_000 >= 1, seconds < 9e12 {
+            return Int64((seconds * 1_000).rounded())
+        }
+        throw UsageError("invalid duration for \(option): '\(text)' (e.g. 500ms, 60s, 5m, 24h)")
+    }
+}

@@ -15,7 +15,9 @@ public enum SentinelCommandLine {
         ModelInspectCommand.command,
         ScoreCommand.command,
         ReplayCommand.command,
+        LabelsCommand.command,
         BenchCommand.command,
+        StatsCommand.command,
         DriftCommand.command,
     ]
 
