@@ -47,10 +47,11 @@ struct LabelReporter {
 
     /// Reports the labels of `rows`, `batch` at a time, labelled now.
     /// - Throws: The call's ``RPCError``, or ``WrongServiceError`` when the address is not a monitor.
-    mutating func report(rows: Range<Int>, client: TCPClient, timeout: Duration) async throws {
+    mutating func report(rows: some Collection<Int>, client: TCPClient, timeout: Duration) async throws {
         let now = Self.unixMicroseconds()
-        for start in stride(from: rows.lowerBound, to: rows.upperBound, by: batch) {
-            let chunk = start..<min(start + batch, rows.upperBound)
+        let rows = Array(rows)
+        for start in stride(from: 0, to: rows.count, by: batch) {
+            let chunk = rows[start..<min(start + batch, rows.count)]
             let labels = chunk.map { row in
                 ReportLabelsRequest.Label(
                     transactionId: DatasetTransactions.transactionID(dataset, row: row),

@@ -1,5 +1,6 @@
 import Foundation
 import SentinelArguments
+import SentinelDrift
 import SentinelMetrics
 import SentinelPosix
 import SentinelRPC
@@ -14,7 +15,7 @@ enum ReplayCommand {
         summary: "stream a CSV through the scoring service (batched, rate-limited, optional drift)",
         usage:
             "sentinel replay --api HOST:PORT --data FILE [--from DAY --to DAY] [--rate N] [--limit N] [--batch B] "
-            + "[--in-flight K] [--drift SPEC] [--monitor HOST:PORT --labels-after N] [--json] [--quiet] "
+            + "[--in-flight K] [--drift SPEC] [--shuffle SEED] [--monitor HOST:PORT --labels-after N] [--json] [--quiet] "
             + "[--timeout SECONDS] [--token-file FILE]",
         details: """
             \(ConnectionOptions.Flags.api.help(width: 22))
@@ -30,6 +31,9 @@ enum ReplayCommand {
                                   FEATURE-X (shift), FEATURE=X (set); FEATURE is a model input name, X a finite
                                   number; terms apply left to right. Example: --drift 'TX_AMOUNT*1.5,V3=0'.
                                   The amount sent is the (drifted) TX_AMOUNT/Amount input.
+              --shuffle SEED      send the rows in a random order drawn from SEED (an integer), so every
+                                  monitor window sees the file's mix rather than a stretch of it; ids and labels
+                                  stay with their rows
               --monitor HOST:PORT the monitor, for --labels-after (the same --token-file is presented)
               --labels-after N    report each row's label (Class/TX_FRAUD) to the monitor once N more
                                   transactions have been scored after it, as delayed chargebacks would arrive; the
@@ -51,6 +55,7 @@ enum ReplayCommand {
         let batch = try arguments.option("--batch", as: Int.self) ?? 100
         let inFlight = try arguments.option("--in-flight", as: Int.self) ?? 4
         let driftText = try arguments.option("--drift")
+        let shuffle = try arguments.option("--shuffle", as: UInt64.self)
         let monitorText = try arguments.option("--monitor")
         let labelsAfter = try arguments.option("--labels-after", as: Int.self)
         let json = arguments.flag("--json")
@@ -87,12 +92,18 @@ enum ReplayCommand {
             guard rows.count > 0 else {
                 throw ScoringClientError(.featureMismatch, "\(path): no rows to replay (check --from/--to)")
             }
+            // The order rows are sent in: the file's, or a seeded shuffle of it.
+            var order = Array(0..<rows.count)
+            if let shuffle {
+                var generator = SplitMix64(seed: shuffle)
+                order.shuffle(using: &generator)
+            }
             var labels = try monitor.map { _ in try LabelReporter(dataset: rows.dataset, path: path) }
             if !json {
                 // Said first, so whoever watches the monitor knows what is arriving.
                 console.print(
                     "replay: \(path) → \(endpoint.address), model \(info.modelVersion), \(rows.count) rows"
-                        + (drift.map { ", drift \($0)" } ?? "")
+                        + (drift.map { ", drift \($0)" } ?? "") + (shuffle.map { ", shuffled (seed \($0))" } ?? "")
                         + (labelsAfter.map { ", labels \($0) transactions later to \(monitor!.address)" } ?? ""))
             }
             var bucket = rate.map { TokenBucket(rate: $0, capacity: max(Double(batch), $0 / 10), now: .now) }
@@ -105,7 +116,7 @@ enum ReplayCommand {
                 var labelled = 0
                 func reportLabels(upTo end: Int) async throws {
                     guard var reporter = labels, let client = monitorClient, end > labelled else { return }
-                    try await reporter.report(rows: labelled..<end, client: client, timeout: endpoint.timeout)
+                    try await reporter.report(rows: order[labelled..<end], client: client, timeout: endpoint.timeout)
                     labels = reporter
                     labelled = end
                 }
@@ -129,7 +140,7 @@ enum ReplayCommand {
                             bucket = current
                             if wait > .zero { try? await Task.sleep(for: wait) }
                         }
-                        let transactions = (next..<end).map(rows.transaction)
+                        let transactions = order[next..<end].map(rows.transaction)
                         group.addTask { await send(transactions, client: client) }
                         running += 1
                         next = end
