@@ -55,13 +55,18 @@ let package = Package(
         .target(name: "SentinelLog", swiftSettings: swiftSettings),
         .target(name: "SentinelLifecycle", dependencies: ["SentinelLog"], swiftSettings: swiftSettings),
         .target(
-            name: "SentinelSchema", dependencies: ["SentinelProtoC", "CProtobufC", "SentinelRPC", "SentinelLog"],
+            name: "SentinelSchema",
+            dependencies: ["SentinelProtoC", "CProtobufC", "SentinelRPC", "SentinelWire", "SentinelLog"],
             swiftSettings: swiftSettings),
         .target(name: "SentinelWire", swiftSettings: swiftSettings),
         .target(name: "SentinelRPC", dependencies: ["SentinelWire"], swiftSettings: swiftSettings),
         .target(
             name: "SentinelPosix",
-            dependencies: ["SentinelRPC", "SentinelWire", "SentinelLifecycle", "SentinelArguments", "CSentinelPosix"],
+            dependencies: [
+                "SentinelRPC", "SentinelWire", "SentinelLifecycle", "SentinelArguments", "SentinelLog",
+                "SentinelMetrics",
+                "CSentinelPosix",
+            ],
             swiftSettings: swiftSettings
         ),
         .target(name: "SentinelMetrics", swiftSettings: swiftSettings),
@@ -70,14 +75,13 @@ let package = Package(
         .target(name: "SentinelDrift", swiftSettings: swiftSettings),
         .target(
             name: "SentinelHTTP",
-            dependencies: ["SentinelPosix", "SentinelRPC", "SentinelLifecycle", "CSentinelPosix"],
+            dependencies: ["SentinelPosix", "SentinelRPC", "SentinelLifecycle", "SentinelMetrics", "CSentinelPosix"],
             swiftSettings: swiftSettings),
         .target(
             name: "SentinelScoring",
             dependencies: [
                 "SentinelArguments", "SentinelData", "SentinelSchema", "SentinelWire", "SentinelRPC", "SentinelPosix",
-                "SentinelModel",
-                "SentinelDrift", "SentinelMetrics", "SentinelLog", "SentinelLifecycle",
+                "SentinelHTTP", "SentinelModel", "SentinelDrift", "SentinelMetrics", "SentinelLog", "SentinelLifecycle",
             ],
             swiftSettings: swiftSettings
         ),

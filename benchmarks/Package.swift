@@ -89,5 +89,11 @@ let package = Package(
             path: "ScoringBenchmark",
             swiftSettings: swiftSettings
         ),
+        .executableTarget(
+            name: "import-benchmark",
+            dependencies: [sentinel("SentinelModel"), sentinel("SentinelData")],
+            path: "ImportBenchmark",
+            swiftSettings: swiftSettings
+        ),
     ]
 )

@@ -12,7 +12,7 @@
 #
 # Needs: the Swift toolchain; `wrk` (apt-get install wrk; installed here when missing and running as root);
 # python3 with venv + pip (PyPI) for benchmarks/.venv (fastapi, uvicorn, scikit-learn, numpy; created when missing).
-# Loopback only; ports API_PORT, MONITOR_PORT, BASELINE_PORT (defaults 18400–18402) must be free.
+# Loopback only; ports API_PORT, MONITOR_PORT, BASELINE_PORT, API_HTTP_PORT (defaults 18400–18402, 18404) must be free.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 DURATION=${DURATION:-3}
@@ -23,6 +23,7 @@ BATCH=${BATCH:-100}
 BATCH_CONNECTIONS=${BATCH_CONNECTIONS:-8}
 LOOPS=${LOOPS:-1}
 API_PORT=${API_PORT:-18400}
+API_HTTP_PORT=${API_HTTP_PORT:-18404}  # the API's /metrics port
 MONITOR_PORT=${MONITOR_PORT:-18401}
 BASELINE_PORT=${BASELINE_PORT:-18402}
 SCRATCH=${SCRATCH:-benchmarks/.build}
@@ -72,8 +73,8 @@ MONITOR_BIN=${MONITOR_BIN:-$BIN/sentinel-monitor}
 pids+=($!)
 wait_healthy --monitor "127.0.0.1:$MONITOR_PORT"
 start=$(now_ms)
-"$BIN/sentinel-api" --model "$OUT/model.sentinel" --port "$API_PORT" --monitor "127.0.0.1:$MONITOR_PORT" \
-    --spool-dir "$OUT/spool" >"$OUT/api.log" 2>&1 &
+"$BIN/sentinel-api" --model "$OUT/model.sentinel" --port "$API_PORT" --http-port "$API_HTTP_PORT" \
+    --monitor "127.0.0.1:$MONITOR_PORT" --spool-dir "$OUT/spool" >"$OUT/api.log" 2>&1 &
 api_pid=$!
 pids+=("$api_pid")
 wait_healthy --api "127.0.0.1:$API_PORT"

@@ -1,3 +1,5 @@
+import Glibc
+
 /// A consuming parser over a command line's arguments, shared by the CLI and both services.
 ///
 /// Options are read by name, in any order; each `option`/`flag` call consumes what it matched, and
@@ -164,6 +166,13 @@ public enum ExitCode {
 public enum SentinelVersion {
     /// Semantic version of this build.
     public static let string = "0.1.0"
+
+    /// The source revision of this build, from `SENTINEL_REVISION` (the images set it from their build argument),
+    /// else `unknown`.
+    public static var revision: String {
+        guard let value = getenv("SENTINEL_REVISION"), value.pointee != 0 else { return "unknown" }
+        return String(cString: value)
+    }
 }
 
 /// One row of an option table in `--help` text: `  OPTION` padded to `width` columns, then the text; a second

@@ -13,6 +13,7 @@ public enum SentinelCommandLine {
         TrainCommand.command,
         EvaluateCommand.command,
         ModelInspectCommand.command,
+        ModelImportCommand.command,
         ScoreCommand.command,
         ReplayCommand.command,
         LabelsCommand.command,

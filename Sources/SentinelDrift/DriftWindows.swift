@@ -281,6 +281,13 @@ public struct DriftWindows: Sendable, Codable {
             baseRate: reference.baseFlagRate, confidence: configuration.confidence)
     }
 
+    /// The most recently closed window, or `nil` before the first one closes (without copying the history).
+    public var lastClosed: ClosedWindow? {
+        guard !ring.isEmpty else { return nil }
+        guard ring.count == configuration.historyCount else { return ring.last }
+        return ring[(ringNext + ring.count - 1) % ring.count]
+    }
+
     /// The closed windows kept, oldest first (at most `historyCount`).
     public var history: [ClosedWindow] {
         guard ring.count == configuration.historyCount else { return ring }

@@ -37,6 +37,19 @@ public final class Counter: Sendable {
         }
     }
 
+    /// Raises the counter to `total` when it is higher: for a counter that mirrors a total kept elsewhere (read by a
+    /// collector at scrape time); a lower total is ignored, so the counter never decreases.
+    /// - Parameter total: The source's running total.
+    public func advance(to total: Double) {
+        var current = bits.load(ordering: .relaxed)
+        while total > Double(bitPattern: current) {
+            let (exchanged, original) = bits.compareExchange(
+                expected: current, desired: total.bitPattern, ordering: .relaxed)
+            if exchanged { return }
+            current = original
+        }
+    }
+
     /// The current value.
     public var value: Double { Double(bitPattern: bits.load(ordering: .relaxed)) }
 }

@@ -34,6 +34,13 @@ public final class Histogram: Sendable {
     /// Prometheus's default buckets (seconds): 5 ms … 10 s.
     public static let defaultBuckets: [Double] = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10]
 
+    /// Request-duration buckets (seconds): 10 µs … 1 s. Sentinel answers in tens of microseconds, where the default
+    /// buckets would put every request in the first one.
+    public static let requestDurationBuckets: [Double] = [
+        0.000_01, 0.000_025, 0.000_05, 0.000_1, 0.000_25, 0.000_5, 0.001, 0.002_5, 0.005, 0.01, 0.025, 0.05, 0.1,
+        0.25, 0.5, 1,
+    ]
+
     /// The metric name.
     public let name: String
     /// The label values of this series.
@@ -83,6 +90,14 @@ public final class Histogram: Sendable {
             state.sum += value
             state.count += 1
         }
+    }
+
+    /// Replaces the counts with a copy taken elsewhere: for a histogram that mirrors one kept by another component
+    /// (read by a collector at scrape time).
+    /// - Parameter snapshot: Per-bucket counts (one per bound, then `+Inf`), sum and count.
+    public func replace(with snapshot: Snapshot) {
+        precondition(snapshot.bucketCounts.count == buckets.count + 1, "one count per bucket, then +Inf")
+        state.withLock { $0 = snapshot }
     }
 
     /// A consistent copy of the counts.

@@ -144,6 +144,22 @@ public struct LatencyHistogram: Sendable, Hashable, Codable {
         return LatencyPercentiles(p50: p50, p90: p90, p99: p99, p999: p999)
     }
 
+    /// Prometheus-style buckets of these values: per bound in seconds, the values at or below it (within one
+    /// bucket of this histogram, a relative error of at most ``relativeErrorBound`` × 2), then the values above the
+    /// last bound; with the sum in seconds and the count.
+    /// - Parameter bounds: Bucket bounds in seconds, increasing.
+    /// - Returns: The snapshot a ``Histogram`` with those buckets takes.
+    public func prometheusSnapshot(bounds: [Double]) -> Histogram.Snapshot {
+        var bucketCounts = [UInt64](repeating: 0, count: bounds.count + 1)
+        var bound = 0
+        for index in counts.indices where counts[index] > 0 {
+            let (lower, _) = Self.bucketRange(index)
+            while bound < bounds.count && lower > bounds[bound] * 1e9 { bound += 1 }
+            bucketCounts[bound] += counts[index]
+        }
+        return Histogram.Snapshot(bucketCounts: bucketCounts, sum: sum / 1e9, count: count)
+    }
+
     /// Clears all values.
     public mutating func reset() {
         self = LatencyHistogram()

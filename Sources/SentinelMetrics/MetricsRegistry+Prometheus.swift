@@ -7,11 +7,13 @@ extension MetricsRegistry {
     /// Families are sorted by name and series by their label text, so the output is deterministic. Each
     /// family has `# HELP` and `# TYPE` lines; histograms give cumulative `_bucket{le="…"}` lines ending
     /// with `le="+Inf"`, then `_sum` and `_count`; summaries give `{quantile="…"}` lines in seconds, then
-    /// `_sum` (seconds) and `_count`.
+    /// `_sum` (seconds) and `_count`. The collectors (``addCollector(_:)``) run first. A family with no series
+    /// (a gauge family emptied by ``replaceGauges(name:help:labelNames:values:)``) is left out.
     /// - Returns: The exposition text, ending with a newline (empty when nothing is registered).
     public func renderPrometheus() -> String {
+        collect()
         var text = ""
-        for family in sortedFamilies {
+        for family in sortedFamilies where !family.series.isEmpty {
             text += "# HELP \(family.name) \(PrometheusText.escapeHelp(family.help))\n"
             text += "# TYPE \(family.name) \(family.type.rawValue)\n"
             let series = family.series.map { (labels: $0.key, series: $0.value) }

@@ -43,6 +43,7 @@ public final class MetricsRegistry: Sendable {
     }
 
     private let families = Mutex<[String: Family]>([:])
+    private let collectors = Mutex<[@Sendable () -> Void]>([])
 
     /// Creates an empty registry.
     public init() {}
@@ -114,6 +115,62 @@ public final class MetricsRegistry: Sendable {
         }
         guard case .summary(let summary) = series else { preconditionFailure("type checked at registration") }
         return summary
+    }
+
+    /// Adds a function run before every rendering, to bring series up to date from state kept elsewhere (process
+    /// statistics, a component's own counters): the hot paths keep their cheap counters, and a scrape pays for the
+    /// copy.
+    /// - Parameter collect: Updates series of this registry; it runs on the rendering thread and must not render.
+    public func addCollector(_ collect: @escaping @Sendable () -> Void) {
+        collectors.withLock { $0.append(collect) }
+    }
+
+    /// Runs every collector.
+    func collect() {
+        for collect in collectors.withLock({ $0 }) { collect() }
+    }
+
+    /// Replaces every series of a gauge family with `values`: series not listed disappear. For families whose
+    /// label sets come and go (active alerts, the drift of the served models' features).
+    /// - Parameters:
+    ///   - name: The metric name.
+    ///   - help: One line describing the metric.
+    ///   - labelNames: The family's label names (every entry of `values` has exactly these).
+    ///   - values: Label values and value of each series.
+    /// - Throws: ``MetricsError`` for an invalid name or label, or a conflict with an earlier registration.
+    public func replaceGauges(
+        name: String, help: String, labelNames: Set<String>, values: [([String: String], Double)]
+    ) throws(MetricsError) {
+        for (labels, _) in values {
+            try Self.validate(name: name, labels: labels, type: .gauge)
+            guard Set(labels.keys) == labelNames else {
+                throw MetricsError(.conflictingRegistration, "\(name) has labels \(labelNames.sorted())")
+            }
+        }
+        try Self.validate(
+            name: name, labels: Dictionary(uniqueKeysWithValues: labelNames.map { ($0, "") }), type: .gauge)
+        try families.withLock { (families: inout [String: Family]) throws(MetricsError) in
+            var family =
+                families[name]
+                ?? Family(name: name, help: help, type: .gauge, labelNames: labelNames, buckets: nil, series: [:])
+            guard family.type == .gauge, family.help == help, family.labelNames == labelNames else {
+                throw MetricsError(
+                    .conflictingRegistration, "\(name) is already a \(family.type) with other help or labels")
+            }
+            var series: [[String: String]: Series] = [:]
+            for (labels, value) in values {
+                let gauge: Gauge
+                if case .gauge(let existing) = family.series[labels] {
+                    gauge = existing
+                } else {
+                    gauge = Gauge(name: name, labels: labels)
+                }
+                gauge.set(value)
+                series[labels] = .gauge(gauge)
+            }
+            family.series = series
+            families[name] = family
+        }
     }
 
     private func register(

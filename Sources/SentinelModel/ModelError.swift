@@ -20,6 +20,7 @@ public struct ModelError: Error, Sendable, CustomStringConvertible {
             case corrupted = "corrupted"
             case unsupportedFormat = "unsupported format"
             case unsupportedVersion = "unsupported version"
+            case unsupportedModel = "unsupported model"
             case inconsistent = "inconsistent"
             case notConverged = "not converged"
             case io = "i/o"
@@ -45,6 +46,9 @@ public struct ModelError: Error, Sendable, CustomStringConvertible {
         public static let unsupportedFormat = Code(.unsupportedFormat)
         /// The file is a Sentinel model file of a version this build cannot read.
         public static let unsupportedVersion = Code(.unsupportedVersion)
+        /// A model file of another library holds something Sentinel cannot import exactly: an objective, an
+        /// operator, a split type.
+        public static let unsupportedModel = Code(.unsupportedModel)
         /// The file's parts disagree (sizes, names, counts).
         public static let inconsistent = Code(.inconsistent)
         /// The solver did not reach its tolerance within its iteration limit.

@@ -3,6 +3,7 @@ import SentinelArguments
 import SentinelHTTP
 import SentinelLifecycle
 public import SentinelLog
+import SentinelMetrics
 public import SentinelPosix
 import SentinelRPC
 import SentinelSchema
@@ -11,9 +12,9 @@ import SentinelSchema
 /// (dashboard, `/api/snapshot`, `/metrics`, `/healthz`), run as one ``ServiceGroup``.
 ///
 /// ``init(configuration:log:announce:)`` restores the state and binds both ports (so ``address`` and
-/// ``httpAddress`` are real); ``run()`` serves until SIGTERM or SIGINT. Shutdown runs in reverse order: the HTTP
-/// server stops, the RPC server drains its connections (every acknowledged batch is in the log), then the clock
-/// writes a last snapshot and closes the store.
+/// ``httpAddress`` are real); ``run()`` serves until SIGTERM or SIGINT. Shutdown runs in reverse order: `/readyz`
+/// turns 503, the RPC server drains its connections (every acknowledged batch is in the log), the HTTP server
+/// stops, then the clock writes a last snapshot and closes the store.
 ///
 /// ```swift
 /// let application = try MonitorApplication(configuration: try MonitorConfiguration(parsing: &arguments))
@@ -26,6 +27,7 @@ public final class MonitorApplication: Sendable {
     public let configuration: MonitorConfiguration
     private let rpc: TCPServer
     private let http: HTTPServer
+    private let readiness = Readiness()
     private let log: JSONLog
     private let announce: @Sendable (String) -> Void
 
@@ -51,15 +53,23 @@ public final class MonitorApplication: Sendable {
         // On a bind failure the process exits, which releases the state directory's lock.
         rpc = try Self.bind(configuration.host, configuration.port, log: log) {
             try TCPServer(
-                host: configuration.host, port: configuration.port, router: router, configuration: configuration.server)
+                host: configuration.host, port: configuration.port, router: router, configuration: configuration.server,
+                log: log)
         }
         let service = self.service
-        let dashboard = Dashboard(metrics: service.metrics.registry) {
-            service.snapshot(MonitorSnapshotRequest(historyWindows: 60))
-        }
+        let readiness = self.readiness
+        let dashboard = Dashboard(
+            metrics: service.metrics.registry, isReady: { readiness.isReady },
+            snapshot: { service.snapshot(MonitorSnapshotRequest(historyWindows: 60)) })
         http = try Self.bind(configuration.host, configuration.httpPort, log: log) {
             try HTTPServer(host: configuration.host, port: configuration.httpPort, router: dashboard.makeRouter())
         }
+        let registry = service.metrics.registry
+        registry.registerProcessMetrics()
+        registry.registerBuildInfo(
+            service: "sentinel-monitor", version: SentinelVersion.string, revision: SentinelVersion.revision)
+        rpc.registerMetrics(in: registry)
+        service.metrics.windowSeconds.set(Double(configuration.windowMilliseconds) / 1000)
     }
 
     /// Binds a server, turning a failure into an error that names the address.
@@ -95,12 +105,15 @@ public final class MonitorApplication: Sendable {
                 "state_dir": .string(configuration.stateDirectory ?? "none"),
                 "window_ms": .int(configuration.windowMilliseconds),
             ])
-        announce("listening on \(rpc.address)")
+        // The HTTP line first: a supervisor that waits for "listening on" then has both ports.
         announce("dashboard on http://\(http.address)/")
+        announce("listening on \(rpc.address)")
         let clock = WindowClock(
             service: service, tickInterval: configuration.tickInterval,
             snapshotInterval: configuration.snapshotInterval)
-        let group = ServiceGroup(services: [clock, rpc, http], signals: signals, logger: log)
+        // HTTP before RPC, readiness last: on shutdown `/readyz` turns 503 first, the RPC server drains while
+        // `/metrics` stays readable, then HTTP stops and the clock writes the last snapshot.
+        let group = ServiceGroup(services: [clock, http, rpc, readiness], signals: signals, logger: log)
         let signal = try await group.runReportingSignal()
         log.info("stopped", ["signal": .string(signal.map(ServiceGroup.signalName) ?? "none")])
     }

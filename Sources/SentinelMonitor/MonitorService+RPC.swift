@@ -17,6 +17,8 @@ extension MonitorService {
         router.registerRawAsync(.monitorIngestEvents) { [self] _, request in
             do {
                 return try await ingest(encoded: request).serializedBytes()
+            } catch let error as SchemaError where error.code == .tooLargeToUnpack {
+                throw error.rpcError
             } catch let error as SchemaError {
                 throw RPCError(.invalidArgument, "malformed \(EventBatch.protoName): \(error)")
             }

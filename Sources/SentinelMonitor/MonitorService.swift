@@ -33,7 +33,7 @@ public final class MonitorService: Sendable {
     /// The durable store; `nil` for an in-memory monitor (tests, `--state-dir` not given).
     public let store: StateStore?
     let clock: @Sendable () -> Int64
-    private let state: Mutex<MonitorState>
+    let state: Mutex<MonitorState>
     private let lastSnapshot: Mutex<Int64>
 
     /// The wall clock in microseconds since the epoch.
@@ -54,6 +54,7 @@ public final class MonitorService: Sendable {
         self.clock = clock
         self.lastSnapshot = Mutex(clock())
         metrics.events.increment(by: Double(state.eventsTotal))
+        metrics.registry.addCollector { [weak self] in self?.collectMetrics() }
     }
 
     /// Opens the monitor: restores its state from `stateDirectory` (snapshot + log replay), or starts empty.
@@ -215,6 +216,7 @@ public final class MonitorService: Sendable {
         metrics.events.increment(by: Double(result.ack.accepted))
         metrics.duplicates.increment(by: Double(result.ack.duplicates))
         metrics.batches.increment()
+        metrics.countScored(result.counts)
         try await waitUntilDurable(position)
         return result.ack
     }
@@ -293,34 +295,11 @@ public final class MonitorService: Sendable {
 
     // MARK: Clock and snapshots
 
-    /// Advances every window to now, logs the transitions and refreshes the gauges.
+    /// Advances every window to now and logs the transitions.
     public func tick() {
         let time = clock()
-        // Gauges are read under the lock (O(versions × features × bins)); no copy of the state.
-        let (transitions, producers, models, alerts, rates) = state.withLock { state in
-            let transitions = state.advance(to: time)
-            let rates = state.models.map { version, model in
-                let report = model.windows.currentReport()
-                return (version, report.driftShare, report.fraudRate.flaggedRate)
-            }
-            return (transitions, state.producers.count, state.models.count, state.alerts.count, rates)
-        }
+        let transitions = state.withLock { $0.advance(to: time) }
         logTransitions(transitions)
-        metrics.producers.set(Double(producers))
-        metrics.models.set(Double(models))
-        metrics.activeAlerts.set(Double(alerts))
-        for (version, driftShare, flagRate) in rates {
-            metrics.modelGauge(
-                "sentinel_monitor_drift_share", "Share of features at warn or above, current window.",
-                version: version, value: driftShare)
-            metrics.modelGauge(
-                "sentinel_monitor_flag_rate", "Flagged share of events, current window.", version: version,
-                value: flagRate)
-        }
-        if let statistics = store?.statistics {
-            metrics.logDiskBytes.set(Double(statistics.logDiskBytes + statistics.snapshotDiskBytes))
-            metrics.logSyncs.set(Double(statistics.syncs))
-        }
     }
 
     /// Writes a snapshot of the state covering every record logged so far.

@@ -66,6 +66,8 @@ public struct MonitorState: Sendable, Codable {
         public var ack: IngestAck
         /// Status changes from windows that closed before the batch was applied.
         public var transitions: [MonitorTransition]
+        /// New (not duplicate) events and flagged ones per model version, for the per-version counters.
+        public var counts: [String: (scored: UInt64, flagged: UInt64)] = [:]
     }
 
     // MARK: Time
@@ -241,6 +243,9 @@ public struct MonitorState: Sendable, Codable {
         // The event whose model version `version` holds: later events compare with it in place.
         var versionEvent: Source.Event?
         var model: ModelTracker?
+        var counts: [String: (scored: UInt64, flagged: UInt64)] = [:]
+        var scored: UInt64 = 0
+        var flagged: UInt64 = 0
         for index in 0..<batch.eventCount {
             let event = batch.event(at: index)
             highest = max(highest, event.sequence)
@@ -250,15 +255,23 @@ public struct MonitorState: Sendable, Codable {
             }
             accepted += 1
             if versionEvent.map({ !event.hasSameModelVersion(as: $0) }) ?? true {
-                if let model { models[version] = model }
+                if let model {
+                    models[version] = model
+                    counts[version, default: (0, 0)].scored += scored
+                    counts[version, default: (0, 0)].flagged += flagged
+                    (scored, flagged) = (0, 0)
+                }
                 version = event.modelVersion
                 versionEvent = event
                 model = models.removeValue(forKey: version)
             }
             // Validated above: the model exists and the feature count matches.
+            let isFlagged = event.decision == .flag
+            scored += 1
+            if isFlagged { flagged += 1 }
             event.withFeatures { features in
                 model?.record(
-                    features: features, score: event.fraudProbability, flagged: event.decision == .flag,
+                    features: features, score: event.fraudProbability, flagged: isFlagged,
                     latencyNanoseconds: event.serverLatencyNanoseconds)
             }
             if event.hasTransactionId {
@@ -268,7 +281,11 @@ public struct MonitorState: Sendable, Codable {
                     modelVersion: version)
             }
         }
-        if let model { models[version] = model }
+        if let model {
+            models[version] = model
+            counts[version, default: (0, 0)].scored += scored
+            counts[version, default: (0, 0)].flagged += flagged
+        }
         producer.events += accepted
         producer.duplicates += duplicates
         producer.lastSeenMicroseconds = time
@@ -280,7 +297,7 @@ public struct MonitorState: Sendable, Codable {
         let gaps = producer.sequences.gaps().map { SequenceRange(first: $0.lowerBound, last: $0.upperBound) }
         return IngestResult(
             ack: IngestAck(acknowledgedThrough: highest, accepted: accepted, duplicates: duplicates, gaps: gaps),
-            transitions: transitions)
+            transitions: transitions, counts: counts)
     }
 
     /// Checks a batch without changing anything.

@@ -54,7 +54,7 @@ final class Listener: PollHandler {
     /// buffer takes it), then the socket is closed. The client learns why instead of hanging in the backlog.
     private func refuse(_ client: Int32) {
         // Counted before the peer can see the refusal, so the count never lags what a client observed.
-        server.refusedConnection()
+        server.refusedConnection(peer: Socket.peerDescription(client))
         var frame: [UInt8] = []
         let limit = server.configuration.maximumConnections
         FrameHeader(type: .goAway, requestID: 0, code: StatusCode.resourceExhausted.rawValue)

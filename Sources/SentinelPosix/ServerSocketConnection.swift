@@ -75,13 +75,20 @@ final class ServerSocketConnection: PollHandler {
     }
 
     func closeNow() {
+        closeNow(because: nil)
+    }
+
+    /// Closes the socket; the reason is the state machine's own when it closed first.
+    private func closeNow(because reason: DisconnectReason?) {
         guard !closed else { return }
         closed = true
-        core.close()
+        core.close(because: reason)
         if let lingerTimer { loop.cancelTimer(lingerTimer) }
+        let reason = core.closeReason
+        let peer = reason == nil ? "" : Socket.peerDescription(fd)
         loop.deregister(fd)
         close(fd)
-        server.connectionClosed()
+        server.connectionClosed(reason: reason, peer: peer)
     }
 
     private func updateInterest() {
@@ -97,7 +104,7 @@ final class ServerSocketConnection: PollHandler {
         if core.wantsClose && pending && lingerTimer == nil {
             // A peer that stops reading cannot keep a closing connection forever.
             let bound = LoopBound(self, loop: loop)
-            lingerTimer = loop.scheduleTimer(at: .now + .seconds(2)) { bound.value.closeNow() }
+            lingerTimer = loop.scheduleTimer(at: .now + .seconds(2)) { bound.value.closeNow(because: .slowReader) }
         }
     }
 }

@@ -71,6 +71,41 @@ public enum Socket {
         }
     }
 
+    /// The peer's address as `HOST:PORT` (`[HOST]:PORT` for IPv6), or `unknown`. The C function is `getpeername`.
+    static func peerDescription(_ fd: Int32) -> String {
+        var address = sockaddr_storage()
+        var length = socklen_t(MemoryLayout<sockaddr_storage>.size)
+        let status = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getpeername(fd, $0, &length) }
+        }
+        guard status == 0 else { return "unknown" }
+        var text = [CChar](repeating: 0, count: Int(INET6_ADDRSTRLEN) + 1)
+        func host() -> String {
+            String(decoding: text.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        }
+        return withUnsafeBytes(of: address) { raw -> String in
+            let port = UInt16(bigEndian: raw.load(fromByteOffset: MemoryLayout<sa_family_t>.size, as: UInt16.self))
+            switch Int32(address.ss_family) {
+            case AF_INET:
+                // sin_addr follows the family and the port.
+                let offset = MemoryLayout<sa_family_t>.size + 2
+                guard inet_ntop(AF_INET, raw.baseAddress! + offset, &text, socklen_t(text.count)) != nil else {
+                    return "unknown"
+                }
+                return "\(host()):\(port)"
+            case AF_INET6:
+                // sin6_addr follows the family, the port and the 4-byte flow information.
+                let offset = MemoryLayout<sa_family_t>.size + 2 + 4
+                guard inet_ntop(AF_INET6, raw.baseAddress! + offset, &text, socklen_t(text.count)) != nil else {
+                    return "unknown"
+                }
+                return "[\(host())]:\(port)"
+            default:
+                return "unknown"
+            }
+        }
+    }
+
     /// Starts a non-blocking connect. The corresponding C function is `connect`.
     /// - Returns: `true` when already connected, `false` when in progress.
     static func startConnect(_ fd: Int32, to address: ResolvedSocketAddress) throws(SystemError) -> Bool {

@@ -1,6 +1,7 @@
 import CSentinelPosix
 import Glibc
 public import SentinelLifecycle
+public import SentinelLog
 public import SentinelRPC
 import Synchronization
 
@@ -35,7 +36,10 @@ public final class TCPServer: Service {
     private let state = Mutex(State.idle)
     private let (shutdownRequests, shutdownContinuation) = AsyncStream.makeStream(of: Void.self)
     private let openConnections = Atomic<Int>(0)
-    private let refusedConnections = Atomic<Int>(0)
+    private let acceptedConnections = Atomic<UInt64>(0)
+    private let disconnects = Mutex([DisconnectReason: UInt64]())
+    private let log: JSONLog?
+    private let logThrottle = LogThrottle(interval: .seconds(1))
     private let listener = Mutex<LoopBound<Listener>?>(nil)
     let tasks = TaskTracker()
 
@@ -48,13 +52,16 @@ public final class TCPServer: Service {
     ///   - configuration: Limits, timeouts, the optional token and the loops' busy-poll window.
     ///   - loopCount: Event loop threads (default: one per online CPU; benchmarks/RESULTS.md, rpc.sh, has the
     ///     measurement).
+    ///   - log: Where connections the server closes are logged (at most one line a second per reason, with the
+    ///     peer address); `nil` logs nothing.
     /// - Throws: ``SystemError`` from `socket`, `bind`, `listen` or `epoll_create1`.
     public init(
         host: String,
         port: UInt16,
         router: Router,
         configuration: ServerConfiguration = ServerConfiguration(),
-        loopCount: Int = TCPServer.defaultLoopCount
+        loopCount: Int = TCPServer.defaultLoopCount,
+        log: JSONLog? = nil
     ) throws(SystemError) {
         precondition(loopCount >= 1, "a server needs at least one loop")
         let requested = try SocketAddress(host: host, port: port).resolve()
@@ -72,6 +79,7 @@ public final class TCPServer: Service {
         listenFD = fd
         self.router = router
         self.configuration = configuration
+        self.log = log
     }
 
     /// One event loop per online CPU.
@@ -151,6 +159,7 @@ public final class TCPServer: Service {
     /// Called by the listener for each accepted descriptor (already non-blocking), on the listener's loop.
     func accepted(_ fd: Int32, loopIndex: Int) {
         openConnections.add(1, ordering: .relaxed)
+        acceptedConnections.add(1, ordering: .relaxed)
         let loop = loops[loopIndex % loops.count]
         let router = self.router
         let configuration = self.configuration
@@ -166,19 +175,43 @@ public final class TCPServer: Service {
     }
 
     /// Called by a connection once its descriptor is closed, on its loop.
-    func connectionClosed() {
+    /// - Parameters:
+    ///   - reason: Why the server closed it, or `nil` when the peer did.
+    ///   - peer: The peer's address, read before the descriptor was closed.
+    func connectionClosed(reason: DisconnectReason?, peer: @autoclosure () -> String) {
         openConnections.subtract(1, ordering: .relaxed)
+        if let reason { countDisconnect(reason, peer: peer()) }
         if let listener = listener.withLock({ $0 }) {
             listener.withValue { $0.resumeAccepting() }
         }
     }
 
     /// Connections refused over ``ServerConfiguration/maximumConnections`` since start (each got GOAWAY).
-    public var refusedConnectionCount: Int { refusedConnections.load(ordering: .relaxed) }
+    public var refusedConnectionCount: Int { Int(statistics.disconnects[.connectionLimit] ?? 0) }
 
     /// Called by the listener for each connection it refused at the limit.
-    func refusedConnection() {
-        refusedConnections.add(1, ordering: .relaxed)
+    func refusedConnection(peer: String) {
+        acceptedConnections.add(1, ordering: .relaxed)
+        countDisconnect(.connectionLimit, peer: peer)
+    }
+
+    private func countDisconnect(_ reason: DisconnectReason, peer: String) {
+        disconnects.withLock { $0[reason, default: 0] += 1 }
+        // Shutdown closes every connection by design; the rest are worth a (throttled) line.
+        guard reason != .shutdown, let log, let suppressed = logThrottle.admit(reason.rawValue) else { return }
+        log.log(
+            .warning, "connection closed",
+            [
+                ("reason", .string(reason.rawValue)), ("peer", .string(peer)),
+                ("address", .string(address.description)), ("suppressed", .uint(suppressed)),
+            ])
+    }
+
+    /// The server's connection counters since start.
+    public var statistics: ConnectionStatistics {
+        ConnectionStatistics(
+            accepted: acceptedConnections.load(ordering: .relaxed), open: connectionCount,
+            disconnects: disconnects.withLock { $0 })
     }
 
     /// Whether the listener may accept one more connection.

@@ -15,6 +15,8 @@ public struct RequestContext: Sendable {
     /// When the server stops waiting for this call (from the request's timeout), or `nil` for none.
     /// Async handlers are cancelled at this instant; long loops should call `try Task.checkCancellation()`.
     public var deadline: ContinuousClock.Instant?
+    /// When the server read the request's frame (the start of its measured duration).
+    public var receivedAt: ContinuousClock.Instant
 
     /// Whether the deadline has passed (by the continuous clock); long synchronous work checks it between items.
     public var isPastDeadline: Bool {
@@ -22,9 +24,18 @@ public struct RequestContext: Sendable {
     }
 
     /// Creates a context.
-    public init(requestID: UInt32, method: MethodID, deadline: ContinuousClock.Instant?) {
+    /// - Parameters:
+    ///   - requestID: The client's request id.
+    ///   - method: The method called.
+    ///   - deadline: When the server stops waiting, or `nil`.
+    ///   - receivedAt: When the request frame was read (default: now).
+    public init(
+        requestID: UInt32, method: MethodID, deadline: ContinuousClock.Instant?,
+        receivedAt: ContinuousClock.Instant = .now
+    ) {
         self.requestID = requestID
         self.method = method
         self.deadline = deadline
+        self.receivedAt = receivedAt
     }
 }

@@ -27,7 +27,7 @@ public typealias RawAsyncHandler = @Sendable (_ context: RequestContext, _ reque
 ///     try service.modelInfo(request, context)
 /// }
 /// router.registerAsync(.monitorSnapshot) { (request: MonitorSnapshotRequest, _) in await monitor.snapshot(request) }
-/// router.observer = { method, status in counters.count(method, status) }
+/// router.observer = { context, status in counters.count(context.method, status) }
 /// ```
 public struct Router: Sendable {
     /// A registered handler.
@@ -40,9 +40,10 @@ public struct Router: Sendable {
     @usableFromInline
     var table: [Handler?] = []
 
-    /// Called once for every request the server answers, with the method and the status sent (OK included),
-    /// on the connection's event loop: the place for request and error counters. It must be quick.
-    public var observer: (@Sendable (MethodID, StatusCode) -> Void)?
+    /// Called once for every request the server answers, with its context and the status sent (OK included), on
+    /// the connection's event loop as the answer is queued: the place for request counters and durations
+    /// (`ContinuousClock.now - context.receivedAt`). It must be quick.
+    public var observer: (@Sendable (RequestContext, StatusCode) -> Void)?
 
     /// Creates an empty router.
     public init() {}
@@ -123,25 +124,25 @@ public struct Router: Sendable {
                 handler(for: context.method) == nil
                 ? RPCError(.unimplemented, "unknown method \(context.method.rawValue)")
                 : RPCError(.internal, "method \(context.method.rawValue) is asynchronous")
-            report(context.method, error.code)
+            report(context, error.code)
             throw error
         }
         do {
             try handler(context, payload, &response)
         } catch {
             let mapped = RPCError.fromHandler(error)
-            report(context.method, mapped.code)
+            report(context, mapped.code)
             throw mapped
         }
-        report(context.method, .ok)
+        report(context, .ok)
     }
 
     /// Tells ``observer`` that a request was answered.
     /// - Parameters:
-    ///   - method: The method called.
+    ///   - context: The call.
     ///   - status: The status sent.
-    public func report(_ method: MethodID, _ status: StatusCode) {
-        observer?(method, status)
+    public func report(_ context: RequestContext, _ status: StatusCode) {
+        observer?(context, status)
     }
 
     /// The handler for a method, if any.
@@ -150,13 +151,16 @@ public struct Router: Sendable {
         return index < table.count ? table[index] : nil
     }
 
-    /// Decodes a request, or throws INVALID_ARGUMENT naming the message and the reason.
+    /// Decodes a request, or throws INVALID_ARGUMENT naming the message and the reason (or the status a decoding
+    /// error that is ``RPCErrorConvertible`` chooses, such as RESOURCE_EXHAUSTED).
     @inlinable
     static func decode<Message: RPCMessage>(_ type: Message.Type, _ payload: UnsafeRawBufferPointer) throws(RPCError)
         -> Message
     {
         do {
             return try Message(serializedBytes: payload)
+        } catch let error as any RPCErrorConvertible where error.rpcError.code != .invalidArgument {
+            throw error.rpcError  // Well-formed but refused, such as a message too costly to unpack.
         } catch {
             throw RPCError(.invalidArgument, "malformed \(Message.protoName): \(error)")
         }

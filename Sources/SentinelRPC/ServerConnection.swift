@@ -26,7 +26,7 @@ public final class ServerConnection {
     /// An async request that has not answered yet.
     private struct InFlight {
         var serial: UInt64
-        var method: MethodID
+        var context: RequestContext
         var task: Task<Void, Never>?
         var timer: TimerID?
         /// The deadline passed and the handler was cancelled; its outcome decides the answer.
@@ -114,7 +114,7 @@ public final class ServerConnection {
     public func beginGracefulShutdown() {
         guard state == .open || state == .awaitingHello else { return }
         if state == .awaitingHello {
-            close()
+            close(because: .shutdown)
             return
         }
         state = .draining
@@ -126,12 +126,13 @@ public final class ServerConnection {
     /// Cancels every in-flight request (end of the shutdown grace period); they answer CANCELLED... or not at all,
     /// since the connection then closes.
     public func cancelInFlight() {
-        close()
+        close(because: .shutdown)
         onOutput?()
     }
 
     /// Removes the first `count` bytes of ``outbound`` after the transport wrote them.
     public func consumeOutbound(_ count: Int) {
+        if count > 0 { lastActivity = loop.now }
         if count >= outbound.count {
             outbound.removeAll(keepingCapacity: outbound.capacity <= 1 << 20)
         } else {
@@ -147,7 +148,17 @@ public final class ServerConnection {
 
     /// Stops all work: cancels tasks and timers. Queued output stays for a final flush.
     public func close() {
+        close(because: nil)
+    }
+
+    /// Why the server closed the connection, or `nil` when it has not or the peer did.
+    public private(set) var closeReason: DisconnectReason?
+
+    /// Closes the connection, remembering why (the first reason given wins).
+    /// - Parameter reason: The server's reason, or `nil` (the peer closed or went away).
+    public func close(because reason: DisconnectReason?) {
         guard state != .closed else { return }
+        closeReason = reason
         state = .closed
         wantsClose = true
         for (_, request) in inFlight {
@@ -196,7 +207,7 @@ public final class ServerConnection {
         default:
             break  // Bad magic: not our protocol, so nothing we could send would be understood.
         }
-        close()
+        close(because: error.code == .frameTooLarge ? .frameTooLarge : .protocolError)
     }
 
     /// The one line an HTTP client gets before the connection closes.
@@ -211,13 +222,13 @@ public final class ServerConnection {
                         requestID: header.requestID, error: RPCError(.unauthenticated, "authentication required"))
                 }
                 appendGoAway(.unauthenticated, "authentication required: send HELLO with the token first")
-                close()
+                close(because: .unauthenticated)
                 return
             }
             let accepted = decoder.withPayload { configuration.authToken?.matches($0) ?? true }
             guard accepted else {
                 appendGoAway(.unauthenticated, "invalid token")
-                close()
+                close(because: .unauthenticated)
                 return
             }
             state = .open
@@ -246,22 +257,22 @@ public final class ServerConnection {
         guard id != 0, inFlight[id] == nil else {
             let reason = id == 0 ? "request id 0 is reserved" : "request id \(id) is already in flight"
             appendGoAway(.invalidArgument, reason)
-            close()
+            close(because: .protocolError)
             return
         }
         let method = header.method
+        let context = RequestContext(
+            requestID: id, method: method, deadline: header.timeout.map { now + $0 }, receivedAt: now)
         guard state == .open else {
-            refuse(id, method, RPCError(.unavailable, "server is shutting down"))
+            refuse(context, RPCError(.unavailable, "server is shutting down"))
             return
         }
         highestRequestID = max(highestRequestID, id)
-        let deadline = header.timeout.map { now + $0 }
         // A request read in the same batch as slow ones may reach its turn after its deadline: no work starts then.
-        if let deadline, loop.now >= deadline {
-            refuse(id, method, RPCError(.deadlineExceeded, "deadline exceeded before the request was handled"))
+        if let deadline = context.deadline, loop.now >= deadline {
+            refuse(context, RPCError(.deadlineExceeded, "deadline exceeded before the request was handled"))
             return
         }
-        let context = RequestContext(requestID: id, method: method, deadline: deadline)
         switch router.handler(for: method) {
         case .none, .sync:
             // The router decodes, runs the handler, maps its error and reports the outcome.
@@ -277,7 +288,7 @@ public final class ServerConnection {
         case .async(let handler):
             guard inFlight.count < configuration.maximumInFlightPerConnection else {
                 refuse(
-                    id, method,
+                    context,
                     RPCError(
                         .resourceExhausted,
                         "too many requests in flight (limit \(configuration.maximumInFlightPerConnection))"))
@@ -287,10 +298,10 @@ public final class ServerConnection {
         }
     }
 
-    /// Answers a request that no handler runs for, and reports it.
-    private func refuse(_ requestID: UInt32, _ method: MethodID, _ error: RPCError) {
-        router.report(method, error.code)
-        appendResponse(requestID: requestID, error: error)
+    /// Answers a request with an error, and reports it.
+    private func refuse(_ context: RequestContext, _ error: RPCError) {
+        router.report(context, error.code)
+        appendResponse(requestID: context.requestID, error: error)
     }
 
     private func startAsync(_ handler: @escaping RawAsyncHandler, context: RequestContext, payload: [UInt8]) {
@@ -298,7 +309,7 @@ public final class ServerConnection {
         nextSerial += 1
         let serial = nextSerial
         let this = LoopBound(self, loop: loop)
-        var request = InFlight(serial: serial, method: context.method)
+        var request = InFlight(serial: serial, context: context)
         if let deadline = context.deadline {
             request.timer = loop.scheduleTimer(at: deadline) {
                 this.value.expire(requestID: id, serial: serial)
@@ -328,12 +339,12 @@ public final class ServerConnection {
         case .success(let payload):
             // Also after the deadline: the handler finished work it could no longer undo (a reload past its
             // commit point, a durable batch), and the answer says so.
-            router.report(request.method, .ok)
+            router.report(request.context, .ok)
             appendOK(requestID: requestID, payload: payload)
         case .failure where request.expired:
-            refuse(requestID, request.method, RPCError(.deadlineExceeded, "deadline exceeded"))
+            refuse(request.context, RPCError(.deadlineExceeded, "deadline exceeded"))
         case .failure(let error):
-            refuse(requestID, request.method, error)
+            refuse(request.context, error)
         }
         closeIfDrained()
         onOutput?()
@@ -356,13 +367,13 @@ public final class ServerConnection {
     private func abandon(requestID: UInt32, serial: UInt64) {
         guard let request = inFlight[requestID], request.serial == serial else { return }
         inFlight[requestID] = nil
-        refuse(requestID, request.method, RPCError(.deadlineExceeded, "deadline exceeded"))
+        refuse(request.context, RPCError(.deadlineExceeded, "deadline exceeded"))
         closeIfDrained()
         onOutput?()
     }
 
     private func closeIfDrained() {
-        if state == .draining && inFlight.isEmpty { close() }
+        if state == .draining && inFlight.isEmpty { close(because: .shutdown) }
     }
 
     // MARK: Output
@@ -405,13 +416,13 @@ public final class ServerConnection {
         let now = loop.now
         if let since = awaitingFirstFrameSince, now - since >= configuration.handshakeTimeout {
             appendGoAway(.deadlineExceeded, "no complete frame within \(configuration.handshakeTimeout)")
-            close()
+            close(because: .handshakeTimeout)
             onOutput?()
             return
         }
         if let since = partialFrameSince, now - since >= configuration.frameReadTimeout {
             appendGoAway(.deadlineExceeded, "frame not completed within \(configuration.frameReadTimeout)")
-            close()
+            close(because: .frameTimeout)
             onOutput?()
             return
         }
@@ -419,7 +430,14 @@ public final class ServerConnection {
             now - lastActivity >= configuration.idleTimeout
         {
             appendGoAway(.ok, "idle timeout")
-            close()
+            close(because: .idleTimeout)
+            onOutput?()
+            return
+        }
+        if !outbound.isEmpty, now - lastActivity >= configuration.idleTimeout {
+            // Answers nobody reads, and (reading paused behind them) nothing new arriving: the peer is stuck or
+            // hostile, and holds a connection slot and its buffered output.
+            close(because: .slowReader)
             onOutput?()
             return
         }

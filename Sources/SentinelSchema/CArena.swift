@@ -18,6 +18,10 @@ struct CArena: ~Copyable {
 
     private var cursor: UnsafeMutableRawPointer
     private var end: UnsafeMutableRawPointer
+    /// Bytes ``allocateBytes(_:)`` may still hand out (protobuf-c's unpacking); unlimited unless set.
+    var unpackBudget = Int.max
+    /// Set when ``allocateBytes(_:)`` refused an allocation over ``unpackBudget``.
+    private(set) var exceededBudget = false
     /// Most recent heap block; each block's first word points at the previous one.
     private var overflow: UnsafeMutableRawPointer?
 
@@ -43,12 +47,19 @@ struct CArena: ~Copyable {
         }
     }
 
-    /// Returns `size` bytes aligned as `malloc` aligns (16), for protobuf-c's unpacking allocator.
+    /// Returns `size` bytes aligned as `malloc` aligns (16), for protobuf-c's unpacking allocator, or `nil` once
+    /// the allocations would pass ``unpackBudget`` (protobuf-c then fails the unpack, as on `malloc` failure).
     ///
     /// Each allocation is preceded by a 16-byte header holding `size`, read back by ``allocationSize(of:)``: the
     /// string checks use it to tell a string protobuf-c cut at an inner U+0000 from a whole one.
-    mutating func allocateBytes(_ size: Int) -> UnsafeMutableRawPointer {
-        let block = UnsafeMutableRawPointer(allocate(SIMD16<UInt8>.self, count: (size + 15) / 16 + 1))
+    mutating func allocateBytes(_ size: Int) -> UnsafeMutableRawPointer? {
+        let blocks = (size + 15) / 16 + 1
+        guard blocks * 16 <= unpackBudget else {
+            exceededBudget = true
+            return nil
+        }
+        unpackBudget -= blocks * 16
+        let block = UnsafeMutableRawPointer(allocate(SIMD16<UInt8>.self, count: blocks))
         block.storeBytes(of: size, as: Int.self)
         return block + 16
     }

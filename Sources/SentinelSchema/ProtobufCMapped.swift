@@ -64,7 +64,9 @@ extension ProtobufCMapped {
         _ bytes: UnsafeRawBufferPointer, _ body: (UnsafePointer<CMessage>, UnsafeMutablePointer<CArena>) throws -> R
     ) throws -> R {
         try CArena.withArena { arena in
-            try withUnsafeMutablePointer(to: &arena) { arenaPointer in
+            let budget = unpackBudget(forMessageOf: bytes.count)
+            arena.unpackBudget = budget
+            return try withUnsafeMutablePointer(to: &arena) { arenaPointer in
                 var allocator = ProtobufCAllocator(
                     alloc: { data, size in
                         data!.assumingMemoryBound(to: CArena.self).pointee.allocateBytes(size)
@@ -77,12 +79,26 @@ extension ProtobufCMapped {
                 guard
                     let message = cUnpack(&allocator, bytes.count, base.assumingMemoryBound(to: UInt8.self))
                 else {
+                    if arenaPointer.pointee.exceededBudget {
+                        throw SchemaError(
+                            .tooLargeToUnpack,
+                            "\(protoName): unpacking \(bytes.count) bytes needs more than \(budget) bytes of memory "
+                                + "(the limit is 8 × the message size + 1 MiB): too many items for their size")
+                    }
                     throw SchemaError(
                         .invalidMessage, "\(protoName): protobuf-c could not unpack \(bytes.count) bytes")
                 }
                 return try body(message, arenaPointer)
             }
         }
+    }
+
+    /// The most memory unpacking a message of `size` bytes may take: 8 × its size + 1 MiB. Ordinary messages need
+    /// 1–6 × (a 30-feature transaction about 1.2 ×); the limit stops a message of millions of empty items from costing
+    /// hundreds of MiB before any count can be checked (PROTOCOL.md §8).
+    @inline(__always)
+    static func unpackBudget(forMessageOf size: Int) -> Int {
+        min(size, Int.max / 16) * 8 + (1 << 20)
     }
 
     /// Appends the packed encoding to `buffer`.

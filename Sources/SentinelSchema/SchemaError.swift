@@ -1,3 +1,6 @@
+public import SentinelRPC
+import SentinelWire
+
 /// An error raised while converting between Swift values and protobuf wire bytes.
 ///
 /// Decoding throws it when the bytes are not a valid encoding of the expected message, when a string
@@ -17,6 +20,7 @@ public struct SchemaError: Error, Sendable, Equatable, CustomStringConvertible {
             case invalidMessage
             case invalidEnumValue
             case invalidString
+            case tooLargeToUnpack
         }
 
         private let value: Value
@@ -31,6 +35,8 @@ public struct SchemaError: Error, Sendable, Equatable, CustomStringConvertible {
         public static let invalidEnumValue = Code(.invalidEnumValue)
         /// A string field is not valid UTF-8.
         public static let invalidString = Code(.invalidString)
+        /// Unpacking would take more memory than the message's size allows (many tiny items); RESOURCE_EXHAUSTED.
+        public static let tooLargeToUnpack = Code(.tooLargeToUnpack)
 
         /// The code's name, e.g. `invalidMessage`.
         public var description: String {
@@ -38,6 +44,7 @@ public struct SchemaError: Error, Sendable, Equatable, CustomStringConvertible {
             case .invalidMessage: "invalidMessage"
             case .invalidEnumValue: "invalidEnumValue"
             case .invalidString: "invalidString"
+            case .tooLargeToUnpack: "tooLargeToUnpack"
             }
         }
     }
@@ -58,4 +65,11 @@ public struct SchemaError: Error, Sendable, Equatable, CustomStringConvertible {
 
     /// The code and message, e.g. `invalidMessage: sentinel.v1.Transaction: protobuf-c could not unpack 12 bytes`.
     public var description: String { "\(code): \(message)" }
+}
+
+extension SchemaError: RPCErrorConvertible {
+    /// RESOURCE_EXHAUSTED for a message too costly to unpack, INVALID_ARGUMENT for the rest.
+    public var rpcError: RPCError {
+        code == .tooLargeToUnpack ? RPCError(.resourceExhausted, message) : RPCError(.invalidArgument, description)
+    }
 }

@@ -9,4 +9,7 @@ extension EventReporter: ScoringEventReporter {
 
     /// The reporter's counters as Stats reports them.
     public var delivery: StatsResponse.EventDelivery { statistics.eventDelivery }
+
+    /// Whether the last call to the monitor succeeded.
+    public var isMonitorReachable: Bool { statistics.monitorReachable }
 }

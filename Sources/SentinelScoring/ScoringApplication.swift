@@ -1,20 +1,23 @@
 import Foundation
 import Glibc
 import SentinelArguments
+import SentinelHTTP
 import SentinelLifecycle
 public import SentinelLog
+import SentinelMetrics
 public import SentinelPosix
 import SentinelRPC
 import SentinelSchema
 
-/// The `sentinel-api` process: the event reporter (when a monitor is configured), the RPC server and the model
-/// loader, run as one ``ServiceGroup``.
+/// The `sentinel-api` process: the event reporter (when a monitor is configured), the HTTP server (`/metrics`,
+/// `/healthz`, `/readyz`), the RPC server and the model loader, run as one ``ServiceGroup``.
 ///
-/// ``init(configuration:log:announce:)`` reads the token, opens the spool and binds the port (so ``address`` is
-/// real); ``run()`` serves until SIGTERM or SIGINT. Start-up order: reporter, RPC server (Health answers
-/// NOT_SERVING), model loader (SERVING once the model is loaded and validated). Shutdown runs in reverse: NOT_SERVING,
-/// the server sends GOAWAY and lets in-flight requests finish within the grace period, then the reporter flushes
-/// to the monitor or its spool.
+/// ``init(configuration:log:announce:)`` reads the token, opens the spool and binds both ports (so ``address`` and
+/// ``httpAddress`` are real); ``run()`` serves until SIGTERM or SIGINT. Start-up order: reporter, HTTP server, RPC
+/// server (Health answers NOT_SERVING, `/readyz` 503), model loader (SERVING once the model is loaded and
+/// validated). Shutdown runs in reverse: NOT_SERVING (and `/readyz` 503), the RPC server sends GOAWAY and lets
+/// in-flight requests finish within the grace period, the HTTP server stops (so `/metrics` stays readable while
+/// draining), then the reporter flushes to the monitor or its spool.
 ///
 /// ```swift
 /// let application = try ScoringApplication(configuration: try ScoringConfiguration(parsing: &arguments))
@@ -26,6 +29,7 @@ public final class ScoringApplication: Sendable {
     /// The scoring handlers, counters and model store.
     public let service: ScoringService
     private let server: TCPServer
+    private let http: HTTPServer
     private let reporter: EventReporter?
     private let log: JSONLog
     private let announce: @Sendable (String) -> Void
@@ -54,19 +58,41 @@ public final class ScoringApplication: Sendable {
             store: ModelStore(configuredPath: configuration.modelPath),
             maximumBatchSize: configuration.maximumBatchSize, sink: reporter, log: log,
             logRequests: configuration.logRequests)
-        do {
-            server = try TCPServer(
+        let service = self.service
+        server = try Self.bind(configuration.host, configuration.port, log: log) {
+            try TCPServer(
                 host: configuration.host, port: configuration.port, router: service.makeRouter(),
-                configuration: serverConfiguration)
+                configuration: serverConfiguration, log: log)
+        }
+        var routes = HTTPRouter()
+        routes.registerOperations(metrics: service.metrics) { service.isServing }
+        http = try Self.bind(configuration.host, configuration.httpPort, log: log) {
+            try HTTPServer(host: configuration.host, port: configuration.httpPort, router: routes)
+        }
+        service.metrics.registerProcessMetrics()
+        service.metrics.registerBuildInfo(
+            service: "sentinel-api", version: SentinelVersion.string, revision: SentinelVersion.revision)
+        server.registerMetrics(in: service.metrics)
+    }
+
+    /// Binds a server, turning a failure into an error that names the address.
+    private static func bind<Server>(
+        _ host: String, _ port: UInt16, log: JSONLog, _ make: () throws -> Server
+    ) throws -> Server {
+        do {
+            return try make()
         } catch {
-            let address = SocketAddress(host: configuration.host, port: configuration.port)
-            log.error("cannot listen", ["address": .string("\(address)")])
+            let address = SocketAddress(host: host, port: port)
+            log.error("cannot listen", ["address": .string("\(address)"), "error": .string("\(error)")])
             throw ScoringError(.configuration, "cannot listen on \(address): \(error)", cause: error)
         }
     }
 
-    /// The bound address, with the real port when 0 was asked for.
+    /// The bound RPC address, with the real port when 0 was asked for.
     public var address: SocketAddress { server.address }
+
+    /// The bound HTTP address (`/metrics`, `/healthz`, `/readyz`).
+    public var httpAddress: SocketAddress { http.address }
 
     /// Serves until SIGTERM or SIGINT, then shuts down gracefully and returns.
     /// - Throws: ``ScoringError`` `.reloadFailed` when the model cannot be loaded at start-up (the process should
@@ -79,14 +105,17 @@ public final class ScoringApplication: Sendable {
             "listening",
             [
                 "address": .string(server.address.description), "port": .int(Int64(server.address.port)),
+                "http": .string(http.address.description),
                 "version": .string(SentinelVersion.string), "model": .string(configuration.modelPath),
                 "monitor": .string(configuration.monitor?.address.description ?? ""),
                 "max_batch": .int(Int64(configuration.maximumBatchSize)),
                 "auth": configuration.server.authToken == nil ? "none" : "token",
             ])
+        // The HTTP line first: a supervisor that waits for "listening on" then has both ports.
+        announce("metrics on http://\(http.address)/metrics")
         announce("listening on \(server.address)")
         let loader = ModelLoader(service: service, reloadSignals: reloads, log: log)
-        let services: [any Service] = (reporter.map { [$0] } ?? []) + [server, loader]
+        let services: [any Service] = (reporter.map { [$0] } ?? []) + [http, server, loader]
         let signal: Int32?
         do {
             signal = try await ServiceGroup(services: services, signals: signals, logger: log).runReportingSignal()

@@ -11,10 +11,14 @@ public import SentinelRPC
 public struct ScoringConfiguration: Sendable, Equatable {
     /// The model file (`--model`, `SENTINEL_MODEL`); also what SIGHUP and a path-less ReloadModel reload.
     public var modelPath: String
-    /// The address to bind (`--host`, `SENTINEL_API_HOST`, default `0.0.0.0`).
-    public var host = "0.0.0.0"
-    /// The port; 0 picks a free one (`--port`, `SENTINEL_API_PORT`, default 8000).
+    /// The address both ports bind (`--host`, `SENTINEL_API_HOST`; default `127.0.0.1`, or `0.0.0.0` when a token
+    /// is configured: an unauthenticated API is reachable only from this machine unless asked otherwise).
+    public var host = "127.0.0.1"
+    /// The RPC port; 0 picks a free one (`--port`, `SENTINEL_API_PORT`, default 8000).
     public var port: UInt16 = 8000
+    /// The HTTP port serving `/metrics`, `/healthz` and `/readyz`; 0 picks a free one (`--http-port`,
+    /// `SENTINEL_API_HTTP_PORT`, default 9100).
+    public var httpPort: UInt16 = 9100
     /// The monitor that receives scoring events and its token (`--monitor`, `SENTINEL_MONITOR`;
     /// `--monitor-token-file`, `SENTINEL_MONITOR_TOKEN_FILE`); `nil`: no reporting.
     public var monitor: ConnectionOptions?
@@ -48,7 +52,8 @@ public struct ScoringConfiguration: Sendable, Equatable {
 
     /// The usage line.
     public static let usage =
-        "usage: sentinel-api --model FILE [--host ADDR] [--port N] [--monitor HOST:PORT] [--spool-dir DIR] "
+        "usage: sentinel-api --model FILE [--host ADDR] [--port N] [--http-port N] [--monitor HOST:PORT] "
+        + "[--spool-dir DIR] "
         + "[--report-inflight N] [--report-memory-mb N] "
         + "[--token-file FILE] [--monitor-token-file FILE] [--max-batch N] [--grace-period S] [--log-requests] "
         + "[--busy-poll-us N] [--max-connections N] [--handshake-timeout S] [--idle-timeout S]"
@@ -63,9 +68,11 @@ public struct ScoringConfiguration: Sendable, Equatable {
 
         options (a flag wins over its environment variable):
           --model FILE               model file from `sentinel train` (env SENTINEL_MODEL; required)
-          --host ADDR                address to bind, :: for every IPv4 and IPv6 address (env SENTINEL_API_HOST,
-                                     default 0.0.0.0)
-          --port N                   TCP port; 0 picks a free one (env SENTINEL_API_PORT, default 8000)
+          --host ADDR                address both ports bind, :: for every IPv4 and IPv6 address
+                                     (env SENTINEL_API_HOST, default 127.0.0.1, or 0.0.0.0 with --token-file)
+          --port N                   RPC port; 0 picks a free one (env SENTINEL_API_PORT, default 8000)
+          --http-port N              HTTP port for /metrics, /healthz and /readyz; 0 picks a free one
+                                     (env SENTINEL_API_HTTP_PORT, default 9100)
         \(ConnectionOptions.Flags.reporterMonitor.help(width: 29))
           --spool-dir DIR            disk spool for events the monitor cannot take yet
                                      (env SENTINEL_SPOOL_DIR, default sentinel-spool)
@@ -95,8 +102,10 @@ public struct ScoringConfiguration: Sendable, Equatable {
     /// - Throws: `UsageError` for a missing `--model`, a bad number, a bad `--monitor` address or an unknown flag.
     public init(parsing arguments: inout Arguments) throws {
         modelPath = try arguments.required("--model", environment: "SENTINEL_MODEL")
-        host = try arguments.option("--host", environment: "SENTINEL_API_HOST") ?? host
+        let host = try arguments.option("--host", environment: "SENTINEL_API_HOST")
         port = try arguments.option("--port", environment: "SENTINEL_API_PORT", as: UInt16.self) ?? port
+        httpPort =
+            try arguments.option("--http-port", environment: "SENTINEL_API_HTTP_PORT", as: UInt16.self) ?? httpPort
         monitor = try ConnectionOptions.parse(&arguments, .reporterMonitor)
         spoolDirectory = try arguments.option("--spool-dir", environment: "SENTINEL_SPOOL_DIR") ?? spoolDirectory
         reportInFlight =
@@ -116,6 +125,7 @@ public struct ScoringConfiguration: Sendable, Equatable {
             ?? busyPollMicroseconds
         try server.parseServerOptions(&arguments, environmentPrefix: "SENTINEL_API")
         try arguments.finish()
+        self.host = host ?? (server.authToken == nil ? "127.0.0.1" : "0.0.0.0")
         guard maximumBatchSize >= 1 else { throw UsageError("--max-batch must be at least 1, got \(maximumBatchSize)") }
         guard gracePeriodSeconds.isFinite, gracePeriodSeconds >= 0 else {
             throw UsageError("--grace-period must be a non-negative number of seconds")

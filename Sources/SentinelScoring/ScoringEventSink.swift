@@ -19,4 +19,7 @@ public protocol ScoringEventSink: Sendable {
     /// The delivery counters for Stats (sent, acknowledged, spooled, replayed, dropped, queued, spool bytes, last
     /// sequence).
     var delivery: StatsResponse.EventDelivery { get }
+
+    /// Whether the last call to the monitor succeeded (`sentinel_api_monitor_reachable`).
+    var isMonitorReachable: Bool { get }
 }

@@ -1,5 +1,6 @@
 import Foundation
 public import SentinelLog
+public import SentinelMetrics
 import SentinelModel
 public import SentinelRPC
 public import SentinelSchema
@@ -28,9 +29,13 @@ public final class ScoringService: Sendable {
     /// The most transactions one ScoreBatch may carry.
     public let maximumBatchSize: Int
     let counters = ServiceCounters()
+    /// The service's Prometheus series (Docs/Metrics.md); the process adds its own (`process_*`, build, RPC
+    /// connections) and serves them on the HTTP port.
+    public let metrics = MetricsRegistry()
+    private let requestMetrics: RequestMetrics
     private let serving = Atomic<Bool>(false)
     private let shuttingDown = Atomic<Bool>(false)
-    private let sink: (any ScoringEventSink)?
+    let sink: (any ScoringEventSink)?
     private let log: JSONLog
     private let logRequests: Bool
 
@@ -55,7 +60,9 @@ public final class ScoringService: Sendable {
         self.sink = sink
         self.log = log
         self.logRequests = logRequests
+        requestMetrics = RequestMetrics(registry: metrics)
         serving.store(store.current != nil, ordering: .releasing)
+        registerCollectors()
     }
 
     /// The router serving every method of this service; it counts every answer for Stats.
@@ -68,9 +75,14 @@ public final class ScoringService: Sendable {
         router.register(.scoringStats, stats)
         router.registerAsync(.scoringReloadModel, reloadModel)
         let counters = self.counters
-        router.observer = { _, status in
+        let requestMetrics = self.requestMetrics
+        router.observer = { context, status in
             counters.requests.add(1, ordering: .relaxed)
-            if status != .ok { counters.countError(status) }
+            if status != .ok {
+                counters.countError(status)
+                if context.method == .scoringScore { counters.countTransactionError(status) }
+            }
+            requestMetrics.observe(context, status)
         }
         return router
     }
@@ -154,6 +166,8 @@ public final class ScoringService: Sendable {
             }
         } catch let error as RPCError {
             throw error
+        } catch let error as SchemaError where error.code == .tooLargeToUnpack {
+            throw error.rpcError
         } catch {
             throw RPCError(.invalidArgument, "malformed \(ScoreBatchRequest.protoName): \(error)")
         }
@@ -214,6 +228,7 @@ public final class ScoringService: Sendable {
                     counters.flagged.add(flagged, ordering: .relaxed)
                     if !batch.problems.isEmpty {
                         counters.countError(.invalidArgument, times: UInt64(batch.problems.count))
+                        counters.countTransactionError(.invalidArgument, times: UInt64(batch.problems.count))
                     }
                     counters.recordLatency(nanoseconds: latency)
                     reportEvents(batch, scores: UnsafeBufferPointer(scored), model: model, latency: latency)
@@ -343,6 +358,7 @@ public final class ScoringService: Sendable {
         switch result {
         case .success(let (response, model)):
             counters.reloads.add(origin == "startup" ? 0 : 1, ordering: .relaxed)
+            counters.loads.add(1, ordering: .relaxed)
             log.info(
                 origin == "startup" ? "model loaded" : "model reloaded",
                 [
@@ -355,6 +371,7 @@ public final class ScoringService: Sendable {
             return response
         case .failure(let error):
             if origin != "startup" { counters.failedReloads.add(1, ordering: .relaxed) }
+            counters.failedLoads.add(1, ordering: .relaxed)
             let failure =
                 error as? ScoringError ?? ScoringError(.reloadFailed, "reload failed: \(error)", cause: error)
             log.error(

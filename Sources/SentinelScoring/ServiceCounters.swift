@@ -15,8 +15,13 @@ final class ServiceCounters: Sendable {
     let flagged = Atomic<UInt64>(0)
     let reloads = Atomic<UInt64>(0)
     let failedReloads = Atomic<UInt64>(0)
-    /// Error answers by status code (0…16); codes above 16 are counted as 2 UNKNOWN.
+    /// Model loads that succeeded and failed, the start-up load included.
+    let loads = Atomic<UInt64>(0)
+    let failedLoads = Atomic<UInt64>(0)
+    /// Error answers and refused batch items by status code (0…16); codes above 16 are counted as 2 UNKNOWN.
     private let errors = Mutex([UInt64](repeating: 0, count: 17))
+    /// Refused transactions (Score errors and refused batch items) by status code.
+    private let transactionErrors = Mutex([UInt64](repeating: 0, count: 17))
     private let latency = Mutex(LatencyHistogram())
     /// When the service started, on the monotonic clock, in nanoseconds.
     let startedAt = MonotonicClock.nanoseconds()
@@ -25,6 +30,19 @@ final class ServiceCounters: Sendable {
     func countError(_ code: StatusCode, times: UInt64 = 1) {
         let index = code.rawValue <= 16 ? Int(code.rawValue) : 2
         errors.withLock { $0[index] += times }
+    }
+
+    /// Counts refused transactions (a Score error, or refused batch items) with `code`.
+    func countTransactionError(_ code: StatusCode, times: UInt64 = 1) {
+        let index = code.rawValue <= 16 ? Int(code.rawValue) : 2
+        transactionErrors.withLock { $0[index] += times }
+    }
+
+    /// Refused transactions by status code, one entry per code seen.
+    var transactionErrorCounts: [(StatusCode, UInt64)] {
+        transactionErrors.withLock { counts in
+            counts.indices.filter { counts[$0] > 0 }.map { (StatusCode(rawValue: UInt16($0)), counts[$0]) }
+        }
     }
 
     /// Records the server-side latency of one scoring request.

@@ -10,6 +10,8 @@ final class RunningService: @unchecked Sendable {
     let logFile: URL
     let errorFile: URL
     private(set) var port: UInt16 = 0
+    /// The HTTP port (`/metrics`; the monitor's dashboard), from the `metrics on` or `dashboard on` line; 0 if none.
+    private(set) var httpPort: UInt16 = 0
 
     /// Starts `product` and waits (off the cooperative pool, at most `timeout` seconds) until it listens and
     /// `isReady(log)` holds.
@@ -37,7 +39,10 @@ final class RunningService: @unchecked Sendable {
         try process.run()
         let deadline = Date().addingTimeInterval(timeout)
         while Date() < deadline {
-            if port == 0, let found = Self.port(in: errors) { port = found }
+            if port == 0, let found = Self.port(in: errors) {
+                port = found
+                httpPort = Self.httpPort(in: errors) ?? 0
+            }
             if port != 0 && isReady(log) { return }
             if !process.isRunning { break }
             Thread.sleep(forTimeInterval: 0.02)
@@ -81,6 +86,16 @@ final class RunningService: @unchecked Sendable {
         return await waitForExit(timeout: 20)
     }
 
+    private static func httpPort(in errors: String) -> UInt16? {
+        for line in errors.split(separator: "\n")
+        where line.hasPrefix("metrics on http://") || line.hasPrefix("dashboard on http://") {
+            let url = line.split(separator: " ").last ?? ""
+            let hostPort = url.dropFirst("http://".count).prefix { $0 != "/" }
+            if let colon = hostPort.lastIndex(of: ":") { return UInt16(hostPort[hostPort.index(after: colon)...]) }
+        }
+        return nil
+    }
+
     private static func port(in errors: String) -> UInt16? {
         for line in errors.split(separator: "\n") where line.hasPrefix("listening on ") {
             if let colon = line.lastIndex(of: ":") { return UInt16(line[line.index(after: colon)...]) }
@@ -100,7 +115,8 @@ extension RunningService {
     {
         try await start(
             "sentinel-api",
-            arguments: ["--model", model, "--host", host, "--port", "0", "--grace-period", "5"] + arguments,
+            arguments: ["--model", model, "--host", host, "--port", "0", "--http-port", "0", "--grace-period", "5"]
+                + arguments,
             isReady: { $0.contains("\"msg\":\"serving\"") })
     }
 }

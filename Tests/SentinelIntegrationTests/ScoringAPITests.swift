@@ -286,7 +286,8 @@ struct ScoringAPITests {
         #expect(missing.status == 64 && missing.error.contains("missing --model"))
         #expect(try await BuiltProducts.run("sentinel-api", ["--model", "m", "--bogus"]).status == 64)
         let unusable = try await BuiltProducts.run(
-            "sentinel-api", ["--model", "/nonexistent.sentinel", "--port", "0", "--host", "127.0.0.1"])
+            "sentinel-api",
+            ["--model", "/nonexistent.sentinel", "--port", "0", "--http-port", "0", "--host", "127.0.0.1"])
         #expect(unusable.status == 1)
         #expect(unusable.output.contains("\"msg\":\"model load failed\""))
     }

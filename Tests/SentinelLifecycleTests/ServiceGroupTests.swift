@@ -60,6 +60,25 @@ struct ServiceGroupTests {
         #expect(journal.all.suffix(3) == ["stop c", "stop b", "stop a"])
     }
 
+    @Test("readiness: not ready before the group runs it, ready while it runs, not ready once shutdown begins")
+    func readiness() async throws {
+        let journal = Journal()
+        let probe = Probe("server", journal: journal)
+        let readiness = Readiness()
+        #expect(!readiness.isReady)
+        let group = ServiceGroup(services: [probe, readiness])
+        try await withThrowingTaskGroup(of: Void.self) { tasks in
+            tasks.addTask { try await group.run() }
+            await probe.started.wait()
+            let deadline = ContinuousClock.now + .seconds(5)
+            while !readiness.isReady && ContinuousClock.now < deadline { await Task.yield() }
+            #expect(readiness.isReady)
+            group.beginGracefulShutdown()
+            try await tasks.waitForAll()
+        }
+        #expect(!readiness.isReady)
+    }
+
     @Test("a signal starts the shutdown and is reported")
     func signal() async throws {
         let journal = Journal()

@@ -47,3 +47,18 @@ struct JSONLogTests {
         #expect(object == ["time": "1970-01-01T00:00:00.000Z", "level": "warning", "msg": "odd \u{7}", "k\"": "v\n"])
     }
 }
+
+@Suite("Log throttle")
+struct LogThrottleTests {
+    @Test("one line per key per interval; the next one says how many were held back")
+    func throttle() async throws {
+        let throttle = LogThrottle(interval: .milliseconds(200))
+        #expect(throttle.admit("frame_too_large") == 0)
+        #expect(throttle.admit("frame_too_large") == nil)
+        #expect(throttle.admit("frame_too_large") == nil)
+        #expect(throttle.admit("idle_timeout") == 0, "keys are independent")
+        try await Task.sleep(for: .milliseconds(250))
+        #expect(throttle.admit("frame_too_large") == 2)
+        #expect(throttle.admit("frame_too_large") == nil)
+    }
+}

@@ -1,3 +1,5 @@
+import Glibc
+import Synchronization
 import Testing
 
 @testable import SentinelMetrics
@@ -115,5 +117,73 @@ struct MetricsTests {
         #expect(PrometheusText.labelText([:]) == "")
         #expect(
             PrometheusText.labelText(["b": "2", "a": "1"], extra: ("le", "+Inf")) == "{a=\"1\",b=\"2\",le=\"+Inf\"}")
+    }
+}
+
+@Suite("Collected series: mirrors, replaced families, process and build")
+struct CollectedSeriesTests {
+    @Test("a mirrored counter only moves up; collectors run before every rendering")
+    func advance() throws {
+        let registry = MetricsRegistry()
+        let counter = try registry.makeCounter(name: "sentinel_mirrored_total", help: "Mirrored.")
+        let source = Mutex(5.0)
+        registry.addCollector { counter.advance(to: source.withLock { $0 }) }
+        #expect(registry.renderPrometheus().contains("sentinel_mirrored_total 5\n"))
+        source.withLock { $0 = 3 }
+        #expect(registry.renderPrometheus().contains("sentinel_mirrored_total 5\n"), "a counter never decreases")
+        source.withLock { $0 = 8 }
+        #expect(registry.renderPrometheus().contains("sentinel_mirrored_total 8\n"))
+    }
+
+    @Test("replacing a gauge family drops the series not listed, and an empty family is not rendered")
+    func replace() throws {
+        let registry = MetricsRegistry()
+        try registry.replaceGauges(
+            name: "sentinel_alert", help: "Active alerts.", labelNames: ["subject"],
+            values: [(["subject": "V4"], 1), (["subject": "V10"], 1)])
+        let both = registry.renderPrometheus()
+        #expect(both.contains("sentinel_alert{subject=\"V4\"} 1") && both.contains("sentinel_alert{subject=\"V10\"} 1"))
+        try registry.replaceGauges(
+            name: "sentinel_alert", help: "Active alerts.", labelNames: ["subject"], values: [(["subject": "V4"], 1)])
+        #expect(!registry.renderPrometheus().contains("V10"))
+        try registry.replaceGauges(name: "sentinel_alert", help: "Active alerts.", labelNames: ["subject"], values: [])
+        #expect(!registry.renderPrometheus().contains("sentinel_alert"))
+        #expect(throws: MetricsError.self) {
+            try registry.replaceGauges(
+                name: "sentinel_alert", help: "Active alerts.", labelNames: ["subject"], values: [(["other": "x"], 1)])
+        }
+    }
+
+    @Test("a latency histogram becomes Prometheus buckets: each value at or below its bound, within one bucket")
+    func latencyBuckets() {
+        var latency = LatencyHistogram()
+        for nanoseconds: UInt64 in [5_000, 20_000, 20_000, 900_000, 3_000_000_000] {
+            latency.record(nanoseconds: nanoseconds)
+        }
+        let snapshot = latency.prometheusSnapshot(bounds: [0.000_01, 0.000_025, 0.001, 1])
+        #expect(snapshot.bucketCounts == [1, 2, 1, 0, 1])
+        #expect(snapshot.count == 5)
+        #expect(abs(snapshot.sum - 3.000_945) < 1e-9)
+    }
+
+    @Test("process series come from /proc; build info carries its labels")
+    func process() {
+        let registry = MetricsRegistry()
+        registry.registerProcessMetrics()
+        registry.registerBuildInfo(service: "sentinel-test", version: "1.2.3", revision: "")
+        let text = registry.renderPrometheus()
+        func value(_ name: String) -> Double? {
+            text.split(separator: "\n").first { $0.hasPrefix(name + " ") }.flatMap {
+                Double($0.split(separator: " ")[1])
+            }
+        }
+        #expect((value("process_resident_memory_bytes") ?? 0) > 1_000_000)
+        #expect((value("process_open_fds") ?? 0) >= 3)
+        #expect((value("process_max_fds") ?? 0) >= (value("process_open_fds") ?? .infinity))
+        let start = value("process_start_time_seconds") ?? 0
+        let now = Double(time(nil))
+        #expect(start > now - 86_400 * 30 && start <= now + 1, "started recently: \(start) vs \(now)")
+        #expect(
+            text.contains("sentinel_build_info{revision=\"unknown\",service=\"sentinel-test\",version=\"1.2.3\"} 1"))
     }
 }

@@ -137,7 +137,7 @@ struct ModelFileTests {
         let text = String(decoding: try ModelFile(artifact: ModelFixtures.logisticArtifact()).encoded(), as: UTF8.self)
         try expectCode(
             .unsupportedVersion,
-            Array(text.replacingOccurrences(of: "\"format_version\" : 1,", with: "\"format_version\" : 2,").utf8))
+            Array(text.replacingOccurrences(of: "\"format_version\" : 1,", with: "\"format_version\" : 3,").utf8))
         try expectCode(
             .unsupportedFormat,
             Array(text.replacingOccurrences(of: "\"sentinel-model\"", with: "\"other-model\"").utf8))

@@ -3,6 +3,7 @@ import SentinelHTTP
 import SentinelMetrics
 import SentinelMonitor
 import SentinelSchema
+import SentinelTestSupport
 import Testing
 
 @Suite("Dashboard", .serialized)

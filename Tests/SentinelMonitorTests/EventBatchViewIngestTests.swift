@@ -232,4 +232,36 @@ struct EventBatchViewIngestTests {
         #expect(service.metrics.rejected.value == 1)
         #expect(service.currentState.eventsTotal == 10)
     }
+
+    @Test("IngestEvents and RegisterModel of a million empty items are RESOURCE_EXHAUSTED before they cost memory")
+    func rpcTooLargeToUnpack() async throws {
+        let service = try MonitorService.open(settings: F.settings(), logger: JSONLog { _ in })
+        var router = Router()
+        service.register(on: &router)
+        let transport = InMemoryTransport(router: router)
+        let emptyEvents = [UInt8]((0..<1_000_000).flatMap { _ in [UInt8(2 << 3 | 2), 0] })
+        do {
+            _ = try await transport.call(.monitorIngestEvents, payload: emptyEvents, timeout: .seconds(10))
+            Issue.record("a million empty events were unpacked")
+        } catch {
+            #expect(error.code == .resourceExhausted)
+            #expect(error.message.contains("sentinel.v1.EventBatch: unpacking 2000000 bytes"), "\(error.message)")
+        }
+        // RegisterModelRequest.reference holding a million empty feature profiles.
+        let profiles = [UInt8]((0..<1_000_000).flatMap { _ in [UInt8(1 << 3 | 2), 0] })
+        var register: [UInt8] = [2 << 3 | 2]
+        var length = profiles.count
+        while length >= 0x80 {
+            register.append(UInt8(length & 0x7F) | 0x80)
+            length >>= 7
+        }
+        register.append(UInt8(length))
+        do {
+            _ = try await transport.call(.monitorRegisterModel, payload: register + profiles, timeout: .seconds(10))
+            Issue.record("a million empty profiles were unpacked")
+        } catch {
+            #expect(error.code == .resourceExhausted)
+        }
+        #expect(service.currentState.models.isEmpty)
+    }
 }

@@ -77,6 +77,7 @@ struct ServerConnectionTests {
         #expect(frames.first?.header.status == .resourceExhausted)
         #expect(frames.last?.header.status == .resourceExhausted)
         #expect(harness.wantsClose)
+        #expect(harness.closeReason == .frameTooLarge)
     }
 
     @Test("bad magic closes the connection without an answer")
@@ -86,6 +87,7 @@ struct ServerConnectionTests {
         harness.send([0x16, 0x03, 0x01, 0x00])
         #expect(harness.takeRawOutput().isEmpty)
         #expect(harness.wantsClose)
+        #expect(harness.closeReason == .protocolError)
     }
 
     @Test("an HTTP request gets one plain-text line, then the connection closes")
@@ -264,6 +266,7 @@ struct ServerConnectionTests {
         harness.send(Array(Frames.request(1).prefix(7)))
         #expect(await eventually { harness.wantsClose })
         #expect(harness.takeOutput().last?.header.status == .deadlineExceeded)
+        #expect(harness.closeReason == .frameTimeout)
     }
 
     @Test("an idle connection gets GOAWAY and is closed after the idle timeout")
@@ -276,6 +279,18 @@ struct ServerConnectionTests {
         let frames = harness.takeOutput()
         #expect(frames.last?.header.type == .goAway)
         #expect(frames.last?.header.requestID == 1)
+        #expect(harness.closeReason == .idleTimeout)
+    }
+
+    @Test("a peer that never reads its answers is closed as a slow reader after the idle timeout")
+    func slowReader() async {
+        var configuration = ServerConfiguration()
+        configuration.idleTimeout = .milliseconds(50)
+        let harness = ServerHarness(configuration: configuration)
+        // The answer is queued and never taken, as when the peer's receive window is full.
+        harness.sendWithoutTakingOutput(Frames.request(1))
+        #expect(await eventually { harness.wantsClose })
+        #expect(harness.closeReason == .slowReader)
     }
 
     @Test("a reply above the payload limit becomes RESOURCE_EXHAUSTED; a thrown OK becomes UNKNOWN")

@@ -29,6 +29,11 @@ final class ServerHarness: Sendable {
         return takeOutput()
     }
 
+    /// Sends bytes and leaves the answers queued, as for a peer that does not read.
+    func sendWithoutTakingOutput(_ bytes: [UInt8]) {
+        loop.sync { bytes.withUnsafeBytes { connection.value.receive($0) } }
+    }
+
     /// Decodes and removes the queued output.
     func takeOutput() -> [DecodedFrame] {
         Self.decode(takeRawOutput())
@@ -49,6 +54,7 @@ final class ServerHarness: Sendable {
     }
 
     var wantsClose: Bool { loop.sync { connection.value.wantsClose } }
+    var closeReason: DisconnectReason? { loop.sync { connection.value.closeReason } }
     var inFlight: Int { loop.sync { connection.value.inFlightCount } }
 
     func beginGracefulShutdown() { loop.sync { connection.value.beginGracefulShutdown() } }

@@ -50,3 +50,57 @@ struct MemoryTests {
         #expect(after - before < 16 << 20, "resident memory grew from \(before >> 20) MiB to \(after >> 20) MiB")
     }
 }
+
+@Suite("Unpacking budget")
+struct UnpackBudgetTests {
+    /// `count` empty entries of length-delimited field `field`: two bytes on the wire each.
+    static func emptyEntries(field: UInt8, count: Int) -> [UInt8] {
+        [UInt8]((0..<count).flatMap { _ in [field << 3 | 2, 0] })
+    }
+
+    @Test("millions of empty items in 4 MiB are refused as too large to unpack, in every decode path")
+    func emptyItems() throws {
+        let million = 2_000_000
+        let events = Self.emptyEntries(field: 2, count: million)
+        let eventError = #expect(throws: SchemaError.self) {
+            try events.withUnsafeBytes { try EventBatch(serializedBytes: $0) }
+        }
+        #expect(eventError?.code == .tooLargeToUnpack)
+        #expect(eventError?.message.contains("sentinel.v1.EventBatch: unpacking 4000000 bytes needs more than") == true)
+        #expect(eventError.map { String(describing: $0.rpcError) }?.contains("RESOURCE_EXHAUSTED") == true)
+        let viewError = #expect(throws: SchemaError.self) {
+            try events.withUnsafeBytes { try EventBatch.withView(serializedBytes: $0) { _ in } }
+        }
+        #expect(viewError?.code == .tooLargeToUnpack)
+        let transactions = Self.emptyEntries(field: 1, count: million)
+        let batchError = #expect(throws: SchemaError.self) {
+            try transactions.withUnsafeBytes { try ScoreBatchRequest.withView(serializedBytes: $0) { _ in } }
+        }
+        #expect(batchError?.code == .tooLargeToUnpack)
+        // Nested: RegisterModelRequest.reference (2) holding a million empty FeatureProfiles (1).
+        let profiles = Self.emptyEntries(field: 1, count: million)
+        var register: [UInt8] = [2 << 3 | 2]
+        var length = profiles.count
+        while length >= 0x80 {
+            register.append(UInt8(length & 0x7F) | 0x80)
+            length >>= 7
+        }
+        register.append(UInt8(length))
+        register += profiles
+        let registerError = #expect(throws: SchemaError.self) {
+            try register.withUnsafeBytes { try RegisterModelRequest(serializedBytes: $0) }
+        }
+        #expect(registerError?.code == .tooLargeToUnpack)
+    }
+
+    @Test("ordinary messages decode well within the budget")
+    func ordinary() throws {
+        let batch = EventBatch(producerId: "api-1", events: (1...1_000).map { Samples.scoringEvent(sequence: $0) })
+        let bytes = batch.serializedBytes()
+        let decoded = try bytes.withUnsafeBytes { try EventBatch(serializedBytes: $0) }
+        #expect(decoded.events.count == 1_000)
+        let transactions = ScoreBatchRequest(transactions: (0..<10_000).map { _ in Samples.transaction() })
+        let encoded = transactions.serializedBytes()
+        #expect(try encoded.withUnsafeBytes { try ScoreBatchRequest(serializedBytes: $0) }.transactions.count == 10_000)
+    }
+}

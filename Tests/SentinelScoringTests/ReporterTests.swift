@@ -4,9 +4,10 @@ import SentinelDrift
 import SentinelLog
 import SentinelModel
 import SentinelSchema
-import SentinelScoring
 import Synchronization
 import Testing
+
+@testable import SentinelScoring
 
 @Suite("Event reporter", .serialized)
 struct ReporterTests {
@@ -314,6 +315,35 @@ struct ReporterTests {
             try EventReporter(configuration: configuration, log: JSONLog { _ in })
         }
         _ = first
+    }
+
+    @Test(
+        "After a crash the reporter resumes after the last sequence used (mark from this boot), else after the lease",
+        arguments: [true, false])
+    func resumesAfterCrash(sameBoot: Bool) throws {
+        let directory = ReporterFixtures.temporaryDirectory()
+        // What a SIGKILLed reporter leaves: the state file at the lease end, the mark at the last number assigned.
+        try ReporterState(producerId: "api-crashed", sequence: 1_048_676).write(in: directory)
+        do {
+            let mark = try SequenceMark(directory: directory, bootID: sameBoot ? SequenceMark.currentBootID() : "x")
+            mark.store(100)
+        }
+        let configuration = ReporterFixtures.configuration(port: 9, directory: directory)
+        let reporter = try EventReporter(configuration: configuration, log: JSONLog { _ in })
+        #expect(reporter.statistics.lastSequence == (sameBoot ? 100 : 1_048_676))
+        // The new process records its own start at once: a crash before its first event resumes there again.
+        #expect(try SequenceMark(directory: directory).recovered == (sameBoot ? 100 : 1_048_676))
+    }
+
+    @Test("the resumption rule: exact mark within the lease and above the spool, else the lease end")
+    func resumptionRule() {
+        let log = JSONLog { _ in }
+        #expect(EventReporter.resumeSequence(stored: nil, mark: 7, spooled: 3, log: log) == 3, "first start")
+        #expect(EventReporter.resumeSequence(stored: 500, mark: 500, spooled: 0, log: log) == 500, "clean stop")
+        #expect(EventReporter.resumeSequence(stored: 1_000, mark: 120, spooled: 90, log: log) == 120, "crash")
+        #expect(EventReporter.resumeSequence(stored: 1_000, mark: nil, spooled: 90, log: log) == 1_000, "no mark")
+        #expect(EventReporter.resumeSequence(stored: 1_000, mark: 2_000, spooled: 0, log: log) == 1_000, "mark > lease")
+        #expect(EventReporter.resumeSequence(stored: 1_000, mark: 50, spooled: 90, log: log) == 1_000, "mark < spool")
     }
 
     @Test("A corrupt state file stops startup with a clear error")

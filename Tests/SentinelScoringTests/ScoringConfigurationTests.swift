@@ -14,7 +14,8 @@ struct ScoringConfigurationTests {
         var defaults = Arguments(["--model", "m.sentinel"])
         let plain = try ScoringConfiguration(parsing: &defaults)
         #expect(plain == ScoringConfiguration(modelPath: "m.sentinel"))
-        #expect(plain.port == 8000 && plain.host == "0.0.0.0" && plain.maximumBatchSize == 10_000)
+        #expect(plain.port == 8000 && plain.httpPort == 9100 && plain.maximumBatchSize == 10_000)
+        #expect(plain.host == "127.0.0.1", "without a token the API is reachable only from this machine")
 
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("sentinel-config-\(getpid())")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
@@ -42,6 +43,11 @@ struct ScoringConfigurationTests {
         #expect(
             configured.server.authToken == AuthToken("api secret"), "surrounding white space is not part of the token")
         #expect(configured.monitor?.token == AuthToken("monitor secret"))
+
+        var tokenOnly = Arguments(["--model", "m", "--token-file", apiToken, "--http-port", "0"])
+        let withToken = try ScoringConfiguration(parsing: &tokenOnly)
+        #expect(withToken.host == "0.0.0.0", "with a token and no --host, every interface")
+        #expect(withToken.httpPort == 0)
     }
 
     @Test(

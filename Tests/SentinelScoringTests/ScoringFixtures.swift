@@ -123,6 +123,8 @@ final class RecordingSink: ScoringEventSink {
         StatsResponse.EventDelivery(queued: UInt64(events.count))
     }
 
+    var isMonitorReachable: Bool { true }
+
     var events: [ScoringEvent] { state.withLock { $0.events } }
     var models: [String] { state.withLock { $0.models } }
 }

@@ -28,7 +28,7 @@ enum ModelInspectCommand {
         let validation = artifact.validation
         var lines = [
             "file               \(path)",
-            "format             \(ModelArtifact.formatName) version \(ModelArtifact.formatVersion)",
+            "format             \(ModelArtifact.formatName) version \(artifact.requiredFormatVersion)",
             "model version      \(file.modelVersion)",
             "sha256             \(file.sha256)",
             "producer           \(artifact.producer)",
@@ -37,11 +37,17 @@ enum ModelInspectCommand {
         lines.append("threshold          \(Formatting.fixed(artifact.threshold, 6)) (\(artifact.thresholdRule.name))")
         lines.append("                   \(artifact.thresholdRule.explanation)")
         let window = training.firstDay.map { "\($0) .. \(training.lastDay ?? $0)" } ?? "no dates"
-        lines += [
-            "training window    \(window) (\(training.schema) data)",
-            "training rows      \(training.rows) (\(training.frauds) frauds); fit on the earliest \(training.fitRows), "
+        let rows =
+            training.algorithm.source == nil
+            ? "training rows      \(training.rows) (\(training.frauds) frauds); fit on the earliest \(training.fitRows), "
                 + "validated on the latest \(training.validationRows) (\(Formatting.percent(training.validationFraction))); "
-                + "final model refitted on all; seed \(training.seed)",
+                + "final model refitted on all; seed \(training.seed)"
+            : "reference rows     \(training.rows) (\(training.frauds) frauds); validated on the latest "
+                + "\(training.validationRows) (\(Formatting.percent(training.validationFraction)))"
+        lines += [
+            (training.algorithm.source == nil ? "training window    " : "reference window   ")
+                + "\(window) (\(training.schema) data)",
+            rows,
             "validation         \(validation.rows) rows, \(validation.frauds) frauds: AP "
                 + "\(Formatting.metric(validation.averagePrecision)), ROC AUC \(Formatting.metric(validation.rocAUC)), "
                 + "precision \(Formatting.fixed(validation.confusion.precision)), recall "
@@ -89,8 +95,30 @@ enum ModelInspectCommand {
                 lines.append("  \(column(String(index + 1), 3)) \(name)")
             }
             return lines
+        case (_, .imported(let source)):
+            var lines = [
+                "imported from      \(source.sourceFile) (\(source.format)\(source.library.map { ", " + $0 } ?? ""))",
+                "source sha256      \(source.sourceSHA256)",
+                "learner            \(importedLearner(artifact.learner)): \(source.model)",
+                "inputs             \(artifact.featureNames.count), in order:",
+            ]
+            for (index, name) in artifact.featureNames.enumerated() {
+                lines.append("  \(column(String(index + 1), 3)) \(name)")
+            }
+            return lines
         default:
             return ["learner            \(artifact.learner.kind)"]
+        }
+    }
+
+    private static func importedLearner(_ learner: Learner) -> String {
+        switch learner {
+        case .logistic: return "logistic regression"
+        case .gradientBoosting(let model):
+            let leaves = model.trees.map(\.leafCount).reduce(0, +)
+            let kind = model.output == .probability ? "averaged trees" : "boosted trees"
+            return
+                "\(kind), \(model.trees.count) trees (\(leaves) leaves, depth \(model.trees.map(\.depth).max() ?? 0))"
         }
     }
 

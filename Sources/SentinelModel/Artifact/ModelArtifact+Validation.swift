@@ -17,7 +17,7 @@ extension ModelArtifact {
         guard learner.featureCount == featureNames.count else {
             throw fail("the learner takes \(learner.featureCount) inputs but \(featureNames.count) are named")
         }
-        guard learner.kind == training.algorithm.name else {
+        guard learner.kind == training.algorithm.name || training.algorithm.source != nil else {
             throw fail("the learner is \(learner.kind) but the recorded algorithm is \(training.algorithm.name)")
         }
         if case .logistic(let model) = learner {

@@ -52,6 +52,15 @@ public struct ModelArtifact: Sendable, Equatable, Codable {
 
     /// The name in the envelope's `format` field.
     public static let formatName = "sentinel-model"
-    /// The body layout version this build writes and reads.
-    public static let formatVersion = 1
+    /// The newest body layout version this build reads; it reads every version from 1 on.
+    ///
+    /// Version 2 adds imported models (``Algorithm/imported(_:)``, trees without training parameters and forests
+    /// whose sum is a probability). A file is written with the lowest version that holds its content, so a model
+    /// trained by Sentinel is still version 1 and an older build refuses an imported model instead of misreading it.
+    public static let formatVersion = 2
+
+    /// The lowest format version that holds this artifact: 2 for an imported model, else 1.
+    public var requiredFormatVersion: Int {
+        training.algorithm.source == nil ? 1 : 2
+    }
 }

@@ -7,7 +7,7 @@ import Foundation
 /// ```text
 /// {
 ///   "format" : "sentinel-model",
-///   "format_version" : 1,
+///   "format_version" : 1 or 2 (see ModelArtifact.formatVersion),
 ///   "model_version" : "<first 12 hex digits of sha256>",
 ///   "sha256" : "<SHA-256 of the body bytes, 64 lower-case hex digits>",
 ///   "body" : <the ModelArtifact as JSON: keys sorted, two-space indentation, shortest round-trip numbers>
@@ -62,7 +62,7 @@ public struct ModelFile: Sendable, Equatable {
             """
             {
               "format" : "\(ModelArtifact.formatName)",
-              "format_version" : \(ModelArtifact.formatVersion),
+              "format_version" : \(artifact.requiredFormatVersion),
               "model_version" : "\(modelVersion)",
               "sha256" : "\(sha256)",
 
@@ -123,10 +123,10 @@ public struct ModelFile: Sendable, Equatable {
         guard let version = envelope.formatVersion else {
             throw ModelError(.unsupportedVersion, "the model file has no format_version")
         }
-        guard version == ModelArtifact.formatVersion else {
+        guard (1...ModelArtifact.formatVersion).contains(version) else {
             throw ModelError(
                 .unsupportedVersion,
-                "model format version \(version) is not supported; this build reads version "
+                "model format version \(version) is not supported; this build reads versions 1 to "
                     + "\(ModelArtifact.formatVersion)")
         }
         guard let start = Self.find(Self.marker, in: bytes), bytes.ends(with: Self.suffix),
@@ -152,6 +152,11 @@ public struct ModelFile: Sendable, Equatable {
             artifact = try JSONDecoder().decode(ModelArtifact.self, from: Data(body))
         } catch {
             throw ModelError(.inconsistent, "the model body does not have the expected structure", cause: error)
+        }
+        guard artifact.requiredFormatVersion <= version else {
+            throw ModelError(
+                .inconsistent,
+                "the model body needs format version \(artifact.requiredFormatVersion) but the file says \(version)")
         }
         try artifact.validate()
         self.artifact = artifact

@@ -105,6 +105,22 @@ public struct ThresholdRule: Sendable, Codable, Equatable {
             + "F1 (the highest such score on ties). The final model, refitted on the whole window, keeps it."
     )
 
+    /// The rule `sentinel model import` uses when no threshold is given: the score that maximises F1 on the latest
+    /// part of the reference data.
+    public static let maximumReferenceF1 = ThresholdRule(
+        name: "max-f1-reference",
+        explanation:
+            "The imported model scores the latest part of the reference data (held out as sentinel train holds out "
+            + "its validation slice); the threshold is the score at which flagging every row scoring at least it "
+            + "gives the highest F1 (the highest such score on ties)."
+    )
+
+    /// A threshold given by whoever imported the model (`sentinel model import --threshold`).
+    public static let given = ThresholdRule(
+        name: "given",
+        explanation: "The threshold was given when the model was imported."
+    )
+
     /// The fallback when the validation slice holds no fraud: 0.5.
     public static let fallback = ThresholdRule(
         name: "fixed-0.5",

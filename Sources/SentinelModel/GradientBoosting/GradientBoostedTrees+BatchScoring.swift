@@ -8,9 +8,7 @@ extension GradientBoostedTrees {
     /// - Precondition: `features.count == featureCount` and every column covers `rows`.
     public func probabilities(features: [[Double]], rows: Range<Int>) -> [Double] {
         var scores = rawScores(features: features, rows: rows)
-        for index in scores.indices {
-            scores[index] = Self.sigmoid(scores[index])
-        }
+        scores.withUnsafeMutableBufferPointer { finish($0) }
         return scores
     }
 
@@ -43,8 +41,20 @@ extension GradientBoostedTrees {
             return
         }
         compiled.rawScores(rowMajor: rows, count: count, into: out)
-        for row in 0..<count {
-            out[row] = Self.sigmoid(out[row])
+        finish(UnsafeMutableBufferPointer(rebasing: out[..<count]))
+    }
+
+    /// Turns raw scores into probabilities in place, as ``output`` says (one loop per kind, no branch per row).
+    private func finish(_ scores: UnsafeMutableBufferPointer<Double>) {
+        switch output {
+        case .logOdds:
+            for index in scores.indices {
+                scores[index] = Self.sigmoid(scores[index])
+            }
+        case .probability:
+            for index in scores.indices {
+                scores[index] = min(max(scores[index], 0), 1)
+            }
         }
     }
 }

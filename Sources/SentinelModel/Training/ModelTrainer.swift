@@ -49,14 +49,7 @@ public enum ModelTrainer {
         guard dataset.features.count >= 1, dataset.features.count == dataset.featureNames.count else {
             throw ModelError(.invalidData, "the training data has no input columns")
         }
-        var order = Array(0..<n)
-        if dataset.eventTimes.count == n {
-            let times = dataset.eventTimes
-            order.sort { times[$0] != times[$1] ? times[$0] < times[$1] : $0 < $1 }
-        }
-        let validationCount = Int((Double(n) * configuration.validationFraction).rounded(.down))
-        let fitRows = Array(order[..<(n - validationCount)])
-        let validationRows = Array(order[(n - validationCount)...])
+        let (order, fitRows, validationRows) = split(dataset, validationFraction: configuration.validationFraction)
         let frauds = order.count(where: { dataset.labels[$0] == 1 })
         guard frauds > 0, frauds < n else {
             throw ModelError(
@@ -78,23 +71,8 @@ public enum ModelTrainer {
         try Task.checkCancellation()
 
         // Step 3: threshold and validation metrics.
-        let validationScores = try validationLearner.scores(dataset: dataset, rows: validationRows)
-        let validationLabels = validationRows.map { dataset.labels[$0] }
-        let choice = ThresholdSelection.maximumF1(scores: validationScores, labels: validationLabels)
-        let threshold = choice?.threshold ?? 0.5
-        let validationFrauds = validationLabels.count(where: { $0 == 1 })
-        let hasBothClasses = validationFrauds > 0 && validationFrauds < validationLabels.count
-        let validation = ValidationSummary(
-            rows: validationRows.count,
-            frauds: validationFrauds,
-            averagePrecision: hasBothClasses
-                ? try RankingMetrics.averagePrecision(scores: validationScores, labels: validationLabels) : nil,
-            rocAUC: hasBothClasses
-                ? try RankingMetrics.rocAUC(scores: validationScores, labels: validationLabels) : nil,
-            confusion: validationRows.isEmpty
-                ? ConfusionMatrix(truePositives: 0, falsePositives: 0, trueNegatives: 0, falseNegatives: 0)
-                : try ConfusionMatrix(scores: validationScores, labels: validationLabels, threshold: threshold)
-        )
+        let (validation, threshold, chosen) = try validate(
+            validationLearner, dataset: dataset, rows: validationRows, threshold: nil)
 
         // Step 4: the final model on the whole window.
         var finalAlgorithm = configuration.algorithm
@@ -110,18 +88,8 @@ public enum ModelTrainer {
 
         // Step 5: reference profiles.
         progress?(TrainingProgress(stage: .profiling, completed: 0, total: 1))
-        let trainingScores = try learner.scores(dataset: dataset, rows: order)
-        let profiles = dataset.featureNames.indices.map { f in
-            FeatureProfile(
-                name: dataset.featureNames[f], values: order.map { dataset.features[f][$0] },
-                bins: configuration.profileBins)
-        }
-        let reference = ReferenceProfile(
-            features: profiles,
-            score: FeatureProfile(name: "score", values: trainingScores, bins: configuration.profileBins),
-            baseFraudRate: Double(frauds) / Double(n),
-            baseFlagRate: Double(trainingScores.count(where: { $0 >= threshold })) / Double(n)
-        )
+        let reference = try referenceProfile(
+            learner, dataset: dataset, rows: order, threshold: threshold, bins: configuration.profileBins)
         progress?(TrainingProgress(stage: .profiling, completed: 1, total: 1))
 
         let days = dataset.days.count == n ? order.map { dataset.days[$0] } : []
@@ -148,7 +116,7 @@ public enum ModelTrainer {
             learner: learner,
             featureNames: dataset.featureNames,
             threshold: threshold,
-            thresholdRule: choice == nil ? .fallback : .maximumValidationF1,
+            thresholdRule: chosen ? .maximumValidationF1 : .fallback,
             training: training,
             validation: validation,
             reference: reference,
@@ -156,6 +124,63 @@ public enum ModelTrainer {
         )
         try artifact.validate()
         return artifact
+    }
+
+    /// Step 1: the rows in event-time order (stable; dataset order without times), split into the earlier rows
+    /// and the latest `validationFraction` of them.
+    static func split(_ dataset: Dataset, validationFraction: Double) -> (all: [Int], fit: [Int], validation: [Int]) {
+        let n = dataset.rowCount
+        var order = Array(0..<n)
+        if dataset.eventTimes.count == n {
+            let times = dataset.eventTimes
+            order.sort { times[$0] != times[$1] ? times[$0] < times[$1] : $0 < $1 }
+        }
+        let validationCount = Int((Double(n) * validationFraction).rounded(.down))
+        return (order, Array(order[..<(n - validationCount)]), Array(order[(n - validationCount)...]))
+    }
+
+    /// Step 3: scores the validation rows, chooses the threshold that maximises F1 unless one is given (0.5 when
+    /// the rows hold no fraud), and measures AP, ROC AUC and the confusion matrix at the threshold.
+    /// - Returns: The summary, the threshold, and whether it was chosen by F1 (false for the 0.5 fallback or a
+    ///   given threshold).
+    static func validate(
+        _ learner: Learner, dataset: Dataset, rows: [Int], threshold given: Double?
+    ) throws -> (ValidationSummary, threshold: Double, chosen: Bool) {
+        let scores = try learner.scores(dataset: dataset, rows: rows)
+        let labels = rows.map { dataset.labels[$0] }
+        let choice = given == nil ? ThresholdSelection.maximumF1(scores: scores, labels: labels) : nil
+        let threshold = given ?? choice?.threshold ?? 0.5
+        let frauds = labels.count(where: { $0 == 1 })
+        let hasBothClasses = frauds > 0 && frauds < labels.count
+        let summary = ValidationSummary(
+            rows: rows.count,
+            frauds: frauds,
+            averagePrecision: hasBothClasses
+                ? try RankingMetrics.averagePrecision(scores: scores, labels: labels) : nil,
+            rocAUC: hasBothClasses ? try RankingMetrics.rocAUC(scores: scores, labels: labels) : nil,
+            confusion: rows.isEmpty
+                ? ConfusionMatrix(truePositives: 0, falsePositives: 0, trueNegatives: 0, falseNegatives: 0)
+                : try ConfusionMatrix(scores: scores, labels: labels, threshold: threshold)
+        )
+        return (summary, threshold, choice != nil)
+    }
+
+    /// Step 5: quantile profiles of every input and of the model's scores over `rows`, the fraud rate and the
+    /// share of rows flagged at `threshold`, for drift detection.
+    static func referenceProfile(
+        _ learner: Learner, dataset: Dataset, rows: [Int], threshold: Double, bins: Int
+    ) throws -> ReferenceProfile {
+        let scores = try learner.scores(dataset: dataset, rows: rows)
+        let profiles = dataset.featureNames.indices.map { f in
+            FeatureProfile(name: dataset.featureNames[f], values: rows.map { dataset.features[f][$0] }, bins: bins)
+        }
+        let n = Double(rows.count)
+        return ReferenceProfile(
+            features: profiles,
+            score: FeatureProfile(name: "score", values: scores, bins: bins),
+            baseFraudRate: Double(rows.count(where: { dataset.labels[$0] == 1 })) / n,
+            baseFlagRate: Double(scores.count(where: { $0 >= threshold })) / n
+        )
     }
 
     /// Fits one learner on some rows; returns it and, for GBDT, the trees early stopping kept.
@@ -195,6 +220,8 @@ public enum ModelTrainer {
             } catch let error as GradientBoostingError {
                 throw ModelError(.invalidData, "gradient boosting failed: \(error)", cause: error)
             }
+        case .imported:
+            throw ModelError(.invalidArgument, "an imported model records its source; it cannot be trained")
         }
     }
 }

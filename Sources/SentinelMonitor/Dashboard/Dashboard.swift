@@ -6,7 +6,8 @@ public import SentinelSchema
 ///
 /// `/` the dashboard page, with its styles and script at `/dashboard.css` and `/dashboard.js` (files compiled into the
 /// binary; the page polls `/api/snapshot` and loads nothing from another origin), `/api/snapshot` the snapshot as JSON
-/// (``SnapshotJSON``), `/metrics` Prometheus text 0.0.4, `/healthz` `ok`.
+/// (``SnapshotJSON``), `/metrics` Prometheus text 0.0.4, `/healthz` `ok` and `/readyz` (see
+/// `HTTPRouter.registerOperations(metrics:isReady:)`).
 ///
 /// ```swift
 /// let dashboard = Dashboard(metrics: registry) { try await monitor.snapshot(historyWindows: 60) }
@@ -17,17 +18,25 @@ public struct Dashboard: Sendable {
     public typealias SnapshotProvider = @Sendable () async throws -> MonitorSnapshotResponse
 
     /// The paths served, in the order the routes are registered.
-    public static let paths = ["/", "/dashboard.css", "/dashboard.js", "/api/snapshot", "/metrics", "/healthz"]
+    public static let paths = [
+        "/", "/dashboard.css", "/dashboard.js", "/api/snapshot", "/metrics", "/healthz", "/readyz",
+    ]
 
     private let snapshot: SnapshotProvider
     private let metrics: MetricsRegistry?
+    private let isReady: @Sendable () -> Bool
 
     /// Creates the routes' handlers.
     /// - Parameters:
-    ///   - metrics: The registry `/metrics` renders; `nil` leaves `/metrics` unrouted (404).
+    ///   - metrics: The registry `/metrics` renders; `nil` leaves `/metrics` and `/readyz` unrouted (404).
+    ///   - isReady: What `/readyz` reports (default: always ready).
     ///   - snapshot: Produces the snapshot for `/api/snapshot`.
-    public init(metrics: MetricsRegistry?, snapshot: @escaping SnapshotProvider) {
+    public init(
+        metrics: MetricsRegistry?, isReady: @escaping @Sendable () -> Bool = { true },
+        snapshot: @escaping SnapshotProvider
+    ) {
         self.metrics = metrics
+        self.isReady = isReady
         self.snapshot = snapshot
     }
 
@@ -68,14 +77,10 @@ public struct Dashboard: Sendable {
             }
         }
         if let metrics {
-            router.register("/metrics") { _ in
-                HTTPResponse(
-                    status: .ok, contentType: MetricsRegistry.prometheusContentType,
-                    headers: [HTTPHeader(name: "Cache-Control", value: "no-store")],
-                    body: Array(metrics.renderPrometheus().utf8))
-            }
+            router.registerOperations(metrics: metrics, isReady: isReady)
+        } else {
+            router.register("/healthz") { _ in HTTPResponse(status: .ok, text: "ok") }
         }
-        router.register("/healthz") { _ in HTTPResponse(status: .ok, text: "ok") }
     }
 
     /// A router with only the dashboard's routes.

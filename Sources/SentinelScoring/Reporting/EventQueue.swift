@@ -75,14 +75,23 @@ final class EventQueue: Sendable {
     /// The most bytes of encoded events in the buffer.
     let capacityBytes: Int
     private let state: Mutex<State>
+    /// Where every assignment is recorded, so a restart after a crash resumes after the last number used.
+    private let mark: SequenceMark?
 
     /// Creates a queue whose first sequence number will be `lastSequence + 1`.
-    init(capacity: Int, capacityBytes: Int, lastSequence: UInt64) {
+    /// - Parameters:
+    ///   - capacity: The most events in the buffer.
+    ///   - capacityBytes: The most bytes of encoded events in the buffer.
+    ///   - lastSequence: The last sequence number used before.
+    ///   - mark: Records the last sequence assigned (set to `lastSequence` now); `nil` for none.
+    init(capacity: Int, capacityBytes: Int, lastSequence: UInt64, mark: SequenceMark? = nil) {
         self.capacity = capacity
         self.capacityBytes = capacityBytes
+        self.mark = mark
         var buffer = Buffer(capacity: capacityBytes)
         buffer.ends.reserveCapacity(min(capacity, 1 << 16))
         state = Mutex(State(buffer: buffer, lastSequence: lastSequence))
+        mark?.store(lastSequence)
     }
 
     /// A spare buffer for ``take(into:close:)``, of the queue's size.
@@ -168,6 +177,7 @@ final class EventQueue: Sendable {
                         to: storage.base + storage.count)
                     state.buffer.ends.append(storage.count)
                 }
+                mark?.store(state.lastSequence)
             }
         }
     }

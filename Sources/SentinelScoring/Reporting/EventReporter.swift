@@ -104,13 +104,21 @@ public final class EventReporter: Service {
                 directory: directory, capacityBytes: configuration.spoolCapacityBytes,
                 segmentBytes: configuration.segmentBytes, log: log)
             let producer = configuration.producerId ?? stored?.producerId ?? ReporterState.makeProducerId()
-            let lastSequence = max(stored?.sequence ?? 0, spool.highestSequence)
+            let mark: SequenceMark?
+            do {
+                mark = try SequenceMark(directory: directory)
+            } catch {
+                log.log(.warning, "sequence mark unavailable", [("error", .string(error.description))])
+                mark = nil
+            }
+            let lastSequence = Self.resumeSequence(
+                stored: stored?.sequence, mark: mark?.recovered, spooled: spool.highestSequence, log: log)
             let lease = ReporterState(producerId: producer, sequence: lastSequence + configuration.sequenceLease)
             try lease.write(in: directory)
             producerId = producer
             queue = EventQueue(
                 capacity: configuration.queueCapacity, capacityBytes: configuration.queueCapacityBytes,
-                lastSequence: lastSequence)
+                lastSequence: lastSequence, mark: mark)
             batchPrefix = EventEncoding.batchPrefix(producerId: producer)
             counters.leasedThrough.store(lease.sequence, ordering: .relaxed)
             counters.firstSequence.store(lastSequence, ordering: .relaxed)
@@ -510,6 +518,27 @@ public final class EventReporter: Service {
             }
             models.withLock { $0.markRegistered(request) }
         }
+    }
+
+    /// The last sequence used before this start. After a clean stop the state file holds it exactly. After a crash
+    /// of the process it holds the end of the lease, and the mark (same boot) the exact number, so the monitor's gap
+    /// is only the events really lost; without a trusted mark (after a machine crash), the lease end, above every
+    /// number used.
+    /// - Parameters:
+    ///   - stored: The state file's sequence (exact, or the lease end), `nil` on a first start.
+    ///   - mark: The mark's sequence from this boot, if any.
+    ///   - spooled: The highest sequence in the spool.
+    ///   - log: Where a resumption before the lease end is logged.
+    /// - Returns: The last sequence number to treat as used.
+    static func resumeSequence(stored: UInt64?, mark: UInt64?, spooled: UInt64, log: JSONLog) -> UInt64 {
+        guard let stored else { return spooled }
+        guard let mark, mark <= stored, mark >= spooled else { return max(stored, spooled) }
+        if mark < stored {
+            log.log(
+                .info, "resuming after the last sequence used, not the lease end",
+                [("sequence", .uint(mark)), ("lease_end", .uint(stored))])
+        }
+        return mark
     }
 
     /// After both loops: everything still in memory goes to the spool; the exact last sequence is saved.
