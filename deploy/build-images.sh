@@ -21,7 +21,7 @@ for service in $SERVICES; do
     start=$SECONDS
     buildah --storage-driver vfs bud \
         --isolation chroot --format docker --layers=false --pull=never \
-        --build-arg "SWIFT_IMAGE=$SWIFT_IMAGE" --build-arg "RUNTIME_IMAGE=$RUNTIME_IMAGE" \
+        --build-arg "SWIFT_IMAGE=$SWIFT_IMAGE" --build-arg "RUNTIME_IMAGE=$RUNTIME_IMAGE" --build-arg "REVISION=$REVISION" \
         --label "org.opencontainers.image.revision=$REVISION" \
         --label "org.opencontainers.image.created=$(date -u +%Y-%m-%dT%H:%M:%SZ)" \
         -f "$ROOT/Dockerfile.$service" -t "localhost/sentinel-$service:$TAG" "$ROOT"

@@ -26,6 +26,7 @@ public final class MonitorMetrics: Sendable {
     let logDiskBytes: Gauge
     let logSyncs: Counter
     let windowSeconds: Gauge
+    let lostRecords: Gauge
     private let perModel = Mutex<[String: (scored: Counter, flagged: Counter)]>([:])
 
     /// Creates the series in a new registry, or in `registry`.
@@ -51,6 +52,9 @@ public final class MonitorMetrics: Sendable {
         logDiskBytes = gauge("sentinel_monitor_log_disk_bytes", "Bytes of write-ahead log and snapshots on disk.")
         logSyncs = counter("sentinel_monitor_log_syncs_total", "Write-ahead-log syncs since the process started.")
         windowSeconds = gauge("sentinel_monitor_window_seconds", "The length of one monitoring window.")
+        lostRecords = gauge(
+            "sentinel_monitor_recovery_lost_records",
+            "Acknowledged log records found missing or damaged when the state was recovered at start.")
     }
 
     /// Counts a batch's new events and flagged ones per model version.

@@ -100,6 +100,7 @@ public final class MonitorService: Sendable {
             }
         }
         let report = store.recovery
+        metrics.lostRecords.set(Double(report.acknowledgedRecordsLost))
         for issue in report.issues {
             logger.log(
                 issue.dataLoss ? .error : .warning, "state recovery issue",

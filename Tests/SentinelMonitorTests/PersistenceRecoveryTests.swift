@@ -1,4 +1,5 @@
 import Foundation
+import SentinelPosix
 import Testing
 
 @testable import SentinelMonitor
@@ -88,19 +89,29 @@ struct PersistenceRecoveryTests {
         }
     }
 
-    @Test("a flipped byte in the last record reads as a torn write: truncated, the earlier records kept")
-    func flippedByteInTheLastRecord() async throws {
+    @Test(
+        "a flipped byte in the last record is truncated like a torn write; acknowledged, it is reported as lost",
+        arguments: [true, false])
+    func flippedByteInTheLastRecord(markTrusted: Bool) async throws {
         let scratch = PersistenceScratch()
         defer { scratch.remove() }
         let (payloads, segment, ends) = try await makeLog(scratch, sizes: [5, 20, 40])
         var damaged = scratch.bytes(segment)
         damaged[ends[1] + 12] ^= 0x01
         scratch.write(segment, damaged)
+        // Without a trusted mark (a machine crash: another boot) a damaged tail is an ordinary tear.
+        if !markTrusted { scratch.write("log-mark", []) }
         let (store, recovered) = try openCollecting(scratch.path)
         #expect(recovered.payloads == Array(payloads[..<2]))
-        #expect(store.recovery.issues.map(\.kind) == [.tornTail])
+        #expect(store.recovery.issues.map(\.kind) == (markTrusted ? [.tornTail, .acknowledgedLost] : [.tornTail]))
+        #expect(store.recovery.lostData == markTrusted)
+        #expect(store.recovery.acknowledgedRecordsLost == (markTrusted ? 1 : 0))
         #expect(scratch.size(segment) == Int64(ends[1]))
         await store.close()
+        // The next start has nothing more to report.
+        let (again, _) = try openCollecting(scratch.path)
+        #expect(again.recovery.issues.isEmpty)
+        await again.close()
     }
 
     @Test("a large record cut in the middle of its random payload is a torn tail, not data loss")
@@ -119,6 +130,8 @@ struct PersistenceRecoveryTests {
         let segment = scratch.files(withPrefix: "wal-", suffix: ".log")[0]
         let full = scratch.bytes(segment)
         scratch.write(segment, Array(full[..<(full.count - 1_000_000)]))
+        // As after a crash in the middle of writing the big record: only the first was synced.
+        PersistentMarkFixture.store(1, in: scratch.path + "/log-mark")
         let (store, recovered) = try openCollecting(scratch.path)
         #expect(recovered.payloads == [small])
         #expect(store.recovery.issues.map(\.kind) == [.tornTail])
@@ -179,7 +192,8 @@ struct PersistenceRecoveryTests {
         let (store, recovered) = try openCollecting(scratch.path, options: options)
         #expect(recovered.payloads == Array(payloads[..<2]))
         #expect(store.recovery.lostData)
-        #expect(store.recovery.issues.allSatisfy { $0.kind == .corruptLog })
+        #expect(store.recovery.issues.allSatisfy { $0.kind == .corruptLog || $0.kind == .acknowledgedLost })
+        #expect(store.recovery.acknowledgedRecordsLost == 58)
         #expect(scratch.files(withPrefix: "wal-", suffix: ".log") == [segments[0]])
         #expect(scratch.files().filter { $0.hasSuffix(".corrupt") }.count == segments.count)
         #expect(try await store.append([LogRecord(type: 2, payload: [42])]).index == 3)
@@ -227,5 +241,12 @@ struct PersistenceRecoveryTests {
         #expect(!scratch.files().contains("snapshot-00000000000000000007.snap.tmp"))
         #expect(scratch.files().contains("README"))
         await store.close()
+    }
+}
+
+/// Writes a `PersistentMark` as a previous process of this boot would have left it.
+enum PersistentMarkFixture {
+    static func store(_ value: UInt64, in path: String) {
+        (try? PersistentMark(path: path))?.store(value)
     }
 }

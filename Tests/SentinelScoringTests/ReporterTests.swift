@@ -3,6 +3,7 @@ import Glibc
 import SentinelDrift
 import SentinelLog
 import SentinelModel
+import SentinelPosix
 import SentinelSchema
 import Synchronization
 import Testing
@@ -325,14 +326,15 @@ struct ReporterTests {
         // What a SIGKILLed reporter leaves: the state file at the lease end, the mark at the last number assigned.
         try ReporterState(producerId: "api-crashed", sequence: 1_048_676).write(in: directory)
         do {
-            let mark = try SequenceMark(directory: directory, bootID: sameBoot ? SequenceMark.currentBootID() : "x")
+            let mark = try PersistentMark(
+                path: directory + "/reporter-mark", bootID: sameBoot ? PersistentMark.currentBootID() : "x")
             mark.store(100)
         }
         let configuration = ReporterFixtures.configuration(port: 9, directory: directory)
         let reporter = try EventReporter(configuration: configuration, log: JSONLog { _ in })
         #expect(reporter.statistics.lastSequence == (sameBoot ? 100 : 1_048_676))
         // The new process records its own start at once: a crash before its first event resumes there again.
-        #expect(try SequenceMark(directory: directory).recovered == (sameBoot ? 100 : 1_048_676))
+        #expect(try PersistentMark(path: directory + "/reporter-mark").recovered == (sameBoot ? 100 : 1_048_676))
     }
 
     @Test("the resumption rule: exact mark within the lease and above the spool, else the lease end")

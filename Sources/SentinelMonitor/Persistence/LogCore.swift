@@ -1,6 +1,7 @@
 import Dispatch
 import Foundation
 import Glibc
+import SentinelPosix
 import Synchronization
 
 /// The shared state of an open ``StateStore`` and its log writer thread.
@@ -62,13 +63,18 @@ final class LogCore: Sendable {
     private let active: Mutex<ActiveSegment>
     let snapshotQueue = DispatchQueue(label: "sentinel.state-store.snapshots")
     private let lockFD: Int32
+    /// Records the last position written and synced, so the next start can tell an acknowledged record lost
+    /// from a torn write; `nil` when the mark could not be mapped.
+    private let mark: PersistentMark?
     /// Called on the writer thread before each commit; tests hold it to make batching deterministic.
     let beforeCommit = Mutex<(@Sendable () -> Void)?>(nil)
 
     init(
         directory: String, options: StateStoreOptions, lockFD: Int32, active: ActiveSegment, next: UInt64,
-        segments: [Segment], snapshots: [SnapshotEntry], bytesSinceSnapshot: Int64
+        segments: [Segment], snapshots: [SnapshotEntry], bytesSinceSnapshot: Int64, mark: PersistentMark? = nil
     ) {
+        self.mark = mark
+        mark?.store(next)
         self.directory = directory
         self.options = options
         self.lockFD = lockFD
@@ -238,6 +244,8 @@ final class LogCore: Sendable {
             return
         }
         let end = work[work.count - 1].end
+        // Before anyone is told the records are durable (the mark is a memory write, kept by the page cache).
+        mark?.store(end)
         let activeSize = active.withLock { $0.size }
         let ready = state.withLock { s -> [Waiter] in
             s.durable = end

@@ -24,12 +24,16 @@ public struct RecoveryReport: Sendable {
             case missingLog = "missing_log"
             /// A leftover temporary file from an interrupted snapshot or an unrelated file was removed or ignored.
             case leftoverFile = "leftover_file"
+            /// Records the previous process had synced, and so acknowledged, are missing or damaged (the log was cut
+            /// or overwritten after they were written): their events are lost, even where the damage looks like an
+            /// ordinary torn tail.
+            case acknowledgedLost = "acknowledged_lost"
         }
 
         /// The kind of problem.
         public var kind: Kind
-        /// Whether acknowledged data may have been lost (`corruptLog`, `missingLog`, and `corruptSnapshot` when
-        /// no older state could replace it).
+        /// Whether acknowledged data may have been lost (`corruptLog`, `missingLog`, `acknowledgedLost`, and
+        /// `corruptSnapshot` when no older state could replace it).
         public var dataLoss: Bool
         /// The file involved.
         public var file: String
@@ -50,6 +54,9 @@ public struct RecoveryReport: Sendable {
     public var nextPosition: LogPosition = .start
     /// Problems met, in the order they were found.
     public var issues: [Issue] = []
+    /// Records the previous process acknowledged that recovery could not replay (0 when nothing acknowledged was
+    /// lost, or when the previous process ran under another boot and its mark is not trusted).
+    public var acknowledgedRecordsLost: UInt64 = 0
 
     /// Whether any issue may have lost acknowledged data.
     public var lostData: Bool { issues.contains { $0.dataLoss } }

@@ -6,6 +6,8 @@ import SentinelPosix
 /// ``PersistenceError`` with code `.io` whose cause is the `SystemError`.
 enum StateFiles {
     static let lockName = "LOCK"
+    /// The memory-mapped mark of the last log position synced (`PersistentMark`).
+    static let markName = "log-mark"
     static let segmentPrefix = "wal-"
     static let segmentSuffix = ".log"
     static let snapshotPrefix = "snapshot-"

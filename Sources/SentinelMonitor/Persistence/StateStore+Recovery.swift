@@ -1,4 +1,5 @@
 import Glibc
+import SentinelPosix
 
 extension StateStore {
     /// Locks the directory, restores a snapshot, replays and repairs the log, and builds the store's core with
@@ -45,6 +46,8 @@ private struct Recovery {
     /// The index after the last valid record of the kept log, if any segment was read.
     var logEnd: UInt64?
     var directoryChanged = false
+    /// The last position the previous process synced, if it ran under this boot (see `PersistentMark`).
+    var mark: PersistentMark?
 
     init(directory: String, options: StateStoreOptions) {
         self.directory = directory
@@ -61,14 +64,30 @@ private struct Recovery {
         restore: (StoredSnapshot) throws -> Void, replay: (LogRecord, LogPosition) throws -> Void
     ) throws {
         try listFiles()
+        mark = try? PersistentMark(path: path(StateFiles.markName))
         try restoreSnapshot(restore)
         try replayLog(replay)
+        checkAcknowledged()
         if directoryChanged && options.syncs { try StateFiles.syncDirectory(directory) }
+    }
+
+    /// Compares the log replayed with the last position the previous process synced: any record it acknowledged
+    /// that is missing now is reported as data loss, whatever the damage looked like.
+    private mutating func checkAcknowledged() {
+        guard let synced = mark?.recovered, synced > report.nextPosition.index else { return }
+        let next = report.nextPosition.index
+        report.acknowledgedRecordsLost = synced - next
+        issue(
+            .acknowledgedLost, StateFiles.markName,
+            "records \(next)..<\(synced) were synced and acknowledged before the last stop but are missing or damaged: "
+                + "\(synced - next) acknowledged record(s) and their events are lost", loss: true)
     }
 
     private mutating func listFiles() throws {
         for name in try StateFiles.list(directory).sorted() {
-            if name == StateFiles.lockName || name.hasSuffix(StateFiles.corruptSuffix) { continue }
+            if name == StateFiles.lockName || name == StateFiles.markName || name.hasSuffix(StateFiles.corruptSuffix) {
+                continue
+            }
             if name.hasSuffix(StateFiles.temporarySuffix) {
                 try StateFiles.remove(path(name))
                 directoryChanged = true
@@ -253,6 +272,6 @@ private struct Recovery {
         }
         return LogCore(
             directory: directory, options: options, lockFD: lockFD, active: active, next: next, segments: segments,
-            snapshots: snapshots, bytesSinceSnapshot: sinceSnapshot)
+            snapshots: snapshots, bytesSinceSnapshot: sinceSnapshot, mark: mark)
     }
 }

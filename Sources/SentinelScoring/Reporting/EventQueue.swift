@@ -1,3 +1,4 @@
+import SentinelPosix
 import SentinelSchema
 import Synchronization
 
@@ -76,7 +77,7 @@ final class EventQueue: Sendable {
     let capacityBytes: Int
     private let state: Mutex<State>
     /// Where every assignment is recorded, so a restart after a crash resumes after the last number used.
-    private let mark: SequenceMark?
+    private let mark: PersistentMark?
 
     /// Creates a queue whose first sequence number will be `lastSequence + 1`.
     /// - Parameters:
@@ -84,7 +85,7 @@ final class EventQueue: Sendable {
     ///   - capacityBytes: The most bytes of encoded events in the buffer.
     ///   - lastSequence: The last sequence number used before.
     ///   - mark: Records the last sequence assigned (set to `lastSequence` now); `nil` for none.
-    init(capacity: Int, capacityBytes: Int, lastSequence: UInt64, mark: SequenceMark? = nil) {
+    init(capacity: Int, capacityBytes: Int, lastSequence: UInt64, mark: PersistentMark? = nil) {
         self.capacity = capacity
         self.capacityBytes = capacityBytes
         self.mark = mark

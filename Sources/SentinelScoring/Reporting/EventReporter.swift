@@ -104,11 +104,13 @@ public final class EventReporter: Service {
                 directory: directory, capacityBytes: configuration.spoolCapacityBytes,
                 segmentBytes: configuration.segmentBytes, log: log)
             let producer = configuration.producerId ?? stored?.producerId ?? ReporterState.makeProducerId()
-            let mark: SequenceMark?
+            let mark: PersistentMark?
             do {
-                mark = try SequenceMark(directory: directory)
+                mark = try PersistentMark(path: directory + "/" + Self.markFileName)
             } catch {
-                log.log(.warning, "sequence mark unavailable", [("error", .string(error.description))])
+                log.log(
+                    .warning, "sequence mark unavailable; a crash will skip to the lease end",
+                    [("file", .string(directory + "/" + Self.markFileName)), ("error", .string(error.description))])
                 mark = nil
             }
             let lastSequence = Self.resumeSequence(
@@ -519,6 +521,9 @@ public final class EventReporter: Service {
             models.withLock { $0.markRegistered(request) }
         }
     }
+
+    /// The mark holding the last sequence assigned, in the spool directory (see `PersistentMark`).
+    static let markFileName = "reporter-mark"
 
     /// The last sequence used before this start. After a clean stop the state file holds it exactly. After a crash
     /// of the process it holds the end of the lease, and the mark (same boot) the exact number, so the monitor's gap
