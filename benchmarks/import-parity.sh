@@ -1,5 +1,5 @@
 #!/bin/sh
-# Parity and throughput of `sentinel model import` on the Handbook test week (EVALUATION.md): XGBoost and LightGBM
+# Parity and throughput of `sentinel model import` on the Handbook test week (Docs/Evaluation.md): XGBoost and LightGBM
 # trained in Python with their defaults on 2018-07-25..07-31, imported with the training week as reference, then
 #  - the largest difference between Sentinel's probabilities and the library's predict_proba on every test-week row,
 #  - AP, ROC AUC and CP@100 from `sentinel evaluate` beside the same metrics computed in Python,

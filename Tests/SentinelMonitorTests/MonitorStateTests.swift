@@ -290,7 +290,7 @@ struct MonitorStateTests {
         #expect(abs(metrics[0].averagePrecision - (0.5 + 1.0 / 3.0)) < 1e-12)
         #expect(metrics[0].transactions == 4 && metrics[0].labelled == 3 && metrics[0].frauds == 2)
         #expect(abs(metrics[0].cardPrecisionAt100 - 0.02) < 1e-12)
-        // Day 2: t9 (fraud, card c9) labelled; c1 was detected on day 1 and is left out (EVALUATION.md).
+        // Day 2: t9 (fraud, card c9) labelled; c1 was detected on day 1 and is left out (Docs/Evaluation.md).
         #expect(metrics[1].labelled == 1 && metrics[1].frauds == 1)
         #expect(metrics[1].averagePrecision == 1)
         #expect(abs(metrics[1].cardPrecisionAt100 - 0.01) < 1e-12)
