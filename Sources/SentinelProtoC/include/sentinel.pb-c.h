@@ -1505,7 +1505,7 @@ struct  Sentinel__V1__MonitorSnapshotResponse__WindowSummary
 
 
 /*
- * The live model's ranking quality on one day, from delayed labels (definitions in EVALUATION.md).
+ * The live model's ranking quality on one day, from delayed labels (definitions in Docs/Evaluation.md).
  */
 struct  Sentinel__V1__MonitorSnapshotResponse__DailyLabelMetrics
 {

@@ -1525,7 +1525,7 @@ extension MonitorSnapshotResponse.WindowSummary: ProtobufCMapped {
 }
 
 extension MonitorSnapshotResponse {
-    /// The live model's ranking quality on one day, from delayed labels (definitions in EVALUATION.md).
+    /// The live model's ranking quality on one day, from delayed labels (definitions in Docs/Evaluation.md).
     ///
     /// ```swift
     /// var message = MonitorSnapshotResponse.DailyLabelMetrics()
