@@ -90,6 +90,28 @@ struct ONNXImportTests {
         #expect(sklearn.difference <= 1e-6, "largest difference from predict_proba \(sklearn.difference)")
     }
 
+    @Test(
+        "extra trees and gradient boosting (ZipMap and Cast after it): every row within 1e-6 of ONNX Runtime",
+        arguments: [
+            ("extra-trees.onnx", "extra_trees", 10, GradientBoostedTrees.Output.probability),
+            ("boosting.onnx", "boosting", 20, .logOdds),
+        ])
+    func ensembles(file: String, column: String, trees: Int, output: GradientBoostedTrees.Output) throws {
+        let model = try read(ImportFixtures.bytes(file))
+        guard case .gradientBoosting(let forest) = model.learner else {
+            Issue.record("not trees")
+            return
+        }
+        #expect(forest.output == output)
+        #expect(forest.trees.count == trees)
+        let onnx = largestDifference(model.learner, column: "\(column)_onnx")
+        #expect(onnx.difference <= 1e-6, "largest difference from onnxruntime \(onnx.difference)")
+        #expect(onnx.rows == 500)
+        #expect(onnx.missingRows > 100)
+        let sklearn = largestDifference(model.learner, column: "\(column)_sklearn")
+        #expect(sklearn.difference <= 1e-6, "largest difference from predict_proba \(sklearn.difference)")
+    }
+
     @Test("logistic regression: every complete row within 1e-6 of ONNX Runtime and of predict_proba")
     func logistic() throws {
         let model = try read(ImportFixtures.bytes("logistic.onnx"), format: .onnx)
