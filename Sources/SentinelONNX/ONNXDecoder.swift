@@ -16,18 +16,27 @@ public enum ONNXDecoder {
     /// The largest file decoded: 256 MiB, far above a forest of a thousand deep trees (a few tens of MiB).
     public static let maximumSize = 256 << 20
 
-    /// Decodes a model.
+    /// Decodes a model of at most ``maximumSize`` bytes.
     /// - Parameter bytes: The file's contents.
     /// - Returns: The graph's description.
-    /// - Throws: ``ModelError`` `.truncated` for an empty file, `.invalidData` for one over ``maximumSize``,
+    /// - Throws: ``ModelError``, as ``decode(_:limit:)``.
+    public static func decode(_ bytes: [UInt8]) throws(ModelError) -> ONNXGraph {
+        try decode(bytes, limit: maximumSize)
+    }
+
+    /// Decodes a model.
+    /// - Parameters:
+    ///   - bytes: The file's contents.
+    ///   - limit: The largest size decoded.
+    /// - Returns: The graph's description.
+    /// - Throws: ``ModelError`` `.truncated` for an empty file, `.invalidData` for one over `limit`,
     ///   `.corrupted` when protobuf-c cannot unpack it (cut short or damaged), `.unsupportedFormat` for a message
     ///   that is not an ONNX model (no graph).
-    public static func decode(_ bytes: [UInt8]) throws(ModelError) -> ONNXGraph {
+    public static func decode(_ bytes: [UInt8], limit: Int) throws(ModelError) -> ONNXGraph {
         guard !bytes.isEmpty else { throw ModelError(.truncated, "the file is empty") }
-        guard bytes.count <= maximumSize else {
+        guard bytes.count <= limit else {
             throw ModelError(
-                .invalidData,
-                "the ONNX model is \(bytes.count) bytes, more than the \(maximumSize >> 20) MiB Sentinel decodes")
+                .invalidData, "the ONNX model is \(bytes.count) bytes, more than the \(limit) bytes Sentinel decodes")
         }
         let unpacked = bytes.withUnsafeBufferPointer { buffer in
             onnx__model_proto__unpack(nil, buffer.count, buffer.baseAddress)

@@ -69,6 +69,9 @@ struct ModelImportCommandTests {
             #expect(source.format == "onnx")
             #expect(source.library == "skl2onnx 1.20.0")
             #expect(file.artifact.featureNames == (1...28).map { "V\($0)" } + ["Amount"])
+            let inspect = await run(["model", "inspect", out])
+            #expect(inspect.status == 0)
+            #expect(inspect.output.contains("imported from      \(fixture) (onnx"))
         }
     }
 
@@ -87,6 +90,8 @@ struct ModelImportCommandTests {
         let transform = replacing("NONE", with: "ABCD", in: forest)
         let post = try write("post.onnx", transform)
         await expectFailure(post, named: post, reason: "post_transform ABCD is not supported")
+        let mode = try write("mode.onnx", replacing("BRANCH_LEQ", with: "BRANCH_NEQ", in: forest))
+        await expectFailure(mode, named: mode, reason: "node mode BRANCH_NEQ")
     }
 
     /// `bytes` with every occurrence of `text` replaced by `replacement`, of the same length.

@@ -286,6 +286,9 @@ struct ONNXImportTests {
         #expect(code(Array(forest.prefix(forest.count / 2))) == .corrupted)
         #expect(code(Array(forest.prefix(forest.count - 3)), nil) == .corrupted)
         #expect(code(ImportFixtures.bytes("xgboost.json")) != nil)
+        // Over the size limit: refused before anything is unpacked.
+        #expect(throws: ModelError.self) { try ONNXDecoder.decode(forest, limit: forest.count - 1) }
+        #expect((try? ONNXDecoder.decode(forest, limit: forest.count)) != nil)
         // A valid protobuf message that is not a model: field 1 only.
         #expect(code([0x08, 0x05]) == .unsupportedFormat)
         // Without a decoder, ONNX is refused rather than misread.

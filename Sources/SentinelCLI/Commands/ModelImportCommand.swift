@@ -80,7 +80,8 @@ enum ModelImportCommand {
         }
         let model: ImportedModel
         do {
-            model = try ModelImporter.read(bytes, format: format, decodeONNX: ONNXDecoder.decode)
+            model = try ModelImporter.read(
+                bytes, format: format, decodeONNX: ONNXDecoder.decode)
         } catch var error as ModelError {
             error.message = "\(modelPath): \(error.message)"
             throw error
