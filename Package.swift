@@ -47,6 +47,11 @@ let package = Package(
             name: "SentinelProtoC",
             dependencies: ["CProtobufC"]
         ),
+        // ONNX's schema (Protos/third_party/onnx), for `sentinel model import` of ONNX files.
+        .target(
+            name: "SentinelONNXC",
+            dependencies: ["CProtobufC"]
+        ),
         .systemLibrary(name: "CSentinelPosix"),
 
         // MARK: Libraries
@@ -73,6 +78,9 @@ let package = Package(
         .target(name: "SentinelData", swiftSettings: swiftSettings),
         .target(name: "SentinelModel", dependencies: ["SentinelData", "SentinelDrift"], swiftSettings: swiftSettings),
         .target(name: "SentinelDrift", swiftSettings: swiftSettings),
+        .target(
+            name: "SentinelONNX", dependencies: ["SentinelModel", "SentinelONNXC", "CProtobufC"],
+            swiftSettings: swiftSettings),
         .target(
             name: "SentinelHTTP",
             dependencies: ["SentinelPosix", "SentinelRPC", "SentinelLifecycle", "SentinelMetrics", "CSentinelPosix"],
@@ -103,7 +111,7 @@ let package = Package(
             name: "SentinelCLI",
             dependencies: [
                 "SentinelArguments", "SentinelData", "SentinelModel", "SentinelDrift", "SentinelSchema",
-                "SentinelWire", "SentinelRPC", "SentinelPosix", "SentinelMetrics",
+                "SentinelWire", "SentinelRPC", "SentinelPosix", "SentinelMetrics", "SentinelONNX",
             ],
             swiftSettings: swiftSettings
         ),
@@ -181,6 +189,10 @@ let package = Package(
         .testTarget(
             name: "SentinelModelTests",
             dependencies: ["SentinelModel", "SentinelData", "SentinelDrift", "SentinelTestSupport"],
+            swiftSettings: swiftSettings),
+        .testTarget(
+            name: "SentinelONNXTests",
+            dependencies: ["SentinelONNX", "SentinelModel", "SentinelData", "SentinelTestSupport"],
             swiftSettings: swiftSettings),
         .testTarget(
             name: "SentinelDriftTests", dependencies: ["SentinelDrift", "SentinelTestSupport"],
