@@ -7,8 +7,7 @@
 /// missing to the left) and repeats its value in every leaf below it, so the walk ends on that value. Thresholds,
 /// missing-value directions and the tree order of the sum are those of `RegressionTree.value(of:)`, so every path
 /// gives the same bits as walking the node arrays. Ensembles deeper than `maxDepth` are not laid out
-/// (`isComplete` is false): their nodes go into one array of ``WalkNode`` instead, which scoring walks tree by tree
-/// exactly as `RegressionTree.value(of:)` does, without touching each tree's own arrays.
+/// (`isComplete` is false) and scoring walks the node arrays.
 ///
 /// One row descends 16 trees at a time (independent load chains that overlap in the core) and adds their leaf values
 /// in tree order. A batch is copied into column-major blocks of `blockRows` rows; eight rows descend each tree
@@ -38,10 +37,6 @@ struct CompiledForest: Sendable {
     let missingRight: [UInt8]
     /// `treeCount · 2^D` leaf values.
     let leaves: [Double]
-    /// When not `isComplete`: every tree's nodes, one tree after another, children as absolute indices.
-    let walkNodes: [WalkNode]
-    /// When not `isComplete`: the index of each tree's root in `walkNodes`, in tree order.
-    let walkRoots: [Int32]
 
     init(trees: [RegressionTree], baseScore: Double, featureCount: Int) {
         self.featureCount = featureCount
@@ -57,12 +52,9 @@ struct CompiledForest: Sendable {
             blockOffsets = []
             missingRight = []
             leaves = []
-            (walkNodes, walkRoots) = Self.walkLayout(trees)
             return
         }
         isComplete = true
-        walkNodes = []
-        walkRoots = []
         let innerCount = (1 << depth) - 1
         let leafCount = 1 << depth
         // One unused element at the end of each array, so that none is empty (an empty array may have no address).
@@ -159,7 +151,7 @@ struct CompiledForest: Sendable {
     }
 
     /// Log-odds of `rows` of a column-major table, copied into blocks of `blockRows` rows.
-    func rawScores(features: [[Double]], rows: Range<Int>) -> [Double] {
+    func rawScores(features: [[Double]], rows: Range<Int>, fallback trees: [RegressionTree]) -> [Double] {
         var scores = [Double](repeating: baseScore, count: rows.count)
         guard !rows.isEmpty else { return scores }
         let width = featureCount
@@ -169,7 +161,11 @@ struct CompiledForest: Sendable {
                 for feature in 0..<width {
                     input[feature] = features[feature][row]
                 }
-                scores[index] = input.withUnsafeBufferPointer { walkRawScore(of: $0) }
+                input.withUnsafeBufferPointer { input in
+                    for tree in trees {
+                        scores[index] += tree.value(of: input)
+                    }
+                }
             }
             return scores
         }

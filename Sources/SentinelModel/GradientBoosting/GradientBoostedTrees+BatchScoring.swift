@@ -23,7 +23,7 @@ extension GradientBoostedTrees {
         for column in features {
             precondition(rows.clamped(to: column.indices) == rows, "a feature column does not cover rows \(rows)")
         }
-        return compiled.rawScores(features: features, rows: rows)
+        return compiled.rawScores(features: features, rows: rows, fallback: trees)
     }
 
     /// Scores `count` rows stored one after another (row-major, `featureCount` values each) in blocks of rows.

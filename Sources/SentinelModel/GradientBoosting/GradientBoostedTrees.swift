@@ -97,8 +97,13 @@ public struct GradientBoostedTrees: BinaryClassifier, Codable, Equatable, Sendab
     /// - Precondition: `row.count == featureCount`.
     public func rawScore(of row: UnsafeBufferPointer<Double>) -> Double {
         precondition(row.count == featureCount, "expected \(featureCount) inputs, got \(row.count)")
-        // The flat layouts: walking `trees` would retain and release each tree's arrays on every call.
-        return compiled.isComplete ? compiled.rawScore(of: row) : compiled.walkRawScore(of: row)
+        // The flat layout: walking `trees` would retain and release each tree's arrays on every call.
+        if compiled.isComplete { return compiled.rawScore(of: row) }
+        var score = baseScore
+        for tree in trees {
+            score += tree.value(of: row)
+        }
+        return score
     }
 
     /// Two models are equal when their inputs, base score, trees, parameters and output are.
