@@ -27,7 +27,7 @@ struct StatusCommandTests {
         #expect(output.contains("12,345 events"))
         #expect(output.contains("up 2h 1m"))
         #expect(output.contains("FLAG RATE  1.00% (95% CI 0.53%–1.89%) vs base 0.40%"))
-        #expect(output.contains("p99 0.48 ms"))
+        #expect(output.contains("p99 480 µs"))
         #expect(output.contains("ALERTS  2 active"))
         #expect(output.contains("ALERT  feature drift: Amount"))
         #expect(output.contains("WARN   flag rate"))
@@ -79,7 +79,7 @@ struct StatusCommandTests {
         let amount = try #require(lines.first { $0.hasPrefix("  Amount") })
         #expect(amount.hasSuffix("alert") && !amount.contains("0.000"), "\(amount)")
         #expect(output.contains("ALERT  feature drift: Amount"))
-        #expect(output.contains("0.00 ms") == false && output.contains("p50 0.10 ms"), "\(output)")
+        #expect(output.contains("0.00 ms") == false && output.contains("p50 100 µs"), "\(output)")
         #expect(output.contains("0 of 200 flagged"))
     }
 

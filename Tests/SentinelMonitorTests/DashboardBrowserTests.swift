@@ -39,6 +39,9 @@ struct DashboardBrowserTests {
             #expect(dom.contains("412,388"))
             #expect(dom.contains("<polygon"))  // The flag rate's confidence band.
             #expect(dom.contains("● live"))
+            // Latency in the unit that keeps its digits (p99 611 µs), never "0.00 ms"; the axis names its unit.
+            #expect(dom.contains("611 µs") && !dom.contains("0.00 ms"))
+            #expect(dom.contains("<span id=\"lat-unit\">ms</span>") || dom.contains("<span id=\"lat-unit\">µs</span>"))
             // The fixture's window is the current one (41 s in, with events), and the page says so.
             #expect(dom.contains("current window since 06:1"))
             if let path = ProcessInfo.processInfo.environment["SENTINEL_DASHBOARD_SCREENSHOT"] {

@@ -100,7 +100,8 @@ extension StatusCommand {
             lines.append(
                 "LATENCY    p50 \(ms(latency.p50Nanoseconds)) · p90 \(ms(latency.p90Nanoseconds)) · "
                     + "p99 \(ms(latency.p99Nanoseconds)) · p99.9 \(ms(latency.p999Nanoseconds)) · "
-                    + "max \(ms(latency.maxNanoseconds)) (\(grouped(latency.count)) events)")
+                    + "max \(ms(latency.maxNanoseconds)) per transaction (\(grouped(latency.count)) events; the API's "
+                    + "time from a request's start to its scores, shared over a batch's transactions)")
         } else {
             lines.append("LATENCY    no events in this window")
         }
@@ -113,7 +114,7 @@ extension StatusCommand {
 
     private static func percent(_ value: Double) -> String { String(format: "%.2f%%", value * 100) }
 
-    private static func ms(_ nanoseconds: UInt64) -> String { String(format: "%.2f ms", Double(nanoseconds) / 1e6) }
+    private static func ms(_ nanoseconds: UInt64) -> String { Formatting.latency(nanoseconds: nanoseconds) }
 
     private static func grouped(_ value: UInt64) -> String {
         let digits = Array(String(value))

@@ -6,7 +6,12 @@ const esc = (s) => String(s).replace(/[&<>"']/g, (c) => ({"&":"&amp;","<":"&lt;"
 const num = (v, d = 3) => (v === null || v === undefined) ? "–" : Number(v).toFixed(d);
 const int = (v) => Number(v).toLocaleString("en-US");
 const pct = (v, d = 2) => (v === null || v === undefined) ? "–" : (100 * v).toFixed(d) + "%";
-const ms = (ns) => (ns / 1e6).toFixed(ns >= 1e7 ? 1 : 2) + " ms";
+// Latencies arrive in nanoseconds. A batch's latency shared over its transactions is often under a microsecond in a
+// release build, so the unit follows the value (a fixed "ms" would read 0.00 ms).
+const unitOf = (ns) => ns >= 1e6 ? {d: 1e6, u: "ms"} : ns >= 1e3 ? {d: 1e3, u: "µs"} : {d: 1, u: "ns"};
+const digits = (v) => v >= 100 ? 0 : v >= 10 ? 1 : 2;
+const lat = (ns) => { const {d, u} = unitOf(ns); const v = ns / d; return (d === 1 ? v.toFixed(0) :
+  v.toFixed(digits(v))) + " " + u; };
 const chip = (level) =>
   `<span class="chip ${esc(level)}">${esc(level === "unspecified" ? "n/a" : level)}</span>`;
 const clock = (us) => new Date(us / 1000).toISOString().slice(11, 16);
@@ -119,8 +124,9 @@ function render(snap) {
     $("k-flag").innerHTML = r.events ? `${pct(r.flag_rate)} ${chip(r.status)}` : `– ${chip(r.status)}`;
     $("k-flag-s").textContent = (r.events ? `CI ${pct(r.flag_rate_low)}–${pct(r.flag_rate_high)}`
       : "no events in this window yet") + " · base " + pct(r.base_flag_rate);
-    $("k-p99").textContent = l.count ? ms(l.p99_ns) : "–";
-    $("k-p99-s").textContent = l.count ? `p50 ${ms(l.p50_ns)} · p99.9 ${ms(l.p999_ns)}` : "no events";
+    $("k-p99").textContent = l.count ? lat(l.p99_ns) : "–";
+    $("k-p99-s").textContent = l.count ? `p50 ${lat(l.p50_ns)} · p99.9 ${lat(l.p999_ns)} · per transaction`
+      : "no events";
     renderDrift(model);
     renderCharts(snap, model);
   }
@@ -165,11 +171,14 @@ function renderCharts(snap, model) {
     .concat(r.events ? [[r.flag_rate_low, r.flag_rate_high]] : []);
   chart($("flag"), xs, [{values: rates, color: "var(--blue)"}],
     {band, base: r.base_flag_rate, fmt: (v) => pct(v, v < 0.01 ? 2 : 1)});
-  const lat = hist.map((w) => w.latency).concat(l.count ? [l] : []);
-  const q = (k) => lat.map((s) => s.count ? s[k] / 1e6 : null);
-  chart($("lat"), xs.slice(xs.length - lat.length), [
+  const sums = hist.map((w) => w.latency).concat(l.count ? [l] : []);
+  // One unit for the whole axis, chosen from the largest value shown; the title names it.
+  const {d, u} = unitOf(Math.max(0, ...sums.map((s) => s.count ? s.p999_ns : 0)));
+  const q = (k) => sums.map((s) => s.count ? s[k] / d : null);
+  $("lat-unit").textContent = u;
+  chart($("lat"), xs.slice(xs.length - sums.length), [
     {values: q("p50_ns"), color: "var(--blue)"}, {values: q("p99_ns"), color: "var(--purple)"},
-    {values: q("p999_ns"), color: "var(--orange)"}], {fmt: (v) => v.toFixed(v < 10 ? 2 : 0)});
+    {values: q("p999_ns"), color: "var(--orange)"}], {fmt: (v) => v === 0 ? "0" : v.toFixed(digits(v)) + " " + u});
 }
 
 function renderAlerts(active) {
