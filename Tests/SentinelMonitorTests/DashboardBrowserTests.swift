@@ -17,7 +17,7 @@ struct DashboardBrowserTests {
     func renderedDOM() async throws {
         let chromium = try #require(Self.chromium)
         let calls = Mutex(0)
-        let dashboard = Dashboard(metrics: nil) {
+        let dashboard = Dashboard(metrics: nil) { _ in
             // Each poll sees one more closed window, as a live monitor would.
             let step = calls.withLock { count in
                 defer { count += 1 }

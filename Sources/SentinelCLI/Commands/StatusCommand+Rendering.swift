@@ -50,15 +50,20 @@ extension StatusCommand {
     private static func render(
         _ model: MonitorSnapshotResponse.ModelSnapshot, in snapshot: MonitorSnapshotResponse
     ) -> [String] {
-        // The current window, or the last complete one while the current window has too few events to judge.
+        // Every number and status below is from the last closed window; the open one only says how far it got.
+        let state = model.windowState
+        let open =
+            "in progress since \(time(state.openStartMicroseconds, full: false)), \(grouped(state.openEvents)) events"
         let window =
-            model.showsClosedWindow(in: snapshot)
+            state.closed
             ? "window \(time(model.windowStartMicroseconds, full: false).dropLast(4))–"
-                + "\(time(model.windowStartMicroseconds + snapshot.windowLengthMicroseconds, full: false)) (last complete)"
-            : "current window since \(time(model.windowStartMicroseconds, full: false))"
+                + "\(time(state.endMicroseconds, full: false)) (last closed) · \(grouped(model.windowRates.events)) "
+                + "events in it"
+            : "no window closed yet"
         var lines = [
-            "MODEL \(model.modelVersion) · \(String(format: "%.1f", model.throughputPerSecond)) events/s · "
-                + "\(window) · \(grouped(model.windowRates.events)) events in it · \(grouped(model.eventsTotal)) in all"
+            "MODEL \(model.modelVersion)\(state.idle ? " (idle: no events for \(state.idleWindows) windows)" : "") · "
+                + "\(String(format: "%.1f", model.throughputPerSecond)) events/s · \(window) · \(open) · "
+                + "\(grouped(model.eventsTotal)) in all"
         ]
         if model.referenceKnown {
             let share = String(format: "%.0f%%", model.drift.driftShare * 100)
