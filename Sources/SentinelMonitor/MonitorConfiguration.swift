@@ -52,6 +52,8 @@ public struct MonitorConfiguration: Sendable {
                                  (env SENTINEL_MONITOR_MIN_COUNT, default 100)
           --fraud-windows N      windows outside the interval that raise the flag-rate alert
                                  (env SENTINEL_MONITOR_FRAUD_WINDOWS, default 3)
+          --idle-windows N       windows without events after which a model version is idle and its alerts
+                                 resolve; 0 never (env SENTINEL_MONITOR_IDLE_WINDOWS, default 5)
           --reservoir N          rows sampled per window for the exact KS test (env SENTINEL_MONITOR_RESERVOIR,
                                  default 2048)
           --label-capacity N     scored transactions kept for delayed labels (env SENTINEL_MONITOR_LABEL_CAPACITY,
@@ -101,6 +103,11 @@ public struct MonitorConfiguration: Sendable {
             windows.reservoirCapacity = count
         }
         settings.windows = windows
+        if let count = try arguments.option(
+            "--idle-windows", environment: "SENTINEL_MONITOR_IDLE_WINDOWS", as: Int.self)
+        {
+            settings.idleWindows = count
+        }
         if let count = try arguments.option(
             "--label-capacity", environment: "SENTINEL_MONITOR_LABEL_CAPACITY", as: Int.self)
         {

@@ -77,7 +77,7 @@ struct DashboardTests {
         let registry = MetricsRegistry()
         let counter = try registry.makeCounter(name: "sentinel_monitor_events_total", help: "Events ingested.")
         counter.increment(by: 5)
-        let dashboard = Dashboard(metrics: registry) { DashboardFixture.snapshot() }
+        let dashboard = Dashboard(metrics: registry) { _ in DashboardFixture.snapshot() }
         #expect(dashboard.makeRouter().paths == Dashboard.paths.sorted())
         try await withDashboardServer(dashboard) { port in
             let page = try await httpGet(port: port, path: "/")
@@ -124,7 +124,7 @@ struct DashboardTests {
     func pageFiles(path: String, file: String, contentType: String) async throws {
         let expected = try Data(contentsOf: Self.resources.appendingPathComponent(file))
         #expect(!expected.isEmpty)
-        let dashboard = Dashboard(metrics: nil) { DashboardFixture.snapshot() }
+        let dashboard = Dashboard(metrics: nil) { _ in DashboardFixture.snapshot() }
         try await withDashboardServer(dashboard) { port in
             let response = try await httpGet(port: port, path: path)
             #expect(response.status == 200)
@@ -146,7 +146,7 @@ struct DashboardTests {
         struct Unavailable: Error, CustomStringConvertible {
             var description: String { "state is recovering" }
         }
-        let dashboard = Dashboard(metrics: nil) { throw Unavailable() }
+        let dashboard = Dashboard(metrics: nil) { _ in throw Unavailable() }
         try await withDashboardServer(dashboard) { port in
             let api = try await httpGet(port: port, path: "/api/snapshot")
             #expect(api.status == 503)

@@ -80,15 +80,20 @@ extension StatusCommand {
     private static func render(
         _ model: MonitorSnapshotResponse.ModelSnapshot, in snapshot: MonitorSnapshotResponse, featureLimit: Int?
     ) -> [String] {
-        // The current window, or the last complete one while the current window has too few events to judge.
+        // Every number and status below is from the last closed window; the open one only says how far it got.
+        let state = model.windowState
+        let open =
+            "in progress since \(time(state.openStartMicroseconds, full: false)), \(grouped(state.openEvents)) events"
         let window =
-            model.showsClosedWindow(in: snapshot)
+            state.closed
             ? "window \(time(model.windowStartMicroseconds, full: false).dropLast(4))–"
-                + "\(time(model.windowStartMicroseconds + snapshot.windowLengthMicroseconds, full: false)) (last complete)"
-            : "current window since \(time(model.windowStartMicroseconds, full: false))"
+                + "\(time(state.endMicroseconds, full: false)) (last closed) · \(grouped(model.windowRates.events)) "
+                + "events in it"
+            : "no window closed yet"
         var lines = [
-            "MODEL \(model.modelVersion) · \(String(format: "%.1f", model.throughputPerSecond)) events/s · "
-                + "\(window) · \(grouped(model.windowRates.events)) events in it · \(grouped(model.eventsTotal)) in all"
+            "MODEL \(model.modelVersion)\(state.idle ? " (idle: no events for \(state.idleWindows) windows)" : "") · "
+                + "\(String(format: "%.1f", model.throughputPerSecond)) events/s · \(window) · \(open) · "
+                + "\(grouped(model.eventsTotal)) in all"
         ]
         if model.referenceKnown {
             let share = String(format: "%.0f%%", model.drift.driftShare * 100)
@@ -140,7 +145,8 @@ extension StatusCommand {
             lines.append(
                 "LATENCY    p50 \(ms(latency.p50Nanoseconds)) · p90 \(ms(latency.p90Nanoseconds)) · "
                     + "p99 \(ms(latency.p99Nanoseconds)) · p99.9 \(ms(latency.p999Nanoseconds)) · "
-                    + "max \(ms(latency.maxNanoseconds)) (\(grouped(latency.count)) events)")
+                    + "max \(ms(latency.maxNanoseconds)) per transaction (\(grouped(latency.count)) events; the API's "
+                    + "time from a request's start to its scores, shared over a batch's transactions)")
         } else {
             lines.append("LATENCY    no events in this window")
         }
@@ -162,7 +168,7 @@ extension StatusCommand {
 
     private static func percent(_ value: Double) -> String { String(format: "%.2f%%", value * 100) }
 
-    private static func ms(_ nanoseconds: UInt64) -> String { String(format: "%.2f ms", Double(nanoseconds) / 1e6) }
+    private static func ms(_ nanoseconds: UInt64) -> String { Formatting.latency(nanoseconds: nanoseconds) }
 
     private static func grouped(_ value: UInt64) -> String {
         let digits = Array(String(value))

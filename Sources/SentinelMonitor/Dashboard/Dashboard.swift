@@ -6,16 +6,20 @@ public import SentinelSchema
 ///
 /// `/` the dashboard page, with its styles and script at `/dashboard.css` and `/dashboard.js` (files compiled into the
 /// binary; the page polls `/api/snapshot` and loads nothing from another origin), `/api/snapshot` the snapshot as JSON
-/// (``SnapshotJSON``), `/metrics` Prometheus text 0.0.4, `/healthz` `ok` and `/readyz` (see
+/// (``SnapshotJSON``; `?since=µs` asks for the closed windows from that time on, `&features=1` for every column's
+/// statistics in them, `?history=n` for the last n windows, default 60), `/metrics` Prometheus text 0.0.4, `/healthz` `ok` and `/readyz` (see
 /// `HTTPRouter.registerOperations(metrics:isReady:)`).
 ///
 /// ```swift
-/// let dashboard = Dashboard(metrics: registry) { try await monitor.snapshot(historyWindows: 60) }
+/// let dashboard = Dashboard(metrics: registry) { request in monitor.snapshot(request) }
 /// let server = try HTTPServer(host: "0.0.0.0", port: 8501, router: dashboard.makeRouter())
 /// ```
 public struct Dashboard: Sendable {
-    /// Produces the current snapshot; throwing answers `/api/snapshot` with 503 and the error's text.
-    public typealias SnapshotProvider = @Sendable () async throws -> MonitorSnapshotResponse
+    /// Produces the snapshot a request asks for; throwing answers `/api/snapshot` with 503 and the error's text.
+    public typealias SnapshotProvider = @Sendable (MonitorSnapshotRequest) async throws -> MonitorSnapshotResponse
+
+    /// Closed windows in `/api/snapshot` without `since` or `history`.
+    public static let defaultHistoryWindows: UInt32 = 60
 
     /// The paths served, in the order the routes are registered.
     public static let paths = [
@@ -65,9 +69,14 @@ public struct Dashboard: Sendable {
             router.register(asset.path) { _ in response }
         }
         let snapshot = self.snapshot
-        router.registerAsync("/api/snapshot") { _ in
+        router.registerAsync("/api/snapshot") { request in
+            let query: MonitorSnapshotRequest
+            switch Result(catching: { () throws(MonitorError) in try Self.snapshotRequest(request) }) {
+            case .success(let value): query = value
+            case .failure(let error): return HTTPResponse(status: .badRequest, text: error.message)
+            }
             do {
-                let value = try await snapshot()
+                let value = try await snapshot(query)
                 return HTTPResponse(
                     status: .ok, contentType: "application/json",
                     headers: [HTTPHeader(name: "Cache-Control", value: "no-store")],
@@ -81,6 +90,34 @@ public struct Dashboard: Sendable {
         } else {
             router.register("/healthz") { _ in HTTPResponse(status: .ok, text: "ok") }
         }
+    }
+
+    /// The snapshot request of `/api/snapshot`'s query: `since` (µs since the epoch), `features` (`1` or `0`),
+    /// `history` (windows) and `model`.
+    /// - Throws: ``MonitorError`` `.invalidRequest` naming a bad parameter (answered 400).
+    static func snapshotRequest(_ request: HTTPRequest) throws(MonitorError) -> MonitorSnapshotRequest {
+        var query = MonitorSnapshotRequest(historyWindows: defaultHistoryWindows)
+        if let text = request.queryItem("since") {
+            guard let since = Int64(text), since > 0 else {
+                throw MonitorError(
+                    .invalidRequest, "since must be a positive time in µs since the epoch, got '\(text)'")
+            }
+            query.sinceMicroseconds = since
+        }
+        if let text = request.queryItem("history") {
+            guard let count = UInt32(text) else {
+                throw MonitorError(.invalidRequest, "history must be a number of windows, got '\(text)'")
+            }
+            query.historyWindows = count
+        }
+        if let text = request.queryItem("features") {
+            guard text == "1" || text == "0" else {
+                throw MonitorError(.invalidRequest, "features must be 1 or 0, got '\(text)'")
+            }
+            query.historyFeatures = text == "1"
+        }
+        if let model = request.queryItem("model"), !model.isEmpty { query.modelVersion = model }
+        return query
     }
 
     /// A router with only the dashboard's routes.
