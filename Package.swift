@@ -34,6 +34,8 @@ let package = Package(
         .library(name: "SentinelDrift", targets: ["SentinelDrift"]),
         .library(name: "SentinelScoring", targets: ["SentinelScoring"]),
         .library(name: "SentinelMonitor", targets: ["SentinelMonitor"]),
+        // The fuzz targets, for fuzz/Package.swift (the libFuzzer driver) and the corpus replay in the tests.
+        .library(name: "SentinelFuzzing", targets: ["SentinelFuzzing"]),
     ],
     targets: [
         // MARK: C
@@ -113,6 +115,12 @@ let package = Package(
                 "SentinelArguments", "SentinelData", "SentinelModel", "SentinelDrift", "SentinelSchema",
                 "SentinelWire", "SentinelRPC", "SentinelPosix", "SentinelMetrics", "SentinelONNX",
             ],
+            swiftSettings: swiftSettings
+        ),
+
+        .target(
+            name: "SentinelFuzzing",
+            dependencies: ["SentinelWire", "SentinelSchema", "SentinelHTTP", "SentinelData", "SentinelModel"],
             swiftSettings: swiftSettings
         ),
 
@@ -205,6 +213,9 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        .testTarget(
+            name: "SentinelFuzzingTests", dependencies: ["SentinelFuzzing"],
+            swiftSettings: swiftSettings),
         .testTarget(
             name: "SentinelCLITests",
             dependencies: [
