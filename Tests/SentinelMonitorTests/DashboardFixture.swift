@@ -1,3 +1,4 @@
+import Foundation
 import SentinelDrift
 import SentinelSchema
 
@@ -84,11 +85,12 @@ enum DashboardFixture {
         let alerts = [
             MonitorSnapshotResponse.Alert(
                 kind: .featureDrift, feature: "Amount", level: level(0.18 + 0.04 * Double(step)),
-                reason: "PSI \(Double(Int((0.18 + 0.04 * Double(step)) * 1000)) / 1000) ≥ 0.1 for 2 windows",
+                reason: amountReason(0.18 + 0.04 * Double(step), windows: 2 + step),
                 value: 0.18, threshold: 0.1,
                 sinceMicroseconds: start + 10 * window, modelVersion: "gbdt-2026-11-28"),
             MonitorSnapshotResponse.Alert(
-                kind: .flagRate, feature: "", level: .warn, reason: "flag rate 0.64% above its 95% CI for 3 windows",
+                kind: .flagRate, feature: "", level: .warn,
+                reason: "flag rate 0.64 % is above the expected 0.31–0.51 % (training base rate 0.41 %) for 3 windows",
                 value: 0.0064, threshold: 0.0041, sinceMicroseconds: start + 9 * window,
                 modelVersion: "gbdt-2026-11-28"),
         ]
@@ -105,6 +107,12 @@ enum DashboardFixture {
             generatedAtMicroseconds: now, startedAtMicroseconds: start - 3 * 3_600_000_000, eventsTotal: 412_388,
             windowLengthMicroseconds: window, models: [model], alerts: alerts, producers: [producer],
             history: history, labelMetrics: labels)
+    }
+
+    /// The monitor's wording of the Amount alert at a PSI.
+    static func amountReason(_ psi: Double, windows: Int) -> String {
+        let line = psi >= 0.25 ? "alert threshold 0.25" : "warn threshold 0.1"
+        return "PSI of Amount is \(String(format: "%.3f", psi)), at or above the \(line), for \(windows) windows"
     }
 
     static func level(_ psi: Double) -> AlertLevel {

@@ -1,3 +1,5 @@
+import Foundation
+import SentinelDrift
 public import SentinelHTTP
 public import SentinelMetrics
 public import SentinelSchema
@@ -6,7 +8,8 @@ public import SentinelSchema
 ///
 /// `/` the dashboard page, with its styles and script at `/dashboard.css` and `/dashboard.js` (files compiled into the
 /// binary; the page polls `/api/snapshot` and loads nothing from another origin), `/api/snapshot` the snapshot as JSON
-/// (``SnapshotJSON``; `?since=µs` asks for the closed windows from that time on, `&features=1` for every column's
+/// (``SnapshotJSON``), `/report.html` a version's last closed window as one self-contained HTML drift report
+/// (``SentinelDrift/DriftHTMLReport``; the page's "download report") (snapshot query: `?since=µs` asks for the closed windows from that time on, `&features=1` for every column's
 /// statistics in them, `?history=n` for the last n windows, default 60), `/metrics` Prometheus text 0.0.4, `/healthz` `ok` and `/readyz` (see
 /// `HTTPRouter.registerOperations(metrics:isReady:)`).
 ///
@@ -23,7 +26,7 @@ public struct Dashboard: Sendable {
 
     /// The paths served, in the order the routes are registered.
     public static let paths = [
-        "/", "/dashboard.css", "/dashboard.js", "/api/snapshot", "/metrics", "/healthz", "/readyz",
+        "/", "/dashboard.css", "/dashboard.js", "/api/snapshot", "/report.html", "/metrics", "/healthz", "/readyz",
     ]
 
     private let snapshot: SnapshotProvider
@@ -85,6 +88,26 @@ public struct Dashboard: Sendable {
                 return HTTPResponse(status: .serviceUnavailable, text: "snapshot unavailable: \(error)")
             }
         }
+        // The page's "download report": the last closed window of a version (?model=, default the newest one that
+        // is not idle) as one self-contained HTML file.
+        router.registerAsync("/report.html") { request in
+            do {
+                let snapshot = try await snapshot(
+                    MonitorSnapshotRequest(modelVersion: request.queryItem("model").flatMap { $0.isEmpty ? nil : $0 }))
+                guard let html = Self.report(snapshot) else {
+                    return HTTPResponse(status: .notFound, text: "no model version to report on")
+                }
+                return HTTPResponse(
+                    status: .ok, contentType: "text/html; charset=utf-8",
+                    headers: [
+                        HTTPHeader(name: "Cache-Control", value: "no-store"),
+                        HTTPHeader(name: "Content-Disposition", value: "attachment; filename=\"sentinel-drift.html\""),
+                    ],
+                    body: Array(html.utf8))
+            } catch {
+                return HTTPResponse(status: .serviceUnavailable, text: "snapshot unavailable: \(error)")
+            }
+        }
         if let metrics {
             router.registerOperations(metrics: metrics, isReady: isReady)
         } else {
@@ -118,6 +141,52 @@ public struct Dashboard: Sendable {
         }
         if let model = request.queryItem("model"), !model.isEmpty { query.modelVersion = model }
         return query
+    }
+
+    /// The drift report of a snapshot's newest model version that is not idle (or of its only one): every column's
+    /// overlay and statistics in its last closed window; `nil` without a model.
+    static func report(_ snapshot: MonitorSnapshotResponse) -> String? {
+        let active = snapshot.models.filter { !$0.windowState.idle }
+        guard
+            let model = (active.isEmpty ? snapshot.models : active)
+                .max(by: { $0.windowState.registeredAtMicroseconds < $1.windowState.registeredAtMicroseconds })
+        else { return nil }
+        let drifts = model.drift.features + [model.drift.score]
+        let columns = zip(model.distributions, drifts).map { distribution, drift in
+            DriftHTMLReport.Column(
+                name: distribution.name, edges: distribution.edges, referenceShares: distribution.referenceShares,
+                referenceCount: Int(clamping: distribution.referenceCount),
+                currentCounts: distribution.closedCounts.map { Int(clamping: $0) },
+                statistics: drift.count == 0
+                    ? nil
+                    : DriftStatistics(
+                        psi: drift.psi, jsDistance: drift.jsDistance, ksStatistic: drift.ksStatistic,
+                        wassersteinNormed: drift.wassersteinNormed),
+                status: level(drift.status))
+        }
+        let format = ISO8601DateFormatter()
+        func time(_ microseconds: Int64) -> String {
+            format.string(from: Date(timeIntervalSince1970: Double(microseconds) / 1e6))
+        }
+        let window =
+            model.windowState.closed
+            ? "window \(time(model.windowStartMicroseconds)) – \(time(model.windowState.endMicroseconds))"
+            : "no window closed yet"
+        return DriftHTMLReport(
+            title: "Sentinel drift report · \(model.modelVersion)",
+            subtitle: "The monitor's last closed \(window), \(model.windowRates.events) events, against the model's "
+                + "training profile; generated \(time(snapshot.generatedAtMicroseconds)).",
+            columns: columns
+        ).render()
+    }
+
+    private static func level(_ level: AlertLevel) -> DriftLevel? {
+        switch level {
+        case .ok: .ok
+        case .warn: .warn
+        case .alert: .alert
+        default: nil
+        }
     }
 
     /// A router with only the dashboard's routes.

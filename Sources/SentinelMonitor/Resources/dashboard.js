@@ -168,6 +168,7 @@ function render(snap) {
   for (const b of $("models").querySelectorAll("button"))
     b.onclick = () => { selected = b.dataset.v; chosenByUser = true; render(last); };
   const model = snap.models.find((m) => m.model_version === selected);
+  if (model) $("report").href = "/report.html?model=" + encodeURIComponent(model.model_version);
   $("k-events").textContent = int(snap.events_total);
   $("k-events-s").textContent = model ? `${int(model.events_total)} by this model` : "";
   $("k-uptime").textContent = duration(snap.uptime_seconds);
