@@ -15,14 +15,14 @@
 #   DURATION=10 benchmarks/monitor-down.sh
 #
 # Needs: the Swift toolchain and curl. Loopback only; ports API_PORT, MONITOR_PORT, MONITOR_HTTP_PORT (defaults
-# 18410–18412) must be free.
+# 18420–18422) must be free.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 DURATION=${DURATION:-5}
 WARMUP=${WARMUP:-1}
-API_PORT=${API_PORT:-18410}
-MONITOR_PORT=${MONITOR_PORT:-18411}
-MONITOR_HTTP_PORT=${MONITOR_HTTP_PORT:-18412}
+API_PORT=${API_PORT:-18420}
+MONITOR_PORT=${MONITOR_PORT:-18421}
+MONITOR_HTTP_PORT=${MONITOR_HTTP_PORT:-18422}
 SCRATCH=${SCRATCH:-benchmarks/.build}
 DATA=${DATA:-data/creditcard-sample.csv.gz}
 OUT="$SCRATCH/monitor-down"
