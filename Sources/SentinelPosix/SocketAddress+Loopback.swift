@@ -1,3 +1,4 @@
+import CSentinelPosix
 import Glibc
 
 extension SocketAddress {
