@@ -2,6 +2,7 @@ import SentinelMetrics
 import SentinelPosix
 import SentinelRPC
 import SentinelWire
+import Synchronization
 
 /// Closed-loop load for `sentinel bench`: N connections, each with exactly one request outstanding, for a fixed time.
 ///
@@ -40,6 +41,19 @@ enum LoadGenerator {
         var timeout: Duration = .seconds(10)
     }
 
+    /// The two timed parts of a run.
+    enum Phase: String {
+        case warmup = "warming up"
+        case measuring
+    }
+
+    /// Requests answered OK so far, warm-up included, counted on the loops and read by the progress display.
+    final class AnsweredCount: Sendable {
+        private let value = Atomic<Int>(0)
+        func increment() { value.add(1, ordering: .relaxed) }
+        var current: Int { value.load(ordering: .relaxed) }
+    }
+
     /// What was measured.
     struct Report: Sendable {
         /// Requests answered OK inside the measurement window.
@@ -75,27 +89,42 @@ enum LoadGenerator {
     ///   - address: The scoring service.
     ///   - configuration: Client settings (token).
     ///   - options: Connections, loops, durations and payloads.
+    ///   - progress: Called about ten times a second during each phase (and at its start and end) with the phase
+    ///     and the requests answered in it so far.
     /// - Returns: The merged measurements of every connection.
     /// - Throws: ``SystemError`` when an event loop cannot be created.
     static func run(
-        address: SocketAddress, configuration: TCPClient.Configuration, options: Options
+        address: SocketAddress, configuration: TCPClient.Configuration, options: Options,
+        progress: ((_ phase: Phase, _ answered: Int) -> Void)? = nil
     ) async throws -> Report {
         precondition(options.connections > 0 && options.loops > 0 && !options.payloads.isEmpty)
         let loops = try (0..<min(options.loops, options.connections)).map { _ in try PosixEventLoop() }
+        let answered = AnsweredCount()
         let workers = loops.enumerated().map { index, loop in
             let count = (options.connections - index + loops.count - 1) / loops.count
             let clients = (0..<count).map { _ in
                 TCPClient(address: address, configuration: configuration, loop: loop)
             }
-            return LoadWorker(loop: loop, clients: clients, options: options, firstPayload: index)
+            return LoadWorker(loop: loop, clients: clients, options: options, firstPayload: index, answered: answered)
+        }
+        // Waits `length`, reporting progress as it goes.
+        func wait(_ length: Duration, in phase: Phase) async {
+            let start = answered.current
+            let deadline = ContinuousClock.now + length
+            while !Task.isCancelled {
+                progress?(phase, answered.current - start)
+                let now = ContinuousClock.now
+                guard now < deadline else { return }
+                try? await Task.sleep(for: min(.milliseconds(100), now.duration(to: deadline)))
+            }
         }
         return await withTaskGroup(of: Void.self) { group in
             for loop in loops { group.addTask { await loop.run() } }
             for worker in workers { worker.loop.execute { worker.start() } }
-            try? await Task.sleep(for: options.warmup)
+            if options.warmup > .zero { await wait(options.warmup, in: .warmup) }
             let begin = ContinuousClock.now
             for worker in workers { worker.loop.execute { worker.beginMeasuring() } }
-            try? await Task.sleep(for: options.duration)
+            await wait(options.duration, in: .measuring)
             let end = ContinuousClock.now
             // Stop every worker first, then wait for each to drain, so all windows close together.
             let parts = await withTaskGroup(of: Report.self) { stops in

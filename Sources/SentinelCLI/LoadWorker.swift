@@ -17,11 +17,16 @@ final class LoadWorker: @unchecked Sendable {
     private var stopping = false
     private var outstanding = 0
     private var onDrained: ((LoadGenerator.Report) -> Void)?
+    private let answered: LoadGenerator.AnsweredCount
 
-    init(loop: PosixEventLoop, clients: [TCPClient], options: LoadGenerator.Options, firstPayload: Int) {
+    init(
+        loop: PosixEventLoop, clients: [TCPClient], options: LoadGenerator.Options, firstPayload: Int,
+        answered: LoadGenerator.AnsweredCount
+    ) {
         self.loop = loop
         self.clients = clients
         self.options = options
+        self.answered = answered
         nextPayload = firstPayload % options.payloads.count
     }
 
@@ -57,6 +62,7 @@ final class LoadWorker: @unchecked Sendable {
         var retryLater = false
         switch result {
         case .success(let reply):
+            answered.increment()
             if measuring {
                 report.latency.record(start.duration(to: .now))
                 report.requests += 1

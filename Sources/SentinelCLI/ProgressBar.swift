@@ -9,6 +9,8 @@
 /// var bar = ProgressBar(console: console, enabled: !quiet)
 /// bar.update(stage: "fitting", completed: 10, total: 100)
 /// bar.finish("fitting: 100 rounds")
+/// bar.update(stage: "measuring", completed: 5_000, unit: "requests", lasting: .seconds(5))
+/// bar.finish("measured 5.0 s: 25000 requests")
 /// ```
 struct ProgressBar {
     private let console: Console
@@ -20,6 +22,8 @@ struct ProgressBar {
     private var completed = 0
     private var total = 1
     private var percent = -1
+    /// For a phase that lasts a set time: its length and what `completed` counts (`requests`).
+    private var timed: (length: Duration, unit: String)?
 
     /// Creates a progress display writing to the console's error stream.
     /// - Parameters:
@@ -51,18 +55,42 @@ struct ProgressBar {
     ///   - total: Work in this phase (at least 1).
     mutating func update(stage name: String, completed: Int, total: Int) {
         guard enabled else { return }
-        if name != stage {
-            if stage != nil { finish() }
-            stage = name
-            stageStart = clock()
-            percent = -1
-        }
+        begin(name)
+        timed = nil
         self.total = max(total, 1)
         self.completed = min(max(completed, 0), self.total)
         let newPercent = self.completed * 100 / self.total
         guard newPercent != percent else { return }
         percent = newPercent
-        console.writeError("\r" + line(name) + "\u{1B}[K")
+        console.writeError("\r" + line(name, elapsed: clock() - stageStart) + "\u{1B}[K")
+    }
+
+    /// Reports progress in a phase that lasts a set time rather than a set amount of work (a load test's warm-up
+    /// and measurement): the bar and the ETA follow the clock, the count and the rate follow `completed`.
+    /// - Parameters:
+    ///   - name: The phase's name.
+    ///   - completed: What is done so far, in `unit`s (`requests`).
+    ///   - unit: What `completed` counts, plural.
+    ///   - length: How long the phase lasts.
+    mutating func update(stage name: String, completed: Int, unit: String, lasting length: Duration) {
+        guard enabled else { return }
+        begin(name)
+        timed = (length, unit)
+        self.completed = max(completed, 0)
+        let elapsed = clock() - stageStart
+        let newPercent = length > .zero ? min(100, Int(elapsed / length * 100)) : 100
+        guard newPercent != percent else { return }
+        percent = newPercent
+        console.writeError("\r" + line(name, elapsed: elapsed) + "\u{1B}[K")
+    }
+
+    /// Starts phase `name` unless it is the current one, ending the previous phase with its default final line.
+    private mutating func begin(_ name: String) {
+        guard name != stage else { return }
+        if stage != nil { finish() }
+        stage = name
+        stageStart = clock()
+        percent = -1
     }
 
     /// Ends the current phase: its bar is replaced by `summary`, or by the work done, the time and the rate.
@@ -70,19 +98,23 @@ struct ProgressBar {
     mutating func finish(_ summary: String? = nil) {
         guard enabled, let name = stage else { return }
         let elapsed = clock() - stageStart
-        let text = summary ?? "\(name): \(completed) of \(total) in \(Formatting.seconds(elapsed))\(rate(elapsed))"
+        let done = timed.map { "\(completed) \($0.unit)" } ?? "\(completed) of \(total)"
+        let text = summary ?? "\(name): \(done) in \(Formatting.seconds(elapsed))\(rate(elapsed))"
         console.writeError("\r" + text + "\u{1B}[K\n")
         stage = nil
     }
 
-    /// The bar line: `fitting  [#####     ]  45%  450/1000  2.1 s  214/s  ETA 2.6 s`.
-    private func line(_ name: String) -> String {
-        let filled = completed * width / total
+    /// The bar line: `fitting  [#####     ]  45%  450/1000  2.1 s  (214/s)  ETA 2.6 s`, or for a timed phase
+    /// `measuring  [#####     ]  45%  9120 requests  2.2 s  (4145/s)  ETA 2.8 s`.
+    private func line(_ name: String, elapsed: Duration) -> String {
+        let filled = percent * width / 100
         let bar = String(repeating: "#", count: filled) + String(repeating: " ", count: width - filled)
-        let elapsed = clock() - stageStart
-        var text = "\(name)  [\(bar)] \(pad(percent))%  \(completed)/\(total)  \(Formatting.seconds(elapsed))"
+        let done = timed.map { "\(completed) \($0.unit)" } ?? "\(completed)/\(total)"
+        var text = "\(name)  [\(bar)] \(pad(percent))%  \(done)  \(Formatting.seconds(elapsed))"
         text += rate(elapsed)
-        if completed > 0, total - completed > 0, elapsed > .zero {
+        if let timed {
+            if elapsed < timed.length { text += "  ETA \(Formatting.seconds(timed.length - elapsed))" }
+        } else if completed > 0, total - completed > 0, elapsed > .zero {
             text += "  ETA \(Formatting.seconds(elapsed * (Double(total - completed) / Double(completed))))"
         }
         return text

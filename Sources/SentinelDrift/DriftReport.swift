@@ -69,11 +69,13 @@ public struct DriftReport: Sendable, Equatable, Codable {
     ///   - reference: Reference values per column.
     ///   - current: Current values per column.
     ///   - options: Bins and thresholds.
+    ///   - progress: Called with the columns done and the column count, before the first column and after each.
     /// - Throws: ``DriftError``: `.shapeMismatch` when the three arrays differ in length, `.invalidOption`
     ///   for fewer than 2 bins or bad thresholds, `.emptySample` when a column has no non-missing value
     ///   on either side.
     public init(
-        columns names: [String], reference: [[Double]], current: [[Double]], options: Options = Options()
+        columns names: [String], reference: [[Double]], current: [[Double]], options: Options = Options(),
+        progress: ((_ completed: Int, _ total: Int) -> Void)? = nil
     ) throws(DriftError) {
         guard names.count == reference.count, names.count == current.count else {
             throw DriftError(
@@ -88,6 +90,7 @@ public struct DriftReport: Sendable, Equatable, Codable {
         self.options = options
         var results: [Column] = []
         results.reserveCapacity(names.count)
+        progress?(0, names.count)
         for (index, name) in names.enumerated() {
             var referenceValues = reference[index].filter { !$0.isNaN }
             var currentValues = current[index].filter { !$0.isNaN }
@@ -119,6 +122,7 @@ public struct DriftReport: Sendable, Equatable, Codable {
                     status: options.thresholds.level(for: statistics.value(of: options.thresholds.metric)),
                     currentCounts: histogram.counts
                 ))
+            progress?(index + 1, names.count)
         }
         self.columns = results
     }

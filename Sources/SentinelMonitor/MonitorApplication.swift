@@ -105,6 +105,10 @@ public final class MonitorApplication: Sendable {
                 "state_dir": .string(configuration.stateDirectory ?? "none"),
                 "window_ms": .int(configuration.windowMilliseconds),
             ])
+        if let warning = rpc.openToNetworkWarning {
+            log.warning("no token on a network address", ["address": .string(rpc.address.description)])
+            announce("warning: \(warning)")
+        }
         // The HTTP line first: a supervisor that waits for "listening on" then has both ports.
         announce("dashboard on http://\(http.address)/")
         announce("listening on \(rpc.address)")

@@ -111,6 +111,7 @@ public final class ScoringApplication: Sendable {
                 "max_batch": .int(Int64(configuration.maximumBatchSize)),
                 "auth": configuration.server.authToken == nil ? "none" : "token",
             ])
+        warnAboutWhatIsNotHappening()
         // The HTTP line first: a supervisor that waits for "listening on" then has both ports.
         announce("metrics on http://\(http.address)/metrics")
         announce("listening on \(server.address)")
@@ -133,6 +134,23 @@ public final class ScoringApplication: Sendable {
                 "events_spooled": .int(Int64(statistics.events.spooled)),
                 "events_dropped": .int(Int64(statistics.events.dropped)),
             ])
+    }
+
+    /// Says, once, what an operator might assume is happening and is not: no monitor watches the scores, or the
+    /// RPC port takes calls from anyone who can reach it. Each is a `warning` log line and a line on standard error.
+    private func warnAboutWhatIsNotHappening() {
+        if configuration.monitor == nil {
+            log.warning(
+                "not monitored",
+                ["reason": "no --monitor: scores are not reported, so nothing watches drift, the flag rate or labels"])
+            announce(
+                "warning: no --monitor: scores are not reported to a monitor, so nothing watches this model's drift, "
+                    + "flag rate or labels")
+        }
+        if let warning = server.openToNetworkWarning {
+            log.warning("no token on a network address", ["address": .string(server.address.description)])
+            announce("warning: \(warning)")
+        }
     }
 
     /// The reporter to the configured monitor (spooling to `--spool-dir`), or `nil` when no monitor is configured.

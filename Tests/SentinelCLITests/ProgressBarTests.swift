@@ -48,6 +48,24 @@ struct ProgressBarTests {
         #expect(text.filter { $0 == "\n" }.count == 2)
     }
 
+    @Test("a timed phase: the bar and ETA follow the clock, the count and rate the work; the default final line")
+    func timed() {
+        let sink = Sink()
+        let ticks = Ticks()
+        var bar = ProgressBar(console: sink.console(terminal: true), width: 10, clock: { ticks.next() })
+        // The phase starts at the first reading (1 s); each update reads once more: 100·n requests at n + 1 s.
+        for answered in stride(from: 0, through: 1000, by: 100) {
+            bar.update(stage: "measuring", completed: answered, unit: "requests", lasting: .seconds(4))
+        }
+        bar.finish()
+        let text = sink.value
+        #expect(text.contains("\rmeasuring  [#####     ]  50%  100 requests  2.0 s  (50.0/s)  ETA 2.0 s\u{1B}[K"))
+        #expect(text.contains("\rmeasuring  [##########] 100%  300 requests  4.0 s  (75.0/s)\u{1B}[K"))
+        // Past the set time the bar stays full and is not redrawn; the final line has the last count.
+        #expect(!text.contains("400 requests  "))
+        #expect(text.hasSuffix("\rmeasuring: 1000 requests in 12.0 s  (83.3/s)\u{1B}[K\n"))
+    }
+
     @Test("nothing when stderr is not a terminal, or when disabled (--quiet, --json)")
     func hidden() {
         let sink = Sink()

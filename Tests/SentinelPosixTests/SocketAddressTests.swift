@@ -39,6 +39,17 @@ struct SocketAddressTests {
         #expect(SocketAddress(host: "[::1]", port: 7) == SocketAddress(host: "::1", port: 7))
     }
 
+    @Test(
+        "loopback: 127.0.0.0/8, ::1, ::ffff:127.x and localhost are; wildcards and other addresses are not",
+        arguments: [
+            ("127.0.0.1", true), ("127.1.2.3", true), ("localhost", true), ("::1", true), ("::ffff:127.0.0.1", true),
+            ("0.0.0.0", false), ("::", false), ("10.0.0.1", false), ("128.0.0.1", false), ("::2", false),
+            ("::ffff:10.0.0.1", false), ("fe80::1", false),
+        ])
+    func loopback(host: String, isLoopback: Bool) {
+        #expect(SocketAddress(host: host, port: 1).isLoopback == isLoopback)
+    }
+
     @Test("a server on ::1 serves an IPv6 client; the reported address keeps the host and the real port")
     func serveIPv6() async throws {
         try await withServer(host: "::1", loopCount: 1) { server in

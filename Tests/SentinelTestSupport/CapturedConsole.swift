@@ -6,11 +6,16 @@ public final class CapturedConsole: Sendable {
     private let output = Mutex("")
     private let error = Mutex("")
     private let environment: [String: String]
+    private let errorIsTerminal: Bool
 
     /// Creates an empty capture.
-    /// - Parameter environment: The environment the command sees (default: none).
-    public init(environment: [String: String] = [:]) {
+    /// - Parameters:
+    ///   - environment: The environment the command sees (default: none).
+    ///   - errorIsTerminal: Whether the command is told standard error is a terminal, so progress bars are drawn
+    ///     (default: not).
+    public init(environment: [String: String] = [:], errorIsTerminal: Bool = false) {
         self.environment = environment
+        self.errorIsTerminal = errorIsTerminal
     }
 
     /// The console to hand to the command.
@@ -18,7 +23,7 @@ public final class CapturedConsole: Sendable {
         Console(
             writeOutput: { text in self.output.withLock { $0 += text } },
             writeError: { text in self.error.withLock { $0 += text } },
-            errorIsTerminal: false,
+            errorIsTerminal: errorIsTerminal,
             environment: environment
         )
     }

@@ -16,7 +16,7 @@ enum BenchCommand {
         summary: "closed-loop load on the scoring service: requests/s, transactions/s, p50/p99/p999",
         usage:
             "sentinel bench --api HOST:PORT [--data FILE | --model FILE] [--connections N] [--duration S] "
-            + "[--batch B] [--warmup S] [--loops L] [--json] [--timeout SECONDS] [--token-file FILE]",
+            + "[--batch B] [--warmup S] [--loops L] [--json] [--quiet] [--timeout SECONDS] [--token-file FILE]",
         details: """
             \(ConnectionOptions.Flags.api.help(width: 23))
               --data FILE          send real rows of this CSV (up to 100,000, in rotation; columns matched to
@@ -31,6 +31,7 @@ enum BenchCommand {
               --json               print one JSON object: requests_per_second, transactions_per_second, p50_us,
                                    p90_us, p99_us, p999_us, max_us, mean_us, requests, transactions, errors
                                    (transactions not scored), errors_by_code, connections, batch, loops, seconds
+              --quiet              no progress bars (they appear only when standard error is a terminal)
 
             Latency is per request, client-side (queued → reply decoded), in µs, from an HDR-style histogram
             (≤ 0.8 % relative error). Only completions inside the measured window count.
@@ -45,6 +46,7 @@ enum BenchCommand {
         let batch = try arguments.option("--batch", as: Int.self) ?? 1
         let loops = try arguments.option("--loops", as: Int.self) ?? 1
         let json = arguments.flag("--json")
+        let quiet = arguments.flag("--quiet")
         try arguments.finish()
         guard dataPath == nil || modelPath == nil else {
             throw UsageError("give one of --data FILE and --model FILE (the transactions to send), not both")
@@ -77,8 +79,16 @@ enum BenchCommand {
             method: batch == 1 ? .scoringScore : .scoringScoreBatch, payloads: payloads,
             transactionsPerRequest: batch,
             check: batch == 1 ? ScoreReplies.checkSingle : ScoreReplies.checkBatch(expected: batch))
+        var bar = ProgressBar(console: console, enabled: !json && !quiet)
         let report = try await LoadGenerator.run(
-            address: endpoint.address, configuration: endpoint.client, options: options)
+            address: endpoint.address, configuration: endpoint.client, options: options
+        ) { phase, answered in
+            let length = phase == .warmup ? options.warmup : options.duration
+            bar.update(stage: phase.rawValue, completed: answered, unit: "requests", lasting: length)
+        }
+        bar.finish(
+            "measured \(Formatting.seconds(report.elapsed)): \(report.requests) requests answered, "
+                + "\(report.transactions) transactions scored, \(report.errorCount) not scored")
         let result = BenchResult(report: report, connections: connections, batch: batch, loops: loops)
         if json {
             console.print(try result.jsonText())

@@ -21,7 +21,7 @@ enum DriftCommand {
         words: ["drift"],
         summary: "drift report between two CSV files (PSI, JS, KS, Wasserstein per column)",
         usage: "sentinel drift --reference FILE --current FILE [--columns A,B] [--bins N] [--json] [--html FILE] "
-            + "[--psi-warn X] [--psi-alert Y] [--fail-on warn|alert]",
+            + "[--psi-warn X] [--psi-alert Y] [--fail-on warn|alert] [--quiet]",
         details: """
               --reference FILE   the reference sample (e.g. training data): CSV, plain or gzip-compressed, or -
               --current FILE     the sample to check, same formats; at most one of the two can be - (stdin)
@@ -36,6 +36,7 @@ enum DriftCommand {
               --psi-alert Y      PSI at or above which a column is alert (default 0.25)
               --fail-on LEVEL    exit 1 when any column is at LEVEL (warn or alert) or above; without it the
                                  exit code is 0 whatever the drift (1 for a bad file, 64 for a bad command line)
+              --quiet            no progress bars (they appear only when standard error is a terminal)
             """
     ) { arguments, console in
         let referencePath = try arguments.required("--reference")
@@ -47,6 +48,7 @@ enum DriftCommand {
         let psiWarn = try arguments.option("--psi-warn", as: Double.self) ?? DriftThresholds().warn
         let psiAlert = try arguments.option("--psi-alert", as: Double.self) ?? DriftThresholds().alert
         let failOn = try arguments.option("--fail-on").map(parseLevel)
+        let quiet = arguments.flag("--quiet")
         try arguments.finish()
         guard referencePath != "-" || currentPath != "-" else {
             throw UsageError("only one of --reference and --current can be - (standard input)")
@@ -60,14 +62,30 @@ enum DriftCommand {
         }
         let requested = try columnList.map(parseColumns)
 
+        var bar = ProgressBar(console: console, enabled: !json && !quiet)
+        let clock = ContinuousClock()
+        let reading = clock.now
         let reference = try Input(path: referencePath, role: "reference")
         let current = try Input(path: currentPath, role: "current")
-        let selection = try select(requested: requested, reference: reference, current: current)
+        let selection = try select(requested: requested, reference: reference, current: current) { side in
+            bar.update(stage: "reading", completed: side == .current ? 1 : 0, total: 2)
+        }
+        bar.finish(
+            "read \(selection.referenceRows) reference and \(selection.currentRows) current rows in "
+                + Formatting.seconds(reading.duration(to: clock.now)))
         for skip in selection.skipped { console.printError("skipped column \(skip.column): \(skip.reason)") }
 
+        let comparing = clock.now
         let report = try DriftReport(
             columns: selection.columns, reference: selection.reference, current: selection.current,
-            options: DriftReport.Options(bins: bins, thresholds: thresholds))
+            options: DriftReport.Options(bins: bins, thresholds: thresholds)
+        ) { done, total in
+            bar.update(stage: "comparing", completed: done, total: total)
+        }
+        bar.finish(
+            "compared \(report.columns.count) columns in \(Formatting.seconds(comparing.duration(to: clock.now))): "
+                + "\(report.columns.count { $0.status == .warn }) at warn, "
+                + "\(report.columns.count { $0.status == .alert }) at alert")
         if let htmlPath {
             let html = report.renderHTML(
                 title: "Sentinel drift report",
@@ -99,6 +117,11 @@ enum DriftCommand {
         return ExitCode.success
     }
 
+    /// The two files compared.
+    enum Side {
+        case reference, current
+    }
+
     /// One column left out of the default choice, and why.
     struct Skip: Equatable {
         var column: String
@@ -118,14 +141,19 @@ enum DriftCommand {
     /// Chooses the columns and reads them. Named columns must exist and be numeric in both files (a
     /// `DataError` otherwise); without names, every shared numeric column except identifiers and clocks is
     /// taken and the rest reported as skipped.
-    static func select(requested: [String]?, reference: Input, current: Input) throws -> Selection {
+    /// - Parameter reading: Called before each side's columns are read (for a progress bar).
+    static func select(
+        requested: [String]?, reference: Input, current: Input, reading: (Side) -> Void = { _ in }
+    ) throws -> Selection {
         var skipped: [Skip] = []
         let referenceValues: [[Double]]
         let currentValues: [[Double]]
         var columns: [String]
         if let requested {
             columns = requested
+            reading(.reference)
             referenceValues = try reference.read(columns)
+            reading(.current)
             currentValues = try current.read(columns)
         } else {
             let referenceHeader = try reference.header()
@@ -146,7 +174,9 @@ enum DriftCommand {
             for name in currentHeader where !referenceNames.contains(name) {
                 skipped.append(Skip(column: name, reason: "only in the current file"))
             }
+            reading(.reference)
             var referenceRead = try reference.readNumeric(candidates, skipped: &skipped)
+            reading(.current)
             let currentRead = try current.readNumeric(referenceRead.columns, skipped: &skipped)
             // A column the current file rejected was read from the reference already: keep only the survivors.
             let kept = Set(currentRead.columns)

@@ -12,7 +12,8 @@ enum EvaluateCommand {
         words: ["evaluate"],
         summary: "evaluate a model file on a test window (AP, ROC AUC, CP@100, threshold metrics)",
         usage:
-            "sentinel evaluate --model FILE --data FILE --from DAY --to DAY [--delay-days 7] [--known-from DAY] [--json]",
+            "sentinel evaluate --model FILE --data FILE --from DAY --to DAY [--delay-days 7] [--known-from DAY] [--json] "
+            + "[--quiet]",
         details: """
               --model FILE           a model file written by sentinel train
               --data FILE            CSV file, plain or gzip-compressed, or - for standard input; it must hold
@@ -25,6 +26,7 @@ enum EvaluateCommand {
                                      to test models trained on different windows on exactly the same rows
               --label COLUMN         label column, for files of an unrecognised layout
               --json                 print one JSON object instead of text
+              --quiet                no progress bars (they appear only when standard error is a terminal)
               --skip-bad-rows        skip and count malformed rows instead of failing
             """
     ) { arguments, console in
@@ -39,6 +41,7 @@ enum EvaluateCommand {
         let knownFrom = try Formatting.day(arguments.option("--known-from"), option: "--known-from")
         let label = try arguments.option("--label")
         let json = arguments.flag("--json")
+        let quiet = arguments.flag("--quiet")
         let skipBadRows = arguments.flag("--skip-bad-rows")
         try arguments.finish()
         guard from <= to else { throw UsageError("--to \(to) is before --from \(from)") }
@@ -56,11 +59,18 @@ enum EvaluateCommand {
         }
         let settings = try EvaluationSettings(
             trainingStart: knownStart, testFrom: from, testTo: to, delayDays: delay, topK: topK)
+        var bar = ProgressBar(console: console, enabled: !json && !quiet)
+        let clock = ContinuousClock()
+        let loading = clock.now
+        bar.update(stage: "loading \(dataPath)", completed: 0, total: 1)
         let dataset = try DatasetLoader.load(
             path: dataPath,
             options: LoadOptions(
                 from: min(knownStart, from), to: to, featureColumns: artifact.featureNames, labelColumn: label,
                 skipBadRows: skipBadRows))
+        bar.finish(
+            "loaded \(dataset.rowCount) rows from \(dataPath) (\(min(knownStart, from)) .. \(to)) in "
+                + Formatting.seconds(loading.duration(to: clock.now)))
         TrainCommand.reportSkipped(dataset.skippedRows, console: console)
         if let earliest = dataset.days.min(), earliest > knownStart {
             // The known-frauds rule needs every day from its start; say so rather than undercount.
@@ -71,7 +81,12 @@ enum EvaluateCommand {
                     + "asks")
         }
         let selection = try TestSelection(dataset: dataset, settings: settings)
-        let scores = try artifact.learner.scores(dataset: dataset, rows: selection.rows)
+        let scoring = clock.now
+        let scores = try score(artifact.learner, dataset: dataset, rows: selection.rows) { done in
+            bar.update(stage: "scoring", completed: done, total: selection.rows.count)
+        }
+        bar.finish(
+            "scored \(selection.rows.count) test rows in \(Formatting.seconds(scoring.duration(to: clock.now)))")
         let report = try Evaluation.evaluate(
             dataset: dataset, selection: selection, scores: scores, threshold: artifact.threshold, settings: settings)
 
@@ -81,6 +96,23 @@ enum EvaluateCommand {
             for line in text(report: report, file: file) { console.print(line) }
         }
         return ExitCode.success
+    }
+
+    /// Scores `rows` in slices of about a hundredth (at least 4,096 rows each), calling `progress` with the rows
+    /// scored after each, so a bar can follow a long test window.
+    static func score(
+        _ learner: Learner, dataset: Dataset, rows: [Int], progress: (_ scored: Int) -> Void
+    ) throws -> [Double] {
+        var scores: [Double] = []
+        scores.reserveCapacity(rows.count)
+        let slice = max(4096, rows.count / 100)
+        progress(0)
+        for start in stride(from: 0, to: rows.count, by: slice) {
+            let end = min(start + slice, rows.count)
+            scores += try learner.scores(dataset: dataset, rows: Array(rows[start..<end]))
+            progress(end)
+        }
+        return scores
     }
 
     /// The human-readable report.
