@@ -65,6 +65,28 @@ public final class PersistentMark: @unchecked Sendable {
         base.storeBytes(of: value.littleEndian, toByteOffset: Self.valueOffset, as: UInt64.self)
     }
 
+    /// The value stored in the mark at `path` under this boot, read with `pread` without mapping or changing the
+    /// file (a running owner's latest store is visible: the page cache is shared), or `nil` when the file is
+    /// missing, not a mark, or written under another boot.
+    /// - Parameters:
+    ///   - path: The mark's file.
+    ///   - bootID: This boot's id.
+    /// - Returns: The value, or `nil`.
+    public static func peek(path: String, bootID: String = PersistentMark.currentBootID()) -> UInt64? {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { return nil }
+        defer { close(fd) }
+        var bytes = [UInt8](repeating: 0, count: size)
+        let count = bytes.withUnsafeMutableBytes { pread(fd, $0.baseAddress, size, 0) }
+        let boot = Array(bootID.utf8.prefix(40)) + [UInt8](repeating: 0, count: 40 - min(40, bootID.utf8.count))
+        guard count == size, !bootID.isEmpty, Array(bytes[0..<8]) == magic, Array(bytes[8..<48]) == boot else {
+            return nil
+        }
+        return bytes[valueOffset..<(valueOffset + 8)].enumerated().reduce(UInt64(0)) {
+            $0 | UInt64($1.element) << (8 * UInt64($1.offset))
+        }
+    }
+
     /// This boot's id, or an empty string where the kernel does not say (then no mark is trusted).
     public static func currentBootID() -> String {
         let fd = open("/proc/sys/kernel/random/boot_id", O_RDONLY | O_CLOEXEC)

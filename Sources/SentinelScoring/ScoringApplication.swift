@@ -162,6 +162,8 @@ public final class ScoringApplication: Sendable {
             monitor: monitor.address, spoolDirectory: configuration.spoolDirectory)
         settings.maximumInFlight = configuration.reportInFlight
         settings.pendingCapacityBytes = configuration.reportMemoryMegabytes << 20
+        settings.retentionBytes = configuration.reportRetentionMegabytes << 20
+        settings.retentionDuration = configuration.reportRetention
         settings.token = monitor.token
         do {
             return try EventReporter(configuration: settings, log: log)

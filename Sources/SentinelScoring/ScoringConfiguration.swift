@@ -30,6 +30,12 @@ public struct ScoringConfiguration: Sendable, Equatable {
     /// MiB of formed event batches kept in memory for the monitor before new ones go to the spool
     /// (`--report-memory-mb`, `SENTINEL_REPORT_MEMORY_MB`, default 64).
     public var reportMemoryMegabytes = 64
+    /// MiB of acknowledged event batches kept in memory for resends to a monitor restored from an older copy of
+    /// its state (`--report-retention-mb`, `SENTINEL_REPORT_RETENTION_MB`, default 64; 0 keeps none).
+    public var reportRetentionMegabytes = 64
+    /// How long an acknowledged batch is kept for resends, within the MiB bound (`--report-retention`,
+    /// `SENTINEL_REPORT_RETENTION`, default 1h).
+    public var reportRetention: Duration = .seconds(3_600)
     /// The RPC server's token (`--token-file`, `SENTINEL_API_TOKEN_FILE`) and connection limits
     /// (`--max-connections`, `--handshake-timeout`, `--idle-timeout`).
     public var server = ServerConfiguration()
@@ -54,7 +60,7 @@ public struct ScoringConfiguration: Sendable, Equatable {
     public static let usage =
         "usage: sentinel-api --model FILE [--host ADDR] [--port N] [--http-port N] [--monitor HOST:PORT] "
         + "[--spool-dir DIR] "
-        + "[--report-inflight N] [--report-memory-mb N] "
+        + "[--report-inflight N] [--report-memory-mb N] [--report-retention D] [--report-retention-mb N] "
         + "[--token-file FILE] [--monitor-token-file FILE] [--max-batch N] [--grace-period S] [--log-requests] "
         + "[--busy-poll-us N] [--max-connections N] [--handshake-timeout S] [--idle-timeout S]"
 
@@ -80,6 +86,10 @@ public struct ScoringConfiguration: Sendable, Equatable {
                                      default 8)
           --report-memory-mb N       MiB of event batches held in memory before spooling to disk
                                      (env SENTINEL_REPORT_MEMORY_MB, default 64)
+          --report-retention D       how long acknowledged events are kept in memory for resends to a monitor
+                                     restored from a backup (env SENTINEL_REPORT_RETENTION, default 1h)
+          --report-retention-mb N    MiB of acknowledged events kept for resends; 0 keeps none
+                                     (env SENTINEL_REPORT_RETENTION_MB, default 64)
           --max-batch N              most transactions per ScoreBatch (env SENTINEL_MAX_BATCH, default 10000)
           --grace-period S           seconds in-flight requests get on shutdown (env SENTINEL_GRACE_PERIOD, default 10)
           --log-requests             log one line per scoring request (env SENTINEL_LOG_REQUESTS=1)
@@ -114,6 +124,11 @@ public struct ScoringConfiguration: Sendable, Equatable {
         reportMemoryMegabytes =
             try arguments.option("--report-memory-mb", environment: "SENTINEL_REPORT_MEMORY_MB", as: Int.self)
             ?? reportMemoryMegabytes
+        reportRetention =
+            try arguments.duration("--report-retention", environment: "SENTINEL_REPORT_RETENTION") ?? reportRetention
+        reportRetentionMegabytes =
+            try arguments.option("--report-retention-mb", environment: "SENTINEL_REPORT_RETENTION_MB", as: Int.self)
+            ?? reportRetentionMegabytes
         maximumBatchSize =
             try arguments.option("--max-batch", environment: "SENTINEL_MAX_BATCH", as: Int.self) ?? maximumBatchSize
         gracePeriodSeconds =
@@ -135,6 +150,10 @@ public struct ScoringConfiguration: Sendable, Equatable {
         }
         guard (0...(1 << 20)).contains(reportMemoryMegabytes) else {
             throw UsageError("--report-memory-mb must be between 0 and 1048576, got \(reportMemoryMegabytes)")
+        }
+        guard (0...(1 << 20)).contains(reportRetentionMegabytes) else {
+            throw UsageError(
+                "--report-retention-mb must be between 0 and 1048576, got \(reportRetentionMegabytes)")
         }
         guard (0...Self.maximumBusyPollMicroseconds).contains(busyPollMicroseconds) else {
             throw UsageError(

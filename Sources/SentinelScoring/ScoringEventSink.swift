@@ -22,4 +22,8 @@ public protocol ScoringEventSink: Sendable {
 
     /// Whether the last call to the monitor succeeded (`sentinel_api_monitor_reachable`).
     var isMonitorReachable: Bool { get }
+
+    /// Every delivery counter, for `/metrics` (resends, unrecoverable events and the retention beside those of
+    /// ``delivery``).
+    var statistics: ReporterStatistics { get }
 }

@@ -116,6 +116,14 @@ extension ScoringService {
         let dropped = counter(
             "sentinel_api_events_dropped_total", "Events lost: spool full, queue full, or refused by the monitor.",
             [:])
+        let resent = counter(
+            "sentinel_api_events_resent_total",
+            "Acknowledged events sent again from the retention because the monitor reported them missing.", [:])
+        let unrecoverable = counter(
+            "sentinel_api_events_unrecoverable_total",
+            "Events the monitor reported missing that are no longer retained and cannot be resent.", [:])
+        let retained = gauge(
+            "sentinel_api_retention_bytes", "Bytes of acknowledged event batches retained in memory for resends.")
         let queued = gauge("sentinel_api_events_queued", "Events in memory waiting to be sent or acknowledged.")
         let spoolBytes = gauge("sentinel_api_spool_bytes", "Bytes of the event spool on disk.")
         let reachable = gauge("sentinel_api_monitor_reachable", "1 when the last call to the monitor succeeded.")
@@ -128,6 +136,10 @@ extension ScoringService {
             dropped.advance(to: Double(delivery.dropped))
             queued.set(Double(delivery.queued))
             spoolBytes.set(Double(delivery.spoolBytes))
+            let statistics = sink.statistics
+            resent.advance(to: Double(statistics.resent))
+            unrecoverable.advance(to: Double(statistics.unrecoverable))
+            retained.set(Double(statistics.retainedBytes))
             reachable.set(sink.isMonitorReachable ? 1 : 0)
         }
     }

@@ -229,6 +229,37 @@ struct FaultHarnessTests {
         await cluster.stop()
     }
 
+    @Test("backup mid-stream, monitor SIGKILLed later and restored from the backup: resent from retention, none lost")
+    func restoredFromBackup() async throws {
+        let cluster = try await Cluster()
+        let backup = cluster.root.appendingPathComponent("backup").path
+        let answered = try await Self.stream(cluster) {
+            let atBackup = try await cluster.accounting(within: .seconds(10)) { counted, _ in counted >= 400 }
+            let run = try await BuiltProducts.run(
+                "sentinel-monitor", ["backup", "--state-dir", cluster.stateDirectory.path, backup])
+            #expect(run.status == 0, "\(run.error)")
+            #expect(run.output.contains("monitor running"), "\(run.output)")
+            // Events acknowledged after the backup: the restored monitor lacks them, only the replicas have them.
+            let later = try await cluster.accounting(within: .seconds(10)) { counted, _ in
+                counted >= atBackup.counted + 800
+            }
+            #expect(later.counted >= atBackup.counted + 800)
+            cluster.monitor.signal(SIGKILL)
+            _ = await cluster.monitor.waitForExit()
+            let state = cluster.stateDirectory.path
+            try FileManager.default.removeItem(atPath: state)
+            try FileManager.default.copyItem(atPath: backup, toPath: state)
+            try await cluster.restartMonitor()
+        }
+        let result = try await cluster.accounting { counted, missing in counted >= answered && missing == 0 }
+        #expect(result.counted == answered && result.missing == 0, "\(result) for \(answered) answered")
+        let resent = cluster.replicas.filter { $0.log.contains("resending them from the retention") }
+        #expect(!resent.isEmpty, "a replica resent what the restored monitor lacked")
+        #expect(cluster.replicas.allSatisfy { !$0.log.contains("cannot be resent") })
+        Self.report("restoredFromBackup", answered: answered, result)
+        await cluster.stop()
+    }
+
     @Test("the log's last acknowledged record cut while the monitor is down: the loss is reported, never silent")
     func acknowledgedRecordCut() async throws {
         // No periodic snapshot: the log alone holds the history, so cutting its last record loses acknowledged data.

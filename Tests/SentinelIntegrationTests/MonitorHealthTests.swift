@@ -52,12 +52,19 @@ struct MonitorHealthTests {
         #expect(await monitor.terminate() == 0)
     }
 
-    @Test("--help and --version work; a bad command line exits 64")
+    @Test("--help and --version work (backup's too); a bad command line exits 64, a failed backup 1")
     func commandLine() async throws {
         #expect(try await BuiltProducts.run("sentinel-monitor", ["--version"]).output.hasPrefix("sentinel-monitor "))
         let help = try await BuiltProducts.run("sentinel-monitor", ["--help"])
         #expect(help.status == 0 && help.output.contains("--port"))
         #expect(try await BuiltProducts.run("sentinel-monitor", ["--bogus"]).status == 64)
+        let backupHelp = try await BuiltProducts.run("sentinel-monitor", ["backup", "--help"])
+        #expect(backupHelp.status == 0 && backupHelp.output.contains("DEST") && backupHelp.output.contains("restore"))
+        let noDestination = try await BuiltProducts.run("sentinel-monitor", ["backup", "--state-dir", "/nonexistent"])
+        #expect(noDestination.status == 64 && noDestination.error.contains("DEST is missing"))
+        let noState = try await BuiltProducts.run(
+            "sentinel-monitor", ["backup", "--state-dir", "/nonexistent", "/tmp"])
+        #expect(noState.status == 1 && noState.error.contains("/nonexistent is not a directory"), "\(noState.error)")
         #expect(try await BuiltProducts.run("sentinel", ["health"]).status == 64)
         #expect(try await BuiltProducts.run("sentinel", ["health", "--monitor", "no-port"]).status == 64)
     }

@@ -284,7 +284,9 @@ struct ReporterPipeliningTests {
                 == EventBatch(producerId: "producer", events: events, sentAtMicroseconds: -1))
     }
 
-    @Test("--report-inflight and --report-memory-mb (and their environment variables) reach the reporter")
+    @Test(
+        "--report-inflight, --report-memory-mb and the retention flags (and their environment variables) reach the reporter"
+    )
     func flags() throws {
         var defaults = Arguments(["--model", "m"])
         let plain = try ScoringConfiguration(parsing: &defaults)
@@ -292,13 +294,18 @@ struct ReporterPipeliningTests {
         let directory = ReporterFixtures.temporaryDirectory()
         var arguments = Arguments(
             ["--model", "m", "--report-inflight", "3", "--monitor", "127.0.0.1:9", "--spool-dir", directory],
-            environment: ["SENTINEL_REPORT_MEMORY_MB": "16", "SENTINEL_REPORT_INFLIGHT": "5"])
+            environment: [
+                "SENTINEL_REPORT_MEMORY_MB": "16", "SENTINEL_REPORT_INFLIGHT": "5", "SENTINEL_REPORT_RETENTION": "90s",
+                "SENTINEL_REPORT_RETENTION_MB": "2",
+            ])
         let configured = try ScoringConfiguration(parsing: &arguments)
         #expect(configured.reportInFlight == 3, "the flag wins over the environment")
         #expect(configured.reportMemoryMegabytes == 16)
         let reporter = try #require(try ScoringApplication.makeReporter(configured))
         #expect(reporter.configuration.maximumInFlight == 3)
         #expect(reporter.configuration.pendingCapacityBytes == 16 << 20)
+        #expect(reporter.configuration.retentionBytes == 2 << 20)
+        #expect(reporter.configuration.retentionDuration == .seconds(90))
         for bad in [["--report-inflight", "0"], ["--report-inflight", "257"], ["--report-memory-mb", "-1"]] {
             var parsed = Arguments(["--model", "m"] + bad)
             #expect(throws: UsageError.self) { try ScoringConfiguration(parsing: &parsed) }

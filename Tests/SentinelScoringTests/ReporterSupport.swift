@@ -29,6 +29,10 @@ final class TestReceiver: Sendable {
         var producers: Set<String> = []
         /// Inconsistencies: a resent sequence with different content, or a batch out of order.
         var problems: [String] = []
+        /// Sequence numbers the receiver holds now (a restore to an older copy forgets some).
+        var held: Set<UInt64> = []
+        /// Whether acknowledgements list the missing ranges below the highest number held, as the monitor does.
+        var reportsGaps = false
     }
 
     let state = Mutex(State())
@@ -54,10 +58,14 @@ final class TestReceiver: Sendable {
                         state.transactions[event.sequence] = event.transactionId
                         state.firstArrivals.append(event.sequence)
                     }
+                    state.held.insert(event.sequence)
                 }
             }
-            IngestAck(acknowledgedThrough: batch.events.last?.sequence ?? 0, accepted: UInt64(batch.events.count))
-                .serialize(into: &response)
+            let gaps = state.withLock { $0.reportsGaps ? Self.gaps(in: $0.held) : [] }
+            IngestAck(
+                acknowledgedThrough: batch.events.last?.sequence ?? 0, accepted: UInt64(batch.events.count), gaps: gaps
+            )
+            .serialize(into: &response)
         }
         router.registerRaw(.monitorRegisterModel) { [self] _, request, response in
             let registration = try RegisterModelRequest(serializedBytes: request)
@@ -67,6 +75,23 @@ final class TestReceiver: Sendable {
         return router
     }
 
+    /// The missing ranges below the highest number in `held`.
+    static func gaps(in held: Set<UInt64>) -> [SequenceRange] {
+        var result: [SequenceRange] = []
+        var next: UInt64 = 1
+        for sequence in held.sorted() {
+            if sequence > next { result.append(SequenceRange(first: next, last: sequence - 1)) }
+            next = sequence + 1
+        }
+        return result
+    }
+
+    /// Forgets every number above `sequence`, as a monitor restored from a copy taken when it held 1...sequence.
+    func restore(through sequence: UInt64) {
+        state.withLock { $0.held = $0.held.filter { $0 <= sequence } }
+    }
+
+    var heldCount: Int { state.withLock { $0.held.count } }
     var distinctCount: Int { state.withLock { $0.transactions.count } }
     var firstArrivals: [UInt64] { state.withLock { $0.firstArrivals } }
     var problems: [String] { state.withLock { $0.problems } }

@@ -29,6 +29,7 @@ struct ScoringConfigurationTests {
             "SENTINEL_SPOOL_DIR": "/tmp/spool", "SENTINEL_MAX_BATCH": "50", "SENTINEL_GRACE_PERIOD": "2.5",
             "SENTINEL_LOG_REQUESTS": "1", "SENTINEL_API_TOKEN_FILE": apiToken,
             "SENTINEL_MONITOR_TOKEN_FILE": monitorToken, "SENTINEL_API_HOST": "127.0.0.1",
+            "SENTINEL_REPORT_RETENTION": "10m", "SENTINEL_REPORT_RETENTION_MB": "8",
         ]
         var fromEnvironment = Arguments(["--port", "0"], environment: environment)
         let configured = try ScoringConfiguration(parsing: &fromEnvironment)
@@ -40,6 +41,8 @@ struct ScoringConfigurationTests {
         #expect(configured.maximumBatchSize == 50)
         #expect(configured.gracePeriodSeconds == 2.5)
         #expect(configured.logRequests)
+        #expect(configured.reportRetention == .seconds(600) && configured.reportRetentionMegabytes == 8)
+        #expect(plain.reportRetention == .seconds(3_600) && plain.reportRetentionMegabytes == 64)
         #expect(
             configured.server.authToken == AuthToken("api secret"), "surrounding white space is not part of the token")
         #expect(configured.monitor?.token == AuthToken("monitor secret"))
@@ -66,6 +69,10 @@ struct ScoringConfigurationTests {
                 "invalid address '::1:8001' for --monitor: expected HOST:PORT, an IPv6 address in brackets ([::1]:8000)"
             ),
             (["--model", "m", "--bogus"], "unknown option '--bogus'"),
+            (
+                ["--model", "m", "--report-retention-mb", "-1"],
+                "--report-retention-mb must be between 0 and 1048576, got -1"
+            ),
             (
                 ["--model", "m", "--token-file", "/nonexistent/token"],
                 "--token-file: cannot read token file '/nonexistent/token'"

@@ -125,6 +125,12 @@ final class RecordingSink: ScoringEventSink {
 
     var isMonitorReachable: Bool { true }
 
+    var statistics: ReporterStatistics {
+        var statistics = ReporterStatistics()
+        statistics.queued = UInt64(events.count)
+        return statistics
+    }
+
     var events: [ScoringEvent] { state.withLock { $0.events } }
     var models: [String] { state.withLock { $0.models } }
 }

@@ -1,6 +1,7 @@
 // reporter-benchmark: the cost of EventReporter.record(_:) on the scoring path, and delivery throughput.
 //
 //   swift run -c release reporter-benchmark [--events N] [--rounds R] [--threads T] [--pool P] [--inflight N]
+//                                           [--retention-mb N]
 //
 // Case "down": the monitor address is a closed port, so every batch goes to the disk spool.
 // Case "monitor": the real monitor (SentinelMonitor's MonitorService with a durable state directory, in this
@@ -29,17 +30,21 @@ struct Options {
     /// Distinct events cycled through (small: hot in cache, as a handler's just-built event is; `--pool N` = events
     /// to read every event from memory).
     var pool = 1_024
+    /// MiB of acknowledged batches the reporter retains for resends (its default, 64; 0 retains nothing).
+    var retentionMegabytes = 64
 }
 
 func parseOptions() -> Options {
     var options = Options()
     var arguments = CommandLine.arguments.dropFirst().makeIterator()
     while let argument = arguments.next() {
-        guard let value = arguments.next().flatMap({ Int($0) }), value > 0 else {
+        guard let value = arguments.next().flatMap({ Int($0) }), value > 0 || argument == "--retention-mb",
+            value >= 0
+        else {
             FileHandle.standardError.write(
                 Data(
-                    "usage: reporter-benchmark [--events N] [--rounds R] [--threads T] [--pool P] [--inflight N]\n"
-                        .utf8))
+                    ("usage: reporter-benchmark [--events N] [--rounds R] [--threads T] [--pool P] [--inflight N] "
+                        + "[--retention-mb N]\n").utf8))
             exit(64)
         }
         switch argument {
@@ -48,6 +53,7 @@ func parseOptions() -> Options {
         case "--threads": options.threads = value
         case "--pool": options.pool = value
         case "--inflight": options.inFlight = value
+        case "--retention-mb": options.retentionMegabytes = value
         default:
             FileHandle.standardError.write(Data("unknown option \(argument)\n".utf8))
             exit(64)
@@ -190,6 +196,7 @@ func run(case name: String, target: Target, artifact: ModelArtifact, options: Op
     configuration.queueCapacity = max(options.events, 1 << 18)
     configuration.queueCapacityBytes = max(options.events * 400, 32 << 20)
     configuration.pendingCapacityBytes = max(options.events * 400, 64 << 20)
+    configuration.retentionBytes = options.retentionMegabytes << 20
     let showLog = ProcessInfo.processInfo.environment["REPORTER_BENCH_LOG"] != nil
     let log = JSONLog { line in
         if showLog { FileHandle.standardError.write(Data((line + "\n").utf8)) }
@@ -246,7 +253,8 @@ func run(case name: String, target: Target, artifact: ModelArtifact, options: Op
             + "(min \(String(format: "%.0f", rates[0])), max \(String(format: "%.0f", rates.last!)))")
     print(
         "  recorded \(recorded), sent \(stats.sent), acknowledged \(stats.acknowledged), spooled \(stats.spooled), "
-            + "dropped \(stats.dropped), spool bytes at end \(stats.spoolBytes)"
+            + "dropped \(stats.dropped), spool bytes at end \(stats.spoolBytes), retained bytes at end "
+            + "\(stats.retainedBytes)"
             + (monitorEvents.map { ", monitor counted \($0)" } ?? ""))
 }
 

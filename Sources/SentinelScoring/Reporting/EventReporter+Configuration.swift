@@ -54,6 +54,13 @@ extension EventReporter {
         /// How long ``EventReporter/beginGracefulShutdown()`` may spend sending to the monitor before the rest goes to the
         /// spool.
         public var shutdownTimeout: Duration = .seconds(5)
+        /// The most bytes of acknowledged batches kept in memory for resends to a monitor that lost them (restored
+        /// from an older copy of its state). The default, 64 MiB, holds about 190,000 events of 30 features, as
+        /// much again as ``pendingCapacityBytes``; 0 keeps nothing.
+        public var retentionBytes = 64 << 20
+        /// How long an acknowledged batch is kept for resends (within ``retentionBytes``): one hour, the span in
+        /// which a backup is expected to be taken again.
+        public var retentionDuration: Duration = .seconds(3_600)
         /// Sequence numbers reserved per write of the state file (the gap a hard crash can leave).
         public var sequenceLease: UInt64 = 1 << 20
 
@@ -95,6 +102,8 @@ extension EventReporter {
                 retryDelay > .zero && maximumRetryDelay >= retryDelay, "retry delays must be positive and ordered")
             try require(shutdownTimeout >= .zero, "the shutdown timeout must not be negative")
             try require(sequenceLease >= 1_024, "the sequence lease must be at least 1024")
+            try require(retentionBytes >= 0, "the retention must not be negative (got \(retentionBytes) bytes)")
+            try require(retentionDuration >= .zero, "the retention time must not be negative")
             if let producerId {
                 try require(
                     !producerId.isEmpty && producerId.utf8.count <= 200 && !producerId.contains(where: \.isNewline)

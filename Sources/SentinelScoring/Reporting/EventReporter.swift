@@ -136,7 +136,11 @@ public final class EventReporter: Service {
                     ("spooled_events", .int(Int64(spool.eventCount))), ("spool_bytes", .int(Int64(spool.totalBytes))),
                     ("corrupt_records_skipped", .int(Int64(spool.corruptRecords))),
                 ])
-            outbox = Mutex(Outbox(spool: spool, capacityBytes: configuration.pendingCapacityBytes))
+            let retention = Retention(
+                capacityBytes: configuration.retentionBytes, duration: configuration.retentionDuration,
+                floor: lastSequence + 1)
+            outbox = Mutex(
+                Outbox(spool: spool, capacityBytes: configuration.pendingCapacityBytes, retention: retention))
         } catch {
             close(lockFD)
             throw error
@@ -229,7 +233,10 @@ public final class EventReporter: Service {
         var stats = ReporterStatistics()
         let queueCounters = queue.counters
         let outboxState = outbox.withLock {
-            (pending: $0.pendingEvents, spoolBytes: $0.spool.totalBytes, spoolEvents: $0.spool.eventCount)
+            (
+                pending: $0.pendingEvents, spoolBytes: $0.spool.totalBytes, spoolEvents: $0.spool.eventCount,
+                retainedBytes: $0.retention.bytes
+            )
         }
         stats.lastSequence = queueCounters.lastSequence
         stats.recorded = queueCounters.lastSequence - counters.firstSequence.load(ordering: .relaxed)
@@ -238,6 +245,9 @@ public final class EventReporter: Service {
         stats.acknowledged = counters.acknowledged.load(ordering: .relaxed)
         stats.spooled = counters.spooled.load(ordering: .relaxed)
         stats.replayed = counters.replayed.load(ordering: .relaxed)
+        stats.resent = counters.resent.load(ordering: .relaxed)
+        stats.unrecoverable = counters.unrecoverable.load(ordering: .relaxed)
+        stats.retainedBytes = UInt64(outboxState.retainedBytes)
         stats.dropped =
             queueCounters.overflowed + queueCounters.afterClose + counters.droppedSpoolFull.load(ordering: .relaxed)
             + counters.droppedRejected.load(ordering: .relaxed)
@@ -283,6 +293,7 @@ public final class EventReporter: Service {
                 spare.removeAll()
             }
             extendLease()
+            outbox.withLock { $0.pruneRetention(at: now) }
             dropLog.report(self, force: stopping)
             if stopping { break }
         }
@@ -339,7 +350,7 @@ public final class EventReporter: Service {
 
     /// What became of one IngestEvents call.
     private enum CallOutcome: Sendable {
-        case acknowledged(Outbox.Outgoing)
+        case acknowledged(Outbox.Outgoing, gaps: [ClosedRange<UInt64>])
         case rejected(Outbox.Outgoing, String)
         case failed(String)
         /// Not a call: a timer, so that batches formed while calls are in flight are sent without waiting for one.
@@ -427,10 +438,12 @@ public final class EventReporter: Service {
         switch outcome {
         case .tick:
             machine.ticked()
-        case .acknowledged(let outgoing):
-            let done = outbox.withLock { $0.acknowledge(outgoing) }
+        case .acknowledged(let outgoing, let gaps):
+            let done = outbox.withLock { $0.acknowledge(outgoing, gaps: gaps, at: .now) }
             counters.acknowledged.add(UInt64(done.memory + done.spool), ordering: .relaxed)
             counters.replayed.add(UInt64(done.spool), ordering: .relaxed)
+            counters.resent.add(UInt64(done.resent), ordering: .relaxed)
+            noteResends(done)
             markReachable()
             machine.acknowledged()
         case .rejected(let outgoing, let reason):
@@ -448,6 +461,35 @@ public final class EventReporter: Service {
             machine.rejected()
         case .failed(let reason):
             machine.callFailed(reason)
+        }
+    }
+
+    /// Logs and counts what an acknowledgement's gaps called for: retained batches queued for a resend (the monitor
+    /// lacks events it had acknowledged), and numbers it lacks that are beyond the retention (a loss, stated
+    /// exactly).
+    private func noteResends(_ done: Outbox.Acknowledged) {
+        if let first = done.resendQueued.first, let last = done.resendQueued.last {
+            log.log(
+                .warning, "monitor lacks acknowledged events; resending them from the retention",
+                [
+                    ("first_sequence", .uint(first.firstSequence)), ("last_sequence", .uint(last.lastSequence)),
+                    ("events", .int(Int64(done.resendQueued.reduce(0) { $0 + $1.eventCount }))),
+                    ("batches", .int(Int64(done.resendQueued.count))),
+                ])
+        }
+        for range in done.unrecoverable {
+            let count = range.upperBound - range.lowerBound + 1
+            counters.unrecoverable.add(count, ordering: .relaxed)
+            log.log(
+                .error, "events missing at the monitor cannot be resent",
+                [
+                    ("first_sequence", .uint(range.lowerBound)), ("last_sequence", .uint(range.upperBound)),
+                    ("events", .uint(count)),
+                    (
+                        "reason",
+                        .string("not retained: acknowledged longer ago than the retention, or lost before this start")
+                    ),
+                ])
         }
     }
 
@@ -489,7 +531,8 @@ public final class EventReporter: Service {
                     "the monitor acknowledged through \(ack.acknowledgedThrough), short of the batch's last sequence "
                         + "\(outgoing.lastSequence)")
             }
-            return .acknowledged(outgoing)
+            let gaps = ack.gaps.compactMap { $0.first <= $0.last && $0.first > 0 ? $0.first...$0.last : nil }
+            return .acknowledged(outgoing, gaps: gaps)
         } catch let error as RPCError where error.code == .invalidArgument {
             return .rejected(outgoing, error.description)
         } catch {
@@ -676,6 +719,8 @@ extension EventReporter {
         let acknowledged = Atomic<UInt64>(0)
         let spooled = Atomic<UInt64>(0)
         let replayed = Atomic<UInt64>(0)
+        let resent = Atomic<UInt64>(0)
+        let unrecoverable = Atomic<UInt64>(0)
         let droppedSpoolFull = Atomic<UInt64>(0)
         let droppedRejected = Atomic<UInt64>(0)
         let corruptRecords = Atomic<UInt64>(0)

@@ -129,6 +129,13 @@ final class EventSpool {
         }
     }
 
+    /// The first sequence number of the oldest record not yet acknowledged.
+    var oldestUnacknowledged: UInt64? {
+        var index = head
+        while index < entries.count, entries[index].acknowledged { index += 1 }
+        return index < entries.count ? entries[index].firstSequence : nil
+    }
+
     /// The first sequence number of the next record ``takeUnsent(maximumBytes:)`` would hand out.
     var nextUnsentSequence: UInt64? {
         var index = cursor

@@ -8,8 +8,11 @@
 /// follow it there until it is empty again; the spool is handed out oldest first, before memory. Up to the
 /// reporter's in-flight limit, requests are outstanding at once; their acknowledgements may come back in any order:
 /// each names the batches it carried, which are then forgotten (memory) or marked and deleted from the oldest end
-/// (spool). After a failed call, once nothing is in flight, ``rewind()`` makes every unacknowledged batch eligible
-/// again, oldest first.
+/// (spool), and kept in the ``Retention`` for a bounded window. After a failed call, once nothing is in flight,
+/// ``rewind()`` makes every unacknowledged batch eligible again, oldest first.
+///
+/// Resends: when an acknowledgement's gaps show that the monitor lacks retained batches (it was restored from an
+/// older copy of its state), those batches join a resend queue that is handed out before everything else.
 struct Outbox {
     /// One request's worth of batches, handed out to be sent.
     struct Outgoing: Sendable {
@@ -19,8 +22,26 @@ struct Outbox {
         var eventCount: Int
         var fromSpool: Bool
         var spoolEvents: Int
+        /// The batches carried, in order.
+        var records: [SpoolRecord]
+        /// Whether these are retained batches sent again, not batches delivered for the first time.
+        var isResend = false
+
         /// The first sequence number of each batch carried (identifies them for ``Outbox/acknowledge(_:)``).
-        var batches: [UInt64]
+        var batches: [UInt64] { records.map(\.firstSequence) }
+    }
+
+    /// What an acknowledgement did.
+    struct Acknowledged {
+        /// Events forgotten from memory and from the spool (delivered for the first time).
+        var memory = 0
+        var spool = 0
+        /// Events of a resend acknowledged.
+        var resent = 0
+        /// Retained batches queued for a resend because the acknowledgement's gaps include them.
+        var resendQueued: [SpoolRecord] = []
+        /// Sequence numbers the monitor lacks that can no longer be resent (reported once each).
+        var unrecoverable: [ClosedRange<UInt64>] = []
     }
 
     /// What a spill did.
@@ -40,15 +61,28 @@ struct Outbox {
     let spool: EventSpool
     /// The most bytes of batch payloads kept in memory.
     let capacityBytes: Int
+    /// Acknowledged batches kept for resends.
+    private(set) var retention: Retention
+    /// Retained batches to send again, oldest first, handed out before everything else.
+    private(set) var resends: [Batch] = []
     private(set) var pending: [Batch] = []
     /// Events in memory not yet acknowledged.
     private(set) var pendingEvents = 0
     /// Payload bytes of the batches in memory (acknowledged ones included until they leave the front).
     private(set) var pendingBytes = 0
 
-    init(spool: EventSpool, capacityBytes: Int) {
+    init(spool: EventSpool, capacityBytes: Int, retention: Retention) {
         self.spool = spool
         self.capacityBytes = capacityBytes
+        self.retention = retention
+    }
+
+    /// The first sequence of the oldest batch not yet acknowledged, in the spool, in memory or among the resends
+    /// (`UInt64.max` when none): numbers from here on may still be on their way to the monitor.
+    var oldestOutstanding: UInt64 {
+        let inMemory = pending.first { !$0.acknowledged }?.record.firstSequence ?? .max
+        let resending = resends.map(\.record.firstSequence).min() ?? .max
+        return min(spool.oldestUnacknowledged ?? .max, inMemory, resending)
     }
 
     /// Adds new batches: to memory while the spool is empty, the monitor reachable and memory has room; else
@@ -112,6 +146,23 @@ struct Outbox {
     /// `dropped_total`) take the last batch's value. One call then carries several batches, so a replay or a
     /// backlog costs one round trip (and one durable write at the monitor) per `maximumBytes`, not per batch.
     mutating func next(maximumBytes: Int) throws(ReportingError) -> Outgoing? {
+        if let start = resends.firstIndex(where: { !$0.sent }) {
+            var records = [resends[start].record]
+            resends[start].sent = true
+            var total = records[0].payload.count
+            var index = start + 1
+            while index < resends.count, !resends[index].sent,
+                total + resends[index].record.payload.count <= maximumBytes
+            {
+                records.append(resends[index].record)
+                resends[index].sent = true
+                total += resends[index].record.payload.count
+                index += 1
+            }
+            var outgoing = Self.coalesce(records, fromSpool: false, spoolEvents: 0)
+            outgoing.isResend = true
+            return outgoing
+        }
         if spool.nextUnsentSequence != nil {
             let records = try spool.takeUnsent(maximumBytes: maximumBytes)
             if !records.isEmpty { return Self.coalesce(records, fromSpool: true, spoolEvents: spool.eventCount) }
@@ -137,8 +188,7 @@ struct Outbox {
             let record = records[0]
             return Outgoing(
                 payload: record.payload, firstSequence: record.firstSequence, lastSequence: record.lastSequence,
-                eventCount: record.eventCount, fromSpool: fromSpool, spoolEvents: spoolEvents,
-                batches: [record.firstSequence])
+                eventCount: record.eventCount, fromSpool: fromSpool, spoolEvents: spoolEvents, records: records)
         }
         var payload: [UInt8] = []
         payload.reserveCapacity(records.reduce(0) { $0 + $1.payload.count })
@@ -147,12 +197,54 @@ struct Outbox {
             payload: payload, firstSequence: records[0].firstSequence,
             lastSequence: records.map(\.lastSequence).max() ?? 0,
             eventCount: records.reduce(0) { $0 + $1.eventCount }, fromSpool: fromSpool, spoolEvents: spoolEvents,
-            batches: records.map(\.firstSequence))
+            records: records)
     }
 
-    /// Forgets the batches `outgoing` carried (acknowledged by the monitor, or rejected for good).
+    /// Applies the monitor's acknowledgement of `outgoing`: its batches are forgotten (memory) or deleted
+    /// (spool) and retained; a resend's batches leave the resend queue. Then the acknowledgement's gaps are
+    /// matched against the retention: retained batches the monitor lacks join the resend queue, and what it lacks
+    /// beyond the retention is reported.
+    /// - Parameters:
+    ///   - outgoing: The acknowledged request.
+    ///   - gaps: The acknowledgement's missing ranges.
+    ///   - now: The time, for the retention's window.
+    /// - Returns: What was acknowledged, queued for a resend, and found unrecoverable.
+    mutating func acknowledge(
+        _ outgoing: Outgoing, gaps: [ClosedRange<UInt64>], at now: ContinuousClock.Instant
+    ) -> Acknowledged {
+        var result = Acknowledged()
+        if outgoing.isResend {
+            let carried = Set(outgoing.batches)
+            resends.removeAll { $0.sent && carried.contains($0.record.firstSequence) }
+            retention.resent(outgoing.batches, gaps: gaps)
+            result.resent = outgoing.eventCount
+        } else {
+            (result.memory, result.spool) = acknowledge(outgoing)
+            if result.memory + result.spool > 0 { retention.add(outgoing.records, at: now) }
+        }
+        retention.prune(at: now)
+        let matches = retention.resendable(for: gaps, outstandingFrom: oldestOutstanding)
+        resends.append(contentsOf: matches.resend.map { Batch(record: $0) })
+        result.resendQueued = matches.resend
+        result.unrecoverable = matches.unrecoverable
+        return result
+    }
+
+    /// Drops retained batches past the retention's time bound (called by the drain task, so an idle producer
+    /// frees them too).
+    mutating func pruneRetention(at now: ContinuousClock.Instant) {
+        retention.prune(at: now)
+    }
+
+    /// Forgets the batches `outgoing` carried (acknowledged by the monitor, or rejected for good), without
+    /// retaining them.
     /// - Returns: Events forgotten from memory and from the spool.
     mutating func acknowledge(_ outgoing: Outgoing) -> (memory: Int, spool: Int) {
+        if outgoing.isResend {
+            let carried = Set(outgoing.batches)
+            resends.removeAll { $0.sent && carried.contains($0.record.firstSequence) }
+            return (0, 0)
+        }
         if outgoing.fromSpool { return (0, spool.acknowledge(firstSequences: outgoing.batches)) }
         var fromMemory = 0
         var remaining = Set(outgoing.batches)
@@ -178,6 +270,7 @@ struct Outbox {
     /// After a failed call, with nothing in flight: every unacknowledged batch can be handed out again.
     mutating func rewind() {
         for index in pending.indices { pending[index].sent = false }
+        for index in resends.indices { resends[index].sent = false }
         spool.rewind()
     }
 }

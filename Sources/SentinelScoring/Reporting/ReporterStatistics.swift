@@ -23,6 +23,14 @@ public struct ReporterStatistics: Sendable, Equatable {
     public var spooled: UInt64 = 0
     /// Events read back from the spool and acknowledged by the monitor.
     public var replayed: UInt64 = 0
+    /// Events of acknowledged batches sent again from the retention because the monitor reported them missing
+    /// (restored from an older copy of its state), and acknowledged again.
+    public var resent: UInt64 = 0
+    /// Sequence numbers the monitor reported missing that this producer could no longer resend (not retained:
+    /// acknowledged longer ago than the retention, or lost before this process started); each reported once.
+    public var unrecoverable: UInt64 = 0
+    /// Bytes of acknowledged batches retained in memory for resends now.
+    public var retainedBytes: UInt64 = 0
     /// Events dropped: spool full, hand-off queue full, recorded after shutdown, or rejected by the monitor as
     /// invalid. Each drop is logged (rate-limited) and told to the monitor in `EventBatch.dropped_total`.
     public var dropped: UInt64 = 0

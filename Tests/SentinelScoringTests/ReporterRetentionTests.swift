@@ -1,0 +1,125 @@
+import Foundation
+import SentinelLog
+import SentinelSchema
+import Synchronization
+import Testing
+
+@testable import SentinelScoring
+
+@Suite("Event reporter: retention and resends to a monitor that lost acknowledged events", .serialized)
+struct ReporterRetentionTests {
+    /// A batch of `first...last` with a payload of `bytes` bytes.
+    static func record(_ first: UInt64, _ last: UInt64, bytes: Int = 100) -> SpoolRecord {
+        SpoolRecord(
+            firstSequence: first, lastSequence: last, eventCount: Int(last - first + 1),
+            payload: [UInt8](repeating: 1, count: bytes))
+    }
+
+    @Test("pruned oldest first: beyond the byte bound, and once older than the time bound")
+    func prunes() {
+        let start = ContinuousClock.now
+        var retention = Retention(capacityBytes: 250, duration: .seconds(60), floor: 1)
+        retention.add([Self.record(1, 10), Self.record(11, 20)], at: start)
+        #expect(retention.count == 2 && retention.bytes == 200 && retention.floor == 1)
+        retention.add([Self.record(21, 30)], at: start + .seconds(30))
+        #expect(retention.count == 2 && retention.bytes == 200 && retention.floor == 11)
+        retention.prune(at: start + .seconds(61))
+        #expect(retention.count == 1 && retention.floor == 21)
+        retention.prune(at: start + .seconds(91))
+        #expect(retention.count == 0 && retention.bytes == 0 && retention.floor == 31)
+    }
+
+    @Test("a retained batch in a gap is resent once, and again only after its gap closed")
+    func resendsOnce() {
+        let now = ContinuousClock.now
+        var retention = Retention(capacityBytes: 1 << 20, duration: .seconds(60), floor: 1)
+        retention.add([Self.record(1, 10), Self.record(11, 20), Self.record(21, 30)], at: now)
+        let first = retention.resendable(for: [12...25], outstandingFrom: .max)
+        #expect(first.resend.map(\.firstSequence) == [11, 21])
+        #expect(first.unrecoverable.isEmpty)
+        #expect(retention.resendable(for: [12...25], outstandingFrom: .max).resend.isEmpty)
+        // Still missing after the resend (the monitor declared them lost): never resent again.
+        retention.resent([11], gaps: [12...15])
+        #expect(retention.resendable(for: [12...15], outstandingFrom: .max).resend.isEmpty)
+        // Delivered: a later restore may need it again.
+        retention.resent([21], gaps: [])
+        #expect(retention.resendable(for: [21...21], outstandingFrom: .max).resend.map(\.firstSequence) == [21])
+    }
+
+    @Test("what a gap lacks below the retention is reported exactly, once; numbers still outstanding are not")
+    func statesLossBeyondRetention() {
+        let now = ContinuousClock.now
+        // This process started after sequence 100: nothing below 101 is retained.
+        var retention = Retention(capacityBytes: 1 << 20, duration: .seconds(60), floor: 101)
+        retention.add([Self.record(101, 150), Self.record(171, 200)], at: now)
+        let matches = retention.resendable(for: [51...160], outstandingFrom: .max)
+        #expect(matches.resend.map(\.firstSequence) == [101])
+        #expect(matches.unrecoverable == [51...100])
+        #expect(retention.resendable(for: [51...160], outstandingFrom: .max).unrecoverable.isEmpty)
+        // 151...170 was never acknowledged here (in flight from 151): not a loss of the retention.
+        var fresh = Retention(capacityBytes: 1 << 20, duration: .seconds(60), floor: 1)
+        fresh.add([Self.record(171, 200)], at: now)
+        #expect(fresh.resendable(for: [151...170], outstandingFrom: 151).unrecoverable.isEmpty)
+        // Pruned by bytes: the floor rises, and a later gap under it is reported, minus what is still retained.
+        var small = Retention(capacityBytes: 100, duration: .seconds(60), floor: 1)
+        small.add([Self.record(1, 10), Self.record(11, 20)], at: now)
+        let lost = small.resendable(for: [1...20], outstandingFrom: .max)
+        #expect(lost.unrecoverable == [1...10] && lost.resend.map(\.firstSequence) == [11])
+    }
+
+    @Test("a monitor restored to an older copy gets the acknowledged events it lost resent, each counted once")
+    func resendsAfterRestore() async throws {
+        let receiver = TestReceiver()
+        receiver.state.withLock { $0.reportsGaps = true }
+        let logs = LogLines()
+        var configuration = ReporterFixtures.configuration(port: 9, directory: ReporterFixtures.temporaryDirectory())
+        configuration.pendingCapacityBytes = 8 << 20
+        let reporter = try EventReporter.inProcess(
+            configuration: configuration, log: JSONLog(sink: logs.sink),
+            transport: InProcessTransport(router: receiver.router))
+        let running = RunningReporter.start(reporter)
+        for index in 1...2_000 { reporter.record(ReporterFixtures.event(index)) }
+        #expect(await eventually { receiver.heldCount == 2_000 && reporter.statistics.acknowledged == 2_000 })
+        receiver.restore(through: 500)
+        for index in 2_001...2_500 { reporter.record(ReporterFixtures.event(index)) }
+        #expect(await eventually { receiver.heldCount == 2_500 })
+        await running.stop()
+
+        let stats = reporter.statistics
+        #expect(stats.resent >= 1_500 && stats.unrecoverable == 0, "\(stats)")
+        #expect(receiver.problems.isEmpty, "a resent sequence always carries the same event")
+        #expect(!logs.containing("resending them from the retention").isEmpty)
+    }
+
+    @Test("a restore reaching past the retention: the loss is logged at error level and counted exactly")
+    func statesLossAfterRestore() async throws {
+        let receiver = TestReceiver()
+        receiver.state.withLock { $0.reportsGaps = true }
+        let logs = LogLines()
+        var configuration = ReporterFixtures.configuration(port: 9, directory: ReporterFixtures.temporaryDirectory())
+        configuration.pendingCapacityBytes = 8 << 20
+        configuration.retentionBytes = 32_000  // about 500 test events
+        let reporter = try EventReporter.inProcess(
+            configuration: configuration, log: JSONLog(sink: logs.sink),
+            transport: InProcessTransport(router: receiver.router))
+        let running = RunningReporter.start(reporter)
+        for index in 1...2_000 { reporter.record(ReporterFixtures.event(index)) }
+        #expect(await eventually { receiver.heldCount == 2_000 && reporter.statistics.acknowledged == 2_000 })
+        receiver.restore(through: 500)
+        // A few events, so that their batch leaves some of the older ones in the retention.
+        for index in 2_001...2_050 { reporter.record(ReporterFixtures.event(index)) }
+        // Every number is either held by the receiver again or stated lost: nothing silent, nothing twice.
+        #expect(
+            await eventually {
+                UInt64(receiver.heldCount) + reporter.statistics.unrecoverable == 2_050
+                    && reporter.statistics.queued == 0
+            })
+        await running.stop()
+
+        let stats = reporter.statistics
+        #expect(stats.unrecoverable > 0 && stats.resent > 0, "\(stats)")
+        #expect(UInt64(receiver.heldCount) + stats.unrecoverable == 2_050, "\(stats), held \(receiver.heldCount)")
+        let lines = logs.containing("events missing at the monitor cannot be resent")
+        #expect(!lines.isEmpty && lines.allSatisfy { $0.contains("\"level\":\"error\"") }, "\(lines)")
+    }
+}
