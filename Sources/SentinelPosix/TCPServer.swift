@@ -1,6 +1,7 @@
 import CSentinelPosix
 import Glibc
 public import SentinelLifecycle
+import SentinelLock
 public import SentinelLog
 public import SentinelRPC
 import Synchronization
@@ -33,14 +34,14 @@ public final class TCPServer: Service {
     let configuration: ServerConfiguration
     let loops: [PosixEventLoop]
     private let listenFD: Int32
-    private let state = Mutex(State.idle)
+    private let state = Lock(State.idle)
     private let (shutdownRequests, shutdownContinuation) = AsyncStream.makeStream(of: Void.self)
     private let openConnections = Atomic<Int>(0)
     private let acceptedConnections = Atomic<UInt64>(0)
-    private let disconnects = Mutex([DisconnectReason: UInt64]())
+    private let disconnects = Lock([DisconnectReason: UInt64]())
     private let log: JSONLog?
     private let logThrottle = LogThrottle(interval: .seconds(1))
-    private let listener = Mutex<LoopBound<Listener>?>(nil)
+    private let listener = Lock<LoopBound<Listener>?>(nil)
     let tasks = TaskTracker()
 
     /// Binds and listens.

@@ -1,3 +1,4 @@
+import SentinelLock
 import Synchronization
 import Testing
 
@@ -6,7 +7,7 @@ import Testing
 @Suite("Progress bar")
 struct ProgressBarTests {
     final class Sink: Sendable {
-        let text = Mutex("")
+        let text = Lock("")
         func console(terminal: Bool) -> Console {
             Console(
                 writeOutput: { _ in }, writeError: { line in self.text.withLock { $0 += line } },

@@ -27,6 +27,17 @@ struct NestedEncodingTests {
                 == Self.field(1, alone) + Self.field(1, alone))
     }
 
+    /// Found by the `schema` fuzz target (fuzz/crashes/schema/): 1,470 empty ModelSnapshots (3 KB) re-encoded with
+    /// every default sub-message written out took 20 KB, and unpacking that took more than its budget.
+    @Test("A sub-message without presence that holds only defaults is left out")
+    func defaultSubMessagesAreOmitted() throws {
+        #expect(ScoreRequest().serializedBytes().isEmpty)
+        let snapshot = MonitorSnapshotResponse(
+            models: Array(repeating: MonitorSnapshotResponse.ModelSnapshot(), count: 3))
+        #expect(snapshot.serializedBytes() == [0x2A, 0x00, 0x2A, 0x00, 0x2A, 0x00])
+        #expect(try MonitorSnapshotResponse(serializedBytes: snapshot.serializedBytes()) == snapshot)
+    }
+
     @Test("ScoringEvent in EventBatch")
     func event() throws {
         let events = (1...3).map { Samples.scoringEvent(sequence: $0) }

@@ -357,11 +357,11 @@ extension MonitorSnapshotResponse.ModelSnapshot: ProtobufCMapped {
         c.reference_known = referenceKnown ? 1 : 0
         c.events_total = eventsTotal
         c.window_start_unix_us = windowStartMicroseconds
-        c.drift = arena.message(drift)
-        c.window_rates = arena.message(windowRates)
-        c.since_start_rates = arena.message(sinceStartRates)
-        c.window_latency = arena.message(windowLatency)
-        c.since_start_latency = arena.message(sinceStartLatency)
+        c.drift = arena.messageUnlessEmpty(drift)
+        c.window_rates = arena.messageUnlessEmpty(windowRates)
+        c.since_start_rates = arena.messageUnlessEmpty(sinceStartRates)
+        c.window_latency = arena.messageUnlessEmpty(windowLatency)
+        c.since_start_latency = arena.messageUnlessEmpty(sinceStartLatency)
         c.throughput_per_second = throughputPerSecond
     }
 }
@@ -474,7 +474,7 @@ extension MonitorSnapshotResponse.DriftReport: ProtobufCMapped {
     func fill(_ c: inout CMessage, arena: inout CArena) {
         c.n_features = features.count
         c.features = arena.messages(features)
-        c.score = arena.message(score)
+        c.score = arena.messageUnlessEmpty(score)
         c.drift_share = driftShare
         c.status = .init(rawValue: numericCast(status.rawValue))
     }
@@ -1517,7 +1517,7 @@ extension MonitorSnapshotResponse.WindowSummary: ProtobufCMapped {
         c.mean_score = meanScore
         c.drift_share = driftShare
         c.max_psi = maxPsi
-        c.latency = arena.message(latency)
+        c.latency = arena.messageUnlessEmpty(latency)
         c.status = .init(rawValue: numericCast(status.rawValue))
         c.flag_rate_low = flagRateLow
         c.flag_rate_high = flagRateHigh

@@ -382,7 +382,8 @@ public struct SwiftEmitter {
         case .bool: return ["\(c) = \(value) ? 1 : 0"]
         case .string: return ["\(c) = arena.cString(\(value))"]
         case .enumeration: return ["\(c) = .init(rawValue: numericCast(\(value).rawValue))"]
-        case .message: return ["\(c) = arena.message(\(value))"]
+        // A sub-message without presence that encodes to nothing is left out, as its absence decodes to the same value.
+        case .message: return ["\(c) = arena.messageUnlessEmpty(\(value))"]
         }
     }
 
