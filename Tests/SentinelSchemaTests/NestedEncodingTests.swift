@@ -36,6 +36,11 @@ struct NestedEncodingTests {
             models: Array(repeating: MonitorSnapshotResponse.ModelSnapshot(), count: 3))
         #expect(snapshot.serializedBytes() == [0x2A, 0x00, 0x2A, 0x00, 0x2A, 0x00])
         #expect(try MonitorSnapshotResponse(serializedBytes: snapshot.serializedBytes()) == snapshot)
+        // A oneof member is always written, even empty: which member is set is itself the value (found by the same
+        // target when empty sub-messages were first left out everywhere).
+        let item = ScoreBatchResponse.Item(.score(ScoreResponse()))
+        #expect(item.serializedBytes() == [0x0A, 0x00])
+        #expect(try ScoreBatchResponse.Item(serializedBytes: item.serializedBytes()) == item)
     }
 
     @Test("ScoringEvent in EventBatch")

@@ -203,10 +203,10 @@ extension ScoreBatchResponse.Item: ProtobufCMapped {
         switch outcome {
         case .score(let score):
             c.outcome_case = SENTINEL__V1__SCORE_BATCH_RESPONSE__ITEM__OUTCOME_SCORE
-            c.score = arena.messageUnlessEmpty(score)
+            c.score = arena.message(score)
         case .error(let error):
             c.outcome_case = SENTINEL__V1__SCORE_BATCH_RESPONSE__ITEM__OUTCOME_ERROR
-            c.error = arena.messageUnlessEmpty(error)
+            c.error = arena.message(error)
         }
     }
 }
