@@ -49,6 +49,11 @@ let package = Package(
             name: "SentinelProtoC",
             dependencies: ["CProtobufC"]
         ),
+        // ONNX's schema (Protos/third_party/onnx), for `sentinel model import` of ONNX files.
+        .target(
+            name: "SentinelONNXC",
+            dependencies: ["CProtobufC"]
+        ),
         .systemLibrary(name: "CSentinelPosix"),
 
         // MARK: Libraries
@@ -79,6 +84,9 @@ let package = Package(
         .target(name: "SentinelData", swiftSettings: swiftSettings),
         .target(name: "SentinelModel", dependencies: ["SentinelData", "SentinelDrift"], swiftSettings: swiftSettings),
         .target(name: "SentinelDrift", swiftSettings: swiftSettings),
+        .target(
+            name: "SentinelONNX", dependencies: ["SentinelModel", "SentinelONNXC", "CProtobufC"],
+            swiftSettings: swiftSettings),
         .target(
             name: "SentinelHTTP",
             dependencies: [
@@ -114,7 +122,7 @@ let package = Package(
             name: "SentinelCLI",
             dependencies: [
                 "SentinelArguments", "SentinelData", "SentinelModel", "SentinelDrift", "SentinelSchema",
-                "SentinelWire", "SentinelRPC", "SentinelPosix", "SentinelMetrics",
+                "SentinelWire", "SentinelRPC", "SentinelPosix", "SentinelMetrics", "SentinelONNX",
             ],
             swiftSettings: swiftSettings
         ),
@@ -204,6 +212,10 @@ let package = Package(
         .testTarget(
             name: "SentinelModelTests",
             dependencies: ["SentinelModel", "SentinelData", "SentinelDrift", "SentinelTestSupport"],
+            swiftSettings: swiftSettings),
+        .testTarget(
+            name: "SentinelONNXTests",
+            dependencies: ["SentinelONNX", "SentinelModel", "SentinelData", "SentinelTestSupport"],
             swiftSettings: swiftSettings),
         .testTarget(
             name: "SentinelDriftTests", dependencies: ["SentinelDrift", "SentinelTestSupport"],

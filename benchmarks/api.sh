@@ -9,15 +9,21 @@
 #   benchmarks/api.sh                              # 3 s per run after 1 s warm-up, GBDT model (the default `sentinel train` makes)
 #   DURATION=5 ALGORITHM=logistic benchmarks/api.sh
 #   SKIP_BASELINE=1 benchmarks/api.sh              # sentinel only
+#   IMPORT=xgboost benchmarks/api.sh               # an XGBoost (or IMPORT=lightgbm: LightGBM) model trained in Python
+#                                                  # with the library's defaults (baseline/import_model.py), served by
+#                                                  # sentinel-api through `sentinel model import` and by the baseline
+#                                                  # from the same file with the library's predict_proba
 #
 # Needs: the Swift toolchain; `wrk` (apt-get install wrk; installed here when missing and running as root);
-# python3 with venv + pip (PyPI) for benchmarks/.venv (fastapi, uvicorn, scikit-learn, numpy; created when missing).
+# python3 with venv + pip (PyPI) for benchmarks/.venv (fastapi, uvicorn, scikit-learn, numpy, and with IMPORT= pandas
+# and the library; created or completed when missing).
 # Loopback only; ports API_PORT, MONITOR_PORT, BASELINE_PORT, API_HTTP_PORT (defaults 18400–18402, 18404) must be free.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 DURATION=${DURATION:-3}
 WARMUP=${WARMUP:-1}
 ALGORITHM=${ALGORITHM:-gbdt}
+IMPORT=${IMPORT:-}
 CONNECTIONS=${CONNECTIONS:-"1 8 64"}
 BATCH=${BATCH:-100}
 BATCH_CONNECTIONS=${BATCH_CONNECTIONS:-8}
@@ -54,8 +60,27 @@ for product in sentinel sentinel-api sentinel-monitor; do
     swift build -c release --package-path benchmarks --scratch-path "$SCRATCH" --product "$product" >&2
 done
 BIN="$SCRATCH/release"
-"$BIN/sentinel" train --data "$DATA" --algorithm "$ALGORITHM" --out "$OUT/model.sentinel" >"$OUT/train.log" 2>&1 \
-    || { cat "$OUT/train.log" >&2; exit 1; }
+venv() {  # the baseline's venv, with extra packages when asked
+    if [[ ! -x "$VENV/bin/uvicorn" ]]; then
+        python3 -m venv "$VENV"
+        "$VENV/bin/pip" install --quiet fastapi uvicorn scikit-learn numpy >&2
+    fi
+    if (($#)) && ! "$VENV/bin/python" -c "import $(IFS=,; echo "$*")" 2>/dev/null; then
+        "$VENV/bin/pip" install --quiet "$@" >&2
+    fi
+}
+if [[ -n "$IMPORT" ]]; then
+    case "$IMPORT" in xgboost) source_file="$OUT/source.json" ;; lightgbm) source_file="$OUT/source.txt" ;;
+        *) echo "IMPORT must be xgboost or lightgbm, got '$IMPORT'" >&2; exit 64 ;; esac
+    venv pandas "$IMPORT"
+    ALGORITHM="$IMPORT ($("$VENV/bin/python" benchmarks/baseline/import_model.py "$IMPORT" "$DATA" "$source_file"))"
+    source_file=$(realpath "$source_file")  # the baseline runs in benchmarks/baseline
+    "$BIN/sentinel" model import "$source_file" --reference "$DATA" --out "$OUT/model.sentinel" >"$OUT/train.log" 2>&1 \
+        || { cat "$OUT/train.log" >&2; exit 1; }
+else
+    "$BIN/sentinel" train --data "$DATA" --algorithm "$ALGORITHM" --out "$OUT/model.sentinel" >"$OUT/train.log" 2>&1 \
+        || { cat "$OUT/train.log" >&2; exit 1; }
+fi
 
 wait_healthy() {  # flag HOST:PORT → waits up to 20 s for SERVING
     for _ in $(seq 2000); do
@@ -115,17 +140,15 @@ if [[ "${SKIP_BASELINE:-0}" != 1 ]]; then
     if ! command -v wrk >/dev/null; then
         if [[ $(id -u) == 0 ]]; then apt-get install -y wrk >&2; else echo "wrk missing: apt-get install wrk" >&2; exit 1; fi
     fi
-    if [[ ! -x "$VENV/bin/uvicorn" ]]; then
-        python3 -m venv "$VENV"
-        "$VENV/bin/pip" install --quiet fastapi uvicorn scikit-learn numpy >&2
-    fi
+    venv
     "$VENV/bin/python" benchmarks/baseline/make_bodies.py "$DATA" "$OUT"
     start=$(now_ms)
     # The baseline serves the same kind of model: the same algorithm and, for GBDT, as many trees. One OpenMP thread
     # per prediction, as a serving deployment sets it: scikit-learn's default thread pool costs milliseconds per call.
     trees=$(sed -n 's/^trees *\([0-9]*\).*/\1/p' "$OUT/train.log" | head -1)
-    (cd benchmarks/baseline && OMP_NUM_THREADS=1 SENTINEL_BASELINE_MODEL="$ALGORITHM" \
-        SENTINEL_BASELINE_TREES="${trees:-250}" \
+    # With IMPORT=, the same model file.
+    (cd benchmarks/baseline && OMP_NUM_THREADS=1 SENTINEL_BASELINE_MODEL="${IMPORT:-$ALGORITHM}" \
+        SENTINEL_BASELINE_TREES="${trees:-250}" SENTINEL_BASELINE_MODEL_FILE="${source_file:-}" \
         exec "../../$VENV/bin/uvicorn" app:app --host 127.0.0.1 --port "$BASELINE_PORT" \
         --workers 1 --log-level warning) >"$OUT/baseline.log" 2>&1 &
     baseline_pid=$!
@@ -171,7 +194,7 @@ for k in "${cases[@]}"; do
         "${S[$k,rps]:-0}" "${S[$k,tps]:-0}" "${S[$k,p50]:-0}" "${S[$k,p99]:-0}" "${S[$k,p999]:-0}" "${S[$k,err]:--}" \
         "${B[$k,rps]:-0}" "${B[$k,tps]:-0}" "${B[$k,p50]:-0}" "${B[$k,p99]:-0}" "${B[$k,p999]:-0}" "${B[$k,err]:--}" "$ratio"
 done
-echo "# left: sentinel-api (sentinel bench); right: FastAPI+uvicorn+scikit-learn (wrk); latencies in µs"
+echo "# left: sentinel-api (sentinel bench); right: FastAPI+uvicorn+${IMPORT:-scikit-learn} (wrk); latencies in µs"
 echo "# start → SERVING: sentinel-api ${api_ready_ms} ms, baseline ${baseline_ready_ms} ms (polled every ~10 ms)"
 echo "# RSS after the load: sentinel-api ${api_rss} MiB, baseline ${baseline_rss} MiB"
 echo "# events from sentinel-api to the monitor (API's count at shutdown): ${delivery:-not logged}"

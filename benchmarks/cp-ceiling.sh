@@ -1,5 +1,5 @@
 #!/bin/sh
-# How high can CP@100 go on EVALUATION.md's test week (2018-08-08 .. 08-14) with the protocol's 15 inputs?
+# How high can CP@100 go on Docs/Evaluation.md's test week (2018-08-08 .. 08-14) with the protocol's 15 inputs?
 # Trains Sentinel's GBDT with default parameters on the protocol's week, on all of July (a valid model: every day
 # before the test week) and on a "wide" set seven times larger than the week (every labelled day except the test and
 # delay weeks, days after the test week included: a ceiling estimate, not a valid model), evaluates all three on

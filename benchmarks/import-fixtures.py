@@ -8,10 +8,13 @@ of a copy so that models learn and are asked about missing values, and writes in
   lightgbm-zero.txt    the same with zero_as_missing=True (missing_type Zero in the file)
   forest.onnx          scikit-learn RandomForestClassifier (10 trees, depth 5) through skl2onnx
   logistic.onnx        scikit-learn LogisticRegression through skl2onnx
+  extra-trees.onnx     scikit-learn ExtraTreesClassifier (10 trees, depth 5) through skl2onnx
+  boosting.onnx        scikit-learn GradientBoostingClassifier (20 trees, depth 3) through skl2onnx, with its default
+                       ZipMap and Cast outputs
   rows.csv.gz          every third sample row (500), with the blanked cells, and every model's probability of fraud:
-                       xgboost, lightgbm, lightgbm_zero (predict_proba of the library), forest_onnx and
-                       logistic_onnx (onnxruntime on the ONNX file, float32 inputs as skl2onnx declares),
-                       forest_sklearn and logistic_sklearn (scikit-learn's own predict_proba)
+                       xgboost, lightgbm, lightgbm_zero (predict_proba of the library), NAME_onnx for each ONNX model
+                       (onnxruntime on the ONNX file, float32 inputs as skl2onnx declares) and NAME_sklearn
+                       (scikit-learn's own predict_proba, on complete rows)
   versions.txt         the library versions
 
 Usage: benchmarks/.venv-import/bin/python benchmarks/import-fixtures.py OUTPUT_DIR  (see benchmarks/import-fixtures.sh)
@@ -31,7 +34,7 @@ import skl2onnx
 import sklearn
 import xgboost
 from skl2onnx.common.data_types import FloatTensorType
-from sklearn.ensemble import RandomForestClassifier
+from sklearn.ensemble import ExtraTreesClassifier, GradientBoostingClassifier, RandomForestClassifier
 from sklearn.linear_model import LogisticRegression
 
 INPUTS = [f"V{i}" for i in range(1, 29)] + ["Amount"]
@@ -76,9 +79,16 @@ def main():
     forest.fit(clean, frame["Class"])
     logistic = LogisticRegression(max_iter=1000)
     logistic.fit(clean, frame["Class"])
+    extra = ExtraTreesClassifier(n_estimators=10, max_depth=5, random_state=0)
+    extra.fit(clean, frame["Class"])
+    boosting = GradientBoostingClassifier(n_estimators=20, max_depth=3, random_state=0)
+    boosting.fit(clean, frame["Class"])
+    onnx_models = [("forest", forest, False), ("logistic", logistic, False), ("extra-trees", extra, False),
+                   ("boosting", boosting, True)]
     spec = [("X", FloatTensorType([None, len(INPUTS)]))]
-    for name, model in [("forest", forest), ("logistic", logistic)]:
-        proto = skl2onnx.convert_sklearn(model, initial_types=spec, options={id(model): {"zipmap": False}})
+    for name, model, zipmap in onnx_models:
+        proto = skl2onnx.convert_sklearn(model, initial_types=spec, options={id(model): {"zipmap": zipmap}})
+        proto.graph.name = name  # skl2onnx names the graph with a random UUID; a fixed name keeps the bytes
         with open(os.path.join(out, f"{name}.onnx"), "wb") as f:
             f.write(proto.SerializeToString())
 
@@ -87,11 +97,17 @@ def main():
     rows["lightgbm"] = light.predict_proba(x)[:, 1]
     rows["lightgbm_zero"] = light_zero.predict_proba(x)[:, 1]
     features32 = rows[INPUTS].to_numpy(dtype=np.float32)
-    for name, model in [("forest", forest), ("logistic", logistic)]:
+    for name, model, zipmap in onnx_models:
         session = onnxruntime.InferenceSession(
             os.path.join(out, f"{name}.onnx"), providers=["CPUExecutionProvider"])
-        probabilities = session.run(["probabilities"], {"X": features32})[0]
-        rows[f"{name}_onnx"] = probabilities[:, 1]
+        if zipmap:
+            # ZipMap: one {label: probability} map per row.
+            maps = session.run(["output_probability"], {"X": features32})[0]
+            positive = np.array([m[1] for m in maps], dtype=np.float64)
+        else:
+            positive = session.run(["probabilities"], {"X": features32})[0][:, 1]
+        name = name.replace("-", "_")
+        rows[f"{name}_onnx"] = positive
         complete = ~np.isnan(rows[INPUTS].to_numpy()).any(axis=1)
         sk = np.full(len(rows), np.nan)
         sk[complete] = model.predict_proba(rows[INPUTS].to_numpy()[complete])[:, 1]

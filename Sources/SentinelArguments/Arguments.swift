@@ -18,6 +18,8 @@ public struct Arguments: Sendable {
     public private(set) var remaining: [String]
     /// The environment consulted by options that name a variable.
     public let environment: [String: String]
+    /// Every option and flag name asked for so far: what ``finish()`` suggests a misspelt option from.
+    public private(set) var consulted: [String] = []
 
     /// Creates a parser.
     /// - Parameters:
@@ -31,6 +33,7 @@ public struct Arguments: Sendable {
     /// Consumes a boolean flag.
     /// - Returns: Whether the flag was present (or its environment variable is `1`, `true` or `yes`).
     public mutating func flag(_ name: String, environment variable: String? = nil) -> Bool {
+        consulted.append(name)
         var found = false
         while let index = remaining.firstIndex(of: name) {
             remaining.remove(at: index)
@@ -47,6 +50,7 @@ public struct Arguments: Sendable {
     /// - Returns: The last value given on the command line, else the environment variable's value, else `nil`.
     /// - Throws: ``UsageError`` when the option is present without a value.
     public mutating func option(_ name: String, environment variable: String? = nil) throws -> String? {
+        consulted.append(name)
         var value: String?
         var index = remaining.startIndex
         while index < remaining.endIndex {
@@ -103,11 +107,32 @@ public struct Arguments: Sendable {
     }
 
     /// Fails if anything is left unconsumed.
-    /// - Throws: ``UsageError`` naming the first unknown argument.
+    /// - Throws: ``UsageError`` naming the first unknown argument, with the closest option asked for ("did you
+    ///   mean …?") when one is close.
     public func finish() throws {
         if let first = remaining.first {
-            throw UsageError(first.hasPrefix("-") ? "unknown option '\(first)'" : "unexpected argument '\(first)'")
+            guard first.hasPrefix("-") else { throw UsageError("unexpected argument '\(first)'") }
+            throw Self.unknownOption(first, known: consulted)
         }
+    }
+
+    /// The first argument in `arguments` that looks like an option (`--name` or `--name=value`) but is not one of
+    /// `known`, as a usage error with a suggestion; `nil` when every option is known.
+    /// - Parameters:
+    ///   - arguments: Arguments, typically those a failed parse left unconsumed.
+    ///   - known: The options the command takes.
+    /// - Returns: The error to report, or `nil`.
+    public static func firstUnknownOption(in arguments: [String], known: Set<String>) -> UsageError? {
+        for argument in arguments where argument.hasPrefix("--") && argument.count > 2 {
+            let name = String(argument.prefix(while: { $0 != "=" }))
+            if !known.contains(name) { return unknownOption(name, known: known.sorted()) }
+        }
+        return nil
+    }
+
+    private static func unknownOption(_ argument: String, known: [String]) -> UsageError {
+        let name = String(argument.prefix(while: { $0 != "=" }))
+        return UsageError("unknown option '\(name)'" + Suggestion.didYouMean(name, among: known))
     }
 }
 
@@ -133,6 +158,8 @@ public enum ExitCode {
     public static let failure: Int32 = 1
     /// The command line was wrong (`EX_USAGE` from sysexits.h).
     public static let usage: Int32 = 64
+    /// Stopped by Ctrl-C (SIGINT) or SIGTERM: 128 + 2, as a shell reports a command killed by SIGINT.
+    public static let interrupted: Int32 = 130
 }
 
 /// The version every executable prints for `--version`.
@@ -161,4 +188,37 @@ public func helpRow(_ option: String, _ text: String, continuation: String? = ni
     var row = column + String(repeating: " ", count: max(1, width - column.count)) + text
     if let continuation { row += "\n" + String(repeating: " ", count: width) + continuation }
     return row
+}
+
+extension Arguments {
+    /// Consumes a duration option such as `500ms`, `60s`, `5m`, `24h` or `2d` (a bare number is seconds).
+    /// - Returns: The duration, or `nil` when the option is absent.
+    /// - Throws: ``UsageError`` naming the option for anything but a positive duration.
+    public mutating func duration(_ name: String, environment variable: String? = nil) throws -> Duration? {
+        guard let text = try option(name, environment: variable) else { return nil }
+        return .milliseconds(try Self.milliseconds(text, option: name))
+    }
+
+    /// Parses a duration such as `500ms`, `60s`, `5m`, `24h` or `2d` (a bare number is seconds).
+    /// - Parameters:
+    ///   - text: The duration.
+    ///   - option: The option's name, for the error.
+    /// - Returns: Milliseconds (positive).
+    /// - Throws: ``UsageError`` for anything else.
+    public static func milliseconds(_ text: String, option: String) throws -> Int64 {
+        let units: [(String, Double)] = [("ms", 1), ("s", 1_000), ("m", 60_000), ("h", 3_600_000), ("d", 86_400_000)]
+        for (suffix, scale) in units where text.hasSuffix(suffix) {
+            let number = text.dropLast(suffix.count)
+            // "ms" also ends with "s": only accept a number before the suffix.
+            if let value = Double(number), value.isFinite, value > 0 {
+                let result = (value * scale).rounded()
+                guard result >= 1, result < 9e15 else { break }
+                return Int64(result)
+            }
+        }
+        if let seconds = Double(text), seconds.isFinite, seconds > 0, seconds * 1_000 >= 1, seconds < 9e12 {
+            return Int64((seconds * 1_000).rounded())
+        }
+        throw UsageError("invalid duration for \(option): '\(text)' (e.g. 500ms, 60s, 5m, 24h)")
+    }
 }

@@ -42,12 +42,19 @@ struct DatasetTransactions {
     /// The number of rows.
     var count: Int { dataset.rowCount }
 
+    /// The id replay gives row `row`: the file's transaction id column when it has one, else the row's position
+    /// among the rows loaded (1, 2, …, after `--from`/`--to`). `sentinel labels` uses the same rule, so labels
+    /// match the replayed transactions.
+    static func transactionID(_ dataset: Dataset, row: Int) -> String {
+        dataset.transactionIDs.isEmpty ? String(row + 1) : dataset.transactionIDs[row]
+    }
+
     /// Row `row` as a transaction, drift applied.
     func transaction(_ row: Int) -> Transaction {
         var features = dataset.features.map { $0[row] }
         drift?.apply(to: &features)
         var transaction = Transaction(features: features)
-        transaction.id = dataset.transactionIDs.isEmpty ? String(row + 1) : dataset.transactionIDs[row]
+        transaction.id = Self.transactionID(dataset, row: row)
         if !dataset.cardIDs.isEmpty { transaction.cardId = dataset.cardIDs[row] }
         if !dataset.terminalIDs.isEmpty { transaction.terminalId = dataset.terminalIDs[row] }
         if !dataset.eventTimes.isEmpty { transaction.eventTimeMicroseconds = dataset.eventTimes[row] &* 1_000_000 }

@@ -19,6 +19,22 @@ enum Formatting {
         value.map { fixed($0) } ?? "n/a"
     }
 
+    /// A latency in the unit that keeps its digits: `380 ns`, `4.21 µs`, `312 µs`, `1.25 ms`, `41.3 ms`.
+    ///
+    /// The API reports a batch's latency shared over its transactions, often under a microsecond in a release
+    /// build, so a fixed unit of milliseconds would read `0.00 ms`.
+    static func latency(nanoseconds: UInt64) -> String {
+        let value = Double(nanoseconds)
+        switch value {
+        case ..<1e3: return "\(nanoseconds) ns"
+        case ..<1e4: return String(format: "%.2f µs", value / 1e3)
+        case ..<1e5: return String(format: "%.1f µs", value / 1e3)
+        case ..<1e6: return String(format: "%.0f µs", value / 1e3)
+        case ..<1e7: return String(format: "%.2f ms", value / 1e6)
+        default: return String(format: "%.1f ms", value / 1e6)
+        }
+    }
+
     /// Seconds with one decimal.
     static func seconds(_ duration: Duration) -> String {
         let (seconds, attoseconds) = duration.components

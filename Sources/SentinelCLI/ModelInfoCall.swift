@@ -7,10 +7,11 @@ import SentinelWire
 /// version).
 enum ModelInfoCall {
     /// Asks the service which model it serves.
-    /// - Throws: ``RPCError`` when the call fails or the reply is not a `ModelInfoResponse`.
+    /// - Throws: ``RPCError`` when the call fails or the reply is not a `ModelInfoResponse`; ``WrongServiceError``
+    ///   when the address is a monitor.
     static func fetch(_ client: TCPClient) async throws -> ModelInfoResponse {
-        let reply = try await client.call(
-            .scoringModelInfo, payload: ModelInfoRequest().serializedBytes(), timeout: .seconds(10))
+        let reply = try await ServiceKind.api.call(
+            client, .scoringModelInfo, payload: ModelInfoRequest().serializedBytes(), timeout: .seconds(10))
         do {
             return try ModelInfoResponse(serializedBytes: reply)
         } catch {

@@ -16,7 +16,9 @@ public enum SentinelCommandLine {
         ModelImportCommand.command,
         ScoreCommand.command,
         ReplayCommand.command,
+        LabelsCommand.command,
         BenchCommand.command,
+        StatsCommand.command,
         DriftCommand.command,
     ]
 
@@ -43,9 +45,7 @@ public enum SentinelCommandLine {
         guard
             let command = commands.filter({ words.starts(with: $0.words) }).max(by: { $0.words.count < $1.words.count })
         else {
-            console.printError("error: unknown command '\(words.prefix(2).joined(separator: " "))'")
-            console.printError(overview)
-            return ExitCode.usage
+            return unmatched(words, helpRequested: helpRequested, console: console)
         }
         let rest = Array(words.dropFirst(command.words.count))
         if helpRequested || rest.contains("--help") || rest.contains("-h") {
@@ -55,7 +55,12 @@ public enum SentinelCommandLine {
         var parser = Arguments(rest, environment: console.environment)
         do {
             return try await command.run(&parser, console)
-        } catch let error as UsageError {
+        } catch var error as UsageError {
+            // Parsing stopped early (a required option missing, say): an unknown option among what was not read
+            // yet is the likelier mistake, so name it first.
+            if let unknown = Arguments.firstUnknownOption(in: parser.remaining, known: command.documentedOptions) {
+                error = unknown
+            }
             console.printError("error: \(error.message)")
             console.printError("usage: \(command.usage)")
             return ExitCode.usage
@@ -63,6 +68,43 @@ public enum SentinelCommandLine {
             console.printError("error: \(error)")
             return ExitCode.failure
         }
+    }
+
+    /// A command line whose words select no verb: a verb group (`sentinel model`, `sentinel model --help`) lists
+    /// its verbs; anything else is an unknown command, with the closest verb suggested.
+    private static func unmatched(_ words: [String], helpRequested: Bool, console: Console) -> Int32 {
+        let group = commands.filter { $0.words.count > 1 && $0.words.first == words.first }
+        let rest = Array(words.dropFirst())
+        if !group.isEmpty, helpRequested || rest.isEmpty || rest.first == "--help" || rest.first == "-h" {
+            let wanted = helpRequested || !rest.isEmpty
+            let text = groupHelp(words[0], group)
+            if wanted {
+                console.print(text)
+                return ExitCode.success
+            }
+            console.printError("error: '\(words[0])' needs a command")
+            console.printError(text)
+            return ExitCode.usage
+        }
+        let typed = group.isEmpty ? (words.first ?? "") : words.prefix(2).joined(separator: " ")
+        let candidates = group.isEmpty ? commands.map(\.name) + commands.compactMap(\.words.first) : group.map(\.name)
+        console.printError("error: unknown command '\(typed)'" + Suggestion.didYouMean(typed, among: candidates))
+        console.printError("usage: sentinel COMMAND [OPTIONS]   (sentinel --help lists the commands)")
+        return ExitCode.usage
+    }
+
+    /// The text of `sentinel GROUP --help`: the group's verbs.
+    static func groupHelp(_ group: String, _ members: [Command]) -> String {
+        let width = members.map(\.name.count).max() ?? 0
+        var lines = [
+            "usage: sentinel \(group) COMMAND [OPTIONS]   (sentinel \(group) COMMAND --help for its options)", "",
+        ]
+        lines.append("commands:")
+        for command in members {
+            lines.append(
+                "  \(command.name)\(String(repeating: " ", count: width - command.name.count + 2))\(command.summary)")
+        }
+        return lines.joined(separator: "\n")
     }
 
     /// The text of `sentinel --help`.

@@ -11,9 +11,11 @@ import SentinelSchema
 ///  "features": {"TX_AMOUNT": 57.3, "CUSTOMER_ID_NB_TX_1DAY_WINDOW": 2, …}}
 /// ```
 ///
-/// `features` is an object with every model input by name (no others), or an array of numbers in model order.
-/// Everything else is optional: `id` (default: the transaction's position, `1`, `2`, …), `card_id`,
-/// `terminal_id`, `amount` (default: the input named `TX_AMOUNT` or `Amount`, else 0), and the time as `time`
+/// `features` is an object with every model input by name (no others), or an array of numbers in model order;
+/// the amount input (`TX_AMOUNT` or `Amount`) may be left out of it when `amount` is given, so the amount is
+/// written once. Everything else is optional: `id` (default: the transaction's position, `1`, `2`, …), `card_id`
+/// (the card: it groups transactions for CP@k and per-card views), `terminal_id`, `amount` (default: the amount
+/// input, else 0), and the time as `time`
 /// (`YYYY-MM-DD HH:MM:SS`, UTC) or `event_time_unix_us` (default 0). Input text may hold one object, an array of
 /// objects, or objects one per line (JSON Lines). Unknown keys, missing or extra features, and values of the
 /// wrong type are errors naming the transaction and the field; JSON has no NaN or infinity, so every value is
@@ -78,11 +80,15 @@ enum TransactionJSON {
         guard let features = object["features"] else {
             throw ScoringClientError(.invalidTransaction, "\(name): missing field 'features'")
         }
-        transaction.features = try self.features(features, name, featureNames: featureNames)
-        if let amount = try number(object["amount"], "\(name): field 'amount'") {
+        let amount = try number(object["amount"], "\(name): field 'amount'")
+        let amountIndex = featureNames.firstIndex(where: { ["tx_amount", "amount"].contains($0.lowercased()) })
+        transaction.features = try self.features(
+            features, name, featureNames: featureNames,
+            amount: amount.flatMap { value in amountIndex.map { ($0, value) } })
+        if let amount {
             transaction.amount = amount
-        } else if let index = featureNames.firstIndex(where: { ["tx_amount", "amount"].contains($0.lowercased()) }) {
-            transaction.amount = transaction.features[index]
+        } else if let amountIndex {
+            transaction.amount = transaction.features[amountIndex]
         }
         if object["time"] != nil && object["event_time_unix_us"] != nil {
             throw ScoringClientError(.invalidTransaction, "\(name): give 'time' or 'event_time_unix_us', not both")
@@ -103,8 +109,16 @@ enum TransactionJSON {
         return transaction
     }
 
-    private static func features(_ value: Any, _ name: String, featureNames: [String]) throws -> [Double] {
-        if let array = value as? [Any] {
+    /// The inputs in model order. `amount` is the top-level amount and the index of the model's amount input: when
+    /// given, `features` may leave that input out (an array one shorter, an object without the name), so the amount
+    /// is written once.
+    private static func features(
+        _ value: Any, _ name: String, featureNames: [String], amount: (index: Int, value: Double)?
+    ) throws -> [Double] {
+        if var array = value as? [Any] {
+            if let amount, array.count == featureNames.count - 1 {
+                array.insert(amount.value, at: amount.index)
+            }
             guard array.count == featureNames.count else {
                 throw ScoringClientError(
                     .invalidTransaction,
@@ -131,7 +145,8 @@ enum TransactionJSON {
                 "\(name): features: the model has no input '\(unknown)' (inputs: \(featureNames.joined(separator: ", ")))"
             )
         }
-        return try featureNames.map { feature in
+        return try featureNames.enumerated().map { index, feature in
+            if object[feature] == nil, let amount, amount.index == index { return amount.value }
             guard let element = object[feature] else {
                 throw ScoringClientError(.invalidTransaction, "\(name): features: missing input '\(feature)'")
             }

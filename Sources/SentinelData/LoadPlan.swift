@@ -12,7 +12,7 @@ struct LoadPlan {
         case relativeTime
     }
 
-    /// The 15 model inputs of the Handbook transformed data, in model order (`EVALUATION.md`).
+    /// The 15 model inputs of the Handbook transformed data, in model order (`Docs/Evaluation.md`).
     static let handbookInputs = [
         "TX_AMOUNT", "TX_DURING_WEEKEND", "TX_DURING_NIGHT",
         "CUSTOMER_ID_NB_TX_1DAY_WINDOW", "CUSTOMER_ID_AVG_AMOUNT_1DAY_WINDOW",

@@ -54,6 +54,8 @@ public struct DriftReport: Sendable, Equatable, Codable {
         public var ks: KolmogorovSmirnov
         /// The status, from the thresholds' measure.
         public var status: DriftLevel
+        /// The current values in each of the profile's bins.
+        public var currentCounts: [Int]
     }
 
     /// The options used.
@@ -114,7 +116,8 @@ public struct DriftReport: Sendable, Equatable, Codable {
                     currentMissing: current[index].count - currentValues.count,
                     statistics: statistics,
                     ks: ks,
-                    status: options.thresholds.level(for: statistics.value(of: options.thresholds.metric))
+                    status: options.thresholds.level(for: statistics.value(of: options.thresholds.metric)),
+                    currentCounts: histogram.counts
                 ))
         }
         self.columns = results

@@ -288,6 +288,45 @@ public struct DriftWindows: Sendable, Codable {
         return ring[(ringNext + ring.count - 1) % ring.count]
     }
 
+    /// The most recent closed windows in a row without an event, counted back from the newest kept one (at most
+    /// the kept history). O(that count), no copy of the history.
+    public var trailingEmptyWindows: Int {
+        var count = 0
+        while count < ring.count {
+            let index =
+                ring.count < configuration.historyCount
+                ? ring.count - 1 - count
+                : (ringNext - 1 - count + 2 * ring.count) % ring.count
+            guard ring[index].counts.events == 0 else { break }
+            count += 1
+        }
+        return count
+    }
+
+    /// The statistics of the last closed window with the statuses it left; before any window closed, an empty
+    /// window ending where the current one starts (no statistics, the current statuses).
+    public func lastClosedReport() -> WindowReport {
+        if let window = lastClosed { return report(for: window) }
+        let length = configuration.windowMilliseconds
+        return report(
+            counts: WindowAccumulator(reference: reference), start: currentStart - length, end: currentStart,
+            levels: levels, fraudRateLevel: fraudAlarm.level)
+    }
+
+    /// The closed windows kept that start at or after `time`, oldest first.
+    /// - Parameter time: Milliseconds since the epoch.
+    public func history(since time: Int64) -> [ClosedWindow] {
+        history.filter { $0.start >= time }
+    }
+
+    /// Sets every status back to `ok` and forgets the runs in progress: the model version went idle, and its
+    /// statuses resolve rather than hold the last traffic's verdict.
+    public mutating func resetLevels() {
+        for index in trackers.indices { trackers[index].reset(to: .ok) }
+        fraudAlarm = FraudRateAlarm(
+            windowsToAlert: configuration.fraudWindowsToAlert, windowsToClear: configuration.fraudWindowsToClear)
+    }
+
     /// The closed windows kept, oldest first (at most `historyCount`).
     public var history: [ClosedWindow] {
         guard ring.count == configuration.historyCount else { return ring }

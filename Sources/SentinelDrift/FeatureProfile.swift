@@ -28,6 +28,10 @@ public struct FeatureProfile: Sendable, Codable, Equatable {
     public var maximum: Double
     /// Fraction of training rows where the value was missing.
     public var missingFraction: Double
+    /// Number of distinct non-missing training values; `nil` in profiles written before it was recorded.
+    public var distinctValues: Int?
+    /// Whether every non-missing training value is a whole number (a count, a code); `nil` when not recorded.
+    public var integerValued: Bool?
 
     /// Creates a profile from stored parts (for decoding and tests).
     public init(
@@ -39,7 +43,9 @@ public struct FeatureProfile: Sendable, Codable, Equatable {
         standardDeviation: Double,
         minimum: Double,
         maximum: Double,
-        missingFraction: Double
+        missingFraction: Double,
+        distinctValues: Int? = nil,
+        integerValued: Bool? = nil
     ) {
         self.name = name
         self.edges = edges
@@ -50,12 +56,17 @@ public struct FeatureProfile: Sendable, Codable, Equatable {
         self.minimum = minimum
         self.maximum = maximum
         self.missingFraction = missingFraction
+        self.distinctValues = distinctValues
+        self.integerValued = integerValued
     }
 
     /// Builds a profile from training values.
     ///
-    /// Edge `i` (1 ≤ i < bins) is the sorted value at index ⌊i·n/bins⌋ (the lower empirical quantile);
-    /// repeated edges are merged, so a feature with few distinct values gets fewer bins (a 0/1 flag gets two).
+    /// An input with at most `bins` distinct values (a flag, a small count, a code) gets one bin per value, so a
+    /// shift between rare values shows. Otherwise edge `i` (1 ≤ i < bins) is the sorted value at index ⌊i·n/bins⌋
+    /// (the lower empirical quantile), repeated edges merged; when the minimum alone holds at least one bin's
+    /// share (a count or a risk share that is mostly 0), the smallest value above it is an edge too, so the mass
+    /// at the minimum has a bin of its own instead of swallowing the whole range.
     /// - Parameters:
     ///   - name: The input's name.
     ///   - values: Training values; NaN marks a missing value.
@@ -87,12 +98,32 @@ public struct FeatureProfile: Sendable, Codable, Equatable {
         self.mean = mean
         self.standardDeviation = (squares / Double(sorted.count)).squareRoot()
 
+        var distinct: [Double] = []
+        var distinctCount = 0
+        var previous = Double.nan
+        var integerValued = true
+        for value in sorted where value != previous {
+            distinctCount += 1
+            if distinctCount <= bins { distinct.append(value) }
+            if integerValued && value != value.rounded() { integerValued = false }
+            previous = value
+        }
+        self.distinctValues = distinctCount
+        self.integerValued = integerValued
+
         var edges: [Double] = []
-        for i in 1..<bins {
-            let edge = sorted[i * sorted.count / bins]
-            // An edge at the minimum would leave the first bin empty by construction.
-            if edge > first, edges.last.map({ edge > $0 }) ?? true {
-                edges.append(edge)
+        if distinctCount <= bins {
+            edges = Array(distinct.dropFirst())
+        } else {
+            for i in 1..<bins {
+                let edge = sorted[i * sorted.count / bins]
+                // An edge at the minimum would leave the first bin empty by construction.
+                if edge > first, edges.last.map({ edge > $0 }) ?? true {
+                    edges.append(edge)
+                }
+            }
+            if sorted[sorted.count / bins] == first, let above = distinct.dropFirst().first {
+                edges = [above] + edges.filter { $0 > above }
             }
         }
         self.edges = edges
@@ -105,6 +136,16 @@ public struct FeatureProfile: Sendable, Codable, Equatable {
 
     /// Number of bins (`edges.count + 1`).
     public var binCount: Int { edges.count + 1 }
+
+    /// Whether the input looks categorical rather than continuous: few distinct training values (at most 20, one
+    /// bin each) or whole numbers only (counts, codes). `nil` when the profile does not record it.
+    public var isCategoricalLike: Bool? {
+        guard let distinctValues, let integerValued else { return nil }
+        return distinctValues <= Self.lowCardinality || integerValued
+    }
+
+    /// The most distinct values an input may have and still count as low-cardinality.
+    public static let lowCardinality = 20
 
     /// The bin a value falls in: the number of edges less than or equal to it. Not defined for NaN.
     @inlinable

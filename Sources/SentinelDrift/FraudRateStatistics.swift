@@ -45,6 +45,20 @@ public struct FraudRateStatistics: Sendable, Hashable, Codable {
         }
     }
 
+    /// The flag rates a window of this size would show at the training base rate: base ± z·√(base(1 − base)/n),
+    /// within [0, 1]; `nil` without events.
+    ///
+    /// The base rate lies outside the live rate's Wilson interval exactly when the live rate lies outside this range
+    /// (the Wilson interval is the inversion of this score test), so an alert can be read either way; people read
+    /// "the rate is below the expected range" more easily.
+    /// - Parameter confidence: The confidence level, e.g. 0.95.
+    public func expectedRange(confidence: Double) -> (lower: Double, upper: Double)? {
+        guard events > 0 else { return nil }
+        let z = WilsonInterval.normalQuantile(0.5 + confidence / 2)
+        let half = z * (baseRate * (1 - baseRate) / Double(events)).squareRoot()
+        return (Swift.max(0, baseRate - half), Swift.min(1, baseRate + half))
+    }
+
     /// Whether the base rate lies outside the interval (false when there were no events).
     public var baseRateOutside: Bool {
         guard let interval else { return false }

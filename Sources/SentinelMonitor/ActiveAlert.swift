@@ -16,7 +16,7 @@ public struct ActiveAlert: Sendable, Hashable, Codable {
     public var level: DriftLevel
     /// Why, for people.
     public var reason: String
-    /// The value that triggered it.
+    /// The value that raised it.
     public var value: Double
     /// The threshold it crossed.
     public var threshold: Double
@@ -24,6 +24,15 @@ public struct ActiveAlert: Sendable, Hashable, Codable {
     public var sinceMicroseconds: Int64
 
     /// Creates an alert.
+    /// The value in the last closed window with evidence (`nil` in a state written before it was kept).
+    public var lastValue: Double?
+    /// Start of that window, microseconds since the epoch.
+    public var windowStartMicroseconds: Int64?
+    /// Closed windows in a row, up to that one, on the same side of the alert's line.
+    public var run: Int?
+    /// Whether the last value is beyond the line (at or over the threshold; outside the expected flag rates).
+    public var beyond: Bool?
+
     public init(
         modelVersion: String, subject: DriftSubject, level: DriftLevel, reason: String, value: Double,
         threshold: Double, sinceMicroseconds: Int64

@@ -9,7 +9,7 @@ import SentinelModel
 /// most ``pendingCapacity`` (default 100,000) and is applied when the event arrives. A transaction id scored twice
 /// keeps its latest entry. Per day and model version, ``dailyMetrics()`` computes the live model's AP and CP@100
 /// over the labelled transactions with SentinelModel's evaluator (``RankingMetrics``, ``CardPrecision``, as in
-/// EVALUATION.md; days in order, cards detected on an earlier day left out) — O(n log n) per call.
+/// Docs/Evaluation.md; days in order, cards detected on an earlier day left out) — O(n log n) per call.
 ///
 /// ```swift
 /// var book = LabelBook()
@@ -245,7 +245,7 @@ public struct LabelBook: Sendable, Codable {
 
     /// Per model version and day (oldest first), the live model's AP and CP@100 over the labelled transactions.
     ///
-    /// AP is NaN for a day without a labelled fraud (undefined); CP@100 follows EVALUATION.md over the version's
+    /// AP is NaN for a day without a labelled fraud (undefined); CP@100 follows Docs/Evaluation.md over the version's
     /// labelled days in order.
     public func dailyMetrics() -> [DailyMetrics] {
         Self.dailyMetrics(labelledRows())

@@ -117,6 +117,11 @@ public struct ModelTracker: Sendable, Codable {
         return transitions
     }
 
+    /// Sets every status back to `ok` (the version went idle; see ``DriftWindows/resetLevels()``).
+    public mutating func resetLevels() {
+        windows.resetLevels()
+    }
+
     /// The latency of everything since the state began.
     public var sinceStartLatency: LatencyHistogram {
         var total = closedLatency

@@ -60,7 +60,7 @@ public final class MonitorApplication: Sendable {
         let readiness = self.readiness
         let dashboard = Dashboard(
             metrics: service.metrics.registry, isReady: { readiness.isReady },
-            snapshot: { service.snapshot(MonitorSnapshotRequest(historyWindows: 60)) })
+            snapshot: { request in service.snapshot(request) })
         http = try Self.bind(configuration.host, configuration.httpPort, log: log) {
             try HTTPServer(host: configuration.host, port: configuration.httpPort, router: dashboard.makeRouter())
         }

@@ -52,6 +52,8 @@ public struct MonitorConfiguration: Sendable {
                                  (env SENTINEL_MONITOR_MIN_COUNT, default 100)
           --fraud-windows N      windows outside the interval that raise the flag-rate alert
                                  (env SENTINEL_MONITOR_FRAUD_WINDOWS, default 3)
+          --idle-windows N       windows without events after which a model version is idle and its alerts
+                                 resolve; 0 never (env SENTINEL_MONITOR_IDLE_WINDOWS, default 5)
           --reservoir N          rows sampled per window for the exact KS test (env SENTINEL_MONITOR_RESERVOIR,
                                  default 2048)
           --label-capacity N     scored transactions kept for delayed labels (env SENTINEL_MONITOR_LABEL_CAPACITY,
@@ -75,10 +77,10 @@ public struct MonitorConfiguration: Sendable {
         stateDirectory = try arguments.option("--state-dir", environment: "SENTINEL_MONITOR_STATE_DIR")
         var windows = settings.windows
         if let text = try arguments.option("--window", environment: "SENTINEL_MONITOR_WINDOW") {
-            windows.windowMilliseconds = try Self.milliseconds(text, option: "--window")
+            windows.windowMilliseconds = try Arguments.milliseconds(text, option: "--window")
         }
         let history = try arguments.option("--history", environment: "SENTINEL_MONITOR_HISTORY") ?? "24h"
-        let historyMilliseconds = try Self.milliseconds(history, option: "--history")
+        let historyMilliseconds = try Arguments.milliseconds(history, option: "--history")
         guard historyMilliseconds >= windows.windowMilliseconds else {
             throw UsageError("--history (\(history)) must be at least one window")
         }
@@ -102,6 +104,11 @@ public struct MonitorConfiguration: Sendable {
         }
         settings.windows = windows
         if let count = try arguments.option(
+            "--idle-windows", environment: "SENTINEL_MONITOR_IDLE_WINDOWS", as: Int.self)
+        {
+            settings.idleWindows = count
+        }
+        if let count = try arguments.option(
             "--label-capacity", environment: "SENTINEL_MONITOR_LABEL_CAPACITY", as: Int.self)
         {
             settings.labelCapacity = count
@@ -115,7 +122,7 @@ public struct MonitorConfiguration: Sendable {
             settings.producerCapacity = count
         }
         if let text = try arguments.option("--snapshot-interval", environment: "SENTINEL_MONITOR_SNAPSHOT_INTERVAL") {
-            snapshotInterval = .milliseconds(try Self.milliseconds(text, option: "--snapshot-interval"))
+            snapshotInterval = .milliseconds(try Arguments.milliseconds(text, option: "--snapshot-interval"))
         }
         tickInterval = .milliseconds(min(1_000, max(10, windows.windowMilliseconds / 4)))
         try server.parseServerOptions(&arguments, environmentPrefix: "SENTINEL_MONITOR")
@@ -124,28 +131,5 @@ public struct MonitorConfiguration: Sendable {
         } catch {
             throw UsageError(error.message)
         }
-    }
-
-    /// Parses a duration such as `500ms`, `60s`, `5m`, `24h` or `2d` (a bare number is seconds).
-    /// - Parameters:
-    ///   - text: The duration.
-    ///   - option: The option's name, for the error.
-    /// - Returns: Milliseconds (positive).
-    /// - Throws: ``UsageError`` for anything else.
-    public static func milliseconds(_ text: String, option: String) throws -> Int64 {
-        let units: [(String, Double)] = [("ms", 1), ("s", 1_000), ("m", 60_000), ("h", 3_600_000), ("d", 86_400_000)]
-        for (suffix, scale) in units where text.hasSuffix(suffix) {
-            let number = text.dropLast(suffix.count)
-            // "ms" also ends with "s": only accept a number before the suffix.
-            if let value = Double(number), value.isFinite, value > 0 {
-                let result = (value * scale).rounded()
-                guard result >= 1, result < 9e15 else { break }
-                return Int64(result)
-            }
-        }
-        if let seconds = Double(text), seconds.isFinite, seconds > 0, seconds * 1_000 >= 1, seconds < 9e12 {
-            return Int64((seconds * 1_000).rounded())
-        }
-        throw UsageError("invalid duration for \(option): '\(text)' (e.g. 500ms, 60s, 5m, 24h)")
     }
 }

@@ -3,16 +3,17 @@ import SentinelMetrics
 public import SentinelSchema
 
 extension MonitorState {
-    /// The monitor's view: per model version the drift, rates and latency of the current window, or of the last
-    /// complete window while the current one has too few events (see ``shownWindow(_:)``), the active alerts, the
-    /// producers, the recent windows and the label metrics.
+    /// The monitor's view: per model version the drift, rates, statuses and latency of its last closed window (every
+    /// number and status from one window; the open window only as its start and event count), its idleness and
+    /// histograms; the active alerts, the producers, the requested history (by count or `since`, with every
+    /// statistic per column when `historyFeatures` is set) and the label metrics.
     ///
     /// Cost: O(versions × features × bins) plus the requested history; with `exactKS`, one exact KS test per column
     /// (~3 ms each at 2,048 × 2,048); label metrics O(n log n) over the kept labelled transactions. The service
     /// splits this into ``snapshotParts(_:at:)`` (under its lock) and ``complete(_:with:)`` (outside it).
     /// - Parameters:
-    ///   - request: Model filter, history length, exact KS.
-    ///   - time: Now, microseconds since the epoch (for throughput; windows are not advanced — call
+    ///   - request: Model filter, history range, exact KS.
+    ///   - time: Now, microseconds since the epoch (windows are not advanced — call
     ///     ``advance(to:)`` first for an up-to-date view).
     public func snapshot(_ request: MonitorSnapshotRequest, at time: Int64) -> MonitorSnapshotResponse {
         var (response, parts) = snapshotParts(request, at: time)
@@ -49,10 +50,11 @@ extension MonitorState {
         for version in versions {
             guard let model = models[version] else { continue }
             response.windowLengthMicroseconds = model.windows.configuration.windowMilliseconds * 1_000
-            let shown = Self.shownWindow(model)
-            // The reservoir samples exist for the current window and the one closed just before it.
+            let report = model.windows.lastClosedReport()
+            // The reservoir sample of the last closed window is kept when it is the one just before the current one.
             let sampled: DriftWindows.SampledWindow? =
-                !shown.closed ? .current : shown.report.start == model.windows.history.last?.start ? .previous : nil
+                model.windows.lastClosed != nil
+                    && report.end == model.windows.currentStart ? .previous : nil
             if request.exactKS, let baseline = model.baselineSample, let sampled {
                 for column in baseline.indices {
                     parts.samples.append(
@@ -62,23 +64,22 @@ extension MonitorState {
                         ))
                 }
             }
-            response.models.append(modelSnapshot(model, shown, at: time))
-            if request.historyWindows > 0 {
-                history += model.windows.history.suffix(Int(request.historyWindows)).map {
-                    windowSummary(model, $0)
-                }
-            }
+            response.models.append(modelSnapshot(model, report))
+            let windows =
+                request.sinceMicroseconds > 0
+                ? model.windows.history(since: ModelTracker.milliseconds(request.sinceMicroseconds - 1) + 1)
+                : request.historyWindows > 0 ? Array(model.windows.history.suffix(Int(request.historyWindows))) : []
+            history += windows.map { windowSummary(model, $0, features: request.historyFeatures) }
         }
         history.sort { ($0.startMicroseconds, $0.modelVersion) < ($1.startMicroseconds, $1.modelVersion) }
         response.history = history
         response.alerts = alerts.values
             .filter { request.modelVersion == nil || request.modelVersion == $0.modelVersion }
+            .map { (alert: $0, rank: alertRank($0)) }
             .sorted {
-                ($1.level, $0.modelVersion, $0.subject.description) < (
-                    $0.level, $1.modelVersion, $1.subject.description
-                )
+                ($1.alert.level, $0.alert.modelVersion, $0.rank) < ($0.alert.level, $1.alert.modelVersion, $1.rank)
             }
-            .map(Self.wire)
+            .map { Self.wire($0.alert) }
         response.producers = producers.keys.sorted().compactMap { id in
             producers[id].map(Self.wire)
         }
@@ -123,14 +124,25 @@ extension MonitorState {
         }
     }
 
-    private func modelSnapshot(
-        _ model: ModelTracker, _ shown: (report: WindowReport, latency: WindowLatency, closed: Bool), at time: Int64
-    ) -> MonitorSnapshotResponse.ModelSnapshot {
+    /// Where an alert's subject sorts within its level and model: the flag rate, the score, then the features in
+    /// the model's order (V4 before V10, as the model lists them).
+    func alertRank(_ alert: ActiveAlert) -> Int {
+        switch alert.subject {
+        case .fraudRate: return 0
+        case .score: return 1
+        case .feature(let name):
+            let features = models[alert.modelVersion]?.windows.reference.features ?? []
+            return 2 + (features.firstIndex { $0.name == name } ?? features.count)
+        }
+    }
+
+    /// One version's view: the drift, rates, statuses and latency of its last closed window (one window for every
+    /// number and status), the open window's start and events, idleness, and every column's histograms.
+    private func modelSnapshot(_ model: ModelTracker, _ report: WindowReport) -> MonitorSnapshotResponse.ModelSnapshot {
         let windows = model.windows
-        let report = shown.report
+        let closed = windows.lastClosed != nil
         let features = report.features.map { Self.wire($0) }
         let score = Self.wire(report.score)
-        let share = report.alertShare
         let datasetLevel: AlertLevel = report.events == 0 ? .unspecified : Self.wire(datasetStatus(report))
         let counts = labels.labelCounts(modelVersion: model.version)
         var sinceStartRates = Self.wire(
@@ -138,49 +150,48 @@ extension MonitorState {
             confidence: windows.configuration.confidence)
         sinceStartRates.labelled = counts.labelled
         sinceStartRates.labelledFrauds = counts.frauds
-        let startMicroseconds = report.start * 1_000
-        // A closed window's rate is over its whole length; the current one's over the time elapsed in it.
-        let end = shown.closed ? report.end * 1_000 : time
-        let elapsed = Double(max(1, end - startMicroseconds)) / 1e6
+        var windowRates = Self.wire(
+            report.fraudRate, level: report.fraudRateLevel, reference: windows.reference,
+            confidence: windows.configuration.confidence)
+        if report.events == 0 { windowRates.status = .unspecified }
+        let latency =
+            model.latency(ofWindowStarting: report.start) ?? WindowLatency(start: report.start, histogram: .init())
+        let idle = windows.trailingEmptyWindows
+        let state = MonitorSnapshotResponse.WindowState(
+            closed: closed, endMicroseconds: report.end * 1_000, openStartMicroseconds: windows.currentStart * 1_000,
+            openEvents: UInt64(windows.current.events), idleWindows: UInt32(clamping: idle),
+            idle: settings.idleWindows > 0 && idle >= min(settings.idleWindows, windows.configuration.historyCount)
+                && windows.current.events == 0,
+            registeredAtMicroseconds: model.registeredAtMicroseconds)
         return MonitorSnapshotResponse.ModelSnapshot(
             modelVersion: model.version, referenceKnown: true, eventsTotal: model.eventsTotal,
-            windowStartMicroseconds: startMicroseconds,
+            windowStartMicroseconds: report.start * 1_000,
             drift: MonitorSnapshotResponse.DriftReport(
-                features: features, score: score, driftShare: share, status: datasetLevel),
-            windowRates: Self.wire(
-                report.fraudRate, level: windows.fraudRateLevel, reference: windows.reference,
-                confidence: windows.configuration.confidence),
-            sinceStartRates: sinceStartRates,
-            windowLatency: Self.wire(shown.latency),
+                features: features, score: score, driftShare: report.alertShare, status: datasetLevel),
+            windowRates: windowRates, sinceStartRates: sinceStartRates, windowLatency: Self.wire(latency),
             sinceStartLatency: Self.wire(WindowLatency(start: windows.startedAt, histogram: model.sinceStartLatency)),
-            throughputPerSecond: Double(report.events) / elapsed)
+            throughputPerSecond: Double(report.events) / (Double(report.end - report.start) / 1_000),
+            windowState: state, distributions: Self.distributions(windows))
     }
 
-    /// The window a snapshot describes: the current one once it has the events the status logic needs
-    /// (`thresholds.minimumCount`, at least 1), else the most recent closed window that had them, else the current
-    /// one. Right after a roll-over the current window is empty, and showing it would hide every drift value and
-    /// rate while alerts are active.
-    ///
-    /// The statuses are always the live ones (the levels the active alerts come from), whichever window's counts are
-    /// shown. A consumer tells the two apart by the window's end: a closed window ended at or before the snapshot's
-    /// time (see ``MonitorSnapshotResponse/ModelSnapshot/showsClosedWindow(in:)``).
-    static func shownWindow(_ model: ModelTracker) -> (report: WindowReport, latency: WindowLatency, closed: Bool) {
-        let windows = model.windows
-        let minimum = max(1, windows.configuration.thresholds.minimumCount)
-        let current = windows.currentReport()
-        guard current.events < minimum,
-            let closed = windows.history.last(where: { $0.counts.events >= minimum })
-        else {
-            return (current, WindowLatency(start: windows.currentStart, histogram: model.windowLatency), false)
+    /// Every column's reference histogram and the live ones of the last closed and the open window, over the
+    /// reference's bins: the counts the drift statistics already use, nothing counted twice.
+    static func distributions(_ windows: DriftWindows) -> [MonitorSnapshotResponse.Distribution] {
+        let columns = windows.reference.features + [windows.reference.score]
+        let last = windows.lastClosed?.counts
+        return columns.indices.map { column in
+            let profile = columns[column]
+            let closed = last?.histogram(column: column)
+            let open = windows.current.histogram(column: column)
+            return MonitorSnapshotResponse.Distribution(
+                name: profile.name, edges: profile.edges, referenceShares: profile.proportions,
+                referenceCount: UInt64(profile.count), referenceMinimum: profile.minimum,
+                referenceMaximum: profile.maximum,
+                closedCounts: closed.map { $0.counts.map { UInt64($0) } }
+                    ?? [UInt64](repeating: 0, count: profile.proportions.count),
+                closedMissing: UInt64(closed?.missing ?? 0), openCounts: open.counts.map { UInt64($0) },
+                openMissing: UInt64(open.missing))
         }
-        var report = windows.report(for: closed)
-        for index in report.features.indices { report.features[index].level = current.features[index].level }
-        report.score.level = current.score.level
-        report.fraudRateLevel = current.fraudRateLevel
-        let latency =
-            model.latency(ofWindowStarting: closed.start)
-            ?? WindowLatency(start: closed.start, histogram: LatencyHistogram())
-        return (report, latency, true)
     }
 
     /// The dataset-level status: the worst feature level when at least half the features drifted, else ok/warn.
@@ -194,7 +205,7 @@ extension MonitorState {
     }
 
     private func windowSummary(
-        _ model: ModelTracker, _ window: DriftWindows.ClosedWindow
+        _ model: ModelTracker, _ window: DriftWindows.ClosedWindow, features: Bool
     ) -> MonitorSnapshotResponse.WindowSummary {
         let report = model.windows.report(for: window)
         let maxPSI = report.features.compactMap { $0.statistics?.psi }.max() ?? 0
@@ -207,7 +218,8 @@ extension MonitorState {
             modelVersion: model.version, events: UInt64(report.events), flagged: UInt64(report.fraudRate.flagged),
             meanScore: report.fraudRate.meanScore, driftShare: report.alertShare, maxPsi: maxPSI, latency: latency,
             status: report.events == 0 ? .unspecified : Self.wire(worst), flagRateLow: interval?.lower ?? 0,
-            flagRateHigh: interval?.upper ?? 0)
+            flagRateHigh: interval?.upper ?? 0, features: features ? report.features.map { Self.wire($0) } : [],
+            score: features ? Self.wire(report.score) : MonitorSnapshotResponse.FeatureDrift())
     }
 
     // MARK: Wire conversions
@@ -262,7 +274,8 @@ extension MonitorState {
         return MonitorSnapshotResponse.Alert(
             kind: kind, feature: alert.subject.featureName ?? (alert.subject == .score ? "score" : ""),
             level: wire(alert.level), reason: alert.reason, value: alert.value, threshold: alert.threshold,
-            sinceMicroseconds: alert.sinceMicroseconds, modelVersion: alert.modelVersion)
+            sinceMicroseconds: alert.sinceMicroseconds, modelVersion: alert.modelVersion,
+            windowStartMicroseconds: alert.windowStartMicroseconds ?? 0, lastValue: alert.lastValue ?? alert.value)
     }
 
     static func wire(_ producer: ProducerState) -> MonitorSnapshotResponse.Producer {

@@ -72,42 +72,138 @@ public struct MonitorState: Sendable, Codable {
 
     // MARK: Time
 
-    /// Closes every window that ended at or before `time`, in every model version, and updates the alerts.
+    /// Closes every window that ended at or before `time`, in every model version, and updates the alerts: raised
+    /// and cleared by the status changes, each active one's value, run and text from the last closed window, and
+    /// all of a version's resolved once it had no event for ``MonitorSettings/idleWindows`` windows.
     /// - Parameter time: Now, microseconds since the epoch; an earlier time than already seen changes nothing.
-    /// - Returns: The status changes, per version in window order.
+    /// - Returns: The status changes, per version in window order, with the alerts' text as their reason.
     public mutating func advance(to time: Int64) -> [MonitorTransition] {
         guard time >= clockMicroseconds else { return [] }
         clockMicroseconds = time
         var result: [MonitorTransition] = []
         for version in models.keys.sorted() {
             guard var model = models[version] else { continue }
+            let closedBefore = model.windows.lastClosed?.start
             let transitions = model.advance(to: time)
-            let thresholds = model.windows.configuration.thresholds
-            let length = model.windows.configuration.windowMilliseconds
-            let baseFlagRate = model.windows.reference.baseFlagRate
-            models[version] = model
+            guard model.windows.lastClosed?.start != closedBefore else { continue }
+            let report = model.windows.lastClosedReport()
             for change in transitions {
-                let threshold: Double
-                if change.subject == .fraudRate {
-                    threshold = baseFlagRate
-                } else if change.to > change.from {
-                    threshold = change.to == .alert ? thresholds.alert : thresholds.warn
-                } else {
-                    threshold = (change.from == .alert ? thresholds.alert : thresholds.warn) * thresholds.releaseFactor
-                }
                 let key = Self.alertKey(version, change.subject)
+                var transition = change
+                let threshold = Self.threshold(of: change, in: model.windows)
                 if change.to > .ok {
-                    alerts[key] = ActiveAlert(
+                    var alert = ActiveAlert(
                         modelVersion: version, subject: change.subject, level: change.to, reason: change.reason,
                         value: change.value, threshold: threshold,
-                        sinceMicroseconds: (change.windowStart + length) * 1_000)
-                } else {
-                    alerts[key] = nil
+                        sinceMicroseconds: (change.windowStart + model.windows.configuration.windowMilliseconds)
+                            * 1_000)
+                    let thresholds = model.windows.configuration.thresholds
+                    let isFraudRate = change.subject == .fraudRate
+                    alert.run = isFraudRate ? model.windows.configuration.fraudWindowsToAlert : 1
+                    alert.beyond =
+                        isFraudRate || change.value >= (change.to == .alert ? thresholds.alert : thresholds.warn)
+                    alert.lastValue = change.value
+                    alert.windowStartMicroseconds = change.windowStart * 1_000
+                    alert.reason = Self.wording(of: alert, in: model.windows, report: report, resolved: false)
+                    alerts[key] = alert
+                    transition.reason = alert.reason
+                } else if var alert = alerts.removeValue(forKey: key) {
+                    Self.refresh(&alert, report: report, windows: model.windows, raisedNow: false)
+                    transition.reason = Self.wording(of: alert, in: model.windows, report: report, resolved: true)
                 }
-                result.append(MonitorTransition(modelVersion: version, transition: change, threshold: threshold))
+                result.append(MonitorTransition(modelVersion: version, transition: transition, threshold: threshold))
             }
+            // The alerts that stay: their value, run and text from the window that just closed.
+            for (key, alert) in alerts where alert.modelVersion == version {
+                var updated = alert
+                let raisedNow = transitions.contains { Self.alertKey(version, $0.subject) == key && $0.to > .ok }
+                Self.refresh(&updated, report: report, windows: model.windows, raisedNow: raisedNow)
+                updated.reason = Self.wording(of: updated, in: model.windows, report: report, resolved: false)
+                alerts[key] = updated
+            }
+            // A version without traffic resolves its alerts instead of holding the last traffic's verdict forever.
+            let idle = model.windows.trailingEmptyWindows
+            if settings.idleWindows > 0, idle >= min(settings.idleWindows, model.windows.configuration.historyCount) {
+                for key in alerts.keys.sorted() {
+                    guard let alert = alerts[key], alert.modelVersion == version else { continue }
+                    alerts[key] = nil
+                    let change = DriftTransition(
+                        subject: alert.subject, from: alert.level, to: .ok, windowStart: report.start,
+                        value: alert.lastValue ?? alert.value, reason: AlertWording.idle(idle))
+                    result.append(
+                        MonitorTransition(modelVersion: version, transition: change, threshold: alert.threshold))
+                }
+                model.resetLevels()
+            }
+            models[version] = model
         }
         return result
+    }
+
+    /// The line a status change crossed: the base flag rate, the level's threshold when rising, the release value
+    /// when falling.
+    static func threshold(of change: DriftTransition, in windows: DriftWindows) -> Double {
+        let thresholds = windows.configuration.thresholds
+        if change.subject == .fraudRate { return windows.reference.baseFlagRate }
+        if change.to > change.from { return change.to == .alert ? thresholds.alert : thresholds.warn }
+        return (change.from == .alert ? thresholds.alert : thresholds.warn) * thresholds.releaseFactor
+    }
+
+    /// The alert's value in the report's window and whether it is beyond the alert's line; `nil` when the window
+    /// holds no evidence (no events, or fewer values than the drift statuses need).
+    static func evidence(
+        of alert: ActiveAlert, report: WindowReport, windows: DriftWindows
+    ) -> (value: Double, beyond: Bool)? {
+        let thresholds = windows.configuration.thresholds
+        let column: WindowReport.ColumnDrift
+        switch alert.subject {
+        case .fraudRate:
+            guard report.fraudRate.events > 0 else { return nil }
+            return (report.fraudRate.flaggedRate, report.fraudRate.baseRateOutside)
+        case .score:
+            column = report.score
+        case .feature(let name):
+            guard let found = report.features.first(where: { $0.name == name }) else { return nil }
+            column = found
+        }
+        guard column.count >= thresholds.minimumCount, let statistics = column.statistics else { return nil }
+        let value = statistics.value(of: thresholds.metric)
+        return (value, value >= (alert.level == .alert ? thresholds.alert : thresholds.warn))
+    }
+
+    /// Moves an alert's last value, window and run to the report's window (a window without evidence changes
+    /// nothing; the window that raised it is already counted).
+    static func refresh(_ alert: inout ActiveAlert, report: WindowReport, windows: DriftWindows, raisedNow: Bool) {
+        guard !raisedNow, let evidence = evidence(of: alert, report: report, windows: windows) else { return }
+        alert.run = evidence.beyond == (alert.beyond ?? true) ? (alert.run ?? 0) + 1 : 1
+        alert.beyond = evidence.beyond
+        alert.lastValue = evidence.value
+        alert.windowStartMicroseconds = report.start * 1_000
+    }
+
+    /// The alert's text as of its last window (see ``AlertWording``).
+    static func wording(
+        of alert: ActiveAlert, in windows: DriftWindows, report: WindowReport, resolved: Bool
+    ) -> String {
+        let configuration = windows.configuration
+        let thresholds = configuration.thresholds
+        let value = alert.lastValue ?? alert.value
+        let run = alert.run ?? 1
+        let beyond = alert.beyond ?? true
+        switch alert.subject {
+        case .fraudRate:
+            let window = report.start * 1_000 == alert.windowStartMicroseconds ? report.fraudRate : nil
+            return AlertWording.flagRate(
+                rate: value, expected: window?.expectedRange(confidence: configuration.confidence),
+                base: windows.reference.baseFlagRate, beyond: beyond, run: run,
+                windowsToClear: configuration.fraudWindowsToClear, resolved: resolved)
+        case .score, .feature:
+            let threshold = alert.level == .alert ? thresholds.alert : thresholds.warn
+            return AlertWording.drift(
+                metric: thresholds.metric, name: alert.subject.featureName ?? "score", value: value,
+                level: alert.level, threshold: threshold, release: threshold * thresholds.releaseFactor,
+                beyond: beyond, run: run, windowsToClear: thresholds.windowsToClear, resolved: resolved)
+        }
     }
 
     static func alertKey(_ version: String, _ subject: DriftSubject) -> String {

@@ -3,7 +3,8 @@ import Glibc
 import SentinelRPC
 import SentinelWire
 
-/// The listening socket on the first loop: accepts, and over the connection limit answers GOAWAY and closes.
+/// The listening socket on the first loop: accepts, and over a connection limit (all peers, or one peer address)
+/// answers GOAWAY and closes.
 final class Listener: PollHandler {
     private let fd: Int32
     private unowned let server: TCPServer
@@ -41,24 +42,33 @@ final class Listener: PollHandler {
                 continue
             }
             guard server.hasConnectionPermit else {
-                refuse(client)
+                refuse(
+                    client, .connectionLimit, "connection limit of \(server.configuration.maximumConnections) reached")
                 continue
             }
+            var peer: String?
+            if let perPeer = server.configuration.maximumConnectionsPerPeer {
+                let host = Socket.peer(client)?.host ?? "unknown"
+                guard server.admitPeer(host) else {
+                    refuse(client, .peerLimit, "connection limit of \(perPeer) per peer address reached")
+                    continue
+                }
+                peer = host
+            }
             Socket.setNoDelay(client)
-            server.accepted(client, loopIndex: nextLoop)
+            server.accepted(client, loopIndex: nextLoop, peer: peer)
             nextLoop &+= 1
         }
     }
 
-    /// Over the connection limit: one GOAWAY RESOURCE_EXHAUSTED, written without waiting (a fresh socket's send
+    /// Over a connection limit: one GOAWAY RESOURCE_EXHAUSTED, written without waiting (a fresh socket's send
     /// buffer takes it), then the socket is closed. The client learns why instead of hanging in the backlog.
-    private func refuse(_ client: Int32) {
+    private func refuse(_ client: Int32, _ reason: DisconnectReason, _ message: String) {
         // Counted before the peer can see the refusal, so the count never lags what a client observed.
-        server.refusedConnection(peer: Socket.peerDescription(client))
+        server.refusedConnection(reason, peer: Socket.peerDescription(client))
         var frame: [UInt8] = []
-        let limit = server.configuration.maximumConnections
         FrameHeader(type: .goAway, requestID: 0, code: StatusCode.resourceExhausted.rawValue)
-            .appendFrame(payload: "connection limit of \(limit) reached".utf8, to: &frame)
+            .appendFrame(payload: message.utf8, to: &frame)
         _ = frame.withUnsafeBytes { send(client, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL | MSG_DONTWAIT)) }
         close(client)
     }

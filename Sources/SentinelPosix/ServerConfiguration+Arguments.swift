@@ -4,7 +4,7 @@ public import SentinelRPC
 extension ServerConfiguration {
     /// Reads the options every Sentinel RPC server takes, as flags or `<prefix>_…` environment variables: the token
     /// clients must present (`--token-file FILE`, read now) and the connection limits (`--max-connections N`,
-    /// `--handshake-timeout SECONDS`, `--idle-timeout SECONDS`).
+    /// `--max-connections-per-peer N`, `--handshake-timeout SECONDS`, `--idle-timeout SECONDS`).
     /// - Parameters:
     ///   - arguments: The command line and environment.
     ///   - environmentPrefix: The service's variable prefix, e.g. `SENTINEL_API`.
@@ -20,6 +20,14 @@ extension ServerConfiguration {
                 throw UsageError("--max-connections must be between 1 and 1000000, got \(count)")
             }
             maximumConnections = count
+        }
+        if let count = try arguments.option(
+            "--max-connections-per-peer", environment: "\(environmentPrefix)_MAX_CONNECTIONS_PER_PEER", as: Int.self)
+        {
+            guard (1...1_000_000).contains(count) else {
+                throw UsageError("--max-connections-per-peer must be between 1 and 1000000, got \(count)")
+            }
+            maximumConnectionsPerPeer = count
         }
         handshakeTimeout = try Self.seconds(
             &arguments, "--handshake-timeout", "\(environmentPrefix)_HANDSHAKE_TIMEOUT", default: handshakeTimeout)
@@ -39,6 +47,10 @@ extension ServerConfiguration {
             (
                 "--max-connections N", "open RPC connections; one more gets GOAWAY RESOURCE_EXHAUSTED",
                 "MAX_CONNECTIONS", "\(defaults.maximumConnections)"
+            ),
+            (
+                "--max-connections-per-peer N", "open RPC connections from one IP address", "MAX_CONNECTIONS_PER_PEER",
+                "no limit"
             ),
             (
                 "--handshake-timeout S", "seconds a new connection has to send its first frame", "HANDSHAKE_TIMEOUT",

@@ -20,12 +20,15 @@ final class ServerSocketConnection: PollHandler {
     private var readingPaused = false
     private var closed = false
     private var lingerTimer: TimerID?
+    /// The peer address counted against the per-peer limit, released at close.
+    private let peer: String?
 
     init(
         fd: Int32, loop: PosixEventLoop, router: Router, configuration: ServerConfiguration, server: TCPServer,
-        tasks: TaskTracker
+        tasks: TaskTracker, peer: String?
     ) {
         self.fd = fd
+        self.peer = peer
         self.loop = loop
         self.server = server
         self.maximumPendingOutput = max(configuration.limits.maximumPayloadSize, 1 << 20) + 1 << 16
@@ -85,10 +88,10 @@ final class ServerSocketConnection: PollHandler {
         core.close(because: reason)
         if let lingerTimer { loop.cancelTimer(lingerTimer) }
         let reason = core.closeReason
-        let peer = reason == nil ? "" : Socket.peerDescription(fd)
+        let description = reason == nil ? "" : Socket.peerDescription(fd)
         loop.deregister(fd)
         close(fd)
-        server.connectionClosed(reason: reason, peer: peer)
+        server.connectionClosed(reason: reason, peer: description, countedPeer: self.peer)
     }
 
     private func updateInterest() {

@@ -73,36 +73,31 @@ public enum Socket {
 
     /// The peer's address as `HOST:PORT` (`[HOST]:PORT` for IPv6), or `unknown`. The C function is `getpeername`.
     static func peerDescription(_ fd: Int32) -> String {
+        peer(fd).map { $0.family == AF_INET6 ? "[\($0.host)]:\($0.port)" : "\($0.host):\($0.port)" } ?? "unknown"
+    }
+
+    /// The peer's IP address (text) and port, or `nil`. The C function is `getpeername`.
+    static func peer(_ fd: Int32) -> (host: String, port: UInt16, family: Int32)? {
         var address = sockaddr_storage()
         var length = socklen_t(MemoryLayout<sockaddr_storage>.size)
         let status = withUnsafeMutablePointer(to: &address) {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getpeername(fd, $0, &length) }
         }
-        guard status == 0 else { return "unknown" }
-        var text = [CChar](repeating: 0, count: Int(INET6_ADDRSTRLEN) + 1)
-        func host() -> String {
-            String(decoding: text.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        guard status == 0 else { return nil }
+        let family = Int32(address.ss_family)
+        // sin_addr follows the family and the port; sin6_addr also the 4-byte flow information.
+        let offset: Int
+        switch family {
+        case AF_INET: offset = MemoryLayout<sa_family_t>.size + 2
+        case AF_INET6: offset = MemoryLayout<sa_family_t>.size + 2 + 4
+        default: return nil
         }
-        return withUnsafeBytes(of: address) { raw -> String in
+        var text = [CChar](repeating: 0, count: Int(INET6_ADDRSTRLEN) + 1)
+        return withUnsafeBytes(of: address) { raw in
             let port = UInt16(bigEndian: raw.load(fromByteOffset: MemoryLayout<sa_family_t>.size, as: UInt16.self))
-            switch Int32(address.ss_family) {
-            case AF_INET:
-                // sin_addr follows the family and the port.
-                let offset = MemoryLayout<sa_family_t>.size + 2
-                guard inet_ntop(AF_INET, raw.baseAddress! + offset, &text, socklen_t(text.count)) != nil else {
-                    return "unknown"
-                }
-                return "\(host()):\(port)"
-            case AF_INET6:
-                // sin6_addr follows the family, the port and the 4-byte flow information.
-                let offset = MemoryLayout<sa_family_t>.size + 2 + 4
-                guard inet_ntop(AF_INET6, raw.baseAddress! + offset, &text, socklen_t(text.count)) != nil else {
-                    return "unknown"
-                }
-                return "[\(host())]:\(port)"
-            default:
-                return "unknown"
-            }
+            guard inet_ntop(family, raw.baseAddress! + offset, &text, socklen_t(text.count)) != nil else { return nil }
+            let host = String(decoding: text.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+            return (host, port, family)
         }
     }
 

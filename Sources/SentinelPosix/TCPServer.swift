@@ -39,6 +39,8 @@ public final class TCPServer: Service {
     private let openConnections = Atomic<Int>(0)
     private let acceptedConnections = Atomic<UInt64>(0)
     private let disconnects = Lock([DisconnectReason: UInt64]())
+    /// Open connections by peer address, kept only with a per-peer limit.
+    private let peerConnections = Lock([String: Int]())
     private let log: JSONLog?
     private let logThrottle = LogThrottle(interval: .seconds(1))
     private let listener = Lock<LoopBound<Listener>?>(nil)
@@ -158,7 +160,8 @@ public final class TCPServer: Service {
     }
 
     /// Called by the listener for each accepted descriptor (already non-blocking), on the listener's loop.
-    func accepted(_ fd: Int32, loopIndex: Int) {
+    /// - Parameter peer: The peer address counted against the per-peer limit, released when the connection closes.
+    func accepted(_ fd: Int32, loopIndex: Int, peer: String?) {
         openConnections.add(1, ordering: .relaxed)
         acceptedConnections.add(1, ordering: .relaxed)
         let loop = loops[loopIndex % loops.count]
@@ -166,7 +169,8 @@ public final class TCPServer: Service {
         let configuration = self.configuration
         loop.executeOrRun {
             let connection = ServerSocketConnection(
-                fd: fd, loop: loop, router: router, configuration: configuration, server: self, tasks: self.tasks)
+                fd: fd, loop: loop, router: router, configuration: configuration, server: self, tasks: self.tasks,
+                peer: peer)
             do {
                 try loop.register(fd, events: EPOLLIN.rawValue, handler: connection)
             } catch {
@@ -179,8 +183,15 @@ public final class TCPServer: Service {
     /// - Parameters:
     ///   - reason: Why the server closed it, or `nil` when the peer did.
     ///   - peer: The peer's address, read before the descriptor was closed.
-    func connectionClosed(reason: DisconnectReason?, peer: @autoclosure () -> String) {
+    ///   - countedPeer: The address counted against the per-peer limit, if any.
+    func connectionClosed(reason: DisconnectReason?, peer: @autoclosure () -> String, countedPeer: String?) {
         openConnections.subtract(1, ordering: .relaxed)
+        if let countedPeer {
+            peerConnections.withLock { counts in
+                let remaining = (counts[countedPeer] ?? 1) - 1
+                counts[countedPeer] = remaining > 0 ? remaining : nil
+            }
+        }
         if let reason { countDisconnect(reason, peer: peer()) }
         if let listener = listener.withLock({ $0 }) {
             listener.withValue { $0.resumeAccepting() }
@@ -190,10 +201,21 @@ public final class TCPServer: Service {
     /// Connections refused over ``ServerConfiguration/maximumConnections`` since start (each got GOAWAY).
     public var refusedConnectionCount: Int { Int(statistics.disconnects[.connectionLimit] ?? 0) }
 
-    /// Called by the listener for each connection it refused at the limit.
-    func refusedConnection(peer: String) {
+    /// Called by the listener for each connection it refused at a limit.
+    func refusedConnection(_ reason: DisconnectReason, peer: String) {
         acceptedConnections.add(1, ordering: .relaxed)
-        countDisconnect(.connectionLimit, peer: peer)
+        countDisconnect(reason, peer: peer)
+    }
+
+    /// Counts one more connection from `peer` if it is under the per-peer limit.
+    func admitPeer(_ peer: String) -> Bool {
+        guard let limit = configuration.maximumConnectionsPerPeer else { return true }
+        return peerConnections.withLock { counts in
+            let open = counts[peer] ?? 0
+            guard open < limit else { return false }
+            counts[peer] = open + 1
+            return true
+        }
     }
 
     private func countDisconnect(_ reason: DisconnectReason, peer: String) {

@@ -1103,6 +1103,18 @@ void   sentinel__v1__monitor_snapshot_response__model_snapshot__init
   static const Sentinel__V1__MonitorSnapshotResponse__ModelSnapshot init_value = SENTINEL__V1__MONITOR_SNAPSHOT_RESPONSE__MODEL_SNAPSHOT__INIT;
   *message = init_value;
 }
+void   sentinel__v1__monitor_snapshot_response__window_state__init
+                     (Sentinel__V1__MonitorSnapshotResponse__WindowState         *message)
+{
+  static const Sentinel__V1__MonitorSnapshotResponse__WindowState init_value = SENTINEL__V1__MONITOR_SNAPSHOT_RESPONSE__WINDOW_STATE__INIT;
+  *message = init_value;
+}
+void   sentinel__v1__monitor_snapshot_response__distribution__init
+                     (Sentinel__V1__MonitorSnapshotResponse__Distribution         *message)
+{
+  static const Sentinel__V1__MonitorSnapshotResponse__Distribution init_value = SENTINEL__V1__MONITOR_SNAPSHOT_RESPONSE__DISTRIBUTION__INIT;
+  *message = init_value;
+}
 void   sentinel__v1__monitor_snapshot_response__drift_report__init
                      (Sentinel__V1__MonitorSnapshotResponse__DriftReport         *message)
 {
@@ -3586,7 +3598,7 @@ const ProtobufCMessageDescriptor sentinel__v1__report_labels_response__descripto
   (ProtobufCMessageInit) sentinel__v1__report_labels_response__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCFieldDescriptor sentinel__v1__monitor_snapshot_request__field_descriptors[3] =
+static const ProtobufCFieldDescriptor sentinel__v1__monitor_snapshot_request__field_descriptors[5] =
 {
   {
     "model_version",
@@ -3624,16 +3636,42 @@ static const ProtobufCFieldDescriptor sentinel__v1__monitor_snapshot_request__fi
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "since_unix_us",
+    4,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT64,
+    0,   /* quantifier_offset */
+    offsetof(Sentinel__V1__MonitorSnapshotRequest, since_unix_us),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "history_features",
+    5,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_BOOL,
+    0,   /* quantifier_offset */
+    offsetof(Sentinel__V1__MonitorSnapshotRequest, history_features),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned sentinel__v1__monitor_snapshot_request__field_indices_by_name[] = {
   2,   /* field[2] = exact_ks */
+  4,   /* field[4] = history_features */
   1,   /* field[1] = history_windows */
   0,   /* field[0] = model_version */
+  3,   /* field[3] = since_unix_us */
 };
 static const ProtobufCIntRange sentinel__v1__monitor_snapshot_request__number_ranges[1 + 1] =
 {
   { 1, 0 },
-  { 0, 3 }
+  { 0, 5 }
 };
 const ProtobufCMessageDescriptor sentinel__v1__monitor_snapshot_request__descriptor =
 {
@@ -3643,14 +3681,14 @@ const ProtobufCMessageDescriptor sentinel__v1__monitor_snapshot_request__descrip
   "Sentinel__V1__MonitorSnapshotRequest",
   "sentinel.v1",
   sizeof(Sentinel__V1__MonitorSnapshotRequest),
-  3,
+  5,
   sentinel__v1__monitor_snapshot_request__field_descriptors,
   sentinel__v1__monitor_snapshot_request__field_indices_by_name,
   1,  sentinel__v1__monitor_snapshot_request__number_ranges,
   (ProtobufCMessageInit) sentinel__v1__monitor_snapshot_request__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCFieldDescriptor sentinel__v1__monitor_snapshot_response__model_snapshot__field_descriptors[10] =
+static const ProtobufCFieldDescriptor sentinel__v1__monitor_snapshot_response__model_snapshot__field_descriptors[12] =
 {
   {
     "model_version",
@@ -3772,8 +3810,33 @@ static const ProtobufCFieldDescriptor sentinel__v1__monitor_snapshot_response__m
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "window_state",
+    11,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Sentinel__V1__MonitorSnapshotResponse__ModelSnapshot, window_state),
+    &sentinel__v1__monitor_snapshot_response__window_state__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "distributions",
+    12,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Sentinel__V1__MonitorSnapshotResponse__ModelSnapshot, n_distributions),
+    offsetof(Sentinel__V1__MonitorSnapshotResponse__ModelSnapshot, distributions),
+    &sentinel__v1__monitor_snapshot_response__distribution__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned sentinel__v1__monitor_snapshot_response__model_snapshot__field_indices_by_name[] = {
+  11,   /* field[11] = distributions */
   4,   /* field[4] = drift */
   2,   /* field[2] = events_total */
   0,   /* field[0] = model_version */
@@ -3784,11 +3847,12 @@ static const unsigned sentinel__v1__monitor_snapshot_response__model_snapshot__f
   7,   /* field[7] = window_latency */
   5,   /* field[5] = window_rates */
   3,   /* field[3] = window_start_unix_us */
+  10,   /* field[10] = window_state */
 };
 static const ProtobufCIntRange sentinel__v1__monitor_snapshot_response__model_snapshot__number_ranges[1 + 1] =
 {
   { 1, 0 },
-  { 0, 10 }
+  { 0, 12 }
 };
 const ProtobufCMessageDescriptor sentinel__v1__monitor_snapshot_response__model_snapshot__descriptor =
 {
@@ -3798,11 +3862,282 @@ const ProtobufCMessageDescriptor sentinel__v1__monitor_snapshot_response__model_
   "Sentinel__V1__MonitorSnapshotResponse__ModelSnapshot",
   "sentinel.v1",
   sizeof(Sentinel__V1__MonitorSnapshotResponse__ModelSnapshot),
-  10,
+  12,
   sentinel__v1__monitor_snapshot_response__model_snapshot__field_descriptors,
   sentinel__v1__monitor_snapshot_response__model_snapshot__field_indices_by_name,
   1,  sentinel__v1__monitor_snapshot_response__model_snapshot__number_ranges,
   (ProtobufCMessageInit) sentinel__v1__monitor_snapshot_response__model_snapshot__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor sentinel__v1__monitor_snapshot_response__window_state__field_descriptors[7] =
+{
+  {
+    "closed",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_BOOL,
+    0,   /* quantifier_offset */
+    offsetof(Sentinel__V1__MonitorSnapshotResponse__WindowState, closed),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "end_unix_us",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT64,
+    0,   /* quantifier_offset */
+    offsetof(Sentinel__V1__MonitorSnapshotResponse__WindowState, end_unix_us),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "open_start_unix_us",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT64,
+    0,   /* quantifier_offset */
+    offsetof(Sentinel__V1__MonitorSnapshotResponse__WindowState, open_start_unix_us),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "open_events",
+    4,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT64,
+    0,   /* quantifier_offset */
+    offsetof(Sentinel__V1__MonitorSnapshotResponse__WindowState, open_events),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "idle_windows",
+    5,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT32,
+    0,   /* quantifier_offset */
+    offsetof(Sentinel__V1__MonitorSnapshotResponse__WindowState, idle_windows),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "idle",
+    6,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_BOOL,
+    0,   /* quantifier_offset */
+    offsetof(Sentinel__V1__MonitorSnapshotResponse__WindowState, idle),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "registered_at_unix_us",
+    7,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT64,
+    0,   /* quantifier_offset */
+    offsetof(Sentinel__V1__MonitorSnapshotResponse__WindowState, registered_at_unix_us),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned sentinel__v1__monitor_snapshot_response__window_state__field_indices_by_name[] = {
+  0,   /* field[0] = closed */
+  1,   /* field[1] = end_unix_us */
+  5,   /* field[5] = idle */
+  4,   /* field[4] = idle_windows */
+  3,   /* field[3] = open_events */
+  2,   /* field[2] = open_start_unix_us */
+  6,   /* field[6] = registered_at_unix_us */
+};
+static const ProtobufCIntRange sentinel__v1__monitor_snapshot_response__window_state__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 7 }
+};
+const ProtobufCMessageDescriptor sentinel__v1__monitor_snapshot_response__window_state__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "sentinel.v1.MonitorSnapshotResponse.WindowState",
+  "WindowState",
+  "Sentinel__V1__MonitorSnapshotResponse__WindowState",
+  "sentinel.v1",
+  sizeof(Sentinel__V1__MonitorSnapshotResponse__WindowState),
+  7,
+  sentinel__v1__monitor_snapshot_response__window_state__field_descriptors,
+  sentinel__v1__monitor_snapshot_response__window_state__field_indices_by_name,
+  1,  sentinel__v1__monitor_snapshot_response__window_state__number_ranges,
+  (ProtobufCMessageInit) sentinel__v1__monitor_snapshot_response__window_state__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor sentinel__v1__monitor_snapshot_response__distribution__field_descriptors[10] =
+{
+  {
+    "name",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Sentinel__V1__MonitorSnapshotResponse__Distribution, name),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "edges",
+    2,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_DOUBLE,
+    offsetof(Sentinel__V1__MonitorSnapshotResponse__Distribution, n_edges),
+    offsetof(Sentinel__V1__MonitorSnapshotResponse__Distribution, edges),
+    NULL,
+    NULL,
+    0 | PROTOBUF_C_FIELD_FLAG_PACKED,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "reference_shares",
+    3,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_DOUBLE,
+    offsetof(Sentinel__V1__MonitorSnapshotResponse__Distribution, n_reference_shares),
+    offsetof(Sentinel__V1__MonitorSnapshotResponse__Distribution, reference_shares),
+    NULL,
+    NULL,
+    0 | PROTOBUF_C_FIELD_FLAG_PACKED,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "reference_count",
+    4,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT64,
+    0,   /* quantifier_offset */
+    offsetof(Sentinel__V1__MonitorSnapshotResponse__Distribution, reference_count),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "reference_minimum",
+    5,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_DOUBLE,
+    0,   /* quantifier_offset */
+    offsetof(Sentinel__V1__MonitorSnapshotResponse__Distribution, reference_minimum),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "reference_maximum",
+    6,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_DOUBLE,
+    0,   /* quantifier_offset */
+    offsetof(Sentinel__V1__MonitorSnapshotResponse__Distribution, reference_maximum),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "closed_counts",
+    7,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_UINT64,
+    offsetof(Sentinel__V1__MonitorSnapshotResponse__Distribution, n_closed_counts),
+    offsetof(Sentinel__V1__MonitorSnapshotResponse__Distribution, closed_counts),
+    NULL,
+    NULL,
+    0 | PROTOBUF_C_FIELD_FLAG_PACKED,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "closed_missing",
+    8,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT64,
+    0,   /* quantifier_offset */
+    offsetof(Sentinel__V1__MonitorSnapshotResponse__Distribution, closed_missing),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "open_counts",
+    9,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_UINT64,
+    offsetof(Sentinel__V1__MonitorSnapshotResponse__Distribution, n_open_counts),
+    offsetof(Sentinel__V1__MonitorSnapshotResponse__Distribution, open_counts),
+    NULL,
+    NULL,
+    0 | PROTOBUF_C_FIELD_FLAG_PACKED,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "open_missing",
+    10,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT64,
+    0,   /* quantifier_offset */
+    offsetof(Sentinel__V1__MonitorSnapshotResponse__Distribution, open_missing),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned sentinel__v1__monitor_snapshot_response__distribution__field_indices_by_name[] = {
+  6,   /* field[6] = closed_counts */
+  7,   /* field[7] = closed_missing */
+  1,   /* field[1] = edges */
+  0,   /* field[0] = name */
+  8,   /* field[8] = open_counts */
+  9,   /* field[9] = open_missing */
+  3,   /* field[3] = reference_count */
+  5,   /* field[5] = reference_maximum */
+  4,   /* field[4] = reference_minimum */
+  2,   /* field[2] = reference_shares */
+};
+static const ProtobufCIntRange sentinel__v1__monitor_snapshot_response__distribution__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 10 }
+};
+const ProtobufCMessageDescriptor sentinel__v1__monitor_snapshot_response__distribution__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "sentinel.v1.MonitorSnapshotResponse.Distribution",
+  "Distribution",
+  "Sentinel__V1__MonitorSnapshotResponse__Distribution",
+  "sentinel.v1",
+  sizeof(Sentinel__V1__MonitorSnapshotResponse__Distribution),
+  10,
+  sentinel__v1__monitor_snapshot_response__distribution__field_descriptors,
+  sentinel__v1__monitor_snapshot_response__distribution__field_indices_by_name,
+  1,  sentinel__v1__monitor_snapshot_response__distribution__number_ranges,
+  (ProtobufCMessageInit) sentinel__v1__monitor_snapshot_response__distribution__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
 static const ProtobufCFieldDescriptor sentinel__v1__monitor_snapshot_response__drift_report__field_descriptors[4] =
@@ -4282,7 +4617,7 @@ const ProtobufCMessageDescriptor sentinel__v1__monitor_snapshot_response__rate_s
   (ProtobufCMessageInit) sentinel__v1__monitor_snapshot_response__rate_stats__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCFieldDescriptor sentinel__v1__monitor_snapshot_response__alert__field_descriptors[8] =
+static const ProtobufCFieldDescriptor sentinel__v1__monitor_snapshot_response__alert__field_descriptors[10] =
 {
   {
     "kind",
@@ -4380,21 +4715,47 @@ static const ProtobufCFieldDescriptor sentinel__v1__monitor_snapshot_response__a
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "window_start_unix_us",
+    9,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT64,
+    0,   /* quantifier_offset */
+    offsetof(Sentinel__V1__MonitorSnapshotResponse__Alert, window_start_unix_us),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "last_value",
+    10,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_DOUBLE,
+    0,   /* quantifier_offset */
+    offsetof(Sentinel__V1__MonitorSnapshotResponse__Alert, last_value),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned sentinel__v1__monitor_snapshot_response__alert__field_indices_by_name[] = {
   1,   /* field[1] = feature */
   0,   /* field[0] = kind */
+  9,   /* field[9] = last_value */
   2,   /* field[2] = level */
   7,   /* field[7] = model_version */
   3,   /* field[3] = reason */
   6,   /* field[6] = since_unix_us */
   5,   /* field[5] = threshold */
   4,   /* field[4] = value */
+  8,   /* field[8] = window_start_unix_us */
 };
 static const ProtobufCIntRange sentinel__v1__monitor_snapshot_response__alert__number_ranges[1 + 1] =
 {
   { 1, 0 },
-  { 0, 8 }
+  { 0, 10 }
 };
 const ProtobufCMessageDescriptor sentinel__v1__monitor_snapshot_response__alert__descriptor =
 {
@@ -4404,7 +4765,7 @@ const ProtobufCMessageDescriptor sentinel__v1__monitor_snapshot_response__alert_
   "Sentinel__V1__MonitorSnapshotResponse__Alert",
   "sentinel.v1",
   sizeof(Sentinel__V1__MonitorSnapshotResponse__Alert),
-  8,
+  10,
   sentinel__v1__monitor_snapshot_response__alert__field_descriptors,
   sentinel__v1__monitor_snapshot_response__alert__field_indices_by_name,
   1,  sentinel__v1__monitor_snapshot_response__alert__number_ranges,
@@ -4540,7 +4901,7 @@ const ProtobufCMessageDescriptor sentinel__v1__monitor_snapshot_response__produc
   (ProtobufCMessageInit) sentinel__v1__monitor_snapshot_response__producer__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCFieldDescriptor sentinel__v1__monitor_snapshot_response__window_summary__field_descriptors[12] =
+static const ProtobufCFieldDescriptor sentinel__v1__monitor_snapshot_response__window_summary__field_descriptors[14] =
 {
   {
     "start_unix_us",
@@ -4686,11 +5047,36 @@ static const ProtobufCFieldDescriptor sentinel__v1__monitor_snapshot_response__w
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "features",
+    13,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Sentinel__V1__MonitorSnapshotResponse__WindowSummary, n_features),
+    offsetof(Sentinel__V1__MonitorSnapshotResponse__WindowSummary, features),
+    &sentinel__v1__monitor_snapshot_response__feature_drift__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "score",
+    14,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Sentinel__V1__MonitorSnapshotResponse__WindowSummary, score),
+    &sentinel__v1__monitor_snapshot_response__feature_drift__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned sentinel__v1__monitor_snapshot_response__window_summary__field_indices_by_name[] = {
   6,   /* field[6] = drift_share */
   1,   /* field[1] = end_unix_us */
   3,   /* field[3] = events */
+  12,   /* field[12] = features */
   11,   /* field[11] = flag_rate_high */
   10,   /* field[10] = flag_rate_low */
   4,   /* field[4] = flagged */
@@ -4698,13 +5084,14 @@ static const unsigned sentinel__v1__monitor_snapshot_response__window_summary__f
   7,   /* field[7] = max_psi */
   5,   /* field[5] = mean_score */
   2,   /* field[2] = model_version */
+  13,   /* field[13] = score */
   0,   /* field[0] = start_unix_us */
   9,   /* field[9] = status */
 };
 static const ProtobufCIntRange sentinel__v1__monitor_snapshot_response__window_summary__number_ranges[1 + 1] =
 {
   { 1, 0 },
-  { 0, 12 }
+  { 0, 14 }
 };
 const ProtobufCMessageDescriptor sentinel__v1__monitor_snapshot_response__window_summary__descriptor =
 {
@@ -4714,7 +5101,7 @@ const ProtobufCMessageDescriptor sentinel__v1__monitor_snapshot_response__window
   "Sentinel__V1__MonitorSnapshotResponse__WindowSummary",
   "sentinel.v1",
   sizeof(Sentinel__V1__MonitorSnapshotResponse__WindowSummary),
-  12,
+  14,
   sentinel__v1__monitor_snapshot_response__window_summary__field_descriptors,
   sentinel__v1__monitor_snapshot_response__window_summary__field_indices_by_name,
   1,  sentinel__v1__monitor_snapshot_response__window_summary__number_ranges,

@@ -36,6 +36,9 @@ public final class ClientConnection {
     private var pings: [UInt32: (RPCError?) -> Void] = [:]
     private let peer: String
     private var terminalError: RPCError?
+    /// Whether the peer has sent any byte on this connection: a deadline that passes before the first byte may
+    /// mean the peer does not speak this protocol at all.
+    private var heardFromPeer = false
 
     /// Bytes to send, in order.
     public private(set) var outbound: [UInt8] = []
@@ -143,13 +146,17 @@ public final class ClientConnection {
     public func fill(maximumCount: Int, _ body: (UnsafeMutableRawBufferPointer) -> Int) -> Int {
         guard state != .closed else { return -1 }
         let count = decoder.fill(maximumCount: maximumCount, body)
-        if count > 0 { process() }
+        if count > 0 {
+            heardFromPeer = true
+            process()
+        }
         return count
     }
 
     /// Processes received bytes.
     public func receive(_ bytes: UnsafeRawBufferPointer) {
         guard state != .closed, !bytes.isEmpty else { return }
+        heardFromPeer = true
         decoder.append(bytes)
         process()
     }
@@ -177,9 +184,34 @@ public final class ClientConnection {
             while state != .closed, let header = try decoder.decodeFrame() {
                 handleFrame(header)
             }
+        } catch  where error.code == .badMagic {
+            closed(RPCError(.internal, Self.foreignPeer(peer, sent: decoder.peekBuffered(maximumCount: 64))))
         } catch {
             closed(RPCError(.internal, "protocol error from \(peer): \(error.message)"))
         }
+    }
+
+    /// What a peer that answered with something other than a frame is, named from its first bytes.
+    /// - Parameters:
+    ///   - peer: Its address.
+    ///   - bytes: The first bytes it sent.
+    /// - Returns: One line: an HTTP server with its status line, or the bytes it sent.
+    static func foreignPeer(_ peer: String, sent bytes: [UInt8]) -> String {
+        let line = bytes.prefix(while: { $0 != 0x0D && $0 != 0x0A })
+        let printable = !line.isEmpty && line.allSatisfy { $0 >= 0x20 && $0 < 0x7F }
+        if printable, line.starts(with: Array("HTTP/".utf8)) {
+            return
+                "\(peer) is an HTTP server, not a Sentinel RPC port: it answered '\(String(decoding: line, as: UTF8.self))' "
+                + "(a dashboard or metrics port? give the service's RPC port)"
+        }
+        let shown =
+            printable
+            ? "'\(String(decoding: line.prefix(40), as: UTF8.self))'"
+            : bytes.prefix(8).map { byte in
+                let hex = String(byte, radix: 16)
+                return byte < 16 ? "0" + hex : hex
+            }.joined(separator: " ")
+        return "\(peer) is not a Sentinel service: it answered \(shown) instead of a Sentinel frame (magic \"SN\")"
     }
 
     private func handleFrame(_ header: FrameHeader) {
@@ -226,7 +258,12 @@ public final class ClientConnection {
         if state != .closed {
             FrameHeader(type: .cancel, requestID: id).append(to: &outbound)
         }
-        call.completion(.failure(RPCError(.deadlineExceeded, "deadline exceeded")))
+        let message =
+            heardFromPeer
+            ? "deadline exceeded"
+            : "deadline exceeded: \(peer) accepted the connection but sent nothing back (is it a Sentinel RPC port? "
+                + "an HTTP port waits silently for a request)"
+        call.completion(.failure(RPCError(.deadlineExceeded, message)))
         closeIfDrained()
         onOutput?()
     }

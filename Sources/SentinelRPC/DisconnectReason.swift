@@ -3,6 +3,8 @@
 public enum DisconnectReason: String, Sendable, Hashable, CaseIterable {
     /// Over the connection limit: GOAWAY RESOURCE_EXHAUSTED at accept.
     case connectionLimit = "connection_limit"
+    /// Over the per-peer connection limit: GOAWAY RESOURCE_EXHAUSTED at accept.
+    case peerLimit = "peer_limit"
     /// No complete frame within the handshake timeout.
     case handshakeTimeout = "handshake_timeout"
     /// A frame started and not completed within the frame-read timeout (a client trickling bytes).

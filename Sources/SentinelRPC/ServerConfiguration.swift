@@ -16,6 +16,10 @@ public struct ServerConfiguration: Sendable, Equatable {
     /// Open connections. One more is accepted, answered GOAWAY RESOURCE_EXHAUSTED (`connection limit of N
     /// reached`) and closed at once, so a client learns why instead of waiting in the listen backlog.
     public var maximumConnections = 1024
+    /// Open connections from one peer address (its IP, any port); one more is refused like one over
+    /// ``maximumConnections``. `nil` (the default) sets no per-peer limit: behind a proxy every client shares its
+    /// address.
+    public var maximumConnectionsPerPeer: Int?
     /// A connection must complete its first frame within this time (HELLO, or a request when no token is
     /// configured), else it gets GOAWAY DEADLINE_EXCEEDED and is closed: a silent peer cannot hold a connection
     /// slot for the idle timeout.

@@ -55,6 +55,11 @@ struct JSONWriter {
         text += value ? "true" : "false"
     }
 
+    mutating func integer<I: BinaryInteger>(_ value: I) {
+        separate()
+        text += "\(value)"
+    }
+
     mutating func null() {
         separate()
         text += "null"

@@ -85,11 +85,16 @@ public enum SnapshotJSON {
             json.field("model_version", model.modelVersion)
             json.field("reference_known", model.referenceKnown)
             json.field("events_total", model.eventsTotal)
-            // The window the drift table, window rates and latency describe: the current one, or the last complete
-            // one while the current window has too few events.
+            // The window every number and status below describes: the last closed one (none before the first closes).
+            let state = model.windowState
             json.field("window_start_unix_us", model.windowStartMicroseconds)
-            json.field("window_end_unix_us", model.windowStartMicroseconds + snapshot.windowLengthMicroseconds)
-            json.field("window_complete", model.showsClosedWindow(in: snapshot))
+            json.field("window_end_unix_us", state.endMicroseconds)
+            json.field("window_closed", state.closed)
+            json.field("open_window_start_unix_us", state.openStartMicroseconds)
+            json.field("open_window_events", state.openEvents)
+            json.field("idle_windows", state.idleWindows)
+            json.field("idle", state.idle)
+            json.field("registered_at_unix_us", state.registeredAtMicroseconds)
             json.field("throughput_per_second", model.throughputPerSecond)
             json.key("drift")
             json.object { json in
@@ -108,6 +113,28 @@ public enum SnapshotJSON {
             write(model.windowLatency, to: &json)
             json.key("since_start_latency")
             write(model.sinceStartLatency, to: &json)
+            json.key("distributions")
+            json.array(model.distributions) { json, distribution in write(distribution, to: &json) }
+        }
+    }
+
+    /// A column's reference shares and live counts over the same bins.
+    private static func write(_ distribution: MonitorSnapshotResponse.Distribution, to json: inout JSONWriter) {
+        json.object { json in
+            json.field("name", distribution.name)
+            json.key("edges")
+            json.array(distribution.edges) { json, edge in json.number(edge) }
+            json.key("reference_shares")
+            json.array(distribution.referenceShares) { json, share in json.number(share) }
+            json.field("reference_count", distribution.referenceCount)
+            json.field("reference_minimum", distribution.referenceMinimum)
+            json.field("reference_maximum", distribution.referenceMaximum)
+            json.key("closed_counts")
+            json.array(distribution.closedCounts) { json, count in json.integer(count) }
+            json.field("closed_missing", distribution.closedMissing)
+            json.key("open_counts")
+            json.array(distribution.openCounts) { json, count in json.integer(count) }
+            json.field("open_missing", distribution.openMissing)
         }
     }
 
@@ -174,6 +201,8 @@ public enum SnapshotJSON {
             json.field("threshold", alert.threshold)
             json.field("since_unix_us", alert.sinceMicroseconds)
             json.field("model_version", alert.modelVersion)
+            json.field("window_start_unix_us", alert.windowStartMicroseconds)
+            json.field("last_value", alert.lastValue)
         }
     }
 
@@ -213,6 +242,12 @@ public enum SnapshotJSON {
             json.key("latency")
             write(window.latency, to: &json)
             json.field("status", name(of: window.status))
+            if !window.features.isEmpty {
+                json.key("features")
+                json.array(window.features) { json, feature in write(feature, to: &json) }
+                json.key("score")
+                write(window.score, to: &json)
+            }
         }
     }
 }

@@ -39,6 +39,14 @@ public struct FrameDecoder: Sendable {
     /// The number of bytes received but not yet consumed as frames.
     public var bufferedByteCount: Int { end - start }
 
+    /// Up to `maximumCount` of the bytes received but not yet consumed, without consuming them: what a peer that
+    /// is not speaking this protocol sent (an HTTP status line, say), for an error message.
+    /// - Parameter maximumCount: The most bytes to return.
+    /// - Returns: The bytes, oldest first.
+    public func peekBuffered(maximumCount: Int) -> [UInt8] {
+        Array(storage[start..<min(end, start + max(0, maximumCount))])
+    }
+
     /// Appends received bytes.
     /// - Parameter bytes: The bytes, in stream order.
     public mutating func append(_ bytes: UnsafeRawBufferPointer) {

@@ -31,4 +31,28 @@ struct ArgumentsTests {
         var bad = Arguments(["--port", "eighty"])
         #expect(throws: UsageError.self) { try bad.option("--port", as: UInt16.self) }
     }
+
+    @Test("suggestions: close spellings only, transpositions count once")
+    func suggestions() {
+        #expect(Suggestion.closest(to: "trian", among: ["train", "evaluate", "status"]) == "train")
+        #expect(Suggestion.closest(to: "--dta", among: ["--data", "--json"]) == "--data")
+        #expect(Suggestion.closest(to: "--jsno", among: ["--data", "--json"]) == "--json")
+        #expect(Suggestion.closest(to: "xyz", among: ["train", "score"]) == nil)
+        #expect(Suggestion.closest(to: "--x", among: ["--c", "--l2"]) == nil)
+        #expect(Suggestion.didYouMean("scroe", among: ["score"]) == " (did you mean 'score'?)")
+    }
+
+    @Test("finish() suggests from the options asked for")
+    func finishSuggests() throws {
+        var arguments = Arguments(["--prot", "1"])
+        _ = try arguments.option("--port")
+        _ = arguments.flag("--json")
+        #expect {
+            try arguments.finish()
+        } throws: { error in
+            (error as? UsageError)?.message == "unknown option '--prot' (did you mean '--port'?)"
+        }
+        let unknown = Arguments.firstUnknownOption(in: ["--data", "x", "--limt=3"], known: ["--data", "--limit"])
+        #expect(unknown?.message == "unknown option '--limt' (did you mean '--limit'?)")
+    }
 }

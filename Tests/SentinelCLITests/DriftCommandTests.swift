@@ -137,8 +137,8 @@ struct DriftCommandTests {
                 + "3,3.5,shop,8,0,2018-04-01 00:00:03\n")
         let current = try files.write(
             "wide-current.csv",
-            "b,a,merchant,TRANSACTION_ID,only_current,TX_DATETIME\n7,1.5,shop,4,1,2018-04-02 00:00:01\n"
-                + "x9,2.5,bar,5,1,2018-04-02 00:00:02\n")
+            "b,a,merchant,TRANSACTION_ID,only_current,TX_DATETIME\nx9,1.5,shop,4,1,2018-04-02 00:00:01\n"
+                + "7,2.5,bar,5,1,2018-04-02 00:00:02\n")
         let result = await runSentinel(["drift", "--reference", reference, "--current", current, "--json"])
         #expect(result.status == 0, "\(result.error)")
         let object = try #require(try JSONSerialization.jsonObject(with: Data(result.output.utf8)) as? [String: Any])
@@ -147,9 +147,42 @@ struct DriftCommandTests {
         #expect(result.error.contains("skipped column TRANSACTION_ID: identifier or time column"))
         #expect(result.error.contains("skipped column TX_DATETIME: identifier or time column"))
         #expect(result.error.contains("skipped column merchant: not numeric (\(reference):2: column merchant: 'shop'"))
-        #expect(result.error.contains("skipped column b: not numeric (\(current):3: column b: 'x9'"))
+        #expect(result.error.contains("skipped column b: not numeric (\(current):2: column b: 'x9'"))
         #expect(result.error.contains("skipped column only_reference: only in the reference file"))
         #expect(result.error.contains("skipped column only_current: only in the current file"))
+    }
+
+    @Test("a numeric column with one cell that is not a number is an error (exit 1) naming it, not a skipped column")
+    func unreadableColumn() async throws {
+        let current = try files.write("one-bad-cell.csv", "id,x,label\n1,1,0\n2,oops,0\n3,3,1\n")
+        for extra in [[], ["--columns", "x,label"]] {
+            let result = await runSentinel(["drift", "--reference", reference, "--current", current] + extra)
+            #expect(result.status == 1, "\(extra): \(result.output)")
+            #expect(result.error.contains("\(current):3") && result.error.contains("column x"), "\(result.error)")
+            #expect(result.output.isEmpty)
+        }
+    }
+
+    @Test("--html writes one self-contained file: the table and an inline SVG overlay per column, nothing external")
+    func htmlReport() async throws {
+        let path = files.directory.appendingPathComponent("report.html").path
+        let result = await runSentinel([
+            "drift", "--reference", reference, "--current", current, "--columns", "x,label", "--bins", "2", "--html",
+            path,
+        ])
+        #expect(result.status == 0, "\(result.error)")
+        let html = try String(contentsOfFile: path, encoding: .utf8)
+        #expect(html.hasPrefix("<!doctype html>") && html.hasSuffix("</html>\n"))
+        #expect(html.components(separatedBy: "<svg").count - 1 == 2)
+        #expect(html.contains("id=\"c-x\"") && html.contains("<polyline"))
+        #expect(html.contains("0.2747"))  // x's PSI, as in the table test above.
+        // Nothing to load: no script, no source, no link out; the only URL is the SVG namespace.
+        #expect(!html.contains("<script") && !html.contains("src="))
+        #expect(!html.replacingOccurrences(of: "xmlns=\"http://www.w3.org/2000/svg\"", with: "").contains("http"))
+        let unwritable = await runSentinel([
+            "drift", "--reference", reference, "--current", current, "--html", "/nonexistent-dir/report.html",
+        ])
+        #expect(unwritable.status == 1 && unwritable.error.contains("cannot write the HTML report"))
     }
 
     @Test("empty fields are missing values: counted, left out of the measures")

@@ -26,7 +26,7 @@ struct ModelCommandTests {
             ] + extra)
     }
 
-    @Test("train writes a model file and a summary; progress goes to stderr as plain lines")
+    @Test("train writes a model file and a summary; no progress bar when stderr is not a terminal")
     func trainLogistic() async throws {
         let (status, output, error) = await train("lr.sentinel")
         #expect(status == 0, "\(error)")
@@ -34,9 +34,38 @@ struct ModelCommandTests {
         #expect(output.contains("threshold "))
         #expect(output.contains("written to \(directory.path)/lr.sentinel"))
         #expect(error.contains("loading "))
-        #expect(error.contains("final model: done"))
+        #expect(!error.contains("final model"))
         #expect(!error.contains("\r"))
         #expect(FileManager.default.fileExists(atPath: directory.appendingPathComponent("lr.sentinel").path))
+    }
+
+    @Test("train's summary says whether early stopping fired")
+    func earlyStoppingSummary() async throws {
+        let (status, output, error) = await train("gb.sentinel", algorithm: "gbdt", extra: ["--trees", "400"])
+        #expect(status == 0, "\(error)")
+        let trees = try #require(output.split(separator: "\n").first { $0.hasPrefix("trees ") })
+        #expect(trees.contains("early stopping fired after round ") && trees.contains(" of 400"), "\(trees)")
+        let (_, few, _) = await train("few.sentinel", algorithm: "gbdt", extra: ["--trees", "3"])
+        #expect(few.contains("(early stopping did not fire: all 3 rounds ran"), "\(few)")
+        let (_, off, _) = await train(
+            "off.sentinel", algorithm: "gbdt", extra: ["--trees", "3", "--early-stopping", "0"])
+        #expect(off.contains("trees        3 (early stopping off: every round kept)"), "\(off)")
+    }
+
+    @Test("model inspect says which inputs are categorical-like")
+    func inspectKinds() async throws {
+        _ = await train("lr.sentinel")
+        let (status, output, error) = await run([
+            "model", "inspect", directory.appendingPathComponent("lr.sentinel").path,
+        ])
+        #expect(status == 0, "\(error)")
+        let lines = output.split(separator: "\n")
+        #expect(lines.contains { $0.hasSuffix("kind") })
+        // The fixture's amounts are whole numbers; the score is continuous.
+        #expect(lines.contains { $0.contains("TX_AMOUNT ") && $0.contains("categorical-like (integers, ") })
+        #expect(lines.contains { $0.hasPrefix("  score ") && $0.hasSuffix("continuous") })
+        #expect(
+            lines.contains { $0.contains("TX_DURING_NIGHT ") && $0.hasSuffix("categorical-like (integers, 2 values)") })
     }
 
     @Test("training twice with the same seed writes byte-identical files", arguments: ["logistic", "gbdt"])

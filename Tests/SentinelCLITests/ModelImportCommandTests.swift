@@ -56,6 +56,61 @@ struct ModelImportCommandTests {
         #expect(try ModelFile(contentsOf: path("given.sentinel")).artifact.threshold == 0.3)
     }
 
+    @Test("imports skl2onnx models (format detected); the source records skl2onnx and the operator")
+    func importONNX() async throws {
+        for fixture in ["forest.onnx", "logistic.onnx"] {
+            let out = path("\(fixture).sentinel")
+            let (status, output, error) = await run(
+                ["model", "import", ImportFixtures.path(fixture), "--reference", CommittedSample.path, "--out", out])
+            #expect(status == 0, "\(error)")
+            #expect(output.contains("imported     onnx skl2onnx 1.20.0"))
+            let file = try ModelFile(contentsOf: out)
+            let source = try #require(file.artifact.training.algorithm.source)
+            #expect(source.format == "onnx")
+            #expect(source.library == "skl2onnx 1.20.0")
+            #expect(file.artifact.featureNames == (1...28).map { "V\($0)" } + ["Amount"])
+            let inspect = await run(["model", "inspect", out])
+            #expect(inspect.status == 0)
+            #expect(inspect.output.contains("imported from      \(fixture) (onnx"))
+        }
+    }
+
+    @Test("bad ONNX input: one line naming the file and the problem, exit 1, nothing written")
+    func badONNX() async throws {
+        let forest = ImportFixtures.bytes("forest.onnx")
+        let truncated = try write("truncated.onnx", Array(forest.prefix(4000)))
+        await expectFailure(truncated, named: truncated, reason: "cut short or damaged")
+        let foreign = try write("foreign.bin", Array("Time,V1,Amount,Class\n0,1,2,0\n".utf8))
+        await expectFailure(foreign, extra: ["--format", "onnx"], named: foreign, reason: "ONNX")
+        // The operator renamed in place (same length, so the protobuf stays valid), and post_transform's value.
+        let other = try write(
+            "other.onnx", replacing("TreeEnsembleClassifier", with: "TreeEnsembleClassifiez", in: forest))
+        await expectFailure(
+            other, named: other, reason: "operator TreeEnsembleClassifiez (ai.onnx.ml) is not supported")
+        let transform = replacing("NONE", with: "ABCD", in: forest)
+        let post = try write("post.onnx", transform)
+        await expectFailure(post, named: post, reason: "post_transform ABCD is not supported")
+        let mode = try write("mode.onnx", replacing("BRANCH_LEQ", with: "BRANCH_NEQ", in: forest))
+        await expectFailure(mode, named: mode, reason: "node mode BRANCH_NEQ")
+    }
+
+    /// `bytes` with every occurrence of `text` replaced by `replacement`, of the same length.
+    func replacing(_ text: String, with replacement: String, in bytes: [UInt8]) -> [UInt8] {
+        let old = Array(text.utf8)
+        let new = Array(replacement.utf8)
+        var result = bytes
+        var index = 0
+        while index + old.count <= result.count {
+            if Array(result[index..<(index + old.count)]) == old {
+                result.replaceSubrange(index..<(index + old.count), with: new)
+                index += old.count
+            } else {
+                index += 1
+            }
+        }
+        return result
+    }
+
     /// Runs an import that must fail: exit 1, one line on standard error naming `named` and containing `reason`,
     /// and no model file written.
     func expectFailure(
@@ -82,7 +137,7 @@ struct ModelImportCommandTests {
         let truncatedText = try write("truncated.txt", Array(lightgbm.prefix(5000)))
         await expectFailure(truncatedText, named: truncatedText, reason: "truncated")
         let foreign = try write("foreign.csv", Array("Time,V1,Amount,Class\n0,1,2,0\n".utf8))
-        await expectFailure(foreign, named: foreign, reason: "not an XGBoost JSON or LightGBM text model")
+        await expectFailure(foreign, named: foreign, reason: "not an XGBoost JSON, LightGBM text or ONNX model")
         var damaged = xgboost
         damaged.replaceSubrange(2000..<2010, with: Array("]]]]]]]]]]".utf8))
         let corrupted = try write("corrupted.json", damaged)

@@ -16,31 +16,50 @@ struct ProgressBarTests {
         var value: String { text.withLock { $0 } }
     }
 
-    @Test("on a terminal it redraws in place, once per percent, and closes its line")
+    /// A clock that advances one second per reading.
+    final class Ticks: Sendable {
+        let count = Lock(0)
+        func next() -> Duration {
+            .seconds(
+                count.withLock {
+                    $0 += 1
+                    return $0
+                })
+        }
+    }
+
+    @Test("on a terminal: one bar per phase with name, elapsed, rate and ETA, redrawn once per percent; a final line")
     func terminal() {
         let sink = Sink()
-        var bar = ProgressBar(console: sink.console(terminal: true), width: 10)
+        let ticks = Ticks()
+        var bar = ProgressBar(console: sink.console(terminal: true), width: 10, clock: { ticks.next() })
         for round in 0...200 {
             bar.update(stage: "fitting", completed: round, total: 200)
         }
-        bar.finish()
+        bar.update(stage: "final model", completed: 1, total: 2)
+        bar.finish("final model: 2 trees")
         let text = sink.value
-        #expect(text.filter { $0 == "\r" }.count == 101)  // 0 % … 100 %
-        #expect(text.contains("\r[##########] 100% fitting (200/200)"))
-        #expect(text.hasSuffix("\n"))
-        #expect(text.filter { $0 == "\n" }.count == 1)
+        // fitting at 0…100 %, its final line, final model at 50 %, its final line.
+        #expect(text.filter { $0 == "\r" }.count == 101 + 1 + 1 + 1)
+        // The phase starts at the first reading and each redraw reads once: 50 % is drawn 51 s in.
+        #expect(text.contains("\rfitting  [#####     ]  50%  100/200  51.0 s  (2.0/s)  ETA 51.0 s\u{1B}[K"))
+        #expect(text.contains("\rfitting: 200 of 200 in "))
+        #expect(!text.contains("100/200  ETA"))
+        #expect(text.hasSuffix("\rfinal model: 2 trees\u{1B}[K\n"))
+        #expect(text.filter { $0 == "\n" }.count == 2)
     }
 
-    @Test("elsewhere it writes one line when a stage starts and one when it ends")
-    func plain() {
+    @Test("nothing when stderr is not a terminal, or when disabled (--quiet, --json)")
+    func hidden() {
         let sink = Sink()
-        var bar = ProgressBar(console: sink.console(terminal: false))
+        var plain = ProgressBar(console: sink.console(terminal: false))
+        var quiet = ProgressBar(console: sink.console(terminal: true), enabled: false)
         for round in 0...50 {
-            bar.update(stage: "validation model", completed: round, total: 50)
+            plain.update(stage: "validation model", completed: round, total: 50)
+            quiet.update(stage: "validation model", completed: round, total: 50)
         }
-        bar.update(stage: "final model", completed: 1, total: 1)
-        bar.finish()
-        #expect(
-            sink.value == "validation model…\nvalidation model: done\nfinal model…\nfinal model: done\n")
+        plain.finish()
+        quiet.finish("done")
+        #expect(sink.value.isEmpty)
     }
 }

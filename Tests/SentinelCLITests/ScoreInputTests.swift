@@ -23,6 +23,18 @@ struct ScoreInputTests {
         #expect(parsed[0].eventTimeMicroseconds == 1_530_439_205_000_000)
     }
 
+    @Test("the amount once: 'amount' fills the amount input left out of 'features' (array or object)")
+    func amountOnce() throws {
+        let array = try Self.parse(#"{"card_id":"c42","amount":149.62,"features":[2,3]}"#)
+        #expect(array[0].features == [149.62, 2, 3])
+        #expect(array[0].amount == 149.62)
+        let object = try Self.parse(#"{"amount":7,"features":{"V1":2,"V2":3}}"#)
+        #expect(object[0].features == [7, 2, 3])
+        // Without 'amount' the input is still required.
+        #expect(throws: ScoringClientError.self) { try Self.parse(#"{"features":[2,3]}"#) }
+        #expect(throws: ScoringClientError.self) { try Self.parse(#"{"features":{"V1":2,"V2":3}}"#) }
+    }
+
     @Test("an array of transactions, JSON Lines, and features as an array in model order")
     func arraysAndLines() throws {
         let array = try Self.parse(#"[{"features":[1,2,3],"amount":9},{"features":[4,5,6]}]"#)

@@ -28,17 +28,18 @@ struct StatusCommandTests {
         #expect(output.contains("12,345 events"))
         #expect(output.contains("up 2h 1m"))
         #expect(output.contains("FLAG RATE  1.00% (95% CI 0.53%–1.89%) vs base 0.40%"))
-        #expect(output.contains("p99 0.48 ms"))
+        #expect(output.contains("p99 480 µs"))
         #expect(output.contains("ALERTS  2 active"))
         #expect(output.contains("ALERT  feature drift: Amount"))
         #expect(output.contains("WARN   flag rate"))
         #expect(output.contains("api-1: 2 missing of 12,347 (recent gaps 77–78)"))
         #expect(monitor.requests.withLock { $0.map(\.historyWindows) } == [0])
-        // The fixture's snapshot was taken as its window ended.
-        #expect(output.contains("window 06:00:00–06:01:00 UTC (last complete) · 900 events in it"))
+        // Every number is from the last closed window; the open one only says how far it got.
+        #expect(output.contains("window 06:00:00–06:01:00 UTC (last closed) · 900 events in it"), "\(output)")
+        #expect(output.contains("in progress since 06:01:00 UTC, 12 events"))
     }
 
-    @Test("Right after a roll-over the view shows the last complete window's drift, rates and latency, labelled")
+    @Test("Right after a roll-over the view shows the last closed window's drift, rates and latency, labelled")
     func lastCompleteWindow() async throws {
         // A real monitor state: 200 events with the first feature shifted, then the window rolls over.
         let profile = { (name: String) in
@@ -75,12 +76,12 @@ struct StatusCommandTests {
         }
         #expect(status == 0, "\(capture.standardError)")
         let output = capture.standardOutput
-        #expect(output.contains("window 06:00:00–06:01:00 UTC (last complete) · 200 events in it"), "\(output)")
+        #expect(output.contains("window 06:00:00–06:01:00 UTC (last closed) · 200 events in it"), "\(output)")
         let lines = output.split(separator: "\n").map(String.init)
         let amount = try #require(lines.first { $0.hasPrefix("  Amount") })
         #expect(amount.hasSuffix("alert") && !amount.contains("0.000"), "\(amount)")
         #expect(output.contains("ALERT  feature drift: Amount"))
-        #expect(output.contains("0.00 ms") == false && output.contains("p50 0.10 ms"), "\(output)")
+        #expect(output.contains("0.00 ms") == false && output.contains("p50 100 µs"), "\(output)")
         #expect(output.contains("0 of 200 flagged"))
     }
 

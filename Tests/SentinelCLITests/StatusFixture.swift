@@ -33,7 +33,10 @@ enum StatusFixture {
         let model = MonitorSnapshotResponse.ModelSnapshot(
             modelVersion: "gbdt-7", referenceKnown: true, eventsTotal: 12_345, windowStartMicroseconds: start,
             drift: drift, windowRates: rates, sinceStartRates: rates, windowLatency: latency,
-            sinceStartLatency: latency, throughputPerSecond: 15)
+            sinceStartLatency: latency, throughputPerSecond: 15,
+            windowState: MonitorSnapshotResponse.WindowState(
+                closed: true, endMicroseconds: start + 60_000_000, openStartMicroseconds: start + 60_000_000,
+                openEvents: 12))
         return MonitorSnapshotResponse(
             generatedAtMicroseconds: start + 60_000_000, startedAtMicroseconds: start - 7_200_000_000,
             eventsTotal: 12_345, windowLengthMicroseconds: 60_000_000, models: [model],

@@ -4,7 +4,7 @@ import Testing
 @testable import SentinelData
 
 /// Checks against the development data in `../shared/data` (skipped when it is absent): the row and fraud counts of
-/// its README and EVALUATION.md, and every value against an independent reference parse (`gzip -dc`, line split,
+/// its README and Docs/Evaluation.md, and every value against an independent reference parse (`gzip -dc`, line split,
 /// Swift's `Double(String)`).
 @Suite("Shared data files", .enabled(if: SharedData.isAvailable, "needs ../shared/data (or $SENTINEL_SHARED_DIR)"))
 struct SharedDataTests {

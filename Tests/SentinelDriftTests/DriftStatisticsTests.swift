@@ -89,4 +89,33 @@ struct DriftStatisticsTests {
             DriftStatistics(reference: profile, current: BinnedHistogram(values: [0, 1, 2], profile: profile)))
         #expect(drift == DriftStatistics(psi: 0, jsDistance: 0, ksStatistic: 0, wassersteinNormed: 0))
     }
+
+    @Test("A mostly-zero input (a terminal's fraud share) gets a bin for its zeros, so a shift shows")
+    func mostlyZero() throws {
+        // 97 % zeros, the rest spread over (0, 1]: every quantile edge would fall on 0.
+        let reference = (0..<1000).map { $0 < 970 ? 0.0 : Double($0 - 969) / 31 }
+        let profile = FeatureProfile(name: "TERMINAL_ID_RISK_7DAY_WINDOW", values: reference, bins: 20)
+        #expect(profile.edges.first == 1.0 / 31)
+        #expect(profile.binCount >= 2)
+        #expect(isClose(profile.proportions[0], 0.97, tolerance: 1e-12))
+        #expect(profile.isCategoricalLike == false)
+        // A window where 20 % of terminals carry risk instead of 3 %.
+        let current = (0..<1000).map { $0 < 800 ? 0.0 : 0.5 }
+        let drift = try #require(
+            DriftStatistics(reference: profile, current: BinnedHistogram(values: current, profile: profile)))
+        #expect(drift.psi > 0.25)
+    }
+
+    @Test("A low-cardinality input gets one bin per value, however rare")
+    func lowCardinality() throws {
+        // Counts 0…5, 5 seen once in a thousand.
+        let reference = (0..<1000).map { Double($0 == 999 ? 5 : $0 % 5) }
+        let profile = FeatureProfile(name: "TERMINAL_ID_NB_TX_1DAY_WINDOW", values: reference, bins: 20)
+        #expect(profile.edges == [1, 2, 3, 4, 5])
+        #expect(profile.distinctValues == 6)
+        #expect(profile.integerValued == true)
+        #expect(profile.isCategoricalLike == true)
+        let flag = FeatureProfile(name: "flag", values: [0, 1, 1, 0, 1], bins: 20)
+        #expect(flag.edges == [1])
+    }
 }

@@ -168,4 +168,33 @@ struct HostileInputTests {
         #expect(api.log.contains("\"msg\":\"connection closed\",\"reason\":\"connection_limit\""))
         #expect(await api.terminate() == 0)
     }
+
+    @Test("--max-connections-per-peer: one connection over it from the same address is refused, and counted")
+    func perPeerLimit() async throws {
+        let api = try await RunningService.startAPI(
+            model: APIModels.firstPath, arguments: ["--max-connections-per-peer", "2"])
+        let held = try (0..<2).map { _ in try LoopbackSocket(port: api.port) }
+        let third = try await offPool { () throws -> (bytes: [UInt8], closed: Bool) in
+            try LoopbackSocket(port: api.port).receiveToEnd()
+        }.get()
+        try #require(third.bytes.count >= FrameHeader.size)
+        let header = try third.bytes[0..<FrameHeader.size].withUnsafeBytes { try FrameHeader.parse($0) }
+        #expect(header.type == .goAway && header.status == .resourceExhausted)
+        #expect(
+            String(decoding: third.bytes[FrameHeader.size...], as: UTF8.self)
+                == "connection limit of 2 per peer address reached")
+        #expect(third.closed)
+        // Freeing a slot lets the address in again.
+        shutdown(held[0].fd, Int32(SHUT_RDWR))
+        let deadline = ContinuousClock.now + .seconds(5)
+        var served = false
+        while !served && ContinuousClock.now < deadline {
+            served = (try? await Self.scoreOnce(api)) ?? false
+        }
+        #expect(served)
+        _ = held
+        let metrics = try await httpGet(port: api.httpPort, path: "/metrics").body
+        #expect(OperationsTests.sample(metrics, "sentinel_rpc_disconnects_total{reason=\"peer_limit\"}") ?? 0 >= 1)
+        #expect(await api.terminate() == 0)
+    }
 }

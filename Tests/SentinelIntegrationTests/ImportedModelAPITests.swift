@@ -39,14 +39,18 @@ struct ImportedModelAPITests {
         }
     }
 
-    @Test("XGBoost and LightGBM imports score through the CLI and RPC as in the library, and hot-reload")
+    @Test("XGBoost, LightGBM and skl2onnx imports score through the CLI and RPC as in the library, and hot-reload")
     func scoresThroughTheService() async throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("sentinel-import-\(UUID())")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let (data, complete) = try Self.completeRows(in: directory)
         #expect(complete.count > 100)
         var models: [(path: String, column: String)] = []
-        for (fixture, column) in [("xgboost.json", "xgboost"), ("lightgbm.txt", "lightgbm")] {
+        let fixtures = [
+            ("xgboost.json", "xgboost"), ("lightgbm.txt", "lightgbm"), ("forest.onnx", "forest_onnx"),
+            ("boosting.onnx", "boosting_onnx"), ("logistic.onnx", "logistic_onnx"),
+        ]
+        for (fixture, column) in fixtures {
             let out = directory.appendingPathComponent("\(column).sentinel").path
             let (status, _, error) = try await BuiltProducts.run(
                 "sentinel",

@@ -4,7 +4,7 @@ import Testing
 
 @testable import SentinelModel
 
-/// The Must-show checks against the published table in `EVALUATION.md`, on the shared Handbook data.
+/// The Must-show checks against the published table in `Docs/Evaluation.md`, on the shared Handbook data.
 @Suite(
     "Published results (Handbook data)",
     .enabled(

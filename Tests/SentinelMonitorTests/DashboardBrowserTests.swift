@@ -4,9 +4,9 @@ import SentinelMonitor
 import Synchronization
 import Testing
 
-/// Renders the dashboard in headless Chromium against a server fed with fixture snapshots; skipped without
-/// Chromium (`apt-get install -y chromium`). Set `SENTINEL_DASHBOARD_SCREENSHOT=/path.png` to also save a
-/// screenshot (`SENTINEL_DASHBOARD_SIZE=W,H`, default 1280,900).
+/// Renders the dashboard in headless Chromium at 1440×900 and 390×844 against a server fed with fixture snapshots;
+/// skipped without Chromium (`apt-get install -y chromium`). Screenshots at both sizes go to a temporary directory,
+/// or to `SENTINEL_DASHBOARD_SCREENSHOTS` when set.
 @Suite("Dashboard in a browser", .serialized)
 struct DashboardBrowserTests {
     static let chromium: String? = ["/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome"]
@@ -18,7 +18,7 @@ struct DashboardBrowserTests {
     func renderedDOM() async throws {
         let chromium = try #require(Self.chromium)
         let calls = Lock(0)
-        let dashboard = Dashboard(metrics: nil) {
+        let dashboard = Dashboard(metrics: nil) { _ in
             // Each poll sees one more closed window, as a live monitor would.
             let step = calls.withLock { count in
                 defer { count += 1 }
@@ -29,7 +29,7 @@ struct DashboardBrowserTests {
         try await withDashboardServer(dashboard) { port in
             let url = "http://127.0.0.1:\(port)/"
             let dom = try await run(
-                chromium, Self.flags + ["--virtual-time-budget=8000", "--dump-dom", url])
+                chromium, Self.flags + ["--virtual-time-budget=8000", "--window-size=1440,900", "--dump-dom", url])
             let rows = try rowNames(dom, table: "drift")
             #expect(rows.first == "Amount")
             #expect(rows.count == DashboardFixture.features.count + 1)
@@ -40,19 +40,41 @@ struct DashboardBrowserTests {
             #expect(dom.contains("412,388"))
             #expect(dom.contains("<polygon"))  // The flag rate's confidence band.
             #expect(dom.contains("● live"))
-            // The fixture's window is the current one (41 s in, with events), and the page says so.
-            #expect(dom.contains("current window since 06:1"))
-            if let path = ProcessInfo.processInfo.environment["SENTINEL_DASHBOARD_SCREENSHOT"] {
+            // Latency in the unit that keeps its digits (p99 611 µs), never "0.00 ms"; the axis names its unit.
+            #expect(dom.contains("611 µs") && !dom.contains("0.00 ms"))
+            #expect(dom.contains("<span id=\"lat-unit\">ms</span>"))
+            // Every figure names its window: the last closed one; the open one only as "in progress".
+            #expect(dom.contains("window 06:1") && dom.contains("in progress since 06:1"))
+            // The Amount and score overlays: ten training bins and a live series each.
+            #expect(occurrences(of: "<rect class=\"ref\"", in: dom) == 20)
+            #expect(occurrences(of: "<path class=\"live\"", in: dom) == 2)
+            #expect(dom.contains("Amount · window 06:1"))
+            #expect(dom.contains("data-overflow-x=\"false\""))
+            // A phone: one column, alerts first, nothing scrolls sideways.
+            let phone = try await run(
+                chromium, Self.flags + ["--virtual-time-budget=8000", "--window-size=390,844", "--dump-dom", url])
+            #expect(phone.contains("data-overflow-x=\"false\""), "the page scrolls sideways at 390 px")
+            // Screenshots at both sizes, in a temporary directory (or SENTINEL_DASHBOARD_SCREENSHOTS).
+            let directory =
+                ProcessInfo.processInfo.environment["SENTINEL_DASHBOARD_SCREENSHOTS"]
+                ?? FileManager.default.temporaryDirectory.appendingPathComponent("sentinel-dashboard-\(getpid())").path
+            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+            for (name, size) in [("dashboard-1440x900.png", "1440,900"), ("dashboard-390x844.png", "390,844")] {
                 calls.withLock { $0 = 0 }
-                let size = ProcessInfo.processInfo.environment["SENTINEL_DASHBOARD_SIZE"] ?? "1280,900"
+                let path = "\(directory)/\(name)"
                 _ = try await run(
                     chromium,
                     Self.flags + [
                         "--virtual-time-budget=8000", "--hide-scrollbars", "--screenshot=\(path)",
                         "--window-size=\(size)", url,
                     ])
+                #expect(FileManager.default.fileExists(atPath: path), "no screenshot at \(path)")
             }
         }
+    }
+
+    private func occurrences(of needle: String, in text: String) -> Int {
+        text.components(separatedBy: needle).count - 1
     }
 
     static let flags = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]

@@ -1,3 +1,4 @@
+import Foundation
 import SentinelDrift
 import SentinelSchema
 
@@ -39,10 +40,24 @@ enum DashboardFixture {
         let latency = LatencySummary(
             count: 4_812, p50Nanoseconds: 182_000, p90Nanoseconds: 260_000, p99Nanoseconds: 611_000,
             p999Nanoseconds: 1_420_000, maxNanoseconds: 2_900_000, meanNanoseconds: 201_000)
+        // Ten training-quantile bins; the live Amount leans to the top bins as the step grows.
+        let edges = [1.0, 2.5, 5, 9, 15, 22, 37, 60, 99]
+        let distributions = (features + ["score"]).map { name in
+            let lean = name == "Amount" ? 0.3 + 0.1 * Double(step) : 0
+            let counts = (0..<10).map { bin in UInt64(481.2 * (1 - lean + 2 * lean * Double(bin) / 9)) }
+            return MonitorSnapshotResponse.Distribution(
+                name: name, edges: edges, referenceShares: [Double](repeating: 0.1, count: 10), referenceCount: 227_845,
+                referenceMinimum: 0, referenceMaximum: 25_691, closedCounts: counts, openCounts: counts.map { $0 / 3 })
+        }
         let model = MonitorSnapshotResponse.ModelSnapshot(
             modelVersion: "gbdt-2026-11-28", referenceKnown: true, eventsTotal: 412_388,
-            windowStartMicroseconds: start + Int64(closed) * window, drift: drift, windowRates: rates,
-            sinceStartRates: rates, windowLatency: latency, sinceStartLatency: latency, throughputPerSecond: 117.4)
+            windowStartMicroseconds: start + Int64(closed - 1) * window, drift: drift, windowRates: rates,
+            sinceStartRates: rates, windowLatency: latency, sinceStartLatency: latency, throughputPerSecond: 117.4,
+            windowState: MonitorSnapshotResponse.WindowState(
+                closed: true, endMicroseconds: start + Int64(closed) * window,
+                openStartMicroseconds: start + Int64(closed) * window, openEvents: 3_208,
+                registeredAtMicroseconds: start - 3 * 3_600_000_000),
+            distributions: distributions)
         var history: [MonitorSnapshotResponse.WindowSummary] = []
         for index in 0..<closed {
             let events = UInt64(6_900 + (index * 37) % 400)
@@ -59,16 +74,23 @@ enum DashboardFixture {
                         meanNanoseconds: 190_000),
                     status: index > 8 ? .warn : .ok,
                     flagRateLow: WilsonInterval(successes: Int(flagged), trials: Int(events)).lower,
-                    flagRateHigh: WilsonInterval(successes: Int(flagged), trials: Int(events)).upper))
+                    flagRateHigh: WilsonInterval(successes: Int(flagged), trials: Int(events)).upper,
+                    features: drift.features.map { feature in
+                        var past = feature
+                        past.psi = feature.name == "Amount" ? 0.02 * Double(index) : feature.psi
+                        return past
+                    },
+                    score: drift.score))
         }
         let alerts = [
             MonitorSnapshotResponse.Alert(
                 kind: .featureDrift, feature: "Amount", level: level(0.18 + 0.04 * Double(step)),
-                reason: "PSI \(Double(Int((0.18 + 0.04 * Double(step)) * 1000)) / 1000) ≥ 0.1 for 2 windows",
+                reason: amountReason(0.18 + 0.04 * Double(step), windows: 2 + step),
                 value: 0.18, threshold: 0.1,
                 sinceMicroseconds: start + 10 * window, modelVersion: "gbdt-2026-11-28"),
             MonitorSnapshotResponse.Alert(
-                kind: .flagRate, feature: "", level: .warn, reason: "flag rate 0.64% above its 95% CI for 3 windows",
+                kind: .flagRate, feature: "", level: .warn,
+                reason: "flag rate 0.64 % is above the expected 0.31–0.51 % (training base rate 0.41 %) for 3 windows",
                 value: 0.0064, threshold: 0.0041, sinceMicroseconds: start + 9 * window,
                 modelVersion: "gbdt-2026-11-28"),
         ]
@@ -85,6 +107,12 @@ enum DashboardFixture {
             generatedAtMicroseconds: now, startedAtMicroseconds: start - 3 * 3_600_000_000, eventsTotal: 412_388,
             windowLengthMicroseconds: window, models: [model], alerts: alerts, producers: [producer],
             history: history, labelMetrics: labels)
+    }
+
+    /// The monitor's wording of the Amount alert at a PSI.
+    static func amountReason(_ psi: Double, windows: Int) -> String {
+        let line = psi >= 0.25 ? "alert threshold 0.25" : "warn threshold 0.1"
+        return "PSI of Amount is \(String(format: "%.3f", psi)), at or above the \(line), for \(windows) windows"
     }
 
     static func level(_ psi: Double) -> AlertLevel {

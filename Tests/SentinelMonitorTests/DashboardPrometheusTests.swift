@@ -23,7 +23,7 @@ struct DashboardPrometheusTests {
         let summary = try registry.makeSummary(
             name: "sentinel_monitor_snapshot_seconds", help: "Time to build a snapshot.")
         summary.record(nanoseconds: 1_200_000)
-        let body = try await withDashboardServer(Dashboard(metrics: registry) { DashboardFixture.snapshot() }) {
+        let body = try await withDashboardServer(Dashboard(metrics: registry) { _ in DashboardFixture.snapshot() }) {
             port in
             try await httpGet(port: port, path: "/metrics").body
         }

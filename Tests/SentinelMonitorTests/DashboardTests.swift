@@ -77,7 +77,7 @@ struct DashboardTests {
         let registry = MetricsRegistry()
         let counter = try registry.makeCounter(name: "sentinel_monitor_events_total", help: "Events ingested.")
         counter.increment(by: 5)
-        let dashboard = Dashboard(metrics: registry) { DashboardFixture.snapshot() }
+        let dashboard = Dashboard(metrics: registry) { _ in DashboardFixture.snapshot() }
         #expect(dashboard.makeRouter().paths == Dashboard.paths.sorted())
         try await withDashboardServer(dashboard) { port in
             let page = try await httpGet(port: port, path: "/")
@@ -90,7 +90,7 @@ struct DashboardTests {
             // Self-contained: no scripts, styles, fonts or images from elsewhere; the page's only references are its
             // own same-origin files, and it carries no inline styles or scripts.
             #expect(!page.body.contains("http://") && !page.body.contains("https://"))
-            #expect(references(in: page.body) == ["/dashboard.css", "/dashboard.js"])
+            #expect(references(in: page.body) == ["/dashboard.css", "/report.html", "/dashboard.js"])
             #expect(!page.body.contains("<style") && !page.body.contains("style=\"") && !page.body.contains("<script>"))
             let styles = try await httpGet(port: port, path: "/dashboard.css")
             #expect(!styles.body.contains("url(") && !styles.body.contains("@import"))
@@ -107,6 +107,14 @@ struct DashboardTests {
             #expect(metrics.body.contains("sentinel_monitor_events_total 5"))
             let health = try await httpGet(port: port, path: "/healthz")
             #expect(health.status == 200 && health.body == "ok\n")
+            // The download: one self-contained HTML file with an overlay per column of the last closed window.
+            let report = try await httpGet(port: port, path: "/report.html")
+            #expect(report.status == 200 && report.headers["content-type"] == "text/html; charset=utf-8")
+            #expect(report.headers["content-disposition"]?.hasPrefix("attachment") == true)
+            #expect(report.body.components(separatedBy: "<svg").count - 1 == DashboardFixture.features.count + 1)
+            #expect(report.body.contains("gbdt-2026-11-28") && !report.body.contains("<script"))
+            let bad = try await httpGet(port: port, path: "/api/snapshot?since=yesterday")
+            #expect(bad.status == 400 && bad.body.contains("since must be a positive time"))
         }
     }
 
@@ -124,7 +132,7 @@ struct DashboardTests {
     func pageFiles(path: String, file: String, contentType: String) async throws {
         let expected = try Data(contentsOf: Self.resources.appendingPathComponent(file))
         #expect(!expected.isEmpty)
-        let dashboard = Dashboard(metrics: nil) { DashboardFixture.snapshot() }
+        let dashboard = Dashboard(metrics: nil) { _ in DashboardFixture.snapshot() }
         try await withDashboardServer(dashboard) { port in
             let response = try await httpGet(port: port, path: path)
             #expect(response.status == 200)
@@ -146,7 +154,7 @@ struct DashboardTests {
         struct Unavailable: Error, CustomStringConvertible {
             var description: String { "state is recovering" }
         }
-        let dashboard = Dashboard(metrics: nil) { throw Unavailable() }
+        let dashboard = Dashboard(metrics: nil) { _ in throw Unavailable() }
         try await withDashboardServer(dashboard) { port in
             let api = try await httpGet(port: port, path: "/api/snapshot")
             #expect(api.status == 503)

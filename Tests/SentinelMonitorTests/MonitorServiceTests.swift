@@ -136,7 +136,7 @@ struct MonitorServiceTests {
         #expect(object["from"] as? String == "ok" && object["to"] as? String == "alert")
         #expect(object["threshold"] as? Double == 0.25)
         #expect((object["value"] as? Double ?? 0) > 0.25)
-        #expect((object["reason"] as? String)?.contains("over 50 values") == true)
+        #expect((object["reason"] as? String)?.contains("at or above the alert threshold 0.25, for 1 window") == true)
         #expect(object["model_version"] as? String == "v1")
         await service.close()
     }

@@ -58,11 +58,12 @@ struct MonitorStateTests {
         _ = try state.ingest(F.batch("p1", 41...50, version: "v2", drifted: true), at: F.t0)
         #expect(state.models["v1"]?.eventsTotal == 40)
         #expect(state.models["v2"]?.eventsTotal == 10)
-        let view = state.snapshot(MonitorSnapshotRequest(modelVersion: "v2"), at: F.t0)
+        _ = state.advance(to: F.t0 + 1_000_000)
+        let view = state.snapshot(MonitorSnapshotRequest(modelVersion: "v2"), at: F.t0 + 1_000_000)
         #expect(view.models.map(\.modelVersion) == ["v2"])
         #expect(view.models[0].drift.features[0].count == 10)
         #expect(view.models[0].drift.features[0].psi > 1)
-        let both = state.snapshot(MonitorSnapshotRequest(), at: F.t0)
+        let both = state.snapshot(MonitorSnapshotRequest(), at: F.t0 + 1_000_000)
         #expect(both.models.map(\.modelVersion) == ["v1", "v2"])
         #expect(both.models[0].drift.features[0].psi < 1e-9)
     }
@@ -150,26 +151,36 @@ struct MonitorStateTests {
         #expect(view.history[1].flagRateLow == interval.lower && view.history[1].flagRateHigh == interval.upper)
         #expect(view.history[1].flagRateLow < view.history[1].flagRateHigh)
         #expect(view.history[2].flagRateLow == 0 && view.history[2].flagRateHigh == 0)
-        // 5 events are below the minimum of 10: the model's window view is the last complete window with 10 or
-        // more (the second, 30 events over its 1 s); since start counts everything.
-        #expect(view.models[0].showsClosedWindow(in: view))
-        #expect(view.models[0].windowRates.events == 30)
-        #expect(view.models[0].sinceStartRates.events == 55)
-        #expect(view.models[0].sinceStartLatency.count == 55)
-        #expect(view.models[0].windowLatency.count == 30)
-        #expect(view.models[0].windowStartMicroseconds == F.t0 + 1_000_000)
-        #expect(view.models[0].throughputPerSecond == 30)
-        // 10 events: the current window, 10 events over the 0.6 s elapsed in it.
+        // The window fields are the last closed window's, even when it is empty (a gap: no rates, no statuses);
+        // the open window only says how many events it has so far.
+        var shown = view.models[0]
+        #expect(shown.windowState.closed && shown.windowStartMicroseconds == F.t0 + 2_000_000)
+        #expect(shown.windowState.endMicroseconds == F.t0 + 3_000_000)
+        #expect(shown.windowRates.events == 0 && shown.windowRates.status == .unspecified)
+        #expect(shown.drift.features.allSatisfy { $0.count == 0 && $0.status == .unspecified })
+        #expect(shown.windowLatency.count == 0 && shown.throughputPerSecond == 0)
+        #expect(shown.windowState.openStartMicroseconds == F.t0 + 3_000_000 && shown.windowState.openEvents == 5)
+        #expect(shown.windowState.idleWindows == 1 && !shown.windowState.idle)
+        #expect(shown.sinceStartRates.events == 55)
+        #expect(shown.sinceStartLatency.count == 55)
         _ = try state.ingest(F.batch("p1", 56...60), at: F.t0 + 3_600_000)
-        let current = state.snapshot(MonitorSnapshotRequest(), at: F.t0 + 3_600_000)
-        #expect(!current.models[0].showsClosedWindow(in: current))
-        #expect(current.models[0].windowRates.events == 10 && current.models[0].windowLatency.count == 10)
-        #expect(current.models[0].windowStartMicroseconds == F.t0 + 3_000_000)
-        #expect(abs(current.models[0].throughputPerSecond - 10 / 0.6) < 1e-9)
+        shown = state.snapshot(MonitorSnapshotRequest(), at: F.t0 + 3_600_000).models[0]
+        #expect(shown.windowStartMicroseconds == F.t0 + 2_000_000 && shown.windowState.openEvents == 10)
+        // The second window, 30 events over its 1 s, as the last closed one.
+        _ = state.advance(to: F.t0 + 4_000_000)
+        shown = state.snapshot(MonitorSnapshotRequest(), at: F.t0 + 4_000_000).models[0]
+        #expect(shown.windowRates.events == 10 && shown.windowLatency.count == 10 && shown.throughputPerSecond == 10)
+        // History from a time on, with every column's statistics when asked.
+        let since = state.snapshot(
+            MonitorSnapshotRequest(sinceMicroseconds: F.t0 + 1_000_000, historyFeatures: true), at: F.t0 + 4_000_000)
+        #expect(since.history.map(\.startMicroseconds) == [1, 2, 3].map { F.t0 + $0 * 1_000_000 })
+        #expect(since.history[0].features.count == 3 && since.history[0].features[0].count == 30)
+        #expect(since.history[1].features.allSatisfy { $0.count == 0 && $0.status == .unspecified })
+        #expect(view.history.allSatisfy { $0.features.isEmpty })
         // A clock step back changes nothing.
         let backwards = state.advance(to: F.t0)
         #expect(backwards.isEmpty)
-        #expect(state.models["v1"]?.windows.history.count == 3)
+        #expect(state.models["v1"]?.windows.history.count == 4)
     }
 
     @Test("alerts: ok → alert raised once, held while drifted, cleared once; the snapshot lists the active one")
@@ -181,7 +192,7 @@ struct MonitorStateTests {
         #expect(raised.count == 1)
         #expect(raised.first?.transition.from == .ok && raised.first?.transition.to == .alert)
         #expect(raised.first?.threshold == 0.25)
-        #expect(raised.first?.transition.reason.contains("≥ 0.25") == true)
+        #expect(raised.first?.transition.reason.contains("at or above the alert threshold 0.25") == true)
         var view = state.snapshot(MonitorSnapshotRequest(), at: F.t0 + 1_000_000)
         let alert = try #require(view.alerts.first { $0.feature == "a0" })
         #expect(alert.level == .alert && alert.kind == .featureDrift && alert.modelVersion == "v1")
@@ -199,49 +210,93 @@ struct MonitorStateTests {
         #expect(!view.alerts.contains { $0.feature == "a0" })
     }
 
-    @Test("right after a roll-over the snapshot shows the last complete window, labelled, with the live statuses")
-    func lastCompleteWindow() throws {
+    @Test("the snapshot shows the last closed window with the statuses it left; the open window only as its count")
+    func lastClosedWindow() throws {
         var state = try registered()  // minimum count 10
         _ = try state.ingest(F.batch("p1", 1...40, drifted: true), at: F.t0)
-        _ = state.advance(to: F.t0 + 1_000_000)
-        var view = state.snapshot(MonitorSnapshotRequest(), at: F.t0 + 1_000_000)
+        var view = state.snapshot(MonitorSnapshotRequest(), at: F.t0 + 500_000)
         var model = try #require(view.models.first)
-        #expect(model.showsClosedWindow(in: view))
+        // No window closed yet: no numbers, no statuses; the open window's events.
+        #expect(!model.windowState.closed && model.windowState.openEvents == 40)
+        #expect(model.drift.features.allSatisfy { $0.count == 0 && $0.status == .unspecified })
+        _ = state.advance(to: F.t0 + 1_000_000)
+        view = state.snapshot(MonitorSnapshotRequest(), at: F.t0 + 1_000_000)
+        model = try #require(view.models.first)
+        #expect(model.windowState.closed && model.windowState.openEvents == 0)
         #expect(model.windowStartMicroseconds == F.t0)
         #expect(model.windowRates.events == 40 && model.windowRates.flagged == 10)
         #expect(model.windowLatency.count == 40 && model.throughputPerSecond == 40)
         let a0 = try #require(model.drift.features.first { $0.name == "a0" })
         #expect(a0.psi > 0.25 && a0.count == 40 && a0.status == .alert)
         #expect(model.drift.status == .alert)
-        // The table's statuses are the active alerts' levels.
+        // The table's statuses are the active alerts' levels, and the alerts name that window and its value.
         let drifted = view.alerts.filter { $0.kind == .featureDrift }
         #expect(drifted.count == 3)
         for alert in drifted {
-            #expect(model.drift.features.first { $0.name == alert.feature }?.status == alert.level)
+            let feature = model.drift.features.first { $0.name == alert.feature }
+            #expect(feature?.status == alert.level)
+            #expect(alert.windowStartMicroseconds == F.t0 && alert.lastValue == feature?.psi)
         }
+        // The histograms: the reference's shares and the window's counts over the same bins.
+        let amount = try #require(model.distributions.first)
+        #expect(model.distributions.count == 4 && model.distributions.last?.name == "score")
+        #expect(amount.referenceShares.count == amount.edges.count + 1)
+        #expect(amount.closedCounts.count == amount.referenceShares.count && amount.closedCounts.reduce(0, +) == 40)
+        #expect(amount.openCounts.reduce(0, +) == 0)
         // The dashboard's JSON says the same.
         let json = try #require(
             try JSONSerialization.jsonObject(with: Data(SnapshotJSON.render(view).utf8)) as? [String: Any])
         let jsonModel = try #require((json["models"] as? [[String: Any]])?.first)
-        #expect(jsonModel["window_complete"] as? Bool == true)
+        #expect(jsonModel["window_closed"] as? Bool == true)
         #expect(jsonModel["window_start_unix_us"] as? Int64 == F.t0)
         #expect(jsonModel["window_end_unix_us"] as? Int64 == F.t0 + 1_000_000)
         #expect((jsonModel["window_rates"] as? [String: Any])?["events"] as? Int == 40)
-        // Fewer than the minimum in the current window: still the last complete one.
-        _ = try state.ingest(F.batch("p1", 41...49), at: F.t0 + 1_500_000)
+        #expect((jsonModel["distributions"] as? [[String: Any]])?.first?["closed_counts"] as? [Int] != nil)
+        // In-distribution events in the open window change nothing shown until it closes.
+        _ = try state.ingest(F.batch("p1", 41...80), at: F.t0 + 1_500_000)
         view = state.snapshot(MonitorSnapshotRequest(), at: F.t0 + 1_500_000)
         model = try #require(view.models.first)
-        #expect(model.showsClosedWindow(in: view) && model.windowRates.events == 40)
-        // Enough: the current window, with the live statuses (a0 stays at alert until a window closes).
-        _ = try state.ingest(F.batch("p1", 50...59), at: F.t0 + 1_600_000)
-        view = state.snapshot(MonitorSnapshotRequest(), at: F.t0 + 1_600_000)
-        model = try #require(view.models.first)
-        #expect(!model.showsClosedWindow(in: view))
-        #expect(model.windowStartMicroseconds == F.t0 + 1_000_000 && model.windowRates.events == 19)
+        #expect(model.windowStartMicroseconds == F.t0 && model.windowRates.events == 40)
+        #expect(model.windowState.openEvents == 40 && model.distributions[0].openCounts.reduce(0, +) == 40)
         #expect(model.drift.features.first { $0.name == "a0" }?.status == .alert)
-        let json2 = try #require(
-            try JSONSerialization.jsonObject(with: Data(SnapshotJSON.render(view).utf8)) as? [String: Any])
-        #expect((json2["models"] as? [[String: Any]])?.first?["window_complete"] as? Bool == false)
+    }
+
+    @Test("a model version without events for the idle limit is idle and its alerts resolve, with the reason")
+    func idleResolves() throws {
+        var state = try registered()
+        state.settings.idleWindows = 3
+        _ = try state.ingest(F.batch("p1", 1...40, drifted: true), at: F.t0)
+        _ = state.advance(to: F.t0 + 1_000_000)
+        #expect(state.alerts.count == 3)
+        var changes = state.advance(to: F.t0 + 3_000_000)
+        #expect(changes.isEmpty && state.alerts.count == 3)
+        changes = state.advance(to: F.t0 + 4_000_000)
+        #expect(changes.count == 3 && state.alerts.isEmpty)
+        #expect(changes.allSatisfy { $0.transition.to == .ok && $0.transition.reason.contains("3 windows: idle") })
+        let model = state.snapshot(MonitorSnapshotRequest(), at: F.t0 + 4_000_000).models[0]
+        #expect(model.windowState.idle && model.windowState.idleWindows == 3)
+        // Traffic again: statuses start from ok and the drift is raised anew.
+        _ = try state.ingest(F.batch("p1", 41...80, drifted: true), at: F.t0 + 4_100_000)
+        changes = state.advance(to: F.t0 + 5_000_000)
+        #expect(changes.filter { $0.transition.to == .alert }.count == 3)
+    }
+
+    @Test("alerts sort by level, then in the model's feature order (a5 before a10), and their text reads right")
+    func alertOrder() throws {
+        var state = MonitorState(settings: F.settings(), startedAt: F.t0)
+        _ = try state.register(F.registration("v1", features: 12), at: F.t0)
+        for (second, range) in [(0, 1...40), (1, 41...80)] as [(Int64, ClosedRange<UInt64>)] {
+            let events = range.map { F.event($0, drifted: true, features: 12) }
+            _ = try state.ingest(EventBatch(producerId: "p1", events: events), at: F.t0 + second * 1_000_000)
+        }
+        _ = state.advance(to: F.t0 + 2_000_000)
+        let view = state.snapshot(MonitorSnapshotRequest(), at: F.t0 + 2_000_000)
+        let names = F.registration("v1", features: 12).reference.features.map(\.name)
+        #expect(view.alerts.filter { $0.kind == .featureDrift }.map(\.feature) == names)
+        let a0 = try #require(view.alerts.first { $0.feature == "a0" })
+        #expect(a0.reason.hasPrefix("PSI of a0 is "), "\(a0.reason)")
+        #expect(a0.reason.hasSuffix(", at or above the alert threshold 0.25, for 2 windows"), "\(a0.reason)")
+        #expect(a0.windowStartMicroseconds == F.t0 + 1_000_000 && a0.sinceMicroseconds == F.t0 + 1_000_000)
     }
 
     @Test("a window with fewer than the minimum count leaves statuses unchanged")
@@ -290,7 +345,7 @@ struct MonitorStateTests {
         #expect(abs(metrics[0].averagePrecision - (0.5 + 1.0 / 3.0)) < 1e-12)
         #expect(metrics[0].transactions == 4 && metrics[0].labelled == 3 && metrics[0].frauds == 2)
         #expect(abs(metrics[0].cardPrecisionAt100 - 0.02) < 1e-12)
-        // Day 2: t9 (fraud, card c9) labelled; c1 was detected on day 1 and is left out (EVALUATION.md).
+        // Day 2: t9 (fraud, card c9) labelled; c1 was detected on day 1 and is left out (Docs/Evaluation.md).
         #expect(metrics[1].labelled == 1 && metrics[1].frauds == 1)
         #expect(metrics[1].averagePrecision == 1)
         #expect(abs(metrics[1].cardPrecisionAt100 - 0.01) < 1e-12)
@@ -319,6 +374,33 @@ struct MonitorStateTests {
         #expect(throws: MonitorError.self) { try MonitorState(snapshotBytes: Array("{}".utf8)) }
     }
 
+    @Test("a state written before idle limits and alert runs were kept still decodes, with the defaults")
+    func olderSnapshotDecodes() throws {
+        var state = try registered()
+        _ = try state.ingest(F.batch("p1", 1...40, drifted: true), at: F.t0)
+        _ = state.advance(to: F.t0 + 1_000_000)
+        #expect(!state.alerts.isEmpty)
+        var object = try #require(
+            try JSONSerialization.jsonObject(with: Data(try state.snapshotBytes())) as? [String: Any])
+        var inner = try #require(object["state"] as? [String: Any])
+        var settings = try #require(inner["settings"] as? [String: Any])
+        settings["idleWindows"] = nil
+        inner["settings"] = settings
+        var alerts = try #require(inner["alerts"] as? [String: Any])
+        for (key, value) in alerts {
+            var alert = try #require(value as? [String: Any])
+            for field in ["lastValue", "windowStartMicroseconds", "run", "beyond"] { alert[field] = nil }
+            alerts[key] = alert
+        }
+        inner["alerts"] = alerts
+        object["state"] = inner
+        let old = try MonitorState(snapshotBytes: Array(try JSONSerialization.data(withJSONObject: object)))
+        #expect(old.settings.idleWindows == 5 && old.alerts.count == state.alerts.count)
+        #expect(old.alerts.values.allSatisfy { $0.run == nil })
+        let view = old.snapshot(MonitorSnapshotRequest(), at: F.t0 + 1_000_000)
+        #expect(view.alerts.filter { $0.kind == .featureDrift }.count == 3)
+    }
+
     @Test("exact KS on request: against the first full window's reservoir")
     func exactKS() throws {
         var state = try registered()
@@ -326,7 +408,9 @@ struct MonitorStateTests {
             state.snapshot(MonitorSnapshotRequest(exactKS: true), at: F.t0).models[0].drift.features[0].exactKS == nil)
         _ = try state.ingest(F.batch("p1", 1...200), at: F.t0)
         _ = try state.ingest(F.batch("p1", 201...400, drifted: true), at: F.t0 + 1_000_000)
-        let view = state.snapshot(MonitorSnapshotRequest(exactKS: true), at: F.t0 + 1_000_000)
+        // The test is of the last closed window (the drifted one) against the first window's reservoir.
+        _ = state.advance(to: F.t0 + 2_000_000)
+        let view = state.snapshot(MonitorSnapshotRequest(exactKS: true), at: F.t0 + 2_000_000)
         let test = try #require(view.models[0].drift.features[0].exactKS)
         #expect(test.referenceSize == 200 && test.sampleSize == 200)
         #expect(test.statistic == 1)

@@ -259,6 +259,21 @@ struct ServerConnectionTests {
         }
     }
 
+    @Test("a HELLO after the first frame is ignored, whatever it carries (PROTOCOL.md §7.1)")
+    func secondHello() {
+        var configuration = ServerConfiguration()
+        configuration.authToken = AuthToken("s3cret")
+        let harness = ServerHarness(configuration: configuration)
+        let frames = harness.send(
+            Frames.frame(.hello, 0, Array("s3cret".utf8)) + Frames.frame(.hello, 0, Array("wrong".utf8))
+                + Frames.request(1))
+        #expect(frames.map(\.header.status) == [.ok])
+        #expect(!harness.wantsClose)
+        let plain = ServerHarness()
+        #expect(
+            plain.send(Frames.frame(.hello, 0, Array("any".utf8)) + Frames.request(1)).map(\.header.status) == [.ok])
+    }
+
     @Test("a peer that stops mid-frame is closed after the frame-read timeout")
     func slowloris() async {
         var configuration = ServerConfiguration()

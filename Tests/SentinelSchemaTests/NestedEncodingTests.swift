@@ -65,7 +65,14 @@ struct NestedEncodingTests {
             reference.serializedBytes()
                 == Self.field(1, profile.serializedBytes()) + Self.field(2, profile.serializedBytes()))
         let window = MonitorSnapshotResponse.WindowSummary(latency: Samples.latency)
+        // The score's drift (field 14), empty here, is left out like every empty sub-message without presence: the
+        // schema sends it only when history_features is asked.
         #expect(window.serializedBytes() == Self.field(9, Samples.latency.serializedBytes()))
+        var withScore = window
+        withScore.score = Samples.driftReport.score
+        #expect(
+            withScore.serializedBytes()
+                == Self.field(9, Samples.latency.serializedBytes()) + Self.field(14, withScore.score.serializedBytes()))
         let alert = Samples.snapshot.alerts[0]
         #expect(MonitorSnapshotResponse(alerts: [alert]).serializedBytes() == Self.field(6, alert.serializedBytes()))
         let gaps = [SequenceRange(first: 1, last: 2), SequenceRange(first: 9, last: 300)]

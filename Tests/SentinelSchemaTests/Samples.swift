@@ -114,6 +114,13 @@ enum Samples {
         snapshot.producers[0],
         snapshot.history[0],
         snapshot.labelMetrics[0],
+        MonitorSnapshotResponse.WindowState(
+            closed: true, endMicroseconds: 1_700_000_060_000_000, openStartMicroseconds: 1_700_000_060_000_000,
+            openEvents: 42, idleWindows: 1, idle: false, registeredAtMicroseconds: 1_699_999_000_000_000),
+        MonitorSnapshotResponse.Distribution(
+            name: "Amount", edges: [1, 10, 100], referenceShares: [0.1, 0.4, 0.4, 0.1], referenceCount: 1_000,
+            referenceMinimum: 0, referenceMaximum: 2_500, closedCounts: [3, 12, 9, 1], closedMissing: 0,
+            openCounts: [1, 2, 0, 0], openMissing: 1),
     ]
 
     static func scoringEvent(sequence: UInt64) -> ScoringEvent {

@@ -26,8 +26,8 @@ public enum ImportFixtures {
         }
     }()
 
-    /// The probabilities a library gave, by column name (`xgboost`, `lightgbm`, `lightgbm_zero`, `forest_onnx`,
-    /// `forest_sklearn`, `logistic_onnx`, `logistic_sklearn`); NaN where the library gave none.
+    /// The probabilities a library gave, by column name (`xgboost`, `lightgbm`, `lightgbm_zero`, and `NAME_onnx`,
+    /// `NAME_sklearn` for `forest`, `logistic`, `extra_trees` and `boosting`); NaN where the library gave none.
     public static func expected(_ column: String) -> [Double] {
         do {
             return try DatasetLoader.load(

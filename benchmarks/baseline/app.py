@@ -4,7 +4,9 @@ At start-up it trains the same kind of model `benchmarks/api.sh` gives sentinel-
 (V1..V28, Amount) of the committed sample `data/creditcard-sample.csv.gz`, and serves it. SENTINEL_BASELINE_MODEL
 picks it: `gbdt` (default) is scikit-learn's HistGradientBoostingClassifier with SENTINEL_BASELINE_TREES trees
 (api.sh passes the tree count of the Sentinel model), depth 4 and 16 leaves, as Sentinel's defaults; `logistic` is a
-standardised logistic regression, as `sentinel train --algorithm logistic`.
+standardised logistic regression, as `sentinel train --algorithm logistic`; `xgboost` and `lightgbm` load the model
+file SENTINEL_BASELINE_MODEL_FILE (the one `benchmarks/api.sh` with IMPORT= gives sentinel-api through
+`sentinel model import`) and score with the library's own predict_proba (LightGBM's Booster.predict), one thread.
 
     POST /score        {"features": [29 numbers]}                      -> {"fraud_probability": p, "decision": "flag"|"pass"}
     POST /score_batch  {"transactions": [{"features": [...]}, ...]}     -> {"items": [{...}, ...]}
@@ -43,10 +45,32 @@ def _load(path):
     return x, y
 
 
-_x, _y = _load(DATA)
-if os.environ.get("SENTINEL_BASELINE_MODEL", "gbdt") == "logistic":
+class _LightGBM:
+    """A LightGBM Booster loaded from its text file, with predict_proba's shape."""
+
+    def __init__(self, path):
+        import lightgbm
+
+        self.booster = lightgbm.Booster(model_file=path)
+
+    def predict_proba(self, x):
+        p = self.booster.predict(x, num_threads=1)
+        return np.column_stack([1 - p, p])
+
+
+_kind = os.environ.get("SENTINEL_BASELINE_MODEL", "gbdt")
+if _kind == "xgboost":
+    import xgboost
+
+    MODEL = xgboost.XGBClassifier(n_jobs=1)
+    MODEL.load_model(os.environ["SENTINEL_BASELINE_MODEL_FILE"])
+elif _kind == "lightgbm":
+    MODEL = _LightGBM(os.environ["SENTINEL_BASELINE_MODEL_FILE"])
+elif _kind == "logistic":
+    _x, _y = _load(DATA)
     MODEL = make_pipeline(StandardScaler(), LogisticRegression(max_iter=1000)).fit(_x, _y)
 else:
+    _x, _y = _load(DATA)
     _trees = int(os.environ.get("SENTINEL_BASELINE_TREES", "250"))
     MODEL = HistGradientBoostingClassifier(
         max_iter=_trees, learning_rate=0.02, max_depth=4, max_leaf_nodes=16, early_stopping=False, random_state=0

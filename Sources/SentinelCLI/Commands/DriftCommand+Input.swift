@@ -32,8 +32,10 @@ extension DriftCommand {
             return try DatasetLoader.readColumns(path: path, columns: columns)
         }
 
-        /// Reads the columns that hold only numbers (and empty fields), dropping each column whose first
-        /// non-number fails the read, and recording why. Re-reads once per dropped column.
+        /// Reads the columns that hold only numbers (and empty fields), dropping each text column (its first data
+        /// row is not a number) and recording why. Re-reads once per dropped column.
+        /// - Throws: The `DataError` of a numeric column with a cell further down that is not a number: the column
+        ///   was to be checked and cannot be read, which is an error (exit 1), not a column to leave out quietly.
         func readNumeric(_ columns: [String], skipped: inout [Skip]) throws -> (
             columns: [String], values: [[Double]]
         ) {
@@ -42,7 +44,9 @@ extension DriftCommand {
                 do {
                     return (remaining, try read(remaining))
                 } catch let error as DataError where error.code == .invalidNumber {
-                    guard let column = error.column, let index = remaining.firstIndex(of: column) else { throw error }
+                    guard let column = error.column, let index = remaining.firstIndex(of: column),
+                        (error.line ?? 2) <= 2
+                    else { throw error }
                     remaining.remove(at: index)
                     skipped.append(Skip(column: column, reason: "not numeric (\(error))"))
                 }

@@ -20,7 +20,7 @@ enum DriftCommand {
     static let command = Command(
         words: ["drift"],
         summary: "drift report between two CSV files (PSI, JS, KS, Wasserstein per column)",
-        usage: "sentinel drift --reference FILE --current FILE [--columns A,B] [--bins N] [--json] "
+        usage: "sentinel drift --reference FILE --current FILE [--columns A,B] [--bins N] [--json] [--html FILE] "
             + "[--psi-warn X] [--psi-alert Y] [--fail-on warn|alert]",
         details: """
               --reference FILE   the reference sample (e.g. training data): CSV, plain or gzip-compressed, or -
@@ -30,6 +30,8 @@ enum DriftCommand {
               --bins N           quantile bins of the reference per column (default 20; fewer when values repeat)
               --json             print one JSON object: per column psi, js_distance, ks_statistic, ks_p_value,
                                  ks_binned, wasserstein_normed, status, counts; drift_share, alert_share
+              --html FILE        also write the report as one self-contained HTML file (inline SVG overlays of
+                                 every column and the table; no script, nothing loaded from the network)
               --psi-warn X       PSI at or above which a column is warn (default 0.1)
               --psi-alert Y      PSI at or above which a column is alert (default 0.25)
               --fail-on LEVEL    exit 1 when any column is at LEVEL (warn or alert) or above; without it the
@@ -41,6 +43,7 @@ enum DriftCommand {
         let columnList = try arguments.option("--columns")
         let bins = try arguments.option("--bins", as: Int.self) ?? defaultBins
         let json = arguments.flag("--json")
+        let htmlPath = try arguments.option("--html")
         let psiWarn = try arguments.option("--psi-warn", as: Double.self) ?? DriftThresholds().warn
         let psiAlert = try arguments.option("--psi-alert", as: Double.self) ?? DriftThresholds().alert
         let failOn = try arguments.option("--fail-on").map(parseLevel)
@@ -65,6 +68,18 @@ enum DriftCommand {
         let report = try DriftReport(
             columns: selection.columns, reference: selection.reference, current: selection.current,
             options: DriftReport.Options(bins: bins, thresholds: thresholds))
+        if let htmlPath {
+            let html = report.renderHTML(
+                title: "Sentinel drift report",
+                subtitle: "reference \(reference.name) (\(selection.referenceRows) rows) vs current \(current.name) "
+                    + "(\(selection.currentRows) rows)")
+            do {
+                try Data(html.utf8).write(to: URL(fileURLWithPath: htmlPath))
+            } catch {
+                console.printError("error: cannot write the HTML report \(htmlPath): \(error.localizedDescription)")
+                return ExitCode.failure
+            }
+        }
         if json {
             console.print(String(report.renderJSON().dropLast()))
         } else {

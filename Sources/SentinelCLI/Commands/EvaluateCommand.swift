@@ -3,9 +3,9 @@ import SentinelArguments
 import SentinelData
 import SentinelModel
 
-/// `sentinel evaluate`: scores a test window with a model file, following `EVALUATION.md`.
+/// `sentinel evaluate`: scores a test window with a model file, following `Docs/Evaluation.md`.
 enum EvaluateCommand {
-    /// Cards investigated per day in CP@k (EVALUATION.md's k).
+    /// Cards investigated per day in CP@k (Docs/Evaluation.md's k).
     static let topK = 100
 
     static let command = Command(

@@ -28,15 +28,21 @@ enum HealthCommand {
         }
         try arguments.finish()
         let name = api != nil ? "scoring service" : "monitor"
+        let kind: ServiceKind = api != nil ? .api : .monitor
         let address = connection.address
         let status: Result<UInt64, RPCError>
         do {
             let reply = try await TCPClient.withClient(address: address, configuration: connection.client) { client in
                 try await client.call(
-                    .healthCheck, payload: HealthCheckRequest().serializedBytes(), timeout: connection.timeout)
+                    .healthCheck, payload: HealthCheckRequest(service: kind.healthService).serializedBytes(),
+                    timeout: connection.timeout)
             }
             status = Self.servingStatus(reply)
         } catch let error as RPCError {
+            if let mismatch = kind.mismatch(error, address: address.description) {
+                console.printError("error: \(mismatch)")
+                return ExitCode.failure
+            }
             status = .failure(error)
         }
         switch status {

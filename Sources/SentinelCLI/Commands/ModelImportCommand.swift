@@ -2,23 +2,25 @@ import Foundation
 import SentinelArguments
 import SentinelData
 import SentinelModel
+import SentinelONNX
 
-/// `sentinel model import`: turns an XGBoost or LightGBM model into a Sentinel model file that scores as the
+/// `sentinel model import`: turns an XGBoost, LightGBM or scikit-learn (ONNX) model into a Sentinel model file that scores as the
 /// library does, with a threshold and a drift reference profile from the model's training data.
 enum ModelImportCommand {
     static let command = Command(
         words: ["model", "import"],
-        summary: "import an XGBoost or LightGBM model as a Sentinel model file",
+        summary: "import an XGBoost, LightGBM or scikit-learn (ONNX) model as a Sentinel model file",
         usage:
             "sentinel model import MODEL --reference FILE [--format FORMAT] [--threshold T] [--out FILE] "
             + "[--from DAY --to DAY]",
         details: """
-              MODEL                      the source model: XGBoost JSON (Booster.save_model("m.json")) or LightGBM
-                                         text (Booster.save_model("m.txt"))
+              MODEL                      the source model: XGBoost JSON (Booster.save_model("m.json")), LightGBM
+                                         text (Booster.save_model("m.txt")) or ONNX (skl2onnx's output for
+                                         scikit-learn tree ensembles and logistic regression)
               --reference FILE           the model's training data (CSV, plain or gzip-compressed, with labels):
                                          its inputs give the drift reference profile, its latest rows the
                                          validation metrics and threshold
-              --format FORMAT            xgboost-json or lightgbm-text (default: detected from the contents)
+              --format FORMAT            xgboost-json, lightgbm-text or onnx (default: detected from the contents)
               --threshold T              the decision threshold (default: the one that maximises F1 on the
                                          latest --validation-fraction of the reference rows, as sentinel train)
               --validation-fraction F    latest fraction of the reference rows scored for validation (default 0.2)
@@ -31,7 +33,8 @@ enum ModelImportCommand {
               --skip-bad-rows            skip and count malformed reference rows instead of failing
 
             The model's inputs are matched to the reference columns by the names the model records (XGBoost
-            feature_names, LightGBM feature_names); a model without names takes the reference inputs in order.
+            feature_names, LightGBM feature_names); a model without names (ONNX) takes the reference inputs in
+            order.
             The file records the source format, library version and the source file's SHA-256.
             """
     ) { arguments, console in
@@ -77,7 +80,8 @@ enum ModelImportCommand {
         }
         let model: ImportedModel
         do {
-            model = try ModelImporter.read(bytes, format: format)
+            model = try ModelImporter.read(
+                bytes, format: format, decodeONNX: ONNXDecoder.decode)
         } catch var error as ModelError {
             error.message = "\(modelPath): \(error.message)"
             throw error

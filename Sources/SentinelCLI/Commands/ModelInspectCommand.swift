@@ -54,7 +54,7 @@ enum ModelInspectCommand {
                 + "\(Formatting.fixed(validation.confusion.recall)), F1 \(Formatting.fixed(validation.confusion.f1))",
             "reference profile  base fraud rate \(Formatting.percent(artifact.reference.baseFraudRate)), base flag rate "
                 + "\(Formatting.percent(artifact.reference.baseFlagRate))",
-            "  input                                 bins        mean         std         min         max  missing",
+            "  input                                 bins        mean         std         min         max  missing  kind",
         ]
         for profile in artifact.reference.features + [artifact.reference.score] {
             lines.append(profileLine(profile))
@@ -126,7 +126,18 @@ enum ModelInspectCommand {
         "  \(column(profile.name, 36, left: true)) \(column(String(profile.binCount), 5)) "
             + "\(column(Formatting.fixed(profile.mean, 4), 11)) \(column(Formatting.fixed(profile.standardDeviation, 4), 11)) "
             + "\(column(Formatting.fixed(profile.minimum, 4), 11)) \(column(Formatting.fixed(profile.maximum, 4), 11)) "
-            + "\(column(Formatting.percent(profile.missingFraction), 8))"
+            + "\(column(Formatting.percent(profile.missingFraction), 8))  \(kind(profile))"
+    }
+
+    /// Whether the input is categorical-like (few distinct values, or whole numbers only) or continuous, as its
+    /// training values showed; `–` for a profile that does not record it.
+    static func kind(_ profile: FeatureProfile) -> String {
+        guard let distinct = profile.distinctValues, let integer = profile.integerValued,
+            let categorical = profile.isCategoricalLike
+        else { return "–" }
+        guard categorical else { return "continuous" }
+        let values = distinct == 1 ? "1 value" : "\(distinct) values"
+        return "categorical-like (\(integer ? "integers, " : "")\(values))"
     }
 
     private static func column(_ text: String, _ width: Int, left: Bool = false) -> String {

@@ -27,9 +27,10 @@ enum ScoreCommand {
               {"id": "t1", "card_id": "c42", "terminal_id": "t7", "amount": 57.3,
                "time": "2018-07-01 10:15:00", "features": {"TX_AMOUNT": 57.3, ...}}
             "features" holds every model input by name (`sentinel model inspect` or the service's ModelInfo
-            lists them), or an array of numbers in model order. Optional: id (default: the position, 1, 2, …),
-            card_id, terminal_id, amount (default: the TX_AMOUNT/Amount input, else 0), time (UTC) or
-            event_time_unix_us. Unknown fields, missing or extra inputs and non-numbers are errors naming the
+            lists them), or an array of numbers in model order; with "amount" given, the amount input
+            (TX_AMOUNT/Amount) may be left out of "features". Optional: id (default: the position, 1, 2, …),
+            card_id (the card; it groups transactions for CP@k and per-card drift), terminal_id, amount
+            (default: the TX_AMOUNT/Amount input, else 0), time (UTC) or event_time_unix_us. Unknown fields, missing or extra inputs and non-numbers are errors naming the
             transaction and field. One transaction uses Score; several use ScoreBatch.
             The exit code is 0 only when every transaction was scored.
             """

@@ -5,6 +5,36 @@ extension StatusCommand {
     /// The terminal view of a snapshot: header, then per model the drift table (Amount first, score last), flag and
     /// fraud rates against the base rates, latency quantiles; then active alerts and producers with gaps.
     static func render(_ snapshot: MonitorSnapshotResponse, monitor: String) -> String {
+        lines(snapshot, monitor: monitor, featureLimit: nil).joined(separator: "\n")
+    }
+
+    /// The terminal view fitted to a window: every drift table shows its worst features first (alert, then warn,
+    /// then by PSI) and as many as fit, with `+N more` for the rest; what still does not fit is cut at the last row.
+    /// - Parameters:
+    ///   - snapshot: The monitor's snapshot.
+    ///   - monitor: The address, for the header.
+    ///   - size: The window: at most `rows` lines are returned.
+    /// - Returns: The lines.
+    static func render(
+        _ snapshot: MonitorSnapshotResponse, monitor: String, fitting size: (rows: Int, columns: Int)
+    ) -> [String] {
+        let featureCount = snapshot.models.map(\.drift.features.count).max() ?? 0
+        var limit = featureCount
+        var result = lines(snapshot, monitor: monitor, featureLimit: limit)
+        while result.count > size.rows && limit > 0 {
+            limit -= 1
+            result = lines(snapshot, monitor: monitor, featureLimit: limit)
+        }
+        if result.count > size.rows {
+            result = Array(result.prefix(max(0, size.rows - 1))) + ["… (\(result.count - size.rows + 1) more lines)"]
+        }
+        return result
+    }
+
+    /// The view's lines; `featureLimit` (fitted mode) orders drift tables worst first and caps their rows.
+    private static func lines(
+        _ snapshot: MonitorSnapshotResponse, monitor: String, featureLimit: Int?
+    ) -> [String] {
         var lines: [String] = []
         let uptime = Double(max(0, snapshot.generatedAtMicroseconds - snapshot.startedAtMicroseconds)) / 1e6
         lines.append(
@@ -14,7 +44,7 @@ extension StatusCommand {
         if snapshot.models.isEmpty { lines.append("no model has reported events yet") }
         for model in snapshot.models {
             lines.append("")
-            lines += render(model, in: snapshot)
+            lines += render(model, in: snapshot, featureLimit: featureLimit)
         }
         lines.append("")
         let active = snapshot.alerts.filter { $0.level == .warn || $0.level == .alert }
@@ -44,21 +74,26 @@ extension StatusCommand {
                         + (gaps.isEmpty ? "" : " (recent gaps \(gaps.joined(separator: ", ")))"))
             }
         }
-        return lines.joined(separator: "\n")
+        return lines
     }
 
     private static func render(
-        _ model: MonitorSnapshotResponse.ModelSnapshot, in snapshot: MonitorSnapshotResponse
+        _ model: MonitorSnapshotResponse.ModelSnapshot, in snapshot: MonitorSnapshotResponse, featureLimit: Int?
     ) -> [String] {
-        // The current window, or the last complete one while the current window has too few events to judge.
+        // Every number and status below is from the last closed window; the open one only says how far it got.
+        let state = model.windowState
+        let open =
+            "in progress since \(time(state.openStartMicroseconds, full: false)), \(grouped(state.openEvents)) events"
         let window =
-            model.showsClosedWindow(in: snapshot)
+            state.closed
             ? "window \(time(model.windowStartMicroseconds, full: false).dropLast(4))–"
-                + "\(time(model.windowStartMicroseconds + snapshot.windowLengthMicroseconds, full: false)) (last complete)"
-            : "current window since \(time(model.windowStartMicroseconds, full: false))"
+                + "\(time(state.endMicroseconds, full: false)) (last closed) · \(grouped(model.windowRates.events)) "
+                + "events in it"
+            : "no window closed yet"
         var lines = [
-            "MODEL \(model.modelVersion) · \(String(format: "%.1f", model.throughputPerSecond)) events/s · "
-                + "\(window) · \(grouped(model.windowRates.events)) events in it · \(grouped(model.eventsTotal)) in all"
+            "MODEL \(model.modelVersion)\(state.idle ? " (idle: no events for \(state.idleWindows) windows)" : "") · "
+                + "\(String(format: "%.1f", model.throughputPerSecond)) events/s · \(window) · \(open) · "
+                + "\(grouped(model.eventsTotal)) in all"
         ]
         if model.referenceKnown {
             let share = String(format: "%.0f%%", model.drift.driftShare * 100)
@@ -67,15 +102,25 @@ extension StatusCommand {
             lines.append(
                 "  " + "feature".padding(16) + ["PSI", "JS", "KS", "W"].map { $0.leftPadding(8) }.joined() + "  status")
             var features = model.drift.features
-            if let index = features.firstIndex(where: { $0.name == "Amount" }) {
+            var hidden = 0
+            if let featureLimit {
+                features.sort { a, b in
+                    severity(a.status) != severity(b.status) ? severity(a.status) > severity(b.status) : a.psi > b.psi
+                }
+                hidden = max(0, features.count - featureLimit)
+                features = Array(features.prefix(featureLimit))
+            } else if let index = features.firstIndex(where: { $0.name == "Amount" }) {
                 features.insert(features.remove(at: index), at: 0)
             }
-            for feature in features + [model.drift.score] {
+            func row(_ feature: MonitorSnapshotResponse.FeatureDrift) -> String {
                 let values = [feature.psi, feature.jsDistance, feature.ksStatistic, feature.wassersteinNormed]
-                lines.append(
-                    "  " + feature.name.padding(16) + values.map { String(format: "%.3f", $0).leftPadding(8) }.joined()
-                        + "  " + SnapshotJSON.name(of: feature.status))
+                return
+                    ("  " + feature.name.padding(16) + values.map { String(format: "%.3f", $0).leftPadding(8) }.joined()
+                    + "  " + SnapshotJSON.name(of: feature.status))
             }
+            for feature in features { lines.append(row(feature)) }
+            if hidden > 0 { lines.append("  +\(hidden) more with less drift") }
+            lines.append(row(model.drift.score))
         } else {
             lines.append("DRIFT   not computed: the model's reference profile is not registered")
         }
@@ -100,11 +145,21 @@ extension StatusCommand {
             lines.append(
                 "LATENCY    p50 \(ms(latency.p50Nanoseconds)) · p90 \(ms(latency.p90Nanoseconds)) · "
                     + "p99 \(ms(latency.p99Nanoseconds)) · p99.9 \(ms(latency.p999Nanoseconds)) · "
-                    + "max \(ms(latency.maxNanoseconds)) (\(grouped(latency.count)) events)")
+                    + "max \(ms(latency.maxNanoseconds)) per transaction (\(grouped(latency.count)) events; the API's "
+                    + "time from a request's start to its scores, shared over a batch's transactions)")
         } else {
             lines.append("LATENCY    no events in this window")
         }
         return lines
+    }
+
+    /// Alert above warn above everything else.
+    private static func severity(_ level: AlertLevel) -> Int {
+        switch level {
+        case .alert: 2
+        case .warn: 1
+        default: 0
+        }
     }
 
     private static func kindName(_ kind: AlertKind) -> String {
@@ -113,7 +168,7 @@ extension StatusCommand {
 
     private static func percent(_ value: Double) -> String { String(format: "%.2f%%", value * 100) }
 
-    private static func ms(_ nanoseconds: UInt64) -> String { String(format: "%.2f ms", Double(nanoseconds) / 1e6) }
+    private static func ms(_ nanoseconds: UInt64) -> String { Formatting.latency(nanoseconds: nanoseconds) }
 
     private static func grouped(_ value: UInt64) -> String {
         let digits = Array(String(value))

@@ -47,34 +47,93 @@ enum StatusCommand {
         let payload = request.serializedBytes()
         let timeout = connection.timeout
         let redrawInPlace = watch && !json && isatty(STDOUT_FILENO) == 1 && console.environment["TERM"] != "dumb"
-        return try await TCPClient.withClient(address: address, configuration: configuration) { client in
-            var shown = 0
-            while true {
-                let snapshot: MonitorSnapshotResponse
-                do {
-                    let reply = try await client.call(.monitorSnapshot, payload: payload, timeout: timeout)
-                    snapshot = try MonitorSnapshotResponse(serializedBytes: reply)
-                } catch {
-                    console.printError("error: monitor at \(address): \(error)")
-                    guard watch else { return ExitCode.failure }
-                    // A monitor that is restarting comes back; keep watching.
-                    try await Task.sleep(for: .seconds(interval ?? 2))
-                    continue
-                }
-                shown += 1
+        guard redrawInPlace else {
+            return try await poll(address: address, connection: connection, payload: payload, watch: watch) {
+                snapshot, shown in
                 if json {
                     console.print(SnapshotJSON.render(snapshot))
                 } else {
                     let block = render(snapshot, monitor: address.description)
-                    if redrawInPlace {
-                        console.writeOutput("\u{1B}[H\u{1B}[2J" + block + "\n")
-                    } else {
-                        console.print(shown > 1 ? "\n" + block : block)
-                    }
+                    console.print(shown > 1 ? "\n" + block : block)
                 }
-                guard watch, count.map({ shown < $0 }) ?? true else { return ExitCode.success }
+                return count.map { shown < $0 } ?? true
+            } failed: { error in
+                console.printError("error: monitor at \(address): \(error)")
+            } wait: {
                 try await Task.sleep(for: .seconds(interval ?? 2))
             }
         }
+        // A terminal: the alternate screen, redrawn in place to fit; Ctrl-C (or SIGTERM) restores the terminal and
+        // exits 130, as a shell reports a command stopped by SIGINT.
+        let signals = UnixSignals.stream([SIGINT, SIGTERM])
+        console.writeOutput(TerminalScreen.enter)
+        defer { console.writeOutput(TerminalScreen.leave) }
+        return try await withThrowingTaskGroup(of: Int32.self) { group in
+            group.addTask {
+                for await _ in signals { return ExitCode.interrupted }
+                return ExitCode.interrupted
+            }
+            group.addTask {
+                try await poll(address: address, connection: connection, payload: payload, watch: true) {
+                    snapshot, shown in
+                    let size = TerminalScreen.size()
+                    let lines = render(snapshot, monitor: address.description, fitting: size)
+                    console.writeOutput(TerminalScreen.frame(lines, columns: size.columns))
+                    return count.map { shown < $0 } ?? true
+                } failed: { error in
+                    let size = TerminalScreen.size()
+                    let lines = ["monitor \(address): \(error)", "retrying every \(interval ?? 2) s; Ctrl-C to stop"]
+                    console.writeOutput(TerminalScreen.frame(lines, columns: size.columns))
+                } wait: {
+                    try await Task.sleep(for: .seconds(interval ?? 2))
+                }
+            }
+            let status = try await group.next() ?? ExitCode.success
+            group.cancelAll()
+            return status
+        }
     }
+
+    /// Fetches snapshots and hands each to `show` until it returns `false` (or once without `watch`); a failed
+    /// fetch is reported and, when watching, retried after `wait` (a restarting monitor comes back).
+    private static func poll(
+        address: SocketAddress, connection: ConnectionOptions, payload: [UInt8], watch: Bool,
+        show: (MonitorSnapshotResponse, Int) -> Bool, failed: (any Error) -> Void, wait: () async throws -> Void
+    ) async throws -> Int32 {
+        try await TCPClient.withClient(address: address, configuration: connection.client) { client in
+            var shown = 0
+            while true {
+                let snapshot: MonitorSnapshotResponse
+                do {
+                    let reply = try await ServiceKind.monitor.call(
+                        client, .monitorSnapshot, payload: payload, timeout: connection.timeout)
+                    snapshot = try MonitorSnapshotResponse(serializedBytes: reply)
+                } catch let error as WrongServiceError {
+                    // Not a monitor: watching will not change that.
+                    throw error
+                } catch {
+                    guard watch else { throw MonitorUnreachable(address: address.description, cause: error) }
+                    failed(error)
+                    try await wait()
+                    continue
+                }
+                shown += 1
+                guard watch, show(snapshot, shown) else {
+                    if !watch { _ = show(snapshot, shown) }
+                    return ExitCode.success
+                }
+                try await wait()
+            }
+        }
+    }
+}
+
+/// The monitor could not be asked for a snapshot: `monitor at HOST:PORT: <cause>`.
+struct MonitorUnreachable: Error, CustomStringConvertible {
+    /// The address given.
+    var address: String
+    /// Why the call failed.
+    var cause: any Error
+
+    var description: String { "monitor at \(address): \(cause)" }
 }

@@ -13,7 +13,7 @@ enum TrainCommand {
         summary: "train a fraud model on a transaction file and write a model file",
         usage:
             "sentinel train --data FILE [--from DAY --to DAY] [--algorithm gbdt|logistic] [--out FILE] [--seed N] "
-            + "[--skip-bad-rows] [hyper-parameters]",
+            + "[--skip-bad-rows] [--quiet] [hyper-parameters]",
         details: """
               --data FILE                CSV file, plain or gzip-compressed, or - for standard input
               --from DAY, --to DAY       training window, YYYY-MM-DD, both inclusive (default: every row)
@@ -24,6 +24,7 @@ enum TrainCommand {
               --features A,B,...         input columns, for files of an unrecognised layout
               --label COLUMN             label column (0/1), for files of an unrecognised layout
               --skip-bad-rows            skip and count malformed rows instead of failing
+              --quiet                    no progress on standard error (bars are drawn only on a terminal)
 
             """ + hyperParameterHelp
     ) { arguments, console in
@@ -37,6 +38,7 @@ enum TrainCommand {
         let features = try arguments.option("--features").map { $0.split(separator: ",").map(String.init) }
         let label = try arguments.option("--label")
         let skipBadRows = arguments.flag("--skip-bad-rows")
+        let quiet = arguments.flag("--quiet")
         let algorithm = try algorithm(named: algorithmName, arguments: &arguments)
         try arguments.finish()
         if let from, let to, to < from {
@@ -48,24 +50,30 @@ enum TrainCommand {
 
         let clock = ContinuousClock()
         let started = clock.now
-        console.printError("loading \(dataPath)…")
+        if !quiet { console.printError("loading \(dataPath)…") }
         let dataset = try DatasetLoader.load(
             path: dataPath,
             options: LoadOptions(
                 from: from, to: to, featureColumns: features, labelColumn: label, skipBadRows: skipBadRows))
         reportSkipped(dataset.skippedRows, console: console)
         let loaded = clock.now
-        console.printError(
-            "loaded \(dataset.rowCount) rows, \(dataset.labels.count(where: { $0 == 1 })) frauds in "
-                + Formatting.seconds(loaded - started))
+        if !quiet {
+            console.printError(
+                "loaded \(dataset.rowCount) rows, \(dataset.labels.count(where: { $0 == 1 })) frauds in "
+                    + Formatting.seconds(loaded - started))
+        }
 
-        var bar = ProgressBar(console: console)
+        var bar = ProgressBar(console: console, enabled: !quiet)
+        // The validation model's last round and round budget: fewer rounds than the budget means early stopping
+        // fired.
+        var validationRounds: (run: Int, budget: Int)?
         let artifact = try ModelTrainer.train(
             dataset: dataset,
             configuration: TrainingConfiguration(
                 algorithm: algorithm, validationFraction: validationFraction, seed: seed),
             producer: "sentinel \(SentinelVersion.string)"
         ) { progress in
+            if progress.stage == .validationModel { validationRounds = (progress.completed, progress.total) }
             bar.update(stage: progress.stage.rawValue, completed: progress.completed, total: progress.total)
         }
         bar.finish()
@@ -83,8 +91,8 @@ enum TrainCommand {
         console.print(
             "time         \(Formatting.seconds(finished - started)) (loading \(Formatting.seconds(loaded - started)), "
                 + "training \(Formatting.seconds(finished - loaded)))")
-        if let trees = training.treesKept {
-            console.print("trees        \(trees) (kept by early stopping on the validation slice)")
+        if let trees = training.treesKept, case .gradientBoosting(let parameters) = algorithm {
+            console.print("trees        \(trees) (\(earlyStopping(parameters, rounds: validationRounds)))")
         }
         console.print(
             "validation   latest \(validation.rows) rows (\(validation.frauds) frauds): "
@@ -97,6 +105,20 @@ enum TrainCommand {
         )
         console.print("model        \(file.modelVersion) written to \(output)")
         return ExitCode.success
+    }
+
+    /// What early stopping did, for the summary's `trees` line: whether it fired, after how many rounds of the
+    /// budget, and what the kept trees are.
+    static func earlyStopping(_ parameters: GradientBoostingParameters, rounds: (run: Int, budget: Int)?) -> String {
+        guard parameters.earlyStoppingRounds > 0 else { return "early stopping off: every round kept" }
+        guard let rounds else { return "the best round on the validation slice" }
+        if rounds.run < rounds.budget {
+            return "early stopping fired after round \(rounds.run) of \(rounds.budget): "
+                + "\(parameters.earlyStoppingRounds) rounds without improvement on the validation slice; "
+                + "the best round's trees kept"
+        }
+        return
+            "early stopping did not fire: all \(rounds.budget) rounds ran; the best round on the validation slice kept"
     }
 
     /// Prints how many malformed rows were skipped, with the first few reasons.

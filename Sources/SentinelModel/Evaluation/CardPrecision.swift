@@ -1,6 +1,6 @@
 public import SentinelData
 
-/// Card precision among the top k (CP@k), computed day by day as `EVALUATION.md` prescribes.
+/// Card precision among the top k (CP@k), computed day by day as `Docs/Evaluation.md` prescribes.
 ///
 /// For each test day in order: drop the transactions of cards detected on earlier test days (in an earlier
 /// day's top k and compromised); group the day's transactions by card, a card's risk being its highest score

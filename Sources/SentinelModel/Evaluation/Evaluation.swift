@@ -1,6 +1,6 @@
 public import SentinelData
 
-/// The evaluation protocol of `EVALUATION.md`: drop known compromised cards, then AP, ROC AUC, CP@k and
+/// The evaluation protocol of `Docs/Evaluation.md`: drop known compromised cards, then AP, ROC AUC, CP@k and
 /// the metrics at the model's threshold.
 ///
 /// ```swift

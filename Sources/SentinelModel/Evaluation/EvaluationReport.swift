@@ -1,4 +1,4 @@
-/// Everything `EVALUATION.md` asks to report for one model on one test window.
+/// Everything `Docs/Evaluation.md` asks to report for one model on one test window.
 ///
 /// ```swift
 /// let report = try Evaluation.evaluate(dataset: data, model: model, threshold: 0.5, settings: settings)

@@ -1,6 +1,6 @@
 public import SentinelData
 
-/// The parameters of the evaluation protocol in `EVALUATION.md`.
+/// The parameters of the evaluation protocol in `Docs/Evaluation.md`.
 ///
 /// ```swift
 /// let settings = try EvaluationSettings(

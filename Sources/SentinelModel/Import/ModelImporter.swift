@@ -21,23 +21,34 @@ public import SentinelData
 /// ```
 public enum ModelImporter {
     /// Decodes a source model file.
+    ///
+    /// ONNX files are protobuf messages; this module has no protobuf decoder, so the caller passes one
+    /// (`SentinelONNX`'s `ONNXDecoder.decode`), and ``ONNXModelReader`` gives the operators their meaning.
     /// - Parameters:
     ///   - bytes: The file's contents.
     ///   - format: The format, or nil to detect it from the contents (``ImportFormat/detect(_:)``).
+    ///   - decodeONNX: Turns an ONNX file into its graph; nil refuses ONNX files.
     /// - Returns: The model.
     /// - Throws: ``ModelError``: `.truncated` (empty or cut short), `.corrupted`, `.unsupportedFormat` (not a
     ///   model of the format), `.unsupportedModel` (an objective, operator or split type that cannot be imported
     ///   exactly), `.inconsistent` (parts that disagree).
-    public static func read(_ bytes: [UInt8], format: ImportFormat?) throws -> ImportedModel {
+    public static func read(
+        _ bytes: [UInt8], format: ImportFormat?, decodeONNX: (([UInt8]) throws(ModelError) -> ONNXGraph)? = nil
+    ) throws -> ImportedModel {
         guard !bytes.isEmpty else { throw ModelError(.truncated, "the file is empty") }
         guard let format = format ?? ImportFormat.detect(bytes) else {
             throw ModelError(
                 .unsupportedFormat,
-                "not an XGBoost JSON or LightGBM text model")
+                "not an XGBoost JSON, LightGBM text or ONNX model")
         }
         switch format {
         case .xgboostJSON: return try XGBoostModelReader.read(bytes)
         case .lightGBMText: return try LightGBMModelReader.read(bytes)
+        case .onnx:
+            guard let decodeONNX else {
+                throw ModelError(.unsupportedFormat, "ONNX models need a decoder (SentinelONNX's ONNXDecoder.decode)")
+            }
+            return try ONNXModelReader.read(decodeONNX(bytes))
         }
     }
 

@@ -50,6 +50,8 @@ typedef struct Sentinel__V1__ReportLabelsResponse Sentinel__V1__ReportLabelsResp
 typedef struct Sentinel__V1__MonitorSnapshotRequest Sentinel__V1__MonitorSnapshotRequest;
 typedef struct Sentinel__V1__MonitorSnapshotResponse Sentinel__V1__MonitorSnapshotResponse;
 typedef struct Sentinel__V1__MonitorSnapshotResponse__ModelSnapshot Sentinel__V1__MonitorSnapshotResponse__ModelSnapshot;
+typedef struct Sentinel__V1__MonitorSnapshotResponse__WindowState Sentinel__V1__MonitorSnapshotResponse__WindowState;
+typedef struct Sentinel__V1__MonitorSnapshotResponse__Distribution Sentinel__V1__MonitorSnapshotResponse__Distribution;
 typedef struct Sentinel__V1__MonitorSnapshotResponse__DriftReport Sentinel__V1__MonitorSnapshotResponse__DriftReport;
 typedef struct Sentinel__V1__MonitorSnapshotResponse__FeatureDrift Sentinel__V1__MonitorSnapshotResponse__FeatureDrift;
 typedef struct Sentinel__V1__MonitorSnapshotResponse__ExactKS Sentinel__V1__MonitorSnapshotResponse__ExactKS;
@@ -1124,6 +1126,15 @@ struct  Sentinel__V1__MonitorSnapshotRequest
    * Also compute the exact two-sample KS statistic and p-value on the window's reservoir sample (slower).
    */
   protobuf_c_boolean exact_ks;
+  /*
+   * When > 0, `history` holds every kept closed window that starts at or after this time, in microseconds since the
+   * Unix epoch, and `history_windows` is ignored.
+   */
+  int64_t since_unix_us;
+  /*
+   * Also give each history window every input's drift statistics (WindowSummary.features and score).
+   */
+  protobuf_c_boolean history_features;
   Sentinel__V1__MonitorSnapshotRequest__ModelFilterCase model_filter_case;
   union {
     /*
@@ -1134,7 +1145,7 @@ struct  Sentinel__V1__MonitorSnapshotRequest
 };
 #define SENTINEL__V1__MONITOR_SNAPSHOT_REQUEST__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&sentinel__v1__monitor_snapshot_request__descriptor) \
-    , 0, 0, SENTINEL__V1__MONITOR_SNAPSHOT_REQUEST__MODEL_FILTER__NOT_SET, {0} }
+    , 0, 0, 0, 0, SENTINEL__V1__MONITOR_SNAPSHOT_REQUEST__MODEL_FILTER__NOT_SET, {0} }
 
 
 /*
@@ -1156,16 +1167,16 @@ struct  Sentinel__V1__MonitorSnapshotResponse__ModelSnapshot
    */
   uint64_t events_total;
   /*
-   * Start of the window the drift and rates describe (the current, open window), in microseconds since the Unix
-   * epoch.
+   * Start of the window the drift, rates, statuses and latency describe: the last closed window, in microseconds
+   * since the Unix epoch (see window_closed).
    */
   int64_t window_start_unix_us;
   /*
-   * Data drift of the current window against the reference.
+   * Data drift of that window against the reference, with the statuses it left.
    */
   Sentinel__V1__MonitorSnapshotResponse__DriftReport *drift;
   /*
-   * Flag and fraud rates in the current window.
+   * Flag and fraud rates in that window.
    */
   Sentinel__V1__MonitorSnapshotResponse__RateStats *window_rates;
   /*
@@ -1173,21 +1184,127 @@ struct  Sentinel__V1__MonitorSnapshotResponse__ModelSnapshot
    */
   Sentinel__V1__MonitorSnapshotResponse__RateStats *since_start_rates;
   /*
-   * Server-side latency in the current window.
+   * Server-side latency per transaction in that window.
    */
   Sentinel__V1__LatencySummary *window_latency;
   /*
-   * Server-side latency since the state began.
+   * Server-side latency per transaction since the state began.
    */
   Sentinel__V1__LatencySummary *since_start_latency;
   /*
-   * Events per second in the current window (over its elapsed part).
+   * Events per second in that window.
    */
   double throughput_per_second;
+  /*
+   * Which window the fields above describe, the one in progress, and whether the version is idle.
+   */
+  Sentinel__V1__MonitorSnapshotResponse__WindowState *window_state;
+  /*
+   * The reference and live histograms of every input (model order), then of the score.
+   */
+  size_t n_distributions;
+  Sentinel__V1__MonitorSnapshotResponse__Distribution **distributions;
 };
 #define SENTINEL__V1__MONITOR_SNAPSHOT_RESPONSE__MODEL_SNAPSHOT__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&sentinel__v1__monitor_snapshot_response__model_snapshot__descriptor) \
-    , (char *)protobuf_c_empty_string, 0, 0, 0, NULL, NULL, NULL, NULL, NULL, 0 }
+    , (char *)protobuf_c_empty_string, 0, 0, 0, NULL, NULL, NULL, NULL, NULL, 0, NULL, 0,NULL }
+
+
+/*
+ * Where a model version stands in time: its last closed window, its open window, its idleness.
+ */
+struct  Sentinel__V1__MonitorSnapshotResponse__WindowState
+{
+  ProtobufCMessage base;
+  /*
+   * False until a window has closed since the version was registered: the window fields are then empty.
+   */
+  protobuf_c_boolean closed;
+  /*
+   * End of the last closed window (exclusive), in microseconds since the Unix epoch.
+   */
+  int64_t end_unix_us;
+  /*
+   * Start of the open window (in progress), in microseconds since the Unix epoch.
+   */
+  int64_t open_start_unix_us;
+  /*
+   * Events from this version in the open window so far.
+   */
+  uint64_t open_events;
+  /*
+   * The most recent closed windows in a row without an event from this version.
+   */
+  uint32_t idle_windows;
+  /*
+   * True when idle_windows reached the monitor's idle limit: the version's alerts are resolved.
+   */
+  protobuf_c_boolean idle;
+  /*
+   * When the version was registered, in microseconds since the Unix epoch.
+   */
+  int64_t registered_at_unix_us;
+};
+#define SENTINEL__V1__MONITOR_SNAPSHOT_RESPONSE__WINDOW_STATE__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&sentinel__v1__monitor_snapshot_response__window_state__descriptor) \
+    , 0, 0, 0, 0, 0, 0, 0 }
+
+
+/*
+ * One input's (or the score's) histogram in the training reference and live, over the same bins: counts only.
+ */
+struct  Sentinel__V1__MonitorSnapshotResponse__Distribution
+{
+  ProtobufCMessage base;
+  /*
+   * The input's name (`score` for the model's score).
+   */
+  char *name;
+  /*
+   * The interior bin edges, increasing: bin 0 holds values below edges[0], bin i values in [edges[i-1],
+   * edges[i]), the last bin values at or above the last edge.
+   */
+  size_t n_edges;
+  double *edges;
+  /*
+   * The share of the non-missing training values in each bin (one more than the edges).
+   */
+  size_t n_reference_shares;
+  double *reference_shares;
+  /*
+   * Non-missing training values behind the shares.
+   */
+  uint64_t reference_count;
+  /*
+   * The smallest training value (the first bin's lower end when drawing).
+   */
+  double reference_minimum;
+  /*
+   * The largest training value (the last bin's upper end when drawing).
+   */
+  double reference_maximum;
+  /*
+   * Values of the last closed window in each bin.
+   */
+  size_t n_closed_counts;
+  uint64_t *closed_counts;
+  /*
+   * Missing values in the last closed window.
+   */
+  uint64_t closed_missing;
+  /*
+   * Values of the open window so far in each bin.
+   */
+  size_t n_open_counts;
+  uint64_t *open_counts;
+  /*
+   * Missing values in the open window so far.
+   */
+  uint64_t open_missing;
+};
+#define SENTINEL__V1__MONITOR_SNAPSHOT_RESPONSE__DISTRIBUTION__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&sentinel__v1__monitor_snapshot_response__distribution__descriptor) \
+    , (char *)protobuf_c_empty_string, 0,NULL, 0,NULL, 0, 0, 0, 0,NULL, 0, 0,NULL, 0 }
 
 
 /*
@@ -1374,11 +1491,12 @@ struct  Sentinel__V1__MonitorSnapshotResponse__Alert
    */
   Sentinel__V1__AlertLevel level;
   /*
-   * Why, for people, e.g. `PSI 0.31 ≥ 0.25 for 2 windows`.
+   * Why, for people, as of the last closed window, e.g. `PSI of Amount is 0.312, ≥ the alert threshold 0.25, for
+   * 2 windows`; the same text as the monitor's log.
    */
   char *reason;
   /*
-   * The value that triggered it.
+   * The value that raised it.
    */
   double value;
   /*
@@ -1393,10 +1511,18 @@ struct  Sentinel__V1__MonitorSnapshotResponse__Alert
    * The model version it concerns; empty when not model-specific.
    */
   char *model_version;
+  /*
+   * Start of the closed window the last value comes from, in microseconds since the Unix epoch.
+   */
+  int64_t window_start_unix_us;
+  /*
+   * The value in that window.
+   */
+  double last_value;
 };
 #define SENTINEL__V1__MONITOR_SNAPSHOT_RESPONSE__ALERT__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&sentinel__v1__monitor_snapshot_response__alert__descriptor) \
-    , SENTINEL__V1__ALERT_KIND__ALERT_KIND_UNSPECIFIED, (char *)protobuf_c_empty_string, SENTINEL__V1__ALERT_LEVEL__ALERT_LEVEL_UNSPECIFIED, (char *)protobuf_c_empty_string, 0, 0, 0, (char *)protobuf_c_empty_string }
+    , SENTINEL__V1__ALERT_KIND__ALERT_KIND_UNSPECIFIED, (char *)protobuf_c_empty_string, SENTINEL__V1__ALERT_LEVEL__ALERT_LEVEL_UNSPECIFIED, (char *)protobuf_c_empty_string, 0, 0, 0, (char *)protobuf_c_empty_string, 0, 0 }
 
 
 /*
@@ -1498,14 +1624,23 @@ struct  Sentinel__V1__MonitorSnapshotResponse__WindowSummary
    * Upper bound of that interval; 0 for an empty window.
    */
   double flag_rate_high;
+  /*
+   * Every input's drift in the window with the status it left (model order); only when history_features is asked.
+   */
+  size_t n_features;
+  Sentinel__V1__MonitorSnapshotResponse__FeatureDrift **features;
+  /*
+   * The score's drift in the window; only when history_features is asked.
+   */
+  Sentinel__V1__MonitorSnapshotResponse__FeatureDrift *score;
 };
 #define SENTINEL__V1__MONITOR_SNAPSHOT_RESPONSE__WINDOW_SUMMARY__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&sentinel__v1__monitor_snapshot_response__window_summary__descriptor) \
-    , 0, 0, (char *)protobuf_c_empty_string, 0, 0, 0, 0, 0, NULL, SENTINEL__V1__ALERT_LEVEL__ALERT_LEVEL_UNSPECIFIED, 0, 0 }
+    , 0, 0, (char *)protobuf_c_empty_string, 0, 0, 0, 0, 0, NULL, SENTINEL__V1__ALERT_LEVEL__ALERT_LEVEL_UNSPECIFIED, 0, 0, 0,NULL, NULL }
 
 
 /*
- * The live model's ranking quality on one day, from delayed labels (definitions in EVALUATION.md).
+ * The live model's ranking quality on one day, from delayed labels (definitions in Docs/Evaluation.md).
  */
 struct  Sentinel__V1__MonitorSnapshotResponse__DailyLabelMetrics
 {
@@ -2064,6 +2199,12 @@ void   sentinel__v1__monitor_snapshot_request__free_unpacked
 /* Sentinel__V1__MonitorSnapshotResponse__ModelSnapshot methods */
 void   sentinel__v1__monitor_snapshot_response__model_snapshot__init
                      (Sentinel__V1__MonitorSnapshotResponse__ModelSnapshot         *message);
+/* Sentinel__V1__MonitorSnapshotResponse__WindowState methods */
+void   sentinel__v1__monitor_snapshot_response__window_state__init
+                     (Sentinel__V1__MonitorSnapshotResponse__WindowState         *message);
+/* Sentinel__V1__MonitorSnapshotResponse__Distribution methods */
+void   sentinel__v1__monitor_snapshot_response__distribution__init
+                     (Sentinel__V1__MonitorSnapshotResponse__Distribution         *message);
 /* Sentinel__V1__MonitorSnapshotResponse__DriftReport methods */
 void   sentinel__v1__monitor_snapshot_response__drift_report__init
                      (Sentinel__V1__MonitorSnapshotResponse__DriftReport         *message);
@@ -2207,6 +2348,12 @@ typedef void (*Sentinel__V1__MonitorSnapshotRequest_Closure)
                   void *closure_data);
 typedef void (*Sentinel__V1__MonitorSnapshotResponse__ModelSnapshot_Closure)
                  (const Sentinel__V1__MonitorSnapshotResponse__ModelSnapshot *message,
+                  void *closure_data);
+typedef void (*Sentinel__V1__MonitorSnapshotResponse__WindowState_Closure)
+                 (const Sentinel__V1__MonitorSnapshotResponse__WindowState *message,
+                  void *closure_data);
+typedef void (*Sentinel__V1__MonitorSnapshotResponse__Distribution_Closure)
+                 (const Sentinel__V1__MonitorSnapshotResponse__Distribution *message,
                   void *closure_data);
 typedef void (*Sentinel__V1__MonitorSnapshotResponse__DriftReport_Closure)
                  (const Sentinel__V1__MonitorSnapshotResponse__DriftReport *message,
@@ -2415,6 +2562,8 @@ extern const ProtobufCMessageDescriptor sentinel__v1__report_labels_response__de
 extern const ProtobufCMessageDescriptor sentinel__v1__monitor_snapshot_request__descriptor;
 extern const ProtobufCMessageDescriptor sentinel__v1__monitor_snapshot_response__descriptor;
 extern const ProtobufCMessageDescriptor sentinel__v1__monitor_snapshot_response__model_snapshot__descriptor;
+extern const ProtobufCMessageDescriptor sentinel__v1__monitor_snapshot_response__window_state__descriptor;
+extern const ProtobufCMessageDescriptor sentinel__v1__monitor_snapshot_response__distribution__descriptor;
 extern const ProtobufCMessageDescriptor sentinel__v1__monitor_snapshot_response__drift_report__descriptor;
 extern const ProtobufCMessageDescriptor sentinel__v1__monitor_snapshot_response__feature_drift__descriptor;
 extern const ProtobufCMessageDescriptor sentinel__v1__monitor_snapshot_response__exact_ks__descriptor;

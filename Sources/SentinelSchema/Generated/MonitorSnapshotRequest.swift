@@ -23,16 +23,32 @@ public struct MonitorSnapshotRequest: WireMessage {
     /// Also compute the exact two-sample KS statistic and p-value on the window's reservoir sample (slower).
     public var exactKS: Bool
 
+    /// When > 0, `history` holds every kept closed window that starts at or after this time, in microseconds since the
+    /// Unix epoch, and `history_windows` is ignored.
+    public var sinceMicroseconds: Int64
+
+    /// Also give each history window every input's drift statistics (WindowSummary.features and score).
+    public var historyFeatures: Bool
+
     /// Creates a message; every field defaults to its protobuf default.
     /// - Parameters:
     ///   - modelVersion: Only this model version; absent means every tracked version.
     ///   - historyWindows: How many of the most recent closed windows to include in `history` (0: none).
     ///   - exactKS: Also compute the exact two-sample KS statistic and p-value on the window's reservoir sample
     ///     (slower).
-    public init(modelVersion: String? = nil, historyWindows: UInt32 = 0, exactKS: Bool = false) {
+    ///   - sinceMicroseconds: When > 0, `history` holds every kept closed window that starts at or after this time, in
+    ///     microseconds since the Unix epoch, and `history_windows` is ignored.
+    ///   - historyFeatures: Also give each history window every input's drift statistics (WindowSummary.features and
+    ///     score).
+    public init(
+        modelVersion: String? = nil, historyWindows: UInt32 = 0, exactKS: Bool = false, sinceMicroseconds: Int64 = 0,
+        historyFeatures: Bool = false
+    ) {
         self.modelVersion = modelVersion
         self.historyWindows = historyWindows
         self.exactKS = exactKS
+        self.sinceMicroseconds = sinceMicroseconds
+        self.historyFeatures = historyFeatures
     }
 
     /// Decodes the message from its protobuf encoding.
@@ -63,6 +79,10 @@ extension MonitorSnapshotRequest {
         case historyWindows = 0x10
         /// `bool exact_ks = 3`, varint.
         case exactKS = 0x18
+        /// `int64 since_unix_us = 4`, varint.
+        case sinceMicroseconds = 0x20
+        /// `bool history_features = 5`, varint.
+        case historyFeatures = 0x28
 
         /// The fully qualified name of the message the fields belong to.
         package static let messageProtoName = "sentinel.v1.MonitorSnapshotRequest"
@@ -73,6 +93,8 @@ extension MonitorSnapshotRequest {
             case .modelVersion: "model_version"
             case .historyWindows: "history_windows"
             case .exactKS: "exact_ks"
+            case .sinceMicroseconds: "since_unix_us"
+            case .historyFeatures: "history_features"
             }
         }
     }
@@ -98,7 +120,11 @@ extension MonitorSnapshotRequest: ProtobufCMapped {
             ? try decodeString(c.model_version, "model_version", in: Self.protoName) : nil
         let historyWindows: UInt32 = c.history_windows
         let exactKS: Bool = c.exact_ks != 0
-        self.init(modelVersion: modelVersion, historyWindows: historyWindows, exactKS: exactKS)
+        let sinceMicroseconds: Int64 = c.since_unix_us
+        let historyFeatures: Bool = c.history_features != 0
+        self.init(
+            modelVersion: modelVersion, historyWindows: historyWindows, exactKS: exactKS,
+            sinceMicroseconds: sinceMicroseconds, historyFeatures: historyFeatures)
     }
 
     func fill(_ c: inout CMessage, arena: inout CArena) {
@@ -108,6 +134,8 @@ extension MonitorSnapshotRequest: ProtobufCMapped {
         }
         c.history_windows = historyWindows
         c.exact_ks = exactKS ? 1 : 0
+        c.since_unix_us = sinceMicroseconds
+        c.history_features = historyFeatures ? 1 : 0
     }
 
     /// Runs `body` with a C struct that borrows this value's strings and arrays for the duration of the call.
@@ -125,6 +153,8 @@ extension MonitorSnapshotRequest: ProtobufCMapped {
             }
             c.history_windows = historyWindows
             c.exact_ks = exactKS ? 1 : 0
+            c.since_unix_us = sinceMicroseconds
+            c.history_features = historyFeatures ? 1 : 0
             return withUnsafePointer(to: &c) {
                 body(UnsafeRawPointer($0).assumingMemoryBound(to: ProtobufCMessage.self))
             }

@@ -202,41 +202,50 @@ extension MonitorSnapshotResponse {
         /// Events from this model since the state began.
         public var eventsTotal: UInt64
 
-        /// Start of the window the drift and rates describe (the current, open window), in microseconds since the Unix
-        /// epoch.
+        /// Start of the window the drift, rates, statuses and latency describe: the last closed window, in microseconds
+        /// since the Unix epoch (see window_closed).
         public var windowStartMicroseconds: Int64
 
-        /// Data drift of the current window against the reference.
+        /// Data drift of that window against the reference, with the statuses it left.
         public var drift: MonitorSnapshotResponse.DriftReport
 
-        /// Flag and fraud rates in the current window.
+        /// Flag and fraud rates in that window.
         public var windowRates: MonitorSnapshotResponse.RateStats
 
         /// Flag and fraud rates since the state began.
         public var sinceStartRates: MonitorSnapshotResponse.RateStats
 
-        /// Server-side latency in the current window.
+        /// Server-side latency per transaction in that window.
         public var windowLatency: LatencySummary
 
-        /// Server-side latency since the state began.
+        /// Server-side latency per transaction since the state began.
         public var sinceStartLatency: LatencySummary
 
-        /// Events per second in the current window (over its elapsed part).
+        /// Events per second in that window.
         public var throughputPerSecond: Double
+
+        /// Which window the fields above describe, the one in progress, and whether the version is idle.
+        public var windowState: MonitorSnapshotResponse.WindowState
+
+        /// The reference and live histograms of every input (model order), then of the score.
+        public var distributions: [MonitorSnapshotResponse.Distribution]
 
         /// Creates a message; every field defaults to its protobuf default.
         /// - Parameters:
         ///   - modelVersion: The model version.
         ///   - referenceKnown: False until the model's reference profile is registered; drift is then not computed.
         ///   - eventsTotal: Events from this model since the state began.
-        ///   - windowStartMicroseconds: Start of the window the drift and rates describe (the current, open window), in
-        ///     microseconds since the Unix epoch.
-        ///   - drift: Data drift of the current window against the reference.
-        ///   - windowRates: Flag and fraud rates in the current window.
+        ///   - windowStartMicroseconds: Start of the window the drift, rates, statuses and latency describe: the last
+        ///     closed window, in microseconds since the Unix epoch (see window_closed).
+        ///   - drift: Data drift of that window against the reference, with the statuses it left.
+        ///   - windowRates: Flag and fraud rates in that window.
         ///   - sinceStartRates: Flag and fraud rates since the state began.
-        ///   - windowLatency: Server-side latency in the current window.
-        ///   - sinceStartLatency: Server-side latency since the state began.
-        ///   - throughputPerSecond: Events per second in the current window (over its elapsed part).
+        ///   - windowLatency: Server-side latency per transaction in that window.
+        ///   - sinceStartLatency: Server-side latency per transaction since the state began.
+        ///   - throughputPerSecond: Events per second in that window.
+        ///   - windowState: Which window the fields above describe, the one in progress, and whether the version is
+        ///     idle.
+        ///   - distributions: The reference and live histograms of every input (model order), then of the score.
         public init(
             modelVersion: String = "", referenceKnown: Bool = false, eventsTotal: UInt64 = 0,
             windowStartMicroseconds: Int64 = 0,
@@ -244,7 +253,9 @@ extension MonitorSnapshotResponse {
             windowRates: MonitorSnapshotResponse.RateStats = MonitorSnapshotResponse.RateStats(),
             sinceStartRates: MonitorSnapshotResponse.RateStats = MonitorSnapshotResponse.RateStats(),
             windowLatency: LatencySummary = LatencySummary(), sinceStartLatency: LatencySummary = LatencySummary(),
-            throughputPerSecond: Double = 0
+            throughputPerSecond: Double = 0,
+            windowState: MonitorSnapshotResponse.WindowState = MonitorSnapshotResponse.WindowState(),
+            distributions: [MonitorSnapshotResponse.Distribution] = []
         ) {
             self.modelVersion = modelVersion
             self.referenceKnown = referenceKnown
@@ -256,6 +267,8 @@ extension MonitorSnapshotResponse {
             self.windowLatency = windowLatency
             self.sinceStartLatency = sinceStartLatency
             self.throughputPerSecond = throughputPerSecond
+            self.windowState = windowState
+            self.distributions = distributions
         }
 
         /// Decodes the message from its protobuf encoding.
@@ -301,6 +314,10 @@ extension MonitorSnapshotResponse.ModelSnapshot {
         case sinceStartLatency = 0x4A
         /// `double throughput_per_second = 10`, fixed64.
         case throughputPerSecond = 0x51
+        /// `WindowState window_state = 11`, length-delimited.
+        case windowState = 0x5A
+        /// `repeated Distribution distributions = 12`, length-delimited.
+        case distributions = 0x62
 
         /// The fully qualified name of the message the fields belong to.
         package static let messageProtoName = "sentinel.v1.MonitorSnapshotResponse.ModelSnapshot"
@@ -318,6 +335,8 @@ extension MonitorSnapshotResponse.ModelSnapshot {
             case .windowLatency: "window_latency"
             case .sinceStartLatency: "since_start_latency"
             case .throughputPerSecond: "throughput_per_second"
+            case .windowState: "window_state"
+            case .distributions: "distributions"
             }
         }
     }
@@ -345,11 +364,15 @@ extension MonitorSnapshotResponse.ModelSnapshot: ProtobufCMapped {
         let windowLatency: LatencySummary = try decodeMessage(c.window_latency, default: LatencySummary())
         let sinceStartLatency: LatencySummary = try decodeMessage(c.since_start_latency, default: LatencySummary())
         let throughputPerSecond: Double = c.throughput_per_second
+        let windowState: MonitorSnapshotResponse.WindowState = try decodeMessage(
+            c.window_state, default: MonitorSnapshotResponse.WindowState())
+        let distributions: [MonitorSnapshotResponse.Distribution] = try decodeMessages(
+            c.n_distributions, c.distributions)
         self.init(
             modelVersion: modelVersion, referenceKnown: referenceKnown, eventsTotal: eventsTotal,
             windowStartMicroseconds: windowStartMicroseconds, drift: drift, windowRates: windowRates,
             sinceStartRates: sinceStartRates, windowLatency: windowLatency, sinceStartLatency: sinceStartLatency,
-            throughputPerSecond: throughputPerSecond)
+            throughputPerSecond: throughputPerSecond, windowState: windowState, distributions: distributions)
     }
 
     func fill(_ c: inout CMessage, arena: inout CArena) {
@@ -363,6 +386,392 @@ extension MonitorSnapshotResponse.ModelSnapshot: ProtobufCMapped {
         c.window_latency = arena.messageUnlessEmpty(windowLatency)
         c.since_start_latency = arena.messageUnlessEmpty(sinceStartLatency)
         c.throughput_per_second = throughputPerSecond
+        c.window_state = arena.messageUnlessEmpty(windowState)
+        c.n_distributions = distributions.count
+        c.distributions = arena.messages(distributions)
+    }
+}
+
+extension MonitorSnapshotResponse {
+    /// Where a model version stands in time: its last closed window, its open window, its idleness.
+    ///
+    /// ```swift
+    /// var message = MonitorSnapshotResponse.WindowState()
+    /// message.closed = true
+    /// let decoded = try MonitorSnapshotResponse.WindowState(serializedBytes: message.serializedBytes())
+    /// ```
+    public struct WindowState: WireMessage {
+        /// The fully qualified protobuf name.
+        public static let protoName = "sentinel.v1.MonitorSnapshotResponse.WindowState"
+
+        /// False until a window has closed since the version was registered: the window fields are then empty.
+        public var closed: Bool
+
+        /// End of the last closed window (exclusive), in microseconds since the Unix epoch.
+        public var endMicroseconds: Int64
+
+        /// Start of the open window (in progress), in microseconds since the Unix epoch.
+        public var openStartMicroseconds: Int64
+
+        /// Events from this version in the open window so far.
+        public var openEvents: UInt64
+
+        /// The most recent closed windows in a row without an event from this version.
+        public var idleWindows: UInt32
+
+        /// True when idle_windows reached the monitor's idle limit: the version's alerts are resolved.
+        public var idle: Bool
+
+        /// When the version was registered, in microseconds since the Unix epoch.
+        public var registeredAtMicroseconds: Int64
+
+        /// Creates a message; every field defaults to its protobuf default.
+        /// - Parameters:
+        ///   - closed: False until a window has closed since the version was registered: the window fields are then
+        ///     empty.
+        ///   - endMicroseconds: End of the last closed window (exclusive), in microseconds since the Unix epoch.
+        ///   - openStartMicroseconds: Start of the open window (in progress), in microseconds since the Unix epoch.
+        ///   - openEvents: Events from this version in the open window so far.
+        ///   - idleWindows: The most recent closed windows in a row without an event from this version.
+        ///   - idle: True when idle_windows reached the monitor's idle limit: the version's alerts are resolved.
+        ///   - registeredAtMicroseconds: When the version was registered, in microseconds since the Unix epoch.
+        public init(
+            closed: Bool = false, endMicroseconds: Int64 = 0, openStartMicroseconds: Int64 = 0, openEvents: UInt64 = 0,
+            idleWindows: UInt32 = 0, idle: Bool = false, registeredAtMicroseconds: Int64 = 0
+        ) {
+            self.closed = closed
+            self.endMicroseconds = endMicroseconds
+            self.openStartMicroseconds = openStartMicroseconds
+            self.openEvents = openEvents
+            self.idleWindows = idleWindows
+            self.idle = idle
+            self.registeredAtMicroseconds = registeredAtMicroseconds
+        }
+
+        /// Decodes the message from its protobuf encoding.
+        /// - Parameter bytes: The encoded message.
+        /// - Throws: ``SchemaError`` when the bytes are not a valid encoding of this message: malformed protobuf,
+        ///   a string that is not UTF-8, or an enum number the schema does not define.
+        public init(serializedBytes bytes: UnsafeRawBufferPointer) throws {
+            self = try Self.decode(bytes)
+        }
+
+        /// Appends the protobuf encoding to `buffer`.
+        /// - Parameter buffer: The buffer to append to.
+        public func serialize(into buffer: inout [UInt8]) {
+            withBorrowedCMessage { appendPacked($0, to: &buffer) }
+        }
+
+        /// The size in bytes of the protobuf encoding.
+        public var serializedSize: Int { withBorrowedCMessage { protobuf_c_message_get_packed_size($0) } }
+    }
+}
+
+extension MonitorSnapshotResponse.WindowState {
+    /// The wire tags of `sentinel.v1.MonitorSnapshotResponse.WindowState`'s fields, for hand-written encoders
+    /// (``ProtobufWriter``): each raw value is the field's one-byte tag, `field number << 3 | wire type`.
+    package enum FieldTag: UInt8, ProtobufFieldTag {
+        /// `bool closed = 1`, varint.
+        case closed = 0x08
+        /// `int64 end_unix_us = 2`, varint.
+        case endMicroseconds = 0x10
+        /// `int64 open_start_unix_us = 3`, varint.
+        case openStartMicroseconds = 0x18
+        /// `uint64 open_events = 4`, varint.
+        case openEvents = 0x20
+        /// `uint32 idle_windows = 5`, varint.
+        case idleWindows = 0x28
+        /// `bool idle = 6`, varint.
+        case idle = 0x30
+        /// `int64 registered_at_unix_us = 7`, varint.
+        case registeredAtMicroseconds = 0x38
+
+        /// The fully qualified name of the message the fields belong to.
+        package static let messageProtoName = "sentinel.v1.MonitorSnapshotResponse.WindowState"
+
+        /// The field's name in the .proto file.
+        package var protoFieldName: String {
+            switch self {
+            case .closed: "closed"
+            case .endMicroseconds: "end_unix_us"
+            case .openStartMicroseconds: "open_start_unix_us"
+            case .openEvents: "open_events"
+            case .idleWindows: "idle_windows"
+            case .idle: "idle"
+            case .registeredAtMicroseconds: "registered_at_unix_us"
+            }
+        }
+    }
+}
+
+extension MonitorSnapshotResponse.WindowState: ProtobufCMapped {
+    typealias CMessage = Sentinel__V1__MonitorSnapshotResponse__WindowState
+
+    static func cInit(_ message: UnsafeMutablePointer<CMessage>) {
+        sentinel__v1__monitor_snapshot_response__window_state__init(message)
+    }
+
+    init(c pointer: UnsafePointer<CMessage>) throws {
+        let c = pointer.pointee
+        let closed: Bool = c.closed != 0
+        let endMicroseconds: Int64 = c.end_unix_us
+        let openStartMicroseconds: Int64 = c.open_start_unix_us
+        let openEvents: UInt64 = c.open_events
+        let idleWindows: UInt32 = c.idle_windows
+        let idle: Bool = c.idle != 0
+        let registeredAtMicroseconds: Int64 = c.registered_at_unix_us
+        self.init(
+            closed: closed, endMicroseconds: endMicroseconds, openStartMicroseconds: openStartMicroseconds,
+            openEvents: openEvents, idleWindows: idleWindows, idle: idle,
+            registeredAtMicroseconds: registeredAtMicroseconds)
+    }
+
+    func fill(_ c: inout CMessage, arena: inout CArena) {
+        c.closed = closed ? 1 : 0
+        c.end_unix_us = endMicroseconds
+        c.open_start_unix_us = openStartMicroseconds
+        c.open_events = openEvents
+        c.idle_windows = idleWindows
+        c.idle = idle ? 1 : 0
+        c.registered_at_unix_us = registeredAtMicroseconds
+    }
+
+    /// Runs `body` with a C struct that borrows this value's strings and arrays for the duration of the call.
+    ///
+    /// A flat message (no sub-messages) packs faster this way than through a ``CArena``: nothing is copied
+    /// before protobuf-c reads it.
+    @inline(__always)
+    func withBorrowedCMessage<R>(_ body: (UnsafePointer<ProtobufCMessage>) -> R) -> R {
+        var c = CMessage()
+        Self.cInit(&c)
+        c.closed = closed ? 1 : 0
+        c.end_unix_us = endMicroseconds
+        c.open_start_unix_us = openStartMicroseconds
+        c.open_events = openEvents
+        c.idle_windows = idleWindows
+        c.idle = idle ? 1 : 0
+        c.registered_at_unix_us = registeredAtMicroseconds
+        return withUnsafePointer(to: &c) {
+            body(UnsafeRawPointer($0).assumingMemoryBound(to: ProtobufCMessage.self))
+        }
+    }
+}
+
+extension MonitorSnapshotResponse {
+    /// One input's (or the score's) histogram in the training reference and live, over the same bins: counts only.
+    ///
+    /// ```swift
+    /// var message = MonitorSnapshotResponse.Distribution()
+    /// message.name = "example"
+    /// let decoded = try MonitorSnapshotResponse.Distribution(serializedBytes: message.serializedBytes())
+    /// ```
+    public struct Distribution: WireMessage {
+        /// The fully qualified protobuf name.
+        public static let protoName = "sentinel.v1.MonitorSnapshotResponse.Distribution"
+
+        /// The input's name (`score` for the model's score).
+        public var name: String
+
+        /// The interior bin edges, increasing: bin 0 holds values below edges[0], bin i values in [edges[i-1],
+        /// edges[i]), the last bin values at or above the last edge.
+        public var edges: [Double]
+
+        /// The share of the non-missing training values in each bin (one more than the edges).
+        public var referenceShares: [Double]
+
+        /// Non-missing training values behind the shares.
+        public var referenceCount: UInt64
+
+        /// The smallest training value (the first bin's lower end when drawing).
+        public var referenceMinimum: Double
+
+        /// The largest training value (the last bin's upper end when drawing).
+        public var referenceMaximum: Double
+
+        /// Values of the last closed window in each bin.
+        public var closedCounts: [UInt64]
+
+        /// Missing values in the last closed window.
+        public var closedMissing: UInt64
+
+        /// Values of the open window so far in each bin.
+        public var openCounts: [UInt64]
+
+        /// Missing values in the open window so far.
+        public var openMissing: UInt64
+
+        /// Creates a message; every field defaults to its protobuf default.
+        /// - Parameters:
+        ///   - name: The input's name (`score` for the model's score).
+        ///   - edges: The interior bin edges, increasing: bin 0 holds values below edges[0], bin i values in
+        ///     [edges[i-1], edges[i]), the last bin values at or above the last edge.
+        ///   - referenceShares: The share of the non-missing training values in each bin (one more than the edges).
+        ///   - referenceCount: Non-missing training values behind the shares.
+        ///   - referenceMinimum: The smallest training value (the first bin's lower end when drawing).
+        ///   - referenceMaximum: The largest training value (the last bin's upper end when drawing).
+        ///   - closedCounts: Values of the last closed window in each bin.
+        ///   - closedMissing: Missing values in the last closed window.
+        ///   - openCounts: Values of the open window so far in each bin.
+        ///   - openMissing: Missing values in the open window so far.
+        public init(
+            name: String = "", edges: [Double] = [], referenceShares: [Double] = [], referenceCount: UInt64 = 0,
+            referenceMinimum: Double = 0, referenceMaximum: Double = 0, closedCounts: [UInt64] = [],
+            closedMissing: UInt64 = 0, openCounts: [UInt64] = [], openMissing: UInt64 = 0
+        ) {
+            self.name = name
+            self.edges = edges
+            self.referenceShares = referenceShares
+            self.referenceCount = referenceCount
+            self.referenceMinimum = referenceMinimum
+            self.referenceMaximum = referenceMaximum
+            self.closedCounts = closedCounts
+            self.closedMissing = closedMissing
+            self.openCounts = openCounts
+            self.openMissing = openMissing
+        }
+
+        /// Decodes the message from its protobuf encoding.
+        /// - Parameter bytes: The encoded message.
+        /// - Throws: ``SchemaError`` when the bytes are not a valid encoding of this message: malformed protobuf,
+        ///   a string that is not UTF-8, or an enum number the schema does not define.
+        public init(serializedBytes bytes: UnsafeRawBufferPointer) throws {
+            self = try Self.decode(bytes)
+        }
+
+        /// Appends the protobuf encoding to `buffer`.
+        /// - Parameter buffer: The buffer to append to.
+        public func serialize(into buffer: inout [UInt8]) {
+            withBorrowedCMessage { appendPacked($0, to: &buffer) }
+        }
+
+        /// The size in bytes of the protobuf encoding.
+        public var serializedSize: Int { withBorrowedCMessage { protobuf_c_message_get_packed_size($0) } }
+    }
+}
+
+extension MonitorSnapshotResponse.Distribution {
+    /// The wire tags of `sentinel.v1.MonitorSnapshotResponse.Distribution`'s fields, for hand-written encoders
+    /// (``ProtobufWriter``): each raw value is the field's one-byte tag, `field number << 3 | wire type`.
+    package enum FieldTag: UInt8, ProtobufFieldTag {
+        /// `string name = 1`, length-delimited.
+        case name = 0x0A
+        /// `repeated double edges = 2`, length-delimited.
+        case edges = 0x12
+        /// `repeated double reference_shares = 3`, length-delimited.
+        case referenceShares = 0x1A
+        /// `uint64 reference_count = 4`, varint.
+        case referenceCount = 0x20
+        /// `double reference_minimum = 5`, fixed64.
+        case referenceMinimum = 0x29
+        /// `double reference_maximum = 6`, fixed64.
+        case referenceMaximum = 0x31
+        /// `repeated uint64 closed_counts = 7`, length-delimited.
+        case closedCounts = 0x3A
+        /// `uint64 closed_missing = 8`, varint.
+        case closedMissing = 0x40
+        /// `repeated uint64 open_counts = 9`, length-delimited.
+        case openCounts = 0x4A
+        /// `uint64 open_missing = 10`, varint.
+        case openMissing = 0x50
+
+        /// The fully qualified name of the message the fields belong to.
+        package static let messageProtoName = "sentinel.v1.MonitorSnapshotResponse.Distribution"
+
+        /// The field's name in the .proto file.
+        package var protoFieldName: String {
+            switch self {
+            case .name: "name"
+            case .edges: "edges"
+            case .referenceShares: "reference_shares"
+            case .referenceCount: "reference_count"
+            case .referenceMinimum: "reference_minimum"
+            case .referenceMaximum: "reference_maximum"
+            case .closedCounts: "closed_counts"
+            case .closedMissing: "closed_missing"
+            case .openCounts: "open_counts"
+            case .openMissing: "open_missing"
+            }
+        }
+    }
+}
+
+extension MonitorSnapshotResponse.Distribution: ProtobufCMapped {
+    typealias CMessage = Sentinel__V1__MonitorSnapshotResponse__Distribution
+
+    static func cInit(_ message: UnsafeMutablePointer<CMessage>) {
+        sentinel__v1__monitor_snapshot_response__distribution__init(message)
+    }
+
+    init(c pointer: UnsafePointer<CMessage>) throws {
+        let c = pointer.pointee
+        let name: String = try decodeString(c.name, "name", in: Self.protoName)
+        let edges: [Double] = decodeArray(c.n_edges, c.edges)
+        let referenceShares: [Double] = decodeArray(c.n_reference_shares, c.reference_shares)
+        let referenceCount: UInt64 = c.reference_count
+        let referenceMinimum: Double = c.reference_minimum
+        let referenceMaximum: Double = c.reference_maximum
+        let closedCounts: [UInt64] = decodeArray(c.n_closed_counts, c.closed_counts)
+        let closedMissing: UInt64 = c.closed_missing
+        let openCounts: [UInt64] = decodeArray(c.n_open_counts, c.open_counts)
+        let openMissing: UInt64 = c.open_missing
+        self.init(
+            name: name, edges: edges, referenceShares: referenceShares, referenceCount: referenceCount,
+            referenceMinimum: referenceMinimum, referenceMaximum: referenceMaximum, closedCounts: closedCounts,
+            closedMissing: closedMissing, openCounts: openCounts, openMissing: openMissing)
+    }
+
+    func fill(_ c: inout CMessage, arena: inout CArena) {
+        if !name.isEmpty { c.name = arena.cString(name) }
+        c.n_edges = edges.count
+        c.edges = arena.copy(edges)
+        c.n_reference_shares = referenceShares.count
+        c.reference_shares = arena.copy(referenceShares)
+        c.reference_count = referenceCount
+        c.reference_minimum = referenceMinimum
+        c.reference_maximum = referenceMaximum
+        c.n_closed_counts = closedCounts.count
+        c.closed_counts = arena.copy(closedCounts)
+        c.closed_missing = closedMissing
+        c.n_open_counts = openCounts.count
+        c.open_counts = arena.copy(openCounts)
+        c.open_missing = openMissing
+    }
+
+    /// Runs `body` with a C struct that borrows this value's strings and arrays for the duration of the call.
+    ///
+    /// A flat message (no sub-messages) packs faster this way than through a ``CArena``: nothing is copied
+    /// before protobuf-c reads it.
+    @inline(__always)
+    func withBorrowedCMessage<R>(_ body: (UnsafePointer<ProtobufCMessage>) -> R) -> R {
+        name.withCString { namePointer in
+            edges.withUnsafeBufferPointer { edgesBuffer in
+                referenceShares.withUnsafeBufferPointer { referenceSharesBuffer in
+                    closedCounts.withUnsafeBufferPointer { closedCountsBuffer in
+                        openCounts.withUnsafeBufferPointer { openCountsBuffer in
+                            var c = CMessage()
+                            Self.cInit(&c)
+                            c.name = UnsafeMutablePointer(mutating: namePointer)
+                            c.n_edges = edgesBuffer.count
+                            c.edges = UnsafeMutablePointer(mutating: edgesBuffer.baseAddress)
+                            c.n_reference_shares = referenceSharesBuffer.count
+                            c.reference_shares = UnsafeMutablePointer(mutating: referenceSharesBuffer.baseAddress)
+                            c.reference_count = referenceCount
+                            c.reference_minimum = referenceMinimum
+                            c.reference_maximum = referenceMaximum
+                            c.n_closed_counts = closedCountsBuffer.count
+                            c.closed_counts = UnsafeMutablePointer(mutating: closedCountsBuffer.baseAddress)
+                            c.closed_missing = closedMissing
+                            c.n_open_counts = openCountsBuffer.count
+                            c.open_counts = UnsafeMutablePointer(mutating: openCountsBuffer.baseAddress)
+                            c.open_missing = openMissing
+                            return withUnsafePointer(to: &c) {
+                                body(UnsafeRawPointer($0).assumingMemoryBound(to: ProtobufCMessage.self))
+                            }
+                        }
+                    }
+                }
+            }
+        }
     }
 }
 
@@ -1013,10 +1422,11 @@ extension MonitorSnapshotResponse {
         /// Warn or alert.
         public var level: AlertLevel
 
-        /// Why, for people, e.g. `PSI 0.31 ≥ 0.25 for 2 windows`.
+        /// Why, for people, as of the last closed window, e.g. `PSI of Amount is 0.312, ≥ the alert threshold 0.25, for
+        /// 2 windows`; the same text as the monitor's log.
         public var reason: String
 
-        /// The value that triggered it.
+        /// The value that raised it.
         public var value: Double
 
         /// The threshold it crossed.
@@ -1028,19 +1438,30 @@ extension MonitorSnapshotResponse {
         /// The model version it concerns; empty when not model-specific.
         public var modelVersion: String
 
+        /// Start of the closed window the last value comes from, in microseconds since the Unix epoch.
+        public var windowStartMicroseconds: Int64
+
+        /// The value in that window.
+        public var lastValue: Double
+
         /// Creates a message; every field defaults to its protobuf default.
         /// - Parameters:
         ///   - kind: What the alert is about.
         ///   - feature: The input it concerns (feature drift), `score`, or empty.
         ///   - level: Warn or alert.
-        ///   - reason: Why, for people, e.g. `PSI 0.31 ≥ 0.25 for 2 windows`.
-        ///   - value: The value that triggered it.
+        ///   - reason: Why, for people, as of the last closed window, e.g. `PSI of Amount is 0.312, ≥ the alert
+        ///     threshold 0.25, for 2 windows`; the same text as the monitor's log.
+        ///   - value: The value that raised it.
         ///   - threshold: The threshold it crossed.
         ///   - sinceMicroseconds: When it entered this level, in microseconds since the Unix epoch.
         ///   - modelVersion: The model version it concerns; empty when not model-specific.
+        ///   - windowStartMicroseconds: Start of the closed window the last value comes from, in microseconds since the
+        ///     Unix epoch.
+        ///   - lastValue: The value in that window.
         public init(
             kind: AlertKind = .unspecified, feature: String = "", level: AlertLevel = .unspecified, reason: String = "",
-            value: Double = 0, threshold: Double = 0, sinceMicroseconds: Int64 = 0, modelVersion: String = ""
+            value: Double = 0, threshold: Double = 0, sinceMicroseconds: Int64 = 0, modelVersion: String = "",
+            windowStartMicroseconds: Int64 = 0, lastValue: Double = 0
         ) {
             self.kind = kind
             self.feature = feature
@@ -1050,6 +1471,8 @@ extension MonitorSnapshotResponse {
             self.threshold = threshold
             self.sinceMicroseconds = sinceMicroseconds
             self.modelVersion = modelVersion
+            self.windowStartMicroseconds = windowStartMicroseconds
+            self.lastValue = lastValue
         }
 
         /// Decodes the message from its protobuf encoding.
@@ -1091,6 +1514,10 @@ extension MonitorSnapshotResponse.Alert {
         case sinceMicroseconds = 0x38
         /// `string model_version = 8`, length-delimited.
         case modelVersion = 0x42
+        /// `int64 window_start_unix_us = 9`, varint.
+        case windowStartMicroseconds = 0x48
+        /// `double last_value = 10`, fixed64.
+        case lastValue = 0x51
 
         /// The fully qualified name of the message the fields belong to.
         package static let messageProtoName = "sentinel.v1.MonitorSnapshotResponse.Alert"
@@ -1106,6 +1533,8 @@ extension MonitorSnapshotResponse.Alert {
             case .threshold: "threshold"
             case .sinceMicroseconds: "since_unix_us"
             case .modelVersion: "model_version"
+            case .windowStartMicroseconds: "window_start_unix_us"
+            case .lastValue: "last_value"
             }
         }
     }
@@ -1128,9 +1557,12 @@ extension MonitorSnapshotResponse.Alert: ProtobufCMapped {
         let threshold: Double = c.threshold
         let sinceMicroseconds: Int64 = c.since_unix_us
         let modelVersion: String = try decodeString(c.model_version, "model_version", in: Self.protoName)
+        let windowStartMicroseconds: Int64 = c.window_start_unix_us
+        let lastValue: Double = c.last_value
         self.init(
             kind: kind, feature: feature, level: level, reason: reason, value: value, threshold: threshold,
-            sinceMicroseconds: sinceMicroseconds, modelVersion: modelVersion)
+            sinceMicroseconds: sinceMicroseconds, modelVersion: modelVersion,
+            windowStartMicroseconds: windowStartMicroseconds, lastValue: lastValue)
     }
 
     func fill(_ c: inout CMessage, arena: inout CArena) {
@@ -1142,6 +1574,8 @@ extension MonitorSnapshotResponse.Alert: ProtobufCMapped {
         c.threshold = threshold
         c.since_unix_us = sinceMicroseconds
         if !modelVersion.isEmpty { c.model_version = arena.cString(modelVersion) }
+        c.window_start_unix_us = windowStartMicroseconds
+        c.last_value = lastValue
     }
 
     /// Runs `body` with a C struct that borrows this value's strings and arrays for the duration of the call.
@@ -1163,6 +1597,8 @@ extension MonitorSnapshotResponse.Alert: ProtobufCMapped {
                     c.threshold = threshold
                     c.since_unix_us = sinceMicroseconds
                     c.model_version = UnsafeMutablePointer(mutating: modelVersionPointer)
+                    c.window_start_unix_us = windowStartMicroseconds
+                    c.last_value = lastValue
                     return withUnsafePointer(to: &c) {
                         body(UnsafeRawPointer($0).assumingMemoryBound(to: ProtobufCMessage.self))
                     }
@@ -1375,6 +1811,13 @@ extension MonitorSnapshotResponse {
         /// Upper bound of that interval; 0 for an empty window.
         public var flagRateHigh: Double
 
+        /// Every input's drift in the window with the status it left (model order); only when history_features is
+        /// asked.
+        public var features: [MonitorSnapshotResponse.FeatureDrift]
+
+        /// The score's drift in the window; only when history_features is asked.
+        public var score: MonitorSnapshotResponse.FeatureDrift
+
         /// Creates a message; every field defaults to its protobuf default.
         /// - Parameters:
         ///   - startMicroseconds: Start of the window, inclusive, in microseconds since the Unix epoch.
@@ -1390,11 +1833,15 @@ extension MonitorSnapshotResponse {
         ///   - flagRateLow: Lower bound of the flag rate's Wilson interval at the monitor's confidence level; 0 for an
         ///     empty window.
         ///   - flagRateHigh: Upper bound of that interval; 0 for an empty window.
+        ///   - features: Every input's drift in the window with the status it left (model order); only when
+        ///     history_features is asked.
+        ///   - score: The score's drift in the window; only when history_features is asked.
         public init(
             startMicroseconds: Int64 = 0, endMicroseconds: Int64 = 0, modelVersion: String = "", events: UInt64 = 0,
             flagged: UInt64 = 0, meanScore: Double = 0, driftShare: Double = 0, maxPsi: Double = 0,
             latency: LatencySummary = LatencySummary(), status: AlertLevel = .unspecified, flagRateLow: Double = 0,
-            flagRateHigh: Double = 0
+            flagRateHigh: Double = 0, features: [MonitorSnapshotResponse.FeatureDrift] = [],
+            score: MonitorSnapshotResponse.FeatureDrift = MonitorSnapshotResponse.FeatureDrift()
         ) {
             self.startMicroseconds = startMicroseconds
             self.endMicroseconds = endMicroseconds
@@ -1408,6 +1855,8 @@ extension MonitorSnapshotResponse {
             self.status = status
             self.flagRateLow = flagRateLow
             self.flagRateHigh = flagRateHigh
+            self.features = features
+            self.score = score
         }
 
         /// Decodes the message from its protobuf encoding.
@@ -1457,6 +1906,10 @@ extension MonitorSnapshotResponse.WindowSummary {
         case flagRateLow = 0x59
         /// `double flag_rate_high = 12`, fixed64.
         case flagRateHigh = 0x61
+        /// `repeated FeatureDrift features = 13`, length-delimited.
+        case features = 0x6A
+        /// `FeatureDrift score = 14`, length-delimited.
+        case score = 0x72
 
         /// The fully qualified name of the message the fields belong to.
         package static let messageProtoName = "sentinel.v1.MonitorSnapshotResponse.WindowSummary"
@@ -1476,6 +1929,8 @@ extension MonitorSnapshotResponse.WindowSummary {
             case .status: "status"
             case .flagRateLow: "flag_rate_low"
             case .flagRateHigh: "flag_rate_high"
+            case .features: "features"
+            case .score: "score"
             }
         }
     }
@@ -1502,10 +1957,14 @@ extension MonitorSnapshotResponse.WindowSummary: ProtobufCMapped {
         let status: AlertLevel = try decodeEnum(c.status.rawValue, "status", in: Self.protoName)
         let flagRateLow: Double = c.flag_rate_low
         let flagRateHigh: Double = c.flag_rate_high
+        let features: [MonitorSnapshotResponse.FeatureDrift] = try decodeMessages(c.n_features, c.features)
+        let score: MonitorSnapshotResponse.FeatureDrift = try decodeMessage(
+            c.score, default: MonitorSnapshotResponse.FeatureDrift())
         self.init(
             startMicroseconds: startMicroseconds, endMicroseconds: endMicroseconds, modelVersion: modelVersion,
             events: events, flagged: flagged, meanScore: meanScore, driftShare: driftShare, maxPsi: maxPsi,
-            latency: latency, status: status, flagRateLow: flagRateLow, flagRateHigh: flagRateHigh)
+            latency: latency, status: status, flagRateLow: flagRateLow, flagRateHigh: flagRateHigh, features: features,
+            score: score)
     }
 
     func fill(_ c: inout CMessage, arena: inout CArena) {
@@ -1521,11 +1980,14 @@ extension MonitorSnapshotResponse.WindowSummary: ProtobufCMapped {
         c.status = .init(rawValue: numericCast(status.rawValue))
         c.flag_rate_low = flagRateLow
         c.flag_rate_high = flagRateHigh
+        c.n_features = features.count
+        c.features = arena.messages(features)
+        c.score = arena.messageUnlessEmpty(score)
     }
 }
 
 extension MonitorSnapshotResponse {
-    /// The live model's ranking quality on one day, from delayed labels (definitions in EVALUATION.md).
+    /// The live model's ranking quality on one day, from delayed labels (definitions in Docs/Evaluation.md).
     ///
     /// ```swift
     /// var message = MonitorSnapshotResponse.DailyLabelMetrics()

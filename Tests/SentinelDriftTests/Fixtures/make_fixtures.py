@@ -8,9 +8,11 @@ Run from the package root:
 Writes drift_fixtures.json next to this script. The Swift tests (DriftFixtureTests) read it and compare
 within 1e-9 (absolute, or relative for p-values). Inputs are stored too, so the tests need no Python.
 
-Binning follows FeatureProfile(name:values:bins:): edge i (1 <= i < bins) is sorted[i*n // bins], kept only
-if greater than the minimum and the previous edge; a value equal to an edge goes in the bin above
-(numpy searchsorted side='right'). Measures:
+Binning follows FeatureProfile(name:values:bins:): with at most `bins` distinct values, every distinct value
+but the smallest is an edge (one bin per value); otherwise edge i (1 <= i < bins) is sorted[i*n // bins], kept
+only if greater than the minimum and the previous edge, and when sorted[n // bins] is the minimum the smallest
+value above the minimum is an edge too (the mass at the minimum gets its own bin). A value equal to an edge
+goes in the bin above (numpy searchsorted side='right'). Measures:
   psi                 sum (c - r) ln(c / r) with both proportions floored at 1e-4 (numpy)
   js_distance         scipy.spatial.distance.jensenshannon(r, c, base=2)
   ks_binned           max |cumsum(r) - cumsum(c)| over the bin edges (numpy)
@@ -35,11 +37,17 @@ EPSILON = 1e-4
 def edges_for(values, bins):
     s = np.sort(values)
     n = len(s)
+    distinct = np.unique(s)
+    if len(distinct) <= bins:
+        return [float(v) for v in distinct[1:]]
     edges = []
     for i in range(1, bins):
         e = s[i * n // bins]
         if e > s[0] and (not edges or e > edges[-1]):
             edges.append(float(e))
+    if s[n // bins] == s[0]:
+        above = float(distinct[1])
+        edges = [above] + [e for e in edges if e > above]
     return edges
 
 
