@@ -129,7 +129,9 @@ let package = Package(
 
         .target(
             name: "SentinelFuzzing",
-            dependencies: ["SentinelWire", "SentinelSchema", "SentinelHTTP", "SentinelData", "SentinelModel"],
+            dependencies: [
+                "SentinelWire", "SentinelSchema", "SentinelHTTP", "SentinelData", "SentinelModel", "SentinelONNX",
+            ],
             swiftSettings: swiftSettings
         ),
 
