@@ -2,7 +2,8 @@
 # Check the deployment files without running anything: Prometheus config and rules (promtool check + the rules'
 # unit tests), the Grafana dashboard and rules against Docs/Metrics.md, the Kubernetes manifests (base and the
 # rendered example overlay) against the Kubernetes schemas, compose.yaml against the Compose spec, the CI workflow
-# against GitHub's schema, and both Dockerfiles with hadolint. A few seconds; one line per check unless one fails.
+# against GitHub's schema, the JSON Schemas in Docs/schemas/ against their metaschema, and both Dockerfiles with
+# hadolint. A few seconds; one line per check unless one fails.
 #
 # Usage: deploy/check.sh        (needs promtool and python3 with venv; pip tools go to .venv-tools/, ignored by git)
 set -euo pipefail
@@ -77,6 +78,8 @@ check "compose.yaml against the Compose spec" "$TOOLS/bin/check-jsonschema" --bu
     deploy/compose.yaml
 check "ci.yml against the GitHub workflow schema" "$TOOLS/bin/check-jsonschema" \
     --builtin-schema vendor.github-workflows .github/workflows/ci.yml
+check "Docs/schemas/*.schema.json against the JSON Schema metaschema" "$TOOLS/bin/check-jsonschema" \
+    --check-metaschema Docs/schemas/*.schema.json
 check "hadolint Dockerfile.api Dockerfile.monitor" "$TOOLS/bin/hadolint" Dockerfile.api Dockerfile.monitor
 check "Dockerfiles share their build stages" check_shared_stages
 exit "$failed"

@@ -324,13 +324,18 @@ public final class MonitorService: Sendable {
         return store.shouldSnapshot || clock() - lastSnapshot.withLock { $0 } >= microseconds
     }
 
-    /// Writes a last snapshot and closes the store (idempotent).
+    /// Why the state store stopped accepting writes, or `nil` while it accepts them (or there is none).
+    public var storeFailure: PersistenceError? { store?.failure }
+
+    /// Writes a last snapshot (unless the store has failed) and closes the store (idempotent).
     public func close() async {
         guard let store else { return }
-        do {
-            try await writeSnapshot()
-        } catch {
-            logger.log(.error, "final snapshot failed", ["error": .string("\(error)")])
+        if store.failure == nil {
+            do {
+                try await writeSnapshot()
+            } catch {
+                logger.log(.error, "final snapshot failed", ["error": .string("\(error)")])
+            }
         }
         await store.close()
     }

@@ -31,9 +31,24 @@ public final class WindowClock: Service {
     }
 
     /// Ticks until ``beginGracefulShutdown()`` or cancellation, then writes a last snapshot and closes the store.
-    public func run() async {
+    /// - Throws: The state store's failure, once a log write or sync has failed (a full disk, an I/O error): the
+    ///   store is fail-stop, so the process stops too (the group shuts down, `sentinel-monitor` exits 1) and its
+    ///   supervisor restarts it; producers keep every event not acknowledged and resend it to the new process.
+    public func run() async throws {
         while !Task.isCancelled {
             if await shutdown.wait(atMost: tickInterval) { break }
+            if let failure = service.storeFailure {
+                service.logger.error(
+                    "state store failed: stopping",
+                    [
+                        "error": .string("\(failure)"),
+                        "detail": .string(
+                            "nothing is acknowledged from now on; producers keep their events and resend them after a "
+                                + "restart; free space or fix the disk, then restart"),
+                    ])
+                await service.close()
+                throw failure
+            }
             service.tick()
             if service.snapshotDue(every: snapshotInterval) {
                 do {

@@ -29,7 +29,8 @@ public final class PersistentMark: @unchecked Sendable {
     /// - Parameters:
     ///   - path: The mark's file.
     ///   - bootID: This boot's id (default: the kernel's, from `/proc/sys/kernel/random/boot_id`).
-    /// - Throws: ``SystemError`` when the file cannot be opened, sized or mapped.
+    /// - Throws: ``SystemError`` when the file cannot be opened, sized, allocated on disk (`ENOSPC` on a full file
+    ///   system) or mapped.
     public init(path: String, bootID: String = PersistentMark.currentBootID()) throws(SystemError) {
         let fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
         guard fd >= 0 else { throw SystemError(errno: errno, function: "open") }
@@ -39,6 +40,10 @@ public final class PersistentMark: @unchecked Sendable {
             throw SystemError(errno: errno, function: "ftruncate")
         }
         let existing = status.st_size == Self.size
+        // Allocate the page on disk now: a store into a mapped hole of a full file system raises SIGBUS, while
+        // posix_fallocate fails here with ENOSPC, which the caller can report.
+        let allocated = posix_fallocate(fd, 0, off_t(Self.size))
+        guard allocated == 0 else { throw SystemError(errno: allocated, function: "posix_fallocate") }
         guard let mapped = mmap(nil, Self.size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0), mapped != MAP_FAILED
         else { throw SystemError(errno: errno, function: "mmap") }
         base = mapped

@@ -19,17 +19,20 @@ struct FaultHarnessTests {
     /// The monitor and the replicas of one scenario, with their directories.
     final class Cluster: @unchecked Sendable {
         // @unchecked: mutated only by the test's own task, between stream phases.
-        let root = FileManager.default.temporaryDirectory.appendingPathComponent("harness-\(UUID())")
+        let root: URL
         var monitor: RunningService
         var replicas: [RunningService]
         let monitorPort: UInt16
         let snapshotInterval: String
 
-        init(replicas count: Int = 2, snapshotInterval: String = "1s") async throws {
+        /// Starts the monitor and the replicas, with their directories under `root` (default: a new temporary
+        /// directory; a test may mount file systems there first).
+        init(replicas count: Int = 2, snapshotInterval: String = "1s", root: URL? = nil) async throws {
+            self.root = root ?? FileManager.default.temporaryDirectory.appendingPathComponent("harness-\(UUID())")
             self.snapshotInterval = snapshotInterval
-            try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
+            try FileManager.default.createDirectory(at: self.root, withIntermediateDirectories: true)
             monitor = try await RunningService.startMonitor(
-                arguments: Self.monitorArguments(root, snapshotInterval: snapshotInterval))
+                arguments: Self.monitorArguments(self.root, snapshotInterval: snapshotInterval))
             monitorPort = monitor.port
             replicas = []
             for index in 0..<count { replicas.append(try await startReplica(index)) }

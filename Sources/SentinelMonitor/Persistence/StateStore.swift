@@ -164,6 +164,11 @@ public final class StateStore: Sendable {
         core.state.withLock { $0.bytesSinceSnapshot } >= options.snapshotAfterBytes
     }
 
+    /// Why the store stopped accepting writes (fail-stop after a failed write or sync), or `nil` while it accepts.
+    public var failure: PersistenceError? {
+        core.state.withLock { $0.failure }
+    }
+
     /// Counters, positions and disk usage, for `/metrics`.
     public var statistics: StateStoreStatistics {
         core.state.withLock { s in
