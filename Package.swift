@@ -59,24 +59,28 @@ let package = Package(
         // MARK: Libraries
 
         .target(name: "SentinelArguments", swiftSettings: swiftSettings),
-        .target(name: "SentinelLog", swiftSettings: swiftSettings),
-        .target(name: "SentinelLifecycle", dependencies: ["SentinelLog"], swiftSettings: swiftSettings),
+        // `Lock`: Synchronization.Mutex, or with -DSENTINEL_PTHREAD_LOCK (the sanitizer runs) a pthread mutex TSan models.
+        .target(name: "SentinelLock", swiftSettings: swiftSettings),
+        .target(name: "SentinelLog", dependencies: ["SentinelLock"], swiftSettings: swiftSettings),
+        .target(
+            name: "SentinelLifecycle", dependencies: ["SentinelLock", "SentinelLog"], swiftSettings: swiftSettings),
         .target(
             name: "SentinelSchema",
             dependencies: ["SentinelProtoC", "CProtobufC", "SentinelRPC", "SentinelWire", "SentinelLog"],
             swiftSettings: swiftSettings),
         .target(name: "SentinelWire", swiftSettings: swiftSettings),
-        .target(name: "SentinelRPC", dependencies: ["SentinelWire"], swiftSettings: swiftSettings),
+        .target(name: "SentinelRPC", dependencies: ["SentinelLock", "SentinelWire"], swiftSettings: swiftSettings),
         .target(
             name: "SentinelPosix",
             dependencies: [
+                "SentinelLock",
                 "SentinelRPC", "SentinelWire", "SentinelLifecycle", "SentinelArguments", "SentinelLog",
                 "SentinelMetrics",
                 "CSentinelPosix",
             ],
             swiftSettings: swiftSettings
         ),
-        .target(name: "SentinelMetrics", swiftSettings: swiftSettings),
+        .target(name: "SentinelMetrics", dependencies: ["SentinelLock"], swiftSettings: swiftSettings),
         .target(name: "SentinelData", swiftSettings: swiftSettings),
         .target(name: "SentinelModel", dependencies: ["SentinelData", "SentinelDrift"], swiftSettings: swiftSettings),
         .target(name: "SentinelDrift", swiftSettings: swiftSettings),
@@ -85,11 +89,15 @@ let package = Package(
             swiftSettings: swiftSettings),
         .target(
             name: "SentinelHTTP",
-            dependencies: ["SentinelPosix", "SentinelRPC", "SentinelLifecycle", "SentinelMetrics", "CSentinelPosix"],
+            dependencies: [
+                "SentinelLock", "SentinelPosix", "SentinelRPC", "SentinelLifecycle", "SentinelMetrics",
+                "CSentinelPosix",
+            ],
             swiftSettings: swiftSettings),
         .target(
             name: "SentinelScoring",
             dependencies: [
+                "SentinelLock",
                 "SentinelArguments", "SentinelData", "SentinelSchema", "SentinelWire", "SentinelRPC", "SentinelPosix",
                 "SentinelHTTP", "SentinelModel", "SentinelDrift", "SentinelMetrics", "SentinelLog", "SentinelLifecycle",
             ],
@@ -98,6 +106,7 @@ let package = Package(
         .target(
             name: "SentinelMonitor",
             dependencies: [
+                "SentinelLock",
                 "SentinelArguments", "SentinelSchema", "SentinelWire", "SentinelRPC", "SentinelPosix", "SentinelHTTP",
                 "SentinelModel", "SentinelDrift", "SentinelMetrics", "SentinelData", "SentinelLog", "SentinelLifecycle",
             ],
@@ -120,7 +129,9 @@ let package = Package(
 
         .target(
             name: "SentinelFuzzing",
-            dependencies: ["SentinelWire", "SentinelSchema", "SentinelHTTP", "SentinelData", "SentinelModel"],
+            dependencies: [
+                "SentinelWire", "SentinelSchema", "SentinelHTTP", "SentinelData", "SentinelModel", "SentinelONNX",
+            ],
             swiftSettings: swiftSettings
         ),
 
@@ -143,6 +154,7 @@ let package = Package(
         .target(
             name: "SentinelTestSupport",
             dependencies: [
+                "SentinelLock",
                 "SentinelCLI", "SentinelRPC", "SentinelWire", "SentinelPosix", "SentinelDrift", "SentinelData",
             ],
             path: "Tests/SentinelTestSupport",
@@ -156,6 +168,7 @@ let package = Package(
         .testTarget(
             name: "SentinelScoringTests",
             dependencies: [
+                "SentinelLock",
                 "SentinelScoring", "SentinelSchema", "SentinelWire", "SentinelRPC", "SentinelPosix", "SentinelModel",
                 "SentinelData", "SentinelDrift", "SentinelTestSupport", "SentinelLog", "SentinelMonitor",
             ],
@@ -164,6 +177,7 @@ let package = Package(
         .testTarget(
             name: "SentinelMonitorTests",
             dependencies: [
+                "SentinelLock",
                 "SentinelMonitor", "SentinelSchema", "SentinelWire", "SentinelRPC", "SentinelPosix", "SentinelHTTP",
                 "SentinelModel", "SentinelDrift", "SentinelMetrics", "SentinelTestSupport", "SentinelLog",
                 "SentinelData",
@@ -171,25 +185,28 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "SentinelArgumentsTests", dependencies: ["SentinelArguments"], swiftSettings: swiftSettings),
-        .testTarget(name: "SentinelLogTests", dependencies: ["SentinelLog"], swiftSettings: swiftSettings),
+        .testTarget(name: "SentinelLockTests", dependencies: ["SentinelLock"], swiftSettings: swiftSettings),
         .testTarget(
-            name: "SentinelLifecycleTests", dependencies: ["SentinelLifecycle", "SentinelLog"],
+            name: "SentinelLogTests", dependencies: ["SentinelLock", "SentinelLog"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "SentinelLifecycleTests", dependencies: ["SentinelLock", "SentinelLifecycle", "SentinelLog"],
             swiftSettings: swiftSettings),
         .testTarget(
             name: "SentinelWireTests", dependencies: ["SentinelWire", "SentinelTestSupport"], exclude: ["Fixtures"],
             swiftSettings: swiftSettings),
         .testTarget(
-            name: "SentinelRPCTests", dependencies: ["SentinelRPC", "SentinelWire", "SentinelTestSupport"],
+            name: "SentinelRPCTests",
+            dependencies: ["SentinelLock", "SentinelRPC", "SentinelWire", "SentinelTestSupport"],
             swiftSettings: swiftSettings),
         .testTarget(
             name: "SentinelPosixTests",
-            dependencies: ["SentinelPosix", "SentinelRPC", "SentinelWire", "SentinelTestSupport"],
+            dependencies: ["SentinelLock", "SentinelPosix", "SentinelRPC", "SentinelWire", "SentinelTestSupport"],
             swiftSettings: swiftSettings),
         .testTarget(
             name: "SentinelSchemaTests", dependencies: ["SentinelSchema", "SentinelTestSupport"],
             swiftSettings: swiftSettings),
         .testTarget(
-            name: "SentinelMetricsTests", dependencies: ["SentinelMetrics", "SentinelTestSupport"],
+            name: "SentinelMetricsTests", dependencies: ["SentinelLock", "SentinelMetrics", "SentinelTestSupport"],
             swiftSettings: swiftSettings),
         .testTarget(
             name: "SentinelDataTests", dependencies: ["SentinelData", "SentinelTestSupport"],
@@ -208,6 +225,7 @@ let package = Package(
         .testTarget(
             name: "SentinelIntegrationTests",
             dependencies: [
+                "SentinelLock",
                 "SentinelCLI", "SentinelTestSupport", "SentinelSchema", "SentinelWire", "SentinelRPC", "SentinelPosix",
                 "SentinelModel", "SentinelData", "SentinelDrift",
             ],
@@ -219,6 +237,7 @@ let package = Package(
         .testTarget(
             name: "SentinelCLITests",
             dependencies: [
+                "SentinelLock",
                 "SentinelCLI", "SentinelTestSupport", "SentinelArguments", "SentinelSchema", "SentinelRPC",
                 "SentinelMonitor",
                 "SentinelPosix", "SentinelWire", "SentinelScoring", "SentinelModel", "SentinelData", "SentinelLog",

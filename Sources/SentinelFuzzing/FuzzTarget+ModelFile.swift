@@ -1,8 +1,10 @@
 import SentinelModel
+import SentinelONNX
 
 extension FuzzTarget {
     /// The model-file loader (`ModelFile(decoding:)`, what `sentinel-api` runs on `--model` and on a reload) and the
-    /// importers for XGBoost JSON and LightGBM text (`ModelImporter.read`).
+    /// importers for XGBoost JSON, LightGBM text and ONNX (`ModelImporter.read` with `ONNXDecoder.decode`, as
+    /// `sentinel model import` calls it).
     ///
     /// Each input is read three ways: as a whole file; as a file body, wrapped in an envelope with its true hash so
     /// the fuzzer reaches the body's decoding and ``ModelArtifact/validate()`` past the hash check; and as a source
@@ -10,7 +12,7 @@ extension FuzzTarget {
     /// loads as the same model.
     static let modelFile = FuzzTarget(
         name: "model-file",
-        summary: "ModelFile(decoding:) whole and hash-wrapped, ModelImporter.read: ModelError or a model"
+        summary: "ModelFile(decoding:) whole and hash-wrapped, ModelImporter.read with ONNX: ModelError or a model"
     ) { input throws(FuzzFinding) in
         let bytes = Array(input)
         if let file = try modelResult("ModelFile(decoding:)", { try ModelFile(decoding: bytes) }) {
@@ -20,7 +22,9 @@ extension FuzzTarget {
         if let file = try modelResult("ModelFile(decoding:) of a wrapped body", { try ModelFile(decoding: wrapped) }) {
             try checkRoundTrip(file)
         }
-        _ = try modelResult("ModelImporter.read") { try ModelImporter.read(bytes, format: nil) }
+        _ = try modelResult("ModelImporter.read") {
+            try ModelImporter.read(bytes, format: nil, decodeONNX: ONNXDecoder.decode)
+        }
     }
 
     /// A model file around `body`, with the envelope `ModelFile.encoded()` writes and the body's true hash.

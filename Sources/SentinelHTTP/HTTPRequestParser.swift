@@ -138,7 +138,10 @@ public struct HTTPRequestParser: Sendable {
         let pending = buffer[start...]
         if let lineEnd = lineEnd(in: pending) {
             if lineEnd - start + 2 > limits.maximumRequestLineLength { return requestLineTooLong() }
-            if buffer.count - (lineEnd + 2) > limits.maximumHeaderSize { return headersTooLarge() }
+            // The header section runs from the request line's CRLF to the blank line, as `parseHead` measures it;
+            // the last 3 bytes buffered may be the start of that blank line, so they do not count yet. (Counting
+            // them refused a head at the limit when it arrived in pieces and accepted it when it arrived whole.)
+            if buffer.count - 3 - lineEnd > limits.maximumHeaderSize { return headersTooLarge() }
         } else if pending.count > limits.maximumRequestLineLength {
             return requestLineTooLong()
         }

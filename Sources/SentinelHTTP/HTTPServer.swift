@@ -1,6 +1,7 @@
 import CSentinelPosix
 import Glibc
 public import SentinelLifecycle
+import SentinelLock
 public import SentinelPosix
 import SentinelRPC
 import Synchronization
@@ -38,11 +39,11 @@ public final class HTTPServer: Service {
     let configuration: HTTPServerConfiguration
     let loop: PosixEventLoop
     private let listenFD: Int32
-    private let state = Mutex(State.idle)
+    private let state = Lock(State.idle)
     private let shutdownSignal = AsyncStream.makeStream(of: Void.self)
     private let openConnections = Atomic<Int>(0)
     private let runningTasks = Atomic<Int>(0)
-    private let listener = Mutex<LoopBound<HTTPListener>?>(nil)
+    private let listener = Lock<LoopBound<HTTPListener>?>(nil)
 
     /// Binds and listens.
     /// - Parameters:

@@ -1,3 +1,4 @@
+import SentinelLock
 import Synchronization
 
 /// A one-way switch that a service's ``Service/run()`` waits on and ``Service/beginGracefulShutdown()`` flips.
@@ -16,7 +17,7 @@ public final class ShutdownTrigger: Sendable {
         var waiters: [UInt64: CheckedContinuation<Void, Never>] = [:]
     }
 
-    private let state = Mutex(State())
+    private let state = Lock(State())
 
     /// Creates a switch that is not flipped.
     public init() {}

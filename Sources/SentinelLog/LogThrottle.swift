@@ -1,3 +1,4 @@
+import SentinelLock
 import Synchronization
 
 /// Lets at most one log line per key through per interval, and counts the ones held back, so a flood of the same
@@ -16,7 +17,7 @@ public final class LogThrottle: Sendable {
     }
 
     private let interval: Duration
-    private let entries = Mutex<[String: Entry]>([:])
+    private let entries = Lock<[String: Entry]>([:])
 
     /// Creates a throttle.
     /// - Parameter interval: The shortest time between two lines of one key.

@@ -1,3 +1,4 @@
+import SentinelLock
 import Synchronization
 
 /// A Prometheus histogram: counts of observations at or below each bucket bound, their sum and count.
@@ -47,7 +48,7 @@ public final class Histogram: Sendable {
     public let labels: [String: String]
     /// Upper bounds of the buckets, strictly increasing and finite (`+Inf` implicit).
     public let buckets: [Double]
-    private let state: Mutex<Snapshot>
+    private let state: Lock<Snapshot>
 
     /// Creates an empty histogram, outside any registry.
     /// - Parameters:
@@ -67,7 +68,7 @@ public final class Histogram: Sendable {
         self.name = name
         self.labels = labels
         self.buckets = buckets
-        self.state = Mutex(Snapshot(bucketCounts: [UInt64](repeating: 0, count: buckets.count + 1), sum: 0, count: 0))
+        self.state = Lock(Snapshot(bucketCounts: [UInt64](repeating: 0, count: buckets.count + 1), sum: 0, count: 0))
     }
 
     /// Records one observation.

@@ -10,7 +10,7 @@
 /// The quantile q is the nearest-rank value: the ⌈q·n⌉-th smallest (the smallest for q = 0). The smallest
 /// and largest values are reported exactly.
 ///
-/// Not synchronised: a window owns its histogram, or wrap it in a `Mutex` (see ``LatencySummary``).
+/// Not synchronised: a window owns its histogram, or wrap it in a `Lock` (see ``LatencySummary``).
 ///
 /// ```swift
 /// var latency = LatencyHistogram()

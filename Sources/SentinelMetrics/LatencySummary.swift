@@ -1,3 +1,4 @@
+import SentinelLock
 import Synchronization
 
 /// A thread-safe ``LatencyHistogram`` exported as a Prometheus summary (seconds) with quantiles
@@ -15,7 +16,7 @@ public final class LatencySummary: Sendable {
     public let name: String
     /// The label values of this series.
     public let labels: [String: String]
-    private let histogram = Mutex(LatencyHistogram())
+    private let histogram = Lock(LatencyHistogram())
 
     /// Creates an empty summary, outside any registry.
     /// - Parameters:

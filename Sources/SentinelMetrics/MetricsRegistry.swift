@@ -1,3 +1,4 @@
+import SentinelLock
 import Synchronization
 
 /// The set of metrics a process exposes, rendered together in the Prometheus text format.
@@ -42,8 +43,8 @@ public final class MetricsRegistry: Sendable {
         var series: [[String: String]: Series]
     }
 
-    private let families = Mutex<[String: Family]>([:])
-    private let collectors = Mutex<[@Sendable () -> Void]>([])
+    private let families = Lock<[String: Family]>([:])
+    private let collectors = Lock<[@Sendable () -> Void]>([])
 
     /// Creates an empty registry.
     public init() {}

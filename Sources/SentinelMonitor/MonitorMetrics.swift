@@ -1,3 +1,4 @@
+import SentinelLock
 public import SentinelMetrics
 import Synchronization
 
@@ -27,7 +28,7 @@ public final class MonitorMetrics: Sendable {
     let logSyncs: Counter
     let windowSeconds: Gauge
     let lostRecords: Gauge
-    private let perModel = Mutex<[String: (scored: Counter, flagged: Counter)]>([:])
+    private let perModel = Lock<[String: (scored: Counter, flagged: Counter)]>([:])
 
     /// Creates the series in a new registry, or in `registry`.
     /// - Parameter registry: Where to register (default: a new one).

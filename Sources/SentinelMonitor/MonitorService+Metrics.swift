@@ -1,4 +1,5 @@
 import SentinelDrift
+import SentinelLock
 import SentinelMetrics
 import Synchronization
 

@@ -1,5 +1,6 @@
 import Foundation
 import SentinelDrift
+import SentinelLock
 public import SentinelLog
 import SentinelMetrics
 public import SentinelSchema
@@ -33,8 +34,8 @@ public final class MonitorService: Sendable {
     /// The durable store; `nil` for an in-memory monitor (tests, `--state-dir` not given).
     public let store: StateStore?
     let clock: @Sendable () -> Int64
-    let state: Mutex<MonitorState>
-    private let lastSnapshot: Mutex<Int64>
+    let state: Lock<MonitorState>
+    private let lastSnapshot: Lock<Int64>
 
     /// The wall clock in microseconds since the epoch.
     public static let systemClock: @Sendable () -> Int64 = {
@@ -47,12 +48,12 @@ public final class MonitorService: Sendable {
         state: MonitorState, store: StateStore?, logger: JSONLog, metrics: MonitorMetrics,
         clock: @escaping @Sendable () -> Int64
     ) {
-        self.state = Mutex(state)
+        self.state = Lock(state)
         self.store = store
         self.logger = logger
         self.metrics = metrics
         self.clock = clock
-        self.lastSnapshot = Mutex(clock())
+        self.lastSnapshot = Lock(clock())
         metrics.events.increment(by: Double(state.eventsTotal))
         metrics.registry.addCollector { [weak self] in self?.collectMetrics() }
     }

@@ -4,7 +4,7 @@ public import SentinelSchema
 /// The monitor's whole state as a value: producers and their sequence numbers, one ``ModelTracker`` per model
 /// version, the ``LabelBook`` and the active alerts. No I/O, no clock: every call takes the time.
 ///
-/// The service keeps one in a `Mutex`, appends each request to the durable log, and snapshots it (it is `Codable`).
+/// The service keeps one in a `Lock`, appends each request to the durable log, and snapshots it (it is `Codable`).
 /// Replaying the same requests with the same times rebuilds the same counts (windows follow the recorded arrival
 /// times), which is what makes restart recovery exact.
 ///

@@ -1,5 +1,6 @@
 import CSentinelPosix
 import Glibc
+import SentinelLock
 public import SentinelRPC
 import Synchronization
 
@@ -20,7 +21,7 @@ import Synchronization
 /// ```
 ///
 /// `@unchecked Sendable` invariant: the properties marked "loop only" are touched only on the loop's thread
-/// (after ``run()`` starts it); cross-thread communication goes through `inbox` (a `Mutex`) and `threadID`
+/// (after ``run()`` starts it); cross-thread communication goes through `inbox` (a `Lock`) and `threadID`
 /// (an `Atomic`). epoll and eventfd calls are thread-safe.
 public final class PosixEventLoop: EventLoop, @unchecked Sendable {
     private enum Work {
@@ -37,7 +38,7 @@ public final class PosixEventLoop: EventLoop, @unchecked Sendable {
 
     private let epollFD: Int32
     private let wakeFD: Int32
-    private let inbox = Mutex(Inbox())
+    private let inbox = Lock(Inbox())
     private let threadID = Atomic<UInt>(0)
     private let iterations = Atomic<Int>(0)
     private let blockingWaits = Atomic<Int>(0)

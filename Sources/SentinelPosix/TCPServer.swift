@@ -1,6 +1,7 @@
 import CSentinelPosix
 import Glibc
 public import SentinelLifecycle
+import SentinelLock
 public import SentinelLog
 public import SentinelRPC
 import Synchronization
@@ -33,16 +34,16 @@ public final class TCPServer: Service {
     let configuration: ServerConfiguration
     let loops: [PosixEventLoop]
     private let listenFD: Int32
-    private let state = Mutex(State.idle)
+    private let state = Lock(State.idle)
     private let (shutdownRequests, shutdownContinuation) = AsyncStream.makeStream(of: Void.self)
     private let openConnections = Atomic<Int>(0)
     private let acceptedConnections = Atomic<UInt64>(0)
-    private let disconnects = Mutex([DisconnectReason: UInt64]())
+    private let disconnects = Lock([DisconnectReason: UInt64]())
     /// Open connections by peer address, kept only with a per-peer limit.
-    private let peerConnections = Mutex([String: Int]())
+    private let peerConnections = Lock([String: Int]())
     private let log: JSONLog?
     private let logThrottle = LogThrottle(interval: .seconds(1))
-    private let listener = Mutex<LoopBound<Listener>?>(nil)
+    private let listener = Lock<LoopBound<Listener>?>(nil)
     let tasks = TaskTracker()
 
     /// Binds and listens.

@@ -1,5 +1,6 @@
 import Dispatch
 import Glibc
+import SentinelLock
 import Synchronization
 
 /// Unix signals as an async sequence.
@@ -43,7 +44,7 @@ private final class SignalHub: Sendable {
         var source: (any DispatchSourceRead)?
     }
 
-    private let state = Mutex(State())
+    private let state = Lock(State())
 
     func add(_ signals: Set<Int32>, _ continuation: AsyncStream<Int32>.Continuation) -> Int {
         state.withLock { state in

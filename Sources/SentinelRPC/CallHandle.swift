@@ -1,3 +1,4 @@
+import SentinelLock
 import Synchronization
 
 /// Joins an awaiting task to a call running on a loop-confined ``ClientConnection``: resumes the continuation
@@ -12,7 +13,7 @@ public final class CallHandle: Sendable {
         case finished
     }
 
-    private let state = Mutex(State.starting)
+    private let state = Lock(State.starting)
 
     /// Creates a handle for one call.
     public init() {}

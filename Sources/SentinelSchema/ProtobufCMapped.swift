@@ -128,6 +128,21 @@ extension ProtobufCMapped {
 
 // MARK: - Packing helpers
 
+extension CArena {
+    /// Builds one C message for `value` and returns a pointer to it, or nil when its encoding is empty.
+    ///
+    /// For a sub-message field without presence (not `optional` in the schema): absent and empty decode to the same
+    /// value, so leaving it out saves its bytes on the wire and a struct per level on the reader's side. Writing it
+    /// made a re-encoded message larger than the one decoded, and could take it past the reader's unpack budget.
+    mutating func messageUnlessEmpty<M: ProtobufCMapped>(_ value: M) -> UnsafeMutablePointer<M.CMessage>? {
+        let element = message(value)
+        let size = UnsafeRawPointer(element).withMemoryRebound(to: ProtobufCMessage.self, capacity: 1) {
+            protobuf_c_message_get_packed_size($0)
+        }
+        return size == 0 ? nil : element
+    }
+}
+
 /// Packs `message` into stack memory (heap for large messages) and appends the bytes to `buffer`.
 @inline(__always)
 func appendPacked(_ message: UnsafePointer<ProtobufCMessage>, to buffer: inout [UInt8]) {

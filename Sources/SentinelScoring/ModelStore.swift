@@ -1,3 +1,4 @@
+import SentinelLock
 public import SentinelSchema
 import Synchronization
 
@@ -14,8 +15,8 @@ import Synchronization
 /// let (response, model) = try store.reload(ReloadModelRequest())
 /// ```
 public final class ModelStore: Sendable {
-    private let live = Mutex<ModelHandle?>(nil)
-    private let reloadGate = Mutex(())
+    private let live = Lock<ModelHandle?>(nil)
+    private let reloadGate = Lock(())
     /// The path reloaded when a request (or SIGHUP) names none.
     public let configuredPath: String
 

@@ -1,3 +1,4 @@
+import SentinelLock
 import SentinelMetrics
 import SentinelRPC
 import SentinelSchema
@@ -16,7 +17,7 @@ import Synchronization
 /// ```
 final class RequestMetrics: Sendable {
     private let registry: MetricsRegistry
-    private let series = Mutex<[UInt32: (Counter, Histogram)]>([:])
+    private let series = Lock<[UInt32: (Counter, Histogram)]>([:])
 
     init(registry: MetricsRegistry) {
         self.registry = registry

@@ -1,4 +1,5 @@
 import Glibc
+import SentinelLock
 import SentinelMetrics
 import SentinelSchema
 import SentinelWire
@@ -8,7 +9,7 @@ import Synchronization
 /// the server-side scoring latency.
 ///
 /// Counters are relaxed atomics (two loops add to them; a Stats reader sees each one exactly, not all at one
-/// instant); the latency histogram sits behind a `Mutex` held for one O(1) record.
+/// instant); the latency histogram sits behind a `Lock` held for one O(1) record.
 final class ServiceCounters: Sendable {
     let requests = Atomic<UInt64>(0)
     let transactions = Atomic<UInt64>(0)
@@ -19,10 +20,10 @@ final class ServiceCounters: Sendable {
     let loads = Atomic<UInt64>(0)
     let failedLoads = Atomic<UInt64>(0)
     /// Error answers and refused batch items by status code (0…16); codes above 16 are counted as 2 UNKNOWN.
-    private let errors = Mutex([UInt64](repeating: 0, count: 17))
+    private let errors = Lock([UInt64](repeating: 0, count: 17))
     /// Refused transactions (Score errors and refused batch items) by status code.
-    private let transactionErrors = Mutex([UInt64](repeating: 0, count: 17))
-    private let latency = Mutex(LatencyHistogram())
+    private let transactionErrors = Lock([UInt64](repeating: 0, count: 17))
+    private let latency = Lock(LatencyHistogram())
     /// When the service started, on the monotonic clock, in nanoseconds.
     let startedAt = MonotonicClock.nanoseconds()
 

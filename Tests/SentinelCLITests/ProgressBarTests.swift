@@ -1,3 +1,4 @@
+import SentinelLock
 import Synchronization
 import Testing
 
@@ -6,7 +7,7 @@ import Testing
 @Suite("Progress bar")
 struct ProgressBarTests {
     final class Sink: Sendable {
-        let text = Mutex("")
+        let text = Lock("")
         func console(terminal: Bool) -> Console {
             Console(
                 writeOutput: { _ in }, writeError: { line in self.text.withLock { $0 += line } },
@@ -17,7 +18,7 @@ struct ProgressBarTests {
 
     /// A clock that advances one second per reading.
     final class Ticks: Sendable {
-        let count = Mutex(0)
+        let count = Lock(0)
         func next() -> Duration {
             .seconds(
                 count.withLock {

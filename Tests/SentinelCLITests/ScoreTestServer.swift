@@ -1,4 +1,5 @@
 import Foundation
+import SentinelLock
 import SentinelPosix
 import SentinelRPC
 import SentinelSchema
@@ -16,7 +17,7 @@ final class ScoreTestServer: Sendable {
     static let threshold = 0.5
     static let modelVersion = "test-model-1"
 
-    private let received = Mutex<[Transaction]>([])
+    private let received = Lock<[Transaction]>([])
     private let requests = Atomic<Int>(0)
     /// Whether to keep every transaction (off for load tests).
     let records: Bool

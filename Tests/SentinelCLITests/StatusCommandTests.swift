@@ -1,5 +1,6 @@
 import Foundation
 import SentinelCLI
+import SentinelLock
 import SentinelMonitor
 import SentinelSchema
 import SentinelTestSupport

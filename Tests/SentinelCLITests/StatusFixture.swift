@@ -1,4 +1,5 @@
 import Foundation
+import SentinelLock
 import SentinelPosix
 import SentinelRPC
 import SentinelSchema
@@ -57,7 +58,7 @@ enum StatusFixture {
 
 /// Serves `StatusFixture.snapshot` on the Snapshot method of a TCPServer on 127.0.0.1:0 and records the requests.
 final class StatusMonitor: Sendable {
-    let requests = Mutex<[MonitorSnapshotRequest]>([])
+    let requests = Lock<[MonitorSnapshotRequest]>([])
     let snapshot: MonitorSnapshotResponse
 
     init(snapshot: MonitorSnapshotResponse = StatusFixture.snapshot) {

@@ -161,6 +161,40 @@ struct HTTPRequestParserTests {
         #expect(errorCode("GET / HTTP/1.1\r\n" + many + "Host: h\r\n\r\n", limits: limits) == .headersTooLarge)
     }
 
+    /// Found by the `http-request` fuzz target (fuzz/crashes/http-request/): a head exactly at the limit was refused
+    /// when it arrived in pieces, because the blank line's first bytes counted as header bytes.
+    @Test("The header section limit is the same whole and byte by byte", arguments: [0, 1])
+    func headerLimitWholeAndSplit(extra: Int) {
+        var limits = HTTPLimits()
+        limits.maximumHeaderSize = 100
+        // The section runs from the request line's CRLF to the blank line: "\r\nHost: h\r\nX: vvv…".
+        let fixed = "\r\nHost: h\r\nX: ".utf8.count
+        let head = "GET / HTTP/1.1\r\nHost: h\r\nX: " + String(repeating: "v", count: 100 - fixed + extra)
+        let request = Array((head + "\r\n\r\n").utf8)
+        var whole = HTTPRequestParser(limits: limits)
+        whole.append(request)
+        var split = HTTPRequestParser(limits: limits)
+        var splitResults: [Result<HTTPRequest, HTTPError>] = []
+        for byte in request {
+            split.append([byte])
+            while let result = split.next() { splitResults.append(result) }
+        }
+        let wholeResult = whole.next()
+        #expect(splitResults.count == 1)
+        if extra == 0 {
+            #expect((try? wholeResult?.get())?.header("X")?.count == 100 - fixed)
+            #expect((try? splitResults.first?.get())?.header("X")?.count == 100 - fixed)
+        } else {
+            for result in [wholeResult] + splitResults.map(Optional.some) {
+                guard case .failure(let error) = result else {
+                    Issue.record("expected 431, got \(String(describing: result))")
+                    continue
+                }
+                #expect(error.code == .headersTooLarge)
+            }
+        }
+    }
+
     @Test("After an error the parser stays failed and ignores further input")
     func failedStays() {
         var parser = HTTPRequestParser()

@@ -1,5 +1,6 @@
 import Foundation
 import Glibc
+import SentinelLock
 import SentinelPosix
 import SentinelTestSupport
 import Synchronization
@@ -64,7 +65,7 @@ struct DiskFullTests {
         _ cluster: Cluster, around fault: () async throws -> Void
     ) async throws -> (answered: UInt64, asked: UInt64) {
         let stream = FaultHarnessTests.Stream()
-        let ports = Mutex(cluster.replicas.map(\.port))
+        let ports = Lock(cluster.replicas.map(\.port))
         let task = stream.run { ports.withLock { $0 } }
         await stream.waitForRequests(20)
         try await fault()

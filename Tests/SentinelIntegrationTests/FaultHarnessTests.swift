@@ -1,4 +1,5 @@
 import Foundation
+import SentinelLock
 import SentinelPosix
 import SentinelRPC
 import SentinelSchema
@@ -144,7 +145,7 @@ struct FaultHarnessTests {
     /// Runs a stream over the cluster's replicas around `fault`, then stops it and returns what was answered.
     static func stream(_ cluster: Cluster, around fault: () async throws -> Void) async throws -> UInt64 {
         let stream = Stream()
-        let ports = Mutex(cluster.replicas.map(\.port))
+        let ports = Lock(cluster.replicas.map(\.port))
         let task = stream.run { ports.withLock { $0 } }
         await stream.waitForRequests(20)
         try await fault()

@@ -1,5 +1,6 @@
 import Foundation
 import SentinelData
+import SentinelLock
 import SentinelModel
 import SentinelPosix
 import SentinelRPC
@@ -324,7 +325,7 @@ struct ScoringAPITests {
 /// Counters shared by load tasks.
 final class LoadTally: Sendable {
     let stop = Atomic<Bool>(false)
-    private let state = Mutex<(versions: [String: Int], failures: [String])>(([:], []))
+    private let state = Lock<(versions: [String: Int], failures: [String])>(([:], []))
 
     func record(version: String) {
         state.withLock { $0.versions[version, default: 0] += 1 }

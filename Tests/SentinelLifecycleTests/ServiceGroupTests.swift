@@ -1,11 +1,12 @@
 import SentinelLifecycle
+import SentinelLock
 import SentinelLog
 import Synchronization
 import Testing
 
 /// Records what the services of a group did, in order.
 private final class Journal: Sendable {
-    private let entries = Mutex<[String]>([])
+    private let entries = Lock<[String]>([])
     func note(_ entry: String) { entries.withLock { $0.append(entry) } }
     var all: [String] { entries.withLock { $0 } }
 }
@@ -84,7 +85,7 @@ struct ServiceGroupTests {
         let journal = Journal()
         let probes = ["a", "b"].map { Probe($0, journal: journal) }
         let (signals, continuation) = AsyncStream.makeStream(of: Int32.self)
-        let lines = Mutex<[String]>([])
+        let lines = Lock<[String]>([])
         let log = JSONLog { line in lines.withLock { $0.append(line) } }
         let group = ServiceGroup(services: probes, signals: signals, logger: log)
         let received = try await withThrowingTaskGroup(of: Int32?.self) { tasks in

@@ -1,4 +1,5 @@
 import Foundation
+import SentinelLock
 import SentinelLog
 import Synchronization
 import Testing
@@ -6,7 +7,7 @@ import Testing
 @Suite("JSON log lines")
 struct JSONLogTests {
     final class Lines: Sendable {
-        let lines = Mutex<[String]>([])
+        let lines = Lock<[String]>([])
         var all: [String] { lines.withLock { $0 } }
         func log(at date: Date) -> JSONLog {
             JSONLog(clock: { date }, sink: { line in self.lines.withLock { $0.append(line) } })

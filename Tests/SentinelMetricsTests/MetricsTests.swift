@@ -1,4 +1,5 @@
 import Glibc
+import SentinelLock
 import Synchronization
 import Testing
 
@@ -126,7 +127,7 @@ struct CollectedSeriesTests {
     func advance() throws {
         let registry = MetricsRegistry()
         let counter = try registry.makeCounter(name: "sentinel_mirrored_total", help: "Mirrored.")
-        let source = Mutex(5.0)
+        let source = Lock(5.0)
         registry.addCollector { counter.advance(to: source.withLock { $0 }) }
         #expect(registry.renderPrometheus().contains("sentinel_mirrored_total 5\n"))
         source.withLock { $0 = 3 }

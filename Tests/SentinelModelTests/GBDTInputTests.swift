@@ -88,6 +88,23 @@ struct GBDTInputTests {
         }
     }
 
+    /// Found by LeakSanitizer: the buffer the workers wrote into was deallocated without releasing its elements.
+    @Test("parallelMap keeps no reference to its results once they are dropped")
+    func parallelMapReleasesResults() {
+        final class Token: Sendable {}
+        weak var first: Token?
+        weak var last: Token?
+        do {
+            let tokens = FeatureBins.parallelMap(count: 5, threads: 2) { _ in Token() }
+            #expect(tokens.count == 5)
+            first = tokens[0]
+            last = tokens[4]
+            #expect(first != nil && last != nil)
+        }
+        #expect(first == nil)
+        #expect(last == nil)
+    }
+
     @Test("bin codes agree with the real-valued thresholds")
     func codesMatchThresholds() {
         let column = GBDTFixtures.uniform(count: 2000, featureCount: 1, seed: 51)[0].map { ($0 * 1000).rounded() }

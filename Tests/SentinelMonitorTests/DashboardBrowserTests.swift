@@ -1,4 +1,5 @@
 import Foundation
+import SentinelLock
 import SentinelMonitor
 import Synchronization
 import Testing
@@ -16,7 +17,7 @@ struct DashboardBrowserTests {
         .enabled(if: chromium != nil, "chromium is not installed"))
     func renderedDOM() async throws {
         let chromium = try #require(Self.chromium)
-        let calls = Mutex(0)
+        let calls = Lock(0)
         let dashboard = Dashboard(metrics: nil) { _ in
             // Each poll sees one more closed window, as a live monitor would.
             let step = calls.withLock { count in

@@ -1,5 +1,6 @@
 import Foundation
 import SentinelDrift
+import SentinelLock
 import SentinelLog
 import SentinelMonitor
 import SentinelSchema
@@ -68,10 +69,10 @@ enum MonitorFixtures {
 
 /// A clock the test moves by hand.
 final class TestClock: Sendable {
-    private let now: Mutex<Int64>
+    private let now: Lock<Int64>
 
     init(_ start: Int64 = MonitorFixtures.t0) {
-        now = Mutex(start)
+        now = Lock(start)
     }
 
     var time: Int64 { now.withLock { $0 } }
@@ -85,7 +86,7 @@ final class TestClock: Sendable {
 
 /// Collects log lines.
 final class LogLines: Sendable {
-    private let lines = Mutex<[String]>([])
+    private let lines = Lock<[String]>([])
 
     var all: [String] { lines.withLock { $0 } }
 

@@ -2,6 +2,7 @@ import Dispatch
 import Foundation
 import Glibc
 import SentinelData
+import SentinelLock
 import Synchronization
 import Testing
 

@@ -1,5 +1,6 @@
 import Dispatch
 import Glibc
+import SentinelLock
 import SentinelPosix
 import SentinelTestSupport
 import Synchronization
@@ -13,7 +14,7 @@ struct BusyPollTests {
         "timers fire in deadline order, never before their deadline; cancelled ones never fire",
         arguments: [Duration.zero, .microseconds(200), .milliseconds(5)])
     func timerOrder(busyPoll: Duration) async throws {
-        let fired = Mutex<[(index: Int, early: Bool)]>([])
+        let fired = Lock<[(index: Int, early: Bool)]>([])
         let cancelled = Set(stride(from: 3, to: 40, by: 7))
         try await withLoop(busyPoll: busyPoll) { loop in
             await withCheckedContinuation { (done: CheckedContinuation<Void, Never>) in
@@ -123,7 +124,7 @@ struct BusyPollTests {
 
 /// What the submitted closures saw: each thread's sequence numbers in run order, and runs off the loop.
 private final class WorkRecord: Sendable {
-    private let state = Mutex((sequences: [[Int]](repeating: [], count: 4), offLoop: 0))
+    private let state = Lock((sequences: [[Int]](repeating: [], count: 4), offLoop: 0))
 
     func append(_ sequence: Int, thread: Int, onLoop: Bool) {
         state.withLock { state in

@@ -1,3 +1,4 @@
+import SentinelLock
 import SentinelPosix
 import SentinelRPC
 import SentinelTestSupport
@@ -20,7 +21,7 @@ struct SharedLoopClientTests {
             let loop = try PosixEventLoop()
             let clients = (0..<8).map { _ in TCPClient(address: server.address, loop: loop) }
             let tally = Tally()
-            let done = Mutex<CheckedContinuation<Void, Never>?>(nil)
+            let done = Lock<CheckedContinuation<Void, Never>?>(nil)
             let finished = Atomic<Int>(0)
             try await withThrowingTaskGroup(of: Void.self) { group in
                 group.addTask { await loop.run() }

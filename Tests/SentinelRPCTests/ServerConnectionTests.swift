@@ -1,3 +1,4 @@
+import SentinelLock
 import SentinelRPC
 import SentinelTestSupport
 import SentinelWire
@@ -6,7 +7,7 @@ import Testing
 
 /// Counts calls from any thread.
 private final class Counter: Sendable {
-    private let count = Mutex(0)
+    private let count = Lock(0)
     func increment() { count.withLock { $0 += 1 } }
     var value: Int { count.withLock { $0 } }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import SentinelArguments
+import SentinelLock
 import SentinelLog
 import SentinelMonitor
 import SentinelPosix
@@ -32,7 +33,7 @@ final class HoldingReceiver: Sendable {
 
     let held: Int
     let untilReleased: Bool
-    let state = Mutex(State())
+    let state = Lock(State())
 
     init(held: Int, untilReleased: Bool = false) {
         self.held = held

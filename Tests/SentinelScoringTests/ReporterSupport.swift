@@ -1,6 +1,7 @@
 import Foundation
 import Glibc
 import SentinelData
+import SentinelLock
 import SentinelLog
 import SentinelModel
 import SentinelPosix
@@ -35,7 +36,7 @@ final class TestReceiver: Sendable {
         var reportsGaps = false
     }
 
-    let state = Mutex(State())
+    let state = Lock(State())
 
     var router: Router {
         var router = Router()
@@ -290,7 +291,7 @@ func eventually(timeout: Duration = .seconds(30), _ condition: () -> Bool) async
 
 /// Collects log lines.
 final class LogLines: Sendable {
-    private let lines = Mutex<[String]>([])
+    private let lines = Lock<[String]>([])
     var sink: @Sendable (String) -> Void { { line in self.lines.withLock { $0.append(line) } } }
     var all: [String] { lines.withLock { $0 } }
     func containing(_ text: String) -> [String] { all.filter { $0.contains(text) } }

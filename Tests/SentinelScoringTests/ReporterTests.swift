@@ -1,6 +1,7 @@
 import Foundation
 import Glibc
 import SentinelDrift
+import SentinelLock
 import SentinelLog
 import SentinelModel
 import SentinelPosix

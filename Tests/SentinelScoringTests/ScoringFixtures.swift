@@ -1,5 +1,6 @@
 import Foundation
 import SentinelData
+import SentinelLock
 import SentinelLog
 import SentinelModel
 import SentinelRPC
@@ -109,7 +110,7 @@ func rpcError(_ body: () throws -> Void) -> RPCError? {
 
 /// A sink that keeps every event and every activated model.
 final class RecordingSink: ScoringEventSink {
-    private let state = Mutex<(events: [ScoringEvent], models: [String])>(([], []))
+    private let state = Lock<(events: [ScoringEvent], models: [String])>(([], []))
 
     func record(_ event: ScoringEvent) {
         state.withLock { $0.events.append(event) }
@@ -137,7 +138,7 @@ final class RecordingSink: ScoringEventSink {
 
 /// A log that keeps its lines.
 final class CapturedLog: Sendable {
-    private let lines = Mutex<[String]>([])
+    private let lines = Lock<[String]>([])
 
     var log: JSONLog {
         JSONLog { [self] line in lines.withLock { $0.append(line) } }

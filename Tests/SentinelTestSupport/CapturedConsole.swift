@@ -1,10 +1,11 @@
 public import SentinelCLI
+import SentinelLock
 import Synchronization
 
 /// A console that records what a command writes, for CLI tests that run verbs in-process.
 public final class CapturedConsole: Sendable {
-    private let output = Mutex("")
-    private let error = Mutex("")
+    private let output = Lock("")
+    private let error = Lock("")
     private let environment: [String: String]
     private let errorIsTerminal: Bool
 

@@ -1,3 +1,4 @@
+import SentinelLock
 import Synchronization
 
 /// A gate that async handlers in tests wait on until the test opens it; counts the waits and the cancellations
@@ -10,7 +11,7 @@ public final class Gate: Sendable {
         var cancelled = 0
     }
 
-    private let state = Mutex(State())
+    private let state = Lock(State())
 
     /// Creates a closed gate.
     public init() {}

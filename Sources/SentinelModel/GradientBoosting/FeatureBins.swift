@@ -144,7 +144,11 @@ struct FeatureBins: Sendable {
     static func parallelMap<T: Sendable>(count: Int, threads: Int, _ transform: @Sendable (Int) -> T) -> [T] {
         let results = UnsafeMutableBufferPointer<T?>.allocate(capacity: count)
         results.initialize(repeating: nil)
-        defer { results.deallocate() }
+        defer {
+            // The elements are released before the memory: deallocating alone leaked every result's storage.
+            results.deinitialize()
+            results.deallocate()
+        }
         let target = SendablePointer(results.baseAddress!)
         let chunks = max(1, min(threads, count))
         DispatchQueue.concurrentPerform(iterations: chunks) { chunk in

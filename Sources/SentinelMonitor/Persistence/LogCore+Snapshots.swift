@@ -1,4 +1,5 @@
 import Glibc
+import SentinelLock
 import Synchronization
 
 extension LogCore {

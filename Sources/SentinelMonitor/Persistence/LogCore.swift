@@ -1,6 +1,7 @@
 import Dispatch
 import Foundation
 import Glibc
+import SentinelLock
 import SentinelPosix
 import Synchronization
 
@@ -58,16 +59,16 @@ final class LogCore: Sendable {
 
     let directory: String
     let options: StateStoreOptions
-    let state: Mutex<State>
+    let state: Lock<State>
     private let wake = DispatchSemaphore(value: 0)
-    private let active: Mutex<ActiveSegment>
+    private let active: Lock<ActiveSegment>
     let snapshotQueue = DispatchQueue(label: "sentinel.state-store.snapshots")
     private let lockFD: Int32
     /// Records the last position written and synced, so the next start can tell an acknowledged record lost
     /// from a torn write; `nil` when the mark could not be mapped.
     private let mark: PersistentMark?
     /// Called on the writer thread before each commit; tests hold it to make batching deterministic.
-    let beforeCommit = Mutex<(@Sendable () -> Void)?>(nil)
+    let beforeCommit = Lock<(@Sendable () -> Void)?>(nil)
 
     init(
         directory: String, options: StateStoreOptions, lockFD: Int32, active: ActiveSegment, next: UInt64,
@@ -78,8 +79,8 @@ final class LogCore: Sendable {
         self.directory = directory
         self.options = options
         self.lockFD = lockFD
-        self.active = Mutex(active)
-        self.state = Mutex(
+        self.active = Lock(active)
+        self.state = Lock(
             State(
                 enqueued: next, durable: next, segments: segments, snapshots: snapshots,
                 bytesSinceSnapshot: bytesSinceSnapshot))

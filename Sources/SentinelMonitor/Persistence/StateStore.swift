@@ -1,4 +1,5 @@
 import Dispatch
+import SentinelLock
 import Synchronization
 
 /// The monitor's durable state: a write-ahead log of records plus periodic snapshots, in one state directory.

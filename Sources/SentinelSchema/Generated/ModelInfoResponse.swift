@@ -158,7 +158,7 @@ extension ModelInfoResponse: ProtobufCMapped {
         c.n_feature_names = featureNames.count
         c.feature_names = arena.cStrings(featureNames)
         c.threshold = threshold
-        c.training_window = arena.message(trainingWindow)
+        c.training_window = arena.messageUnlessEmpty(trainingWindow)
         c.n_metrics = metrics.count
         c.metrics = arena.messages(metrics)
         c.loaded_at_unix_us = loadedAtMicroseconds

@@ -380,13 +380,13 @@ extension MonitorSnapshotResponse.ModelSnapshot: ProtobufCMapped {
         c.reference_known = referenceKnown ? 1 : 0
         c.events_total = eventsTotal
         c.window_start_unix_us = windowStartMicroseconds
-        c.drift = arena.message(drift)
-        c.window_rates = arena.message(windowRates)
-        c.since_start_rates = arena.message(sinceStartRates)
-        c.window_latency = arena.message(windowLatency)
-        c.since_start_latency = arena.message(sinceStartLatency)
+        c.drift = arena.messageUnlessEmpty(drift)
+        c.window_rates = arena.messageUnlessEmpty(windowRates)
+        c.since_start_rates = arena.messageUnlessEmpty(sinceStartRates)
+        c.window_latency = arena.messageUnlessEmpty(windowLatency)
+        c.since_start_latency = arena.messageUnlessEmpty(sinceStartLatency)
         c.throughput_per_second = throughputPerSecond
-        c.window_state = arena.message(windowState)
+        c.window_state = arena.messageUnlessEmpty(windowState)
         c.n_distributions = distributions.count
         c.distributions = arena.messages(distributions)
     }
@@ -883,7 +883,7 @@ extension MonitorSnapshotResponse.DriftReport: ProtobufCMapped {
     func fill(_ c: inout CMessage, arena: inout CArena) {
         c.n_features = features.count
         c.features = arena.messages(features)
-        c.score = arena.message(score)
+        c.score = arena.messageUnlessEmpty(score)
         c.drift_share = driftShare
         c.status = .init(rawValue: numericCast(status.rawValue))
     }
@@ -1976,13 +1976,13 @@ extension MonitorSnapshotResponse.WindowSummary: ProtobufCMapped {
         c.mean_score = meanScore
         c.drift_share = driftShare
         c.max_psi = maxPsi
-        c.latency = arena.message(latency)
+        c.latency = arena.messageUnlessEmpty(latency)
         c.status = .init(rawValue: numericCast(status.rawValue))
         c.flag_rate_low = flagRateLow
         c.flag_rate_high = flagRateHigh
         c.n_features = features.count
         c.features = arena.messages(features)
-        c.score = arena.message(score)
+        c.score = arena.messageUnlessEmpty(score)
     }
 }
 

@@ -125,7 +125,7 @@ extension RegisterModelRequest: ProtobufCMapped {
 
     func fill(_ c: inout CMessage, arena: inout CArena) {
         if !modelVersion.isEmpty { c.model_version = arena.cString(modelVersion) }
-        c.reference = arena.message(reference)
+        c.reference = arena.messageUnlessEmpty(reference)
         c.threshold = threshold
         if !learner.isEmpty { c.learner = arena.cString(learner) }
         if !producerId.isEmpty { c.producer_id = arena.cString(producerId) }
@@ -439,7 +439,7 @@ extension RegisterModelRequest.ReferenceProfile: ProtobufCMapped {
     func fill(_ c: inout CMessage, arena: inout CArena) {
         c.n_features = features.count
         c.features = arena.messages(features)
-        c.score = arena.message(score)
+        c.score = arena.messageUnlessEmpty(score)
         c.base_fraud_rate = baseFraudRate
         c.base_flag_rate = baseFlagRate
     }

@@ -92,7 +92,7 @@ extension ScoreRequest: ProtobufCMapped {
     }
 
     func fill(_ c: inout CMessage, arena: inout CArena) {
-        c.transaction = arena.message(transaction)
+        c.transaction = arena.messageUnlessEmpty(transaction)
         if let modelVersion {
             c.pinned_model_case = SENTINEL__V1__SCORE_REQUEST__PINNED_MODEL_MODEL_VERSION
             c.model_version = arena.cString(modelVersion)

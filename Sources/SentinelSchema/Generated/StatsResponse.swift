@@ -175,10 +175,10 @@ extension StatsResponse: ProtobufCMapped {
         c.flagged = flagged
         c.n_errors = errors.count
         c.errors = arena.messages(errors)
-        c.events = arena.message(events)
+        c.events = arena.messageUnlessEmpty(events)
         c.uptime_us = uptimeMicroseconds
         if !modelVersion.isEmpty { c.model_version = arena.cString(modelVersion) }
-        c.latency = arena.message(latency)
+        c.latency = arena.messageUnlessEmpty(latency)
         c.reloads = reloads
         c.failed_reloads = failedReloads
     }

@@ -1,8 +1,9 @@
+import SentinelLock
 import SentinelPosix
 import SentinelSchema
 import Synchronization
 
-/// The hot path's hand-off: a bounded byte buffer behind a `Mutex`, into which `record` encodes each event once
+/// The hot path's hand-off: a bounded byte buffer behind a `Lock`, into which `record` encodes each event once
 /// (as an `EventBatch.events` entry, ``EventEncoding``), emptied in one swap by the drain task.
 ///
 /// `append` computes the event's size, then takes the lock, assigns the sequence number, writes the encoding with
@@ -75,7 +76,7 @@ final class EventQueue: Sendable {
     let capacity: Int
     /// The most bytes of encoded events in the buffer.
     let capacityBytes: Int
-    private let state: Mutex<State>
+    private let state: Lock<State>
     /// Where every assignment is recorded, so a restart after a crash resumes after the last number used.
     private let mark: PersistentMark?
 
@@ -91,7 +92,7 @@ final class EventQueue: Sendable {
         self.mark = mark
         var buffer = Buffer(capacity: capacityBytes)
         buffer.ends.reserveCapacity(min(capacity, 1 << 16))
-        state = Mutex(State(buffer: buffer, lastSequence: lastSequence))
+        state = Lock(State(buffer: buffer, lastSequence: lastSequence))
         mark?.store(lastSequence)
     }
 

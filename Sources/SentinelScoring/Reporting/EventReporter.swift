@@ -1,5 +1,6 @@
 import Glibc
 public import SentinelLifecycle
+import SentinelLock
 public import SentinelLog
 public import SentinelModel
 import SentinelPosix
@@ -51,9 +52,9 @@ public final class EventReporter: Service {
     private let queue: EventQueue
     /// The `producer_id` field every batch starts with.
     private let batchPrefix: [UInt8]
-    private let outbox: Mutex<Outbox>
-    private let models = Mutex(ModelRegistry())
-    private let control = Mutex(Control())
+    private let outbox: Lock<Outbox>
+    private let models = Lock(ModelRegistry())
+    private let control = Lock(Control())
     private let counters = Counters()
     private let transport: any MonitorTransport
     /// The transport's event loop, run by ``run()``: IngestEvents calls are started on it in order (so their frames
@@ -139,7 +140,7 @@ public final class EventReporter: Service {
             let retention = Retention(
                 capacityBytes: configuration.retentionBytes, duration: configuration.retentionDuration,
                 floor: lastSequence + 1)
-            outbox = Mutex(
+            outbox = Lock(
                 Outbox(spool: spool, capacityBytes: configuration.pendingCapacityBytes, retention: retention))
         } catch {
             close(lockFD)
@@ -160,7 +161,7 @@ public final class EventReporter: Service {
 
     /// Queues one scoring event for delivery; called on the scoring path for every scored transaction.
     ///
-    /// O(1): a short `Mutex` section that assigns the sequence number (the event's own `sequence` is ignored) and
+    /// O(1): a short `Lock` section that assigns the sequence number (the event's own `sequence` is ignored) and
     /// encodes the event into a buffer with reserved capacity. No syscall, no allocation in the steady state, no
     /// reference to the event kept, never blocks on I/O, never throws. When the hand-off queue is full (the drain
     /// task is more than ``Configuration/queueCapacity`` events or ``Configuration/queueCapacityBytes`` behind) or

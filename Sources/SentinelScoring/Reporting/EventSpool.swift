@@ -5,7 +5,7 @@ import SentinelLog
 /// The bounded on-disk spool: append-only segment files of framed, checksummed `EventBatch` records
 /// (``SpoolRecord``), read back oldest first and deleted segment by segment as the monitor acknowledges them.
 ///
-/// Not thread-safe: the reporter keeps it inside a `Mutex` shared by its drain and send tasks.
+/// Not thread-safe: the reporter keeps it inside a `Lock` shared by its drain and send tasks.
 ///
 /// Durability: ``append(_:)`` writes; ``sync()`` makes every append since the last sync durable (`fdatasync` of
 /// the segment, plus `fsync` of the directory after a new segment was created). The reporter syncs once per

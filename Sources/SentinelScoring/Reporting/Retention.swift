@@ -12,7 +12,7 @@
 /// of a gap below ``floor`` that is not retained — acknowledged and pruned since, or from before this process
 /// started — can no longer be resent, and is reported once, exactly, as sequence ranges.
 ///
-/// Not thread-safe: the outbox owns it, inside the reporter's `Mutex`.
+/// Not thread-safe: the outbox owns it, inside the reporter's `Lock`.
 struct Retention {
     /// One retained batch.
     struct Entry {

@@ -366,7 +366,7 @@ public struct SwiftEmitter {
     }
 
     /// The statement(s) that point `c`'s field at arena copies of `value`.
-    private func fillStatements(_ field: Model.Field, value: String) -> [String] {
+    private func fillStatements(_ field: Model.Field, value: String, hasPresence: Bool = false) -> [String] {
         let c = "c.\(field.cName)"
         if field.isRepeated {
             let copy: String
@@ -382,7 +382,9 @@ public struct SwiftEmitter {
         case .bool: return ["\(c) = \(value) ? 1 : 0"]
         case .string: return ["\(c) = arena.cString(\(value))"]
         case .enumeration: return ["\(c) = .init(rawValue: numericCast(\(value).rawValue))"]
-        case .message: return ["\(c) = arena.message(\(value))"]
+        // A sub-message without presence that encodes to nothing is left out, as its absence decodes to the same value;
+        // a oneof member is always written, since which member is set is itself the value.
+        case .message: return ["\(c) = \(hasPresence ? "arena.message" : "arena.messageUnlessEmpty")(\(value))"]
         }
     }
 
@@ -403,7 +405,7 @@ public struct SwiftEmitter {
             case .optionalOneof(let oneof, let field):
                 out.open("if let \(property.name) {")
                 out.line("c.\(oneof.name)_case = \(oneofCase(message, oneof, field))")
-                for statement in fillStatements(field, value: property.name) { out.line(statement) }
+                for statement in fillStatements(field, value: property.name, hasPresence: true) { out.line(statement) }
                 out.close("}")
             case .oneofEnum(let oneof, let members):
                 out.line("switch \(property.name) {")
@@ -411,7 +413,9 @@ public struct SwiftEmitter {
                     out.line("case .\(member.swiftName)(let \(member.swiftName)):")
                     out.indent()
                     out.line("c.\(oneof.name)_case = \(oneofCase(message, oneof, member))")
-                    for statement in fillStatements(member, value: member.swiftName) { out.line(statement) }
+                    for statement in fillStatements(member, value: member.swiftName, hasPresence: true) {
+                        out.line(statement)
+                    }
                     out.dedent()
                 }
                 out.line("}")
