@@ -31,14 +31,16 @@ struct JSONShapeTests {
         #expect(stats.status == 0, "\(stats.error)")
         #expect(try JSONSchema(named: "stats").violations(of: stats.output) == [], "\(stats.output)")
 
-        // Wait until every event is counted, labelled, and a window holding them has closed.
+        // Wait until every event is counted and labelled, a window holding them has closed and the drift has raised an
+        // alert (every member of the snapshot then has an instance to check).
         var snapshot = try JSONValue(parsing: "{}")
         let deadline = ContinuousClock.now + .seconds(20)
         repeat {
             snapshot = try JSONValue(parsing: try await httpGet(port: monitor.httpPort, path: "/api/snapshot").body)
             if case .object(let root) = snapshot, case .array(let models) = root["models"],
                 case .object(let model) = models.first, model["window_closed"] == .bool(true),
-                model["events_total"] == .integer(1500), case .array(let days) = root["label_metrics"], !days.isEmpty
+                model["events_total"] == .integer(1500), case .array(let days) = root["label_metrics"], !days.isEmpty,
+                case .array(let alerts) = root["alerts"], !alerts.isEmpty
             {
                 break
             }
