@@ -1,5 +1,6 @@
 import SentinelDrift
 import SentinelMetrics
+import SentinelModel
 public import SentinelSchema
 
 extension MonitorState {
@@ -46,6 +47,8 @@ extension MonitorState {
             generatedAtMicroseconds: time, startedAtMicroseconds: startedAtMicroseconds, eventsTotal: eventsTotal,
             windowLengthMicroseconds: settings.windows.windowMilliseconds * 1_000)
         var parts = SnapshotParts(labels: labels.labelledRows(), modelFilter: request.modelVersion, samples: [])
+        parts.labels.thresholds = models.mapValues(\.threshold)
+        parts.labels.confidence = settings.windows.confidence
         var history: [MonitorSnapshotResponse.WindowSummary] = []
         for version in versions {
             guard let model = models[version] else { continue }
@@ -111,8 +114,17 @@ extension MonitorState {
                 MonitorSnapshotResponse.DailyLabelMetrics(
                     day: $0.day, modelVersion: $0.modelVersion, transactions: $0.transactions, labelled: $0.labelled,
                     frauds: $0.frauds, averagePrecision: $0.averagePrecision,
-                    cardPrecisionAt100: $0.cardPrecisionAt100)
+                    cardPrecisionAt100: $0.cardPrecisionAt100, performance: wire($0.performance))
             }
+        let performance = LabelBook.versionPerformance(parts.labels)
+        for index in response.models.indices {
+            let version = response.models[index].modelVersion
+            response.models[index].labelPerformance = wire(
+                performance[version]
+                    ?? ThresholdPerformance(
+                        threshold: parts.labels.thresholds[version] ?? .infinity, scored: 0,
+                        confidence: parts.labels.confidence))
+        }
         for sample in parts.samples {
             // A sample without a non-missing value has no test: the field stays absent.
             guard let test = try? KolmogorovSmirnov(sample.baseline, sample.current) else { continue }
@@ -255,6 +267,22 @@ extension MonitorState {
             flagRateLow: rate.interval?.lower ?? 0, flagRateHigh: rate.interval?.upper ?? 0,
             meanScore: rate.meanScore, baseFlagRate: reference.baseFlagRate, baseFraudRate: reference.baseFraudRate,
             confidence: confidence, status: wire(level))
+    }
+
+    /// Undefined values and intervals not given are NaN on the wire (`null` in the JSON).
+    static func wire(_ performance: ThresholdPerformance) -> MonitorSnapshotResponse.LabelPerformance {
+        let precision = performance.precisionInterval
+        let recall = performance.recallInterval
+        let fraudRate = performance.fraudRateInterval
+        return MonitorSnapshotResponse.LabelPerformance(
+            threshold: performance.threshold, transactions: UInt64(performance.scored),
+            labelled: UInt64(performance.labelled), frauds: UInt64(performance.frauds),
+            flagged: UInt64(performance.flagged), truePositives: UInt64(performance.truePositives),
+            precision: performance.precision ?? .nan, precisionLow: precision?.lower ?? .nan,
+            precisionHigh: precision?.upper ?? .nan, recall: performance.recall ?? .nan,
+            recallLow: recall?.lower ?? .nan, recallHigh: recall?.upper ?? .nan,
+            fraudRateLow: fraudRate?.lower ?? .nan, fraudRateHigh: fraudRate?.upper ?? .nan,
+            confidence: performance.confidence)
     }
 
     static func wire(_ latency: WindowLatency) -> SentinelSchema.LatencySummary {

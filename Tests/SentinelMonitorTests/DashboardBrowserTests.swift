@@ -49,6 +49,11 @@ struct DashboardBrowserTests {
             #expect(occurrences(of: "<path class=\"live\"", in: dom) == 2)
             #expect(dom.contains("Amount · window 06:1"))
             #expect(dom.contains("data-overflow-x=\"false\""))
+            // Precision and recall per day and for all kept days; intervals only on the partially labelled day.
+            #expect(dom.contains("<td>0.867</td>"), "2026-11-27 is fully labelled: 52/60, exact")
+            #expect(dom.contains("0.818 <span class=\"ci\">"), "2026-11-28: 18/22 with its Wilson interval")
+            #expect(dom.contains("<td>all kept</td>"))
+            #expect(dom.contains("95 % Wilson interval from the labelled counts"))
             // A phone: one column, alerts first, nothing scrolls sideways.
             let phone = try await run(
                 chromium, Self.flags + ["--virtual-time-budget=8000", "--window-size=390,844", "--dump-dom", url])

@@ -351,6 +351,31 @@ struct MonitorStateTests {
         #expect(abs(metrics[1].cardPrecisionAt100 - 0.01) < 1e-12)
         let rates = state.snapshot(MonitorSnapshotRequest(), at: F.t0).models[0].sinceStartRates
         #expect(rates.labelled == 4 && rates.labelledFrauds == 3)
+
+        // At the threshold 0.75, day 1: t1 (0.9, fraud) flagged, t2 (0.8, genuine) flagged, t3 (0.7, fraud) missed;
+        // t4 unlabelled, so labels are partial and each rate has its Wilson interval (by hand, z = 1.959963984540054).
+        func close(_ value: Double, _ expected: Double) -> Bool { abs(value - expected) < 1e-12 }
+        let first = metrics[0].performance
+        #expect(first.threshold == 0.75 && first.transactions == 4 && first.labelled == 3)
+        #expect(first.flagged == 2 && first.truePositives == 1 && first.frauds == 2)
+        #expect(first.precision == 0.5 && first.recall == 0.5)
+        #expect(close(first.precisionLow, 0.09453120573423074) && close(first.precisionHigh, 0.9054687942657693))
+        #expect(close(first.recallLow, 0.09453120573423074) && close(first.recallHigh, 0.9054687942657693))
+        #expect(close(first.fraudRateLow, 0.20765960080204782) && close(first.fraudRateHigh, 0.9385080552796038))
+        // Day 2: t9 (0.95, fraud) flagged; t5 unlabelled.
+        let second = metrics[1].performance
+        #expect(second.precision == 1 && second.recall == 1 && second.precisionHigh == 1)
+        #expect(close(second.precisionLow, 0.20654931437723745))
+        // The model's view: every kept labelled transaction, both days: flagged t1, t2, t9 (2 frauds) of 3 frauds.
+        let all = state.snapshot(MonitorSnapshotRequest(), at: F.t0).models[0].labelPerformance
+        #expect(all.transactions == 6 && all.labelled == 4 && all.frauds == 3 && all.flagged == 3)
+        #expect(close(all.precision, 2.0 / 3.0) && close(all.recall, 2.0 / 3.0))
+        #expect(close(all.precisionLow, 0.20765960080204782) && close(all.recallHigh, 0.9385080552796038))
+        // Labelling the rest makes the figures exact: no interval.
+        _ = try state.reportLabels(ReportLabelsRequest(labels: [label("t4", false), label("t5", false)]), at: F.t0)
+        let labelled = state.snapshot(MonitorSnapshotRequest(), at: F.t0).models[0].labelPerformance
+        #expect(labelled.labelled == 6 && close(labelled.precision, 2.0 / 3.0))
+        #expect(labelled.precisionLow.isNaN && labelled.recallHigh.isNaN && labelled.fraudRateLow.isNaN)
     }
 
     @Test("the state survives a snapshot round trip and continues identically")
@@ -370,6 +395,14 @@ struct MonitorStateTests {
         #expect(original.labelMetrics.map(\.transactions) == restored.labelMetrics.map(\.transactions))
         original.labelMetrics = []
         restored.labelMetrics = []
+        // So is a precision without labels: compare the label performance by its counts.
+        #expect(
+            original.models.map(\.labelPerformance.transactions) == restored.models.map(\.labelPerformance.transactions)
+        )
+        for index in original.models.indices {
+            original.models[index].labelPerformance = .init()
+            restored.models[index].labelPerformance = .init()
+        }
         #expect(original == restored)
         #expect(throws: MonitorError.self) { try MonitorState(snapshotBytes: Array("{}".utf8)) }
     }

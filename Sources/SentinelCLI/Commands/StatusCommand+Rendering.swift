@@ -140,6 +140,7 @@ extension StatusCommand {
         } else {
             lines.append("FRAUD      no labels yet (base fraud rate \(percent(since.baseFraudRate)))")
         }
+        lines.append(labelLine(model.labelPerformance))
         let latency = model.windowLatency
         if latency.count > 0 {
             lines.append(
@@ -151,6 +152,29 @@ extension StatusCommand {
             lines.append("LATENCY    no events in this window")
         }
         return lines
+    }
+
+    /// Precision and recall at the threshold over the labelled transactions the monitor keeps, with the Wilson
+    /// interval of each while labels are partial; `–` where undefined.
+    static func labelLine(_ performance: MonitorSnapshotResponse.LabelPerformance) -> String {
+        guard performance.labelled > 0 else { return "LABELLED   none yet: precision and recall need labels" }
+        let confidence = String(format: "%.0f%%", performance.confidence * 100)
+        func figure(_ value: Double, _ low: Double, _ high: Double) -> String {
+            guard value.isFinite else { return "–" }
+            let text = String(format: "%.3f", value)
+            return low.isFinite && high.isFinite
+                ? text + String(format: " (%.3f–%.3f)", low, high) : text
+        }
+        let partial = performance.labelled < performance.transactions
+        let coverage =
+            performance.transactions > 0
+            ? percent(min(1, Double(performance.labelled) / Double(performance.transactions))) : "–"
+        return
+            "LABELLED   precision \(figure(performance.precision, performance.precisionLow, performance.precisionHigh))"
+            + " · recall \(figure(performance.recall, performance.recallLow, performance.recallHigh)) at threshold "
+            + String(format: "%.3f", performance.threshold) + " · \(grouped(performance.labelled)) of "
+            + "\(grouped(performance.transactions)) scored labelled (\(coverage))"
+            + (partial ? "; \(confidence) Wilson intervals from the labelled counts" : "")
     }
 
     /// Alert above warn above everything else.

@@ -272,19 +272,43 @@ function renderAlerts(active) {
     : `<li class="empty">no active alerts</li>`;
 }
 
+// A label statistic with its Wilson interval when one is given (labels partial); "–" where undefined.
+function withInterval(v, low, high) {
+  if (v === null || v === undefined || !isFinite(v)) return "–";
+  const ci = low !== null && high !== null && isFinite(low) && isFinite(high)
+    ? ` <span class="ci">${num(low, 2)}–${num(high, 2)}</span>` : "";
+  return num(v, 3) + ci;
+}
+
+// A day of the event time. Event times before 1970-02 count from the data's own start (the ULB data's Time is
+// seconds since its first transaction), so those days read "day 1", "day 2", never as 1970 dates.
+const dayName = (d) => d.startsWith("1970-01-") ? `day ${Number(d.slice(8))}` : d;
+
 function renderLabels(snap) {
-  const days = snap.label_metrics.filter((d) => /^\d{4}-\d{2}-\d{2}$/.test(d.day) && !d.day.startsWith("1970"));
+  const days = snap.label_metrics.filter((d) => /^\d{4}-\d{2}-\d{2}$/.test(d.day));
   const dash = (v, d) => v === null || v === undefined || !isFinite(v) ? "–" : num(v, d);
-  $("labels").tBodies[0].innerHTML = days.length ? days.slice(-10).map((d) => {
-    const share = d.transactions ? d.labelled / d.transactions : 0;
-    const rate = d.labelled ? d.frauds / d.labelled : null;
-    return `<tr><td>${esc(d.day)}</td><td>${esc(d.model_version)}</td><td>${int(d.transactions)}</td>` +
-      `<td>${int(d.labelled)}${share < 1 ? ` (${pct(share, 0)})` : ""}</td><td>${rate === null ? "–" : pct(rate)}` +
-      `</td><td>${d.frauds ? dash(d.average_precision) : "–"}</td><td>${d.frauds ? dash(d.card_precision_at_100, 2)
-      : "–"}</td></tr>`; }).join("")
-    : `<tr><td colspan="7" class="empty">no labels reported yet (sentinel labels, replay --labels-after)</td></tr>`;
-  $("labels-note").textContent = days.some((d) => d.labelled < d.transactions) ? "labels arrive late: a day " +
-    "with part of its transactions labelled shows its share; AP and CP@100 are over the labelled ones only" : "";
+  const row = (first, model, p, ap, cp, cls) => {
+    const share = p.label_coverage;
+    return `<tr${cls ? ` class="${cls}"` : ""}><td>${first}</td><td>${esc(model)}</td><td>${int(p.transactions)}` +
+      `</td><td>${int(p.labelled)}${share !== null && share < 1 ? ` (${pct(share, 0)})` : ""}</td>` +
+      `<td>${p.labelled ? pct(p.fraud_rate) : "–"}</td>` +
+      `<td>${withInterval(p.precision, p.precision_low, p.precision_high)}</td>` +
+      `<td>${withInterval(p.recall, p.recall_low, p.recall_high)}</td><td>${ap}</td><td>${cp}</td></tr>`;
+  };
+  let body = days.slice(-10).map((d) => row(esc(dayName(d.day)), d.model_version, d.performance,
+    d.frauds ? dash(d.average_precision) : "–", d.frauds ? dash(d.card_precision_at_100, 2) : "–", "")).join("");
+  const model = snap.models.find((m) => m.model_version === selected);
+  if (model && model.label_performance.labelled) body += row("all kept", model.model_version,
+    model.label_performance, "–", "–", "total");
+  $("labels").tBodies[0].innerHTML = body ||
+    `<tr><td colspan="9" class="empty">no labels reported yet (sentinel labels, replay --labels-after)</td></tr>`;
+  const partial = days.some((d) => d.labelled < d.transactions);
+  const threshold = model ? num(model.label_performance.threshold) : "–";
+  $("labels-note").innerHTML = `<span>precision and recall at the model's threshold (${threshold}) over the ` +
+    "labelled transactions; – where undefined (nothing flagged, no fraud)</span>" + (partial ? "<span>labels " +
+    "arrive late: a day with part of its transactions labelled shows its share, and each rate its 95 % Wilson " +
+    "interval from the labelled counts (the labelled ones taken as a random sample of the scored); AP and CP@100 " +
+    "are over the labelled ones only</span>" : "");
 }
 
 async function poll() {
