@@ -41,7 +41,7 @@ extension MonitorService {
                     reading.flagRateInterval.append((labels.merging(["bound": "high"]) { $1 }, interval.upper))
                 }
                 reading.datasetDriftShare.append((labels, report.alertShare))
-                let datasetLevel = state.datasetStatus(report)
+                let datasetLevel = report.datasetLevel
                 if datasetLevel != .ok { reading.alerts.append((version, "dataset_drift", "model", datasetLevel)) }
                 for column in report.features + [report.score] {
                     guard let statistics = column.statistics else { continue }

@@ -153,9 +153,9 @@ extension MonitorState {
     private func modelSnapshot(_ model: ModelTracker, _ report: WindowReport) -> MonitorSnapshotResponse.ModelSnapshot {
         let windows = model.windows
         let closed = windows.lastClosed != nil
-        let features = report.features.map { Self.wire($0) }
-        let score = Self.wire(report.score)
-        let datasetLevel: AlertLevel = report.events == 0 ? .unspecified : Self.wire(datasetStatus(report))
+        let features = report.features.indices.map { Self.wire(report.features[$0], windows.thresholds(column: $0)) }
+        let score = Self.wire(report.score, windows.thresholds(column: report.features.count))
+        let datasetLevel: AlertLevel = report.events == 0 ? .unspecified : Self.wire(report.datasetLevel)
         let counts = labels.labelCounts(modelVersion: model.version)
         var sinceStartRates = Self.wire(
             windows.sinceStartReport().fraudRate, level: windows.fraudRateLevel, reference: windows.reference,
@@ -206,16 +206,6 @@ extension MonitorState {
         }
     }
 
-    /// The dataset-level status: the worst feature level when at least half the features drifted, else ok/warn.
-    ///
-    /// Rule (documented in the MonitorSemantics article): alert when the share of features at alert is ≥ 0.5,
-    /// warn when the share at warn or above is ≥ 0.3, else ok.
-    func datasetStatus(_ report: WindowReport) -> DriftLevel {
-        if report.alertShare >= 0.5 { return .alert }
-        if report.driftShare >= 0.3 { return .warn }
-        return .ok
-    }
-
     private func windowSummary(
         _ model: ModelTracker, _ window: DriftWindows.ClosedWindow, features: Bool
     ) -> MonitorSnapshotResponse.WindowSummary {
@@ -230,8 +220,13 @@ extension MonitorState {
             modelVersion: model.version, events: UInt64(report.events), flagged: UInt64(report.fraudRate.flagged),
             meanScore: report.fraudRate.meanScore, driftShare: report.alertShare, maxPsi: maxPSI, latency: latency,
             status: report.events == 0 ? .unspecified : Self.wire(worst), flagRateLow: interval?.lower ?? 0,
-            flagRateHigh: interval?.upper ?? 0, features: features ? report.features.map { Self.wire($0) } : [],
-            score: features ? Self.wire(report.score) : MonitorSnapshotResponse.FeatureDrift())
+            flagRateHigh: interval?.upper ?? 0,
+            features: features
+                ? report.features.indices.map { Self.wire(report.features[$0], model.windows.thresholds(column: $0)) }
+                : [],
+            score: features
+                ? Self.wire(report.score, model.windows.thresholds(column: report.features.count))
+                : MonitorSnapshotResponse.FeatureDrift())
     }
 
     // MARK: Wire conversions
@@ -244,13 +239,18 @@ extension MonitorState {
         }
     }
 
-    static func wire(_ column: WindowReport.ColumnDrift) -> MonitorSnapshotResponse.FeatureDrift {
+    /// A column's drift with the thresholds its status is judged on and where they come from.
+    static func wire(
+        _ column: WindowReport.ColumnDrift,
+        _ thresholds: (thresholds: DriftThresholds, source: DriftWindows.ThresholdSource)
+    ) -> MonitorSnapshotResponse.FeatureDrift {
         MonitorSnapshotResponse.FeatureDrift(
             name: column.name, psi: column.statistics?.psi ?? 0, jsDistance: column.statistics?.jsDistance ?? 0,
             ksStatistic: column.statistics?.ksStatistic ?? 0,
             wassersteinNormed: column.statistics?.wassersteinNormed ?? 0,
             status: column.statistics == nil ? .unspecified : wire(column.level), count: UInt64(column.count),
-            missing: UInt64(column.missing))
+            missing: UInt64(column.missing), warnThreshold: thresholds.thresholds.warn,
+            alertThreshold: thresholds.thresholds.alert, thresholdSource: thresholds.source.rawValue)
     }
 
     static func wire(_ test: KolmogorovSmirnov) -> MonitorSnapshotResponse.ExactKS {

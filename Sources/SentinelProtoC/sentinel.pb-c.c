@@ -3078,7 +3078,7 @@ const ProtobufCMessageDescriptor sentinel__v1__ingest_ack__descriptor =
   (ProtobufCMessageInit) sentinel__v1__ingest_ack__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCFieldDescriptor sentinel__v1__register_model_request__feature_profile__field_descriptors[9] =
+static const ProtobufCFieldDescriptor sentinel__v1__register_model_request__feature_profile__field_descriptors[15] =
 {
   {
     "name",
@@ -3188,8 +3188,86 @@ static const ProtobufCFieldDescriptor sentinel__v1__register_model_request__feat
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "calibration_chunks",
+    10,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT32,
+    0,   /* quantifier_offset */
+    offsetof(Sentinel__V1__RegisterModelRequest__FeatureProfile, calibration_chunks),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "calibration_chunk_rows",
+    11,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT64,
+    0,   /* quantifier_offset */
+    offsetof(Sentinel__V1__RegisterModelRequest__FeatureProfile, calibration_chunk_rows),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "calibration_mean",
+    12,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_DOUBLE,
+    0,   /* quantifier_offset */
+    offsetof(Sentinel__V1__RegisterModelRequest__FeatureProfile, calibration_mean),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "calibration_standard_deviation",
+    13,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_DOUBLE,
+    0,   /* quantifier_offset */
+    offsetof(Sentinel__V1__RegisterModelRequest__FeatureProfile, calibration_standard_deviation),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "calibrated_warn",
+    14,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_DOUBLE,
+    0,   /* quantifier_offset */
+    offsetof(Sentinel__V1__RegisterModelRequest__FeatureProfile, calibrated_warn),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "calibrated_alert",
+    15,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_DOUBLE,
+    0,   /* quantifier_offset */
+    offsetof(Sentinel__V1__RegisterModelRequest__FeatureProfile, calibrated_alert),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned sentinel__v1__register_model_request__feature_profile__field_indices_by_name[] = {
+  14,   /* field[14] = calibrated_alert */
+  13,   /* field[13] = calibrated_warn */
+  10,   /* field[10] = calibration_chunk_rows */
+  9,   /* field[9] = calibration_chunks */
+  11,   /* field[11] = calibration_mean */
+  12,   /* field[12] = calibration_standard_deviation */
   3,   /* field[3] = count */
   1,   /* field[1] = edges */
   7,   /* field[7] = maximum */
@@ -3203,7 +3281,7 @@ static const unsigned sentinel__v1__register_model_request__feature_profile__fie
 static const ProtobufCIntRange sentinel__v1__register_model_request__feature_profile__number_ranges[1 + 1] =
 {
   { 1, 0 },
-  { 0, 9 }
+  { 0, 15 }
 };
 const ProtobufCMessageDescriptor sentinel__v1__register_model_request__feature_profile__descriptor =
 {
@@ -3213,7 +3291,7 @@ const ProtobufCMessageDescriptor sentinel__v1__register_model_request__feature_p
   "Sentinel__V1__RegisterModelRequest__FeatureProfile",
   "sentinel.v1",
   sizeof(Sentinel__V1__RegisterModelRequest__FeatureProfile),
-  9,
+  15,
   sentinel__v1__register_model_request__feature_profile__field_descriptors,
   sentinel__v1__register_model_request__feature_profile__field_indices_by_name,
   1,  sentinel__v1__register_model_request__feature_profile__number_ranges,
@@ -4236,7 +4314,7 @@ const ProtobufCMessageDescriptor sentinel__v1__monitor_snapshot_response__drift_
   (ProtobufCMessageInit) sentinel__v1__monitor_snapshot_response__drift_report__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCFieldDescriptor sentinel__v1__monitor_snapshot_response__feature_drift__field_descriptors[9] =
+static const ProtobufCFieldDescriptor sentinel__v1__monitor_snapshot_response__feature_drift__field_descriptors[12] =
 {
   {
     "name",
@@ -4346,8 +4424,45 @@ static const ProtobufCFieldDescriptor sentinel__v1__monitor_snapshot_response__f
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "warn_threshold",
+    10,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_DOUBLE,
+    0,   /* quantifier_offset */
+    offsetof(Sentinel__V1__MonitorSnapshotResponse__FeatureDrift, warn_threshold),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "alert_threshold",
+    11,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_DOUBLE,
+    0,   /* quantifier_offset */
+    offsetof(Sentinel__V1__MonitorSnapshotResponse__FeatureDrift, alert_threshold),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "threshold_source",
+    12,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Sentinel__V1__MonitorSnapshotResponse__FeatureDrift, threshold_source),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned sentinel__v1__monitor_snapshot_response__feature_drift__field_indices_by_name[] = {
+  10,   /* field[10] = alert_threshold */
   6,   /* field[6] = count */
   8,   /* field[8] = exact_ks */
   2,   /* field[2] = js_distance */
@@ -4356,12 +4471,14 @@ static const unsigned sentinel__v1__monitor_snapshot_response__feature_drift__fi
   0,   /* field[0] = name */
   1,   /* field[1] = psi */
   5,   /* field[5] = status */
+  11,   /* field[11] = threshold_source */
+  9,   /* field[9] = warn_threshold */
   4,   /* field[4] = wasserstein_normed */
 };
 static const ProtobufCIntRange sentinel__v1__monitor_snapshot_response__feature_drift__number_ranges[1 + 1] =
 {
   { 1, 0 },
-  { 0, 9 }
+  { 0, 12 }
 };
 const ProtobufCMessageDescriptor sentinel__v1__monitor_snapshot_response__feature_drift__descriptor =
 {
@@ -4371,7 +4488,7 @@ const ProtobufCMessageDescriptor sentinel__v1__monitor_snapshot_response__featur
   "Sentinel__V1__MonitorSnapshotResponse__FeatureDrift",
   "sentinel.v1",
   sizeof(Sentinel__V1__MonitorSnapshotResponse__FeatureDrift),
-  9,
+  12,
   sentinel__v1__monitor_snapshot_response__feature_drift__field_descriptors,
   sentinel__v1__monitor_snapshot_response__feature_drift__field_indices_by_name,
   1,  sentinel__v1__monitor_snapshot_response__feature_drift__number_ranges,

@@ -181,6 +181,9 @@ public enum SnapshotJSON {
             json.field("status", name(of: feature.status))
             json.field("count", feature.count)
             json.field("missing", feature.missing)
+            json.field("warn_threshold", feature.warnThreshold)
+            json.field("alert_threshold", feature.alertThreshold)
+            json.field("threshold_source", feature.thresholdSource)
             json.key("exact_ks")
             if let exact = feature.exactKS {
                 json.object { json in

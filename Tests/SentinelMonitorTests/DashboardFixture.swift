@@ -26,11 +26,12 @@ enum DashboardFixture {
                 MonitorSnapshotResponse.FeatureDrift(
                     name: name, psi: psi, jsDistance: (psi / 2).squareRoot() / 2, ksStatistic: psi / 3,
                     wassersteinNormed: psi / 1.7, status: level(psi), count: 4_812,
-                    missing: name == "hour_of_day" ? 3 : 0))
+                    missing: name == "hour_of_day" ? 3 : 0, warnThreshold: 0.1, alertThreshold: 0.25,
+                    thresholdSource: "default"))
         }
         drift.score = MonitorSnapshotResponse.FeatureDrift(
             name: "score", psi: 0.052, jsDistance: 0.081, ksStatistic: 0.044, wassersteinNormed: 0.038, status: .ok,
-            count: 4_812)
+            count: 4_812, warnThreshold: 0.13, alertThreshold: 0.31, thresholdSource: "calibrated")
         drift.driftShare = drift.features.filter { $0.status == .alert }.count == 0 ? 0 : 0.1
         drift.status = .ok
         let rates = MonitorSnapshotResponse.RateStats(

@@ -183,6 +183,35 @@ struct MonitorStateTests {
         #expect(state.models["v1"]?.windows.history.count == 4)
     }
 
+    @Test(
+        "a registered calibration is each input's threshold: status, alert text and snapshot say so; a bad one refused")
+    func calibratedThresholds() throws {
+        var state = MonitorState(settings: F.settings(), startedAt: F.t0)
+        var registration = F.registration()
+        registration.reference.features[0].calibrationChunks = 10
+        registration.reference.features[0].calibrationChunkRows = 100
+        registration.reference.features[0].calibratedWarn = 0.5
+        registration.reference.features[0].calibratedAlert = 10
+        _ = try state.register(registration, at: F.t0)
+        _ = try state.ingest(F.batch("p1", 1...40, drifted: true), at: F.t0)
+        let result = try state.ingest(F.batch("p1", 41...42), at: F.t0 + 1_000_000)
+        // PSI 6.9 of the drifted window: at or above the calibrated warn 0.5, below the calibrated alert 10.
+        let a0 = try #require(result.transitions.first { $0.transition.subject == .feature("a0") })
+        #expect(a0.transition.to == .warn && a0.threshold == 0.5)
+        #expect(a0.transition.reason.contains("at or above the warn threshold 0.5"), "\(a0.transition.reason)")
+        let b1 = try #require(result.transitions.first { $0.transition.subject == .feature("b1") })
+        #expect(b1.transition.to == .alert && b1.threshold == 0.25)
+        let drift = state.snapshot(MonitorSnapshotRequest(), at: F.t0 + 1_000_000).models[0].drift
+        #expect(drift.features[0].thresholdSource == "calibrated" && drift.features[0].alertThreshold == 10)
+        #expect(drift.features[1].thresholdSource == "default" && drift.features[1].warnThreshold == 0.1)
+        // Two of three inputs at alert: at least half, so the dataset is at alert (DatasetDrift).
+        #expect(drift.status == .alert && abs(drift.driftShare - 2.0 / 3.0) < 1e-12)
+
+        registration.modelVersion = "v2"
+        registration.reference.features[0].calibratedWarn = 20  // above the alert threshold 10
+        #expect(throws: MonitorError.self) { try state.register(registration, at: F.t0) }
+    }
+
     @Test("alerts: ok → alert raised once, held while drifted, cleared once; the snapshot lists the active one")
     func alertTransitions() throws {
         var state = try registered()

@@ -98,9 +98,11 @@ extension StatusCommand {
         if model.referenceKnown {
             let share = String(format: "%.0f%%", model.drift.driftShare * 100)
             lines.append(
-                "DRIFT vs reference: dataset \(SnapshotJSON.name(of: model.drift.status)), \(share) of inputs at alert")
+                "DRIFT vs reference: dataset \(SnapshotJSON.name(of: model.drift.status)), \(share) of inputs at alert "
+                    + "(alert from 50% at alert, warn from 30% at warn or above)")
             lines.append(
-                "  " + "feature".padding(16) + ["PSI", "JS", "KS", "W"].map { $0.leftPadding(8) }.joined() + "  status")
+                "  " + "feature".padding(16) + ["PSI", "JS", "KS", "W"].map { $0.leftPadding(8) }.joined()
+                    + "  status  PSI warn/alert")
             var features = model.drift.features
             var hidden = 0
             if let featureLimit {
@@ -114,9 +116,14 @@ extension StatusCommand {
             }
             func row(_ feature: MonitorSnapshotResponse.FeatureDrift) -> String {
                 let values = [feature.psi, feature.jsDistance, feature.ksStatistic, feature.wassersteinNormed]
-                return
-                    ("  " + feature.name.padding(16) + values.map { String(format: "%.3f", $0).leftPadding(8) }.joined()
-                    + "  " + SnapshotJSON.name(of: feature.status))
+                let row =
+                    "  " + feature.name.padding(16) + values.map { String(format: "%.3f", $0).leftPadding(8) }.joined()
+                    + "  " + SnapshotJSON.name(of: feature.status)
+                // A monitor that sends no thresholds (an older one) leaves the column out.
+                guard feature.alertThreshold > 0 else { return row }
+                let source = feature.thresholdSource == "default" ? "" : " (\(feature.thresholdSource))"
+                return row.padding(row.count + 6 - SnapshotJSON.name(of: feature.status).count)
+                    + String(format: "  %.3f/%.3f", feature.warnThreshold, feature.alertThreshold) + source
             }
             for feature in features { lines.append(row(feature)) }
             if hidden > 0 { lines.append("  +\(hidden) more with less drift") }

@@ -954,10 +954,35 @@ struct  Sentinel__V1__RegisterModelRequest__FeatureProfile
    * Fraction of training rows where the value was missing (NaN).
    */
   double missing_fraction;
+  /*
+   * Training chunks behind the calibrated thresholds below (mirrors SentinelDrift's DriftCalibration); 0 when the
+   * model was not calibrated and the monitor's defaults apply.
+   */
+  uint32_t calibration_chunks;
+  /*
+   * Rows per calibration chunk.
+   */
+  uint64_t calibration_chunk_rows;
+  /*
+   * Mean PSI of the chunks against the reference.
+   */
+  double calibration_mean;
+  /*
+   * Population standard deviation of the chunks' PSI.
+   */
+  double calibration_standard_deviation;
+  /*
+   * Calibrated PSI warn threshold: max(0.1, mean + 2 standard deviations).
+   */
+  double calibrated_warn;
+  /*
+   * Calibrated PSI alert threshold: max(0.25, mean + 3 standard deviations).
+   */
+  double calibrated_alert;
 };
 #define SENTINEL__V1__REGISTER_MODEL_REQUEST__FEATURE_PROFILE__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&sentinel__v1__register_model_request__feature_profile__descriptor) \
-    , (char *)protobuf_c_empty_string, 0,NULL, 0,NULL, 0, 0, 0, 0, 0, 0 }
+    , (char *)protobuf_c_empty_string, 0,NULL, 0,NULL, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0 }
 
 
 /*
@@ -1333,7 +1358,8 @@ struct  Sentinel__V1__MonitorSnapshotResponse__DriftReport
    */
   double drift_share;
   /*
-   * Dataset-level status from the drift share.
+   * Dataset-level status: alert when at least half of the inputs are at alert, warn when at least 30 % are at warn
+   * or above (SentinelDrift's DatasetDrift rule).
    */
   Sentinel__V1__AlertLevel status;
 };
@@ -1384,10 +1410,23 @@ struct  Sentinel__V1__MonitorSnapshotResponse__FeatureDrift
    * The exact KS test on the window's reservoir sample; present only when requested.
    */
   Sentinel__V1__MonitorSnapshotResponse__ExactKS *exact_ks;
+  /*
+   * The warn threshold the status is judged on.
+   */
+  double warn_threshold;
+  /*
+   * The alert threshold the status is judged on.
+   */
+  double alert_threshold;
+  /*
+   * Where the thresholds come from: `default`, `calibrated` (the model file's calibration from chunks of its
+   * training data) or `monitor` (set on the monitor, for this input or for all).
+   */
+  char *threshold_source;
 };
 #define SENTINEL__V1__MONITOR_SNAPSHOT_RESPONSE__FEATURE_DRIFT__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&sentinel__v1__monitor_snapshot_response__feature_drift__descriptor) \
-    , (char *)protobuf_c_empty_string, 0, 0, 0, 0, SENTINEL__V1__ALERT_LEVEL__ALERT_LEVEL_UNSPECIFIED, 0, 0, NULL }
+    , (char *)protobuf_c_empty_string, 0, 0, 0, 0, SENTINEL__V1__ALERT_LEVEL__ALERT_LEVEL_UNSPECIFIED, 0, 0, NULL, 0, 0, (char *)protobuf_c_empty_string }
 
 
 /*

@@ -812,7 +812,8 @@ extension MonitorSnapshotResponse {
         /// Fraction of inputs whose status is alert (dataset-level drift), in [0, 1].
         public var driftShare: Double
 
-        /// Dataset-level status from the drift share.
+        /// Dataset-level status: alert when at least half of the inputs are at alert, warn when at least 30 % are at
+        /// warn or above (SentinelDrift's DatasetDrift rule).
         public var status: AlertLevel
 
         /// Creates a message; every field defaults to its protobuf default.
@@ -820,7 +821,8 @@ extension MonitorSnapshotResponse {
         ///   - features: One entry per model input, in the model's feature order.
         ///   - score: Drift of the model's score.
         ///   - driftShare: Fraction of inputs whose status is alert (dataset-level drift), in [0, 1].
-        ///   - status: Dataset-level status from the drift share.
+        ///   - status: Dataset-level status: alert when at least half of the inputs are at alert, warn when at least 30
+        ///     % are at warn or above (SentinelDrift's DatasetDrift rule).
         public init(
             features: [MonitorSnapshotResponse.FeatureDrift] = [],
             score: MonitorSnapshotResponse.FeatureDrift = MonitorSnapshotResponse.FeatureDrift(),
@@ -944,6 +946,16 @@ extension MonitorSnapshotResponse {
         /// The exact KS test on the window's reservoir sample; present only when requested.
         public var exactKS: MonitorSnapshotResponse.ExactKS?
 
+        /// The warn threshold the status is judged on.
+        public var warnThreshold: Double
+
+        /// The alert threshold the status is judged on.
+        public var alertThreshold: Double
+
+        /// Where the thresholds come from: `default`, `calibrated` (the model file's calibration from chunks of its
+        /// training data) or `monitor` (set on the monitor, for this input or for all).
+        public var thresholdSource: String
+
         /// Creates a message; every field defaults to its protobuf default.
         /// - Parameters:
         ///   - name: The input's name (`score` for the model's score).
@@ -956,10 +968,15 @@ extension MonitorSnapshotResponse {
         ///   - count: Non-missing values in the window.
         ///   - missing: Missing (NaN) values in the window.
         ///   - exactKS: The exact KS test on the window's reservoir sample; present only when requested.
+        ///   - warnThreshold: The warn threshold the status is judged on.
+        ///   - alertThreshold: The alert threshold the status is judged on.
+        ///   - thresholdSource: Where the thresholds come from: `default`, `calibrated` (the model file's calibration
+        ///     from chunks of its training data) or `monitor` (set on the monitor, for this input or for all).
         public init(
             name: String = "", psi: Double = 0, jsDistance: Double = 0, ksStatistic: Double = 0,
             wassersteinNormed: Double = 0, status: AlertLevel = .unspecified, count: UInt64 = 0, missing: UInt64 = 0,
-            exactKS: MonitorSnapshotResponse.ExactKS? = nil
+            exactKS: MonitorSnapshotResponse.ExactKS? = nil, warnThreshold: Double = 0, alertThreshold: Double = 0,
+            thresholdSource: String = ""
         ) {
             self.name = name
             self.psi = psi
@@ -970,6 +987,9 @@ extension MonitorSnapshotResponse {
             self.count = count
             self.missing = missing
             self.exactKS = exactKS
+            self.warnThreshold = warnThreshold
+            self.alertThreshold = alertThreshold
+            self.thresholdSource = thresholdSource
         }
 
         /// Decodes the message from its protobuf encoding.
@@ -1013,6 +1033,12 @@ extension MonitorSnapshotResponse.FeatureDrift {
         case missing = 0x40
         /// `ExactKS exact_ks = 9`, length-delimited.
         case exactKS = 0x4A
+        /// `double warn_threshold = 10`, fixed64.
+        case warnThreshold = 0x51
+        /// `double alert_threshold = 11`, fixed64.
+        case alertThreshold = 0x59
+        /// `string threshold_source = 12`, length-delimited.
+        case thresholdSource = 0x62
 
         /// The fully qualified name of the message the fields belong to.
         package static let messageProtoName = "sentinel.v1.MonitorSnapshotResponse.FeatureDrift"
@@ -1029,6 +1055,9 @@ extension MonitorSnapshotResponse.FeatureDrift {
             case .count: "count"
             case .missing: "missing"
             case .exactKS: "exact_ks"
+            case .warnThreshold: "warn_threshold"
+            case .alertThreshold: "alert_threshold"
+            case .thresholdSource: "threshold_source"
             }
         }
     }
@@ -1054,9 +1083,13 @@ extension MonitorSnapshotResponse.FeatureDrift: ProtobufCMapped {
         let exactKS: MonitorSnapshotResponse.ExactKS? = try c.exact_ks.map {
             try MonitorSnapshotResponse.ExactKS(c: $0)
         }
+        let warnThreshold: Double = c.warn_threshold
+        let alertThreshold: Double = c.alert_threshold
+        let thresholdSource: String = try decodeString(c.threshold_source, "threshold_source", in: Self.protoName)
         self.init(
             name: name, psi: psi, jsDistance: jsDistance, ksStatistic: ksStatistic,
-            wassersteinNormed: wassersteinNormed, status: status, count: count, missing: missing, exactKS: exactKS)
+            wassersteinNormed: wassersteinNormed, status: status, count: count, missing: missing, exactKS: exactKS,
+            warnThreshold: warnThreshold, alertThreshold: alertThreshold, thresholdSource: thresholdSource)
     }
 
     func fill(_ c: inout CMessage, arena: inout CArena) {
@@ -1069,6 +1102,9 @@ extension MonitorSnapshotResponse.FeatureDrift: ProtobufCMapped {
         c.count = count
         c.missing = missing
         if let exactKS { c.exact_ks = arena.message(exactKS) }
+        c.warn_threshold = warnThreshold
+        c.alert_threshold = alertThreshold
+        if !thresholdSource.isEmpty { c.threshold_source = arena.cString(thresholdSource) }
     }
 }
 
