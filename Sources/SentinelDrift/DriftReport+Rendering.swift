@@ -45,12 +45,13 @@ extension DriftReport {
         text += "drift share: \(drifting)/\(columns.count) columns at warn or alert "
         text += "(\(options.thresholds.metric.rawValue) warn ≥ \(options.thresholds.warn), "
         text += "alert ≥ \(options.thresholds.alert))\n"
+        text += "dataset: \(datasetLevel.description) (\(DatasetDrift.description))\n"
         return text
     }
 
     /// The report as JSON: `columns` (per column `name`, `psi`, `js_distance`, `ks_statistic`
     /// (exact), `ks_binned`, `ks_p_value`, `ks_method`, `wasserstein_normed`, `status`, counts and bins),
-    /// `drift_share`, `alert_share` and the thresholds.
+    /// `drift_share`, `alert_share`, `dataset_status` (``DatasetDrift``) and the thresholds.
     /// - Returns: Pretty-printed JSON with sorted keys, ending with a newline.
     public func renderJSON() -> String {
         let document = JSONReport(
@@ -74,6 +75,7 @@ extension DriftReport {
             },
             driftShare: driftShare,
             alertShare: alertShare,
+            datasetStatus: datasetLevel.description,
             thresholds: .init(
                 metric: options.thresholds.metric.rawValue, warn: options.thresholds.warn,
                 alert: options.thresholds.alert)
@@ -126,5 +128,7 @@ private struct JSONReport: Encodable {
     var columns: [Column]
     var driftShare: Double
     var alertShare: Double
+    /// The files' level by the ``DatasetDrift`` rule.
+    var datasetStatus: String
     var thresholds: Thresholds
 }

@@ -136,4 +136,7 @@ public struct DriftReport: Sendable, Equatable, Codable {
     public var alertShare: Double {
         columns.isEmpty ? 0 : Double(columns.count { $0.status == .alert }) / Double(columns.count)
     }
+
+    /// The files' drift level by ``DatasetDrift``'s rule, over the compared columns.
+    public var datasetLevel: DriftLevel { DatasetDrift.level(columns.map(\.status)) }
 }

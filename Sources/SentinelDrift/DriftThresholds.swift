@@ -47,6 +47,31 @@ public struct DriftThresholds: Sendable, Hashable, Codable {
         self.minimumCount = minimumCount
     }
 
+    /// The warn and alert values of one column, as set on the monitor for it.
+    public struct Levels: Sendable, Hashable, Codable {
+        /// The warn threshold.
+        public var warn: Double
+        /// The alert threshold.
+        public var alert: Double
+
+        /// Creates the pair.
+        public init(warn: Double, alert: Double) {
+            self.warn = warn
+            self.alert = alert
+        }
+    }
+
+    /// These thresholds with another warn and alert value.
+    /// - Parameters:
+    ///   - warn: The warn threshold.
+    ///   - alert: The alert threshold.
+    public func with(warn: Double, alert: Double) -> DriftThresholds {
+        var copy = self
+        copy.warn = warn
+        copy.alert = alert
+        return copy
+    }
+
     /// Checks that the thresholds make sense.
     /// - Throws: ``DriftError`` with code `.invalidOption` naming the bad field.
     public func validate() throws(DriftError) {

@@ -35,6 +35,11 @@ public struct DriftWindows: Sendable, Codable {
         public var fraudWindowsToClear: Int
         /// Seed of the reservoir sampling.
         public var seed: UInt64
+        /// Warn and alert thresholds set on the monitor for single columns, by name (`score` for the score); they
+        /// win over everything else. `nil` or empty: none.
+        public var columnThresholds: [String: DriftThresholds.Levels]?
+        /// Whether `thresholds`' warn and alert were set on the monitor: then they win over a model's calibration.
+        public var thresholdsSet: Bool?
 
         /// Creates a configuration; every parameter has the documented default.
         public init(
@@ -45,7 +50,9 @@ public struct DriftWindows: Sendable, Codable {
             confidence: Double = 0.95,
             fraudWindowsToAlert: Int = 3,
             fraudWindowsToClear: Int = 2,
-            seed: UInt64 = 0x5E47_1E1D
+            seed: UInt64 = 0x5E47_1E1D,
+            columnThresholds: [String: DriftThresholds.Levels]? = nil,
+            thresholdsSet: Bool? = nil
         ) {
             self.windowMilliseconds = windowMilliseconds
             self.historyCount = historyCount
@@ -55,6 +62,8 @@ public struct DriftWindows: Sendable, Codable {
             self.fraudWindowsToAlert = fraudWindowsToAlert
             self.fraudWindowsToClear = fraudWindowsToClear
             self.seed = seed
+            self.columnThresholds = columnThresholds
+            self.thresholdsSet = thresholdsSet
         }
 
         /// Checks every setting.
@@ -79,6 +88,63 @@ public struct DriftWindows: Sendable, Codable {
                 throw DriftError(.invalidOption, "fraud-rate window counts must be at least 1")
             }
             try thresholds.validate()
+            for (name, levels) in (columnThresholds ?? [:]).sorted(by: { $0.key < $1.key }) {
+                do {
+                    try thresholds.with(warn: levels.warn, alert: levels.alert).validate()
+                } catch {
+                    throw DriftError(.invalidOption, "thresholds of \(name): \(error.message)")
+                }
+            }
+        }
+    }
+
+    /// Where a column's warn and alert thresholds come from.
+    public enum ThresholdSource: String, Sendable, Hashable, Codable {
+        /// The monitor's defaults (PSI 0.1 and 0.25).
+        case defaults = "default"
+        /// The model file's calibration from chunks of its training data.
+        case calibrated
+        /// Set on the monitor, for this column or for every column.
+        case monitor
+    }
+
+    /// A column's thresholds and where its warn and alert come from: set on the monitor for the column, else set on
+    /// the monitor for every column, else the model's calibration (for the measure the statuses use), else the
+    /// defaults. O(1) but for one dictionary lookup.
+    /// - Parameter column: Column index; `reference.features.count` is the score.
+    public func thresholds(column: Int) -> (thresholds: DriftThresholds, source: ThresholdSource) {
+        let thresholds = configuration.thresholds
+        let profile = column < reference.features.count ? reference.features[column] : reference.score
+        if let levels = configuration.columnThresholds?[profile.name] {
+            return (thresholds.with(warn: levels.warn, alert: levels.alert), .monitor)
+        }
+        if configuration.thresholdsSet == true { return (thresholds, .monitor) }
+        if let calibration = profile.calibration, calibration.metric == thresholds.metric {
+            return (thresholds.with(warn: calibration.warn, alert: calibration.alert), .calibrated)
+        }
+        return (thresholds, .defaults)
+    }
+
+    /// Takes the drift thresholds of another configuration (the global ones, whether they were set, and the
+    /// per-column ones) for the windows that close from now on; statuses already reached stay.
+    /// - Parameter other: A validated configuration.
+    public mutating func takeThresholds(of other: Configuration) {
+        configuration.thresholds = other.thresholds
+        configuration.thresholdsSet = other.thresholdsSet
+        configuration.columnThresholds = other.columnThresholds
+    }
+
+    /// The thresholds a status of `subject` is judged on (the configured ones for the fraud rate).
+    /// - Parameter subject: A feature, the score or the fraud rate.
+    public func thresholds(for subject: DriftSubject) -> DriftThresholds {
+        switch subject {
+        case .fraudRate: return configuration.thresholds
+        case .score: return thresholds(column: reference.features.count).thresholds
+        case .feature(let name):
+            guard let index = reference.features.firstIndex(where: { $0.name == name }) else {
+                return configuration.thresholds
+            }
+            return thresholds(column: index).thresholds
         }
     }
 
@@ -103,7 +169,7 @@ public struct DriftWindows: Sendable, Codable {
     }
 
     /// The settings.
-    public let configuration: Configuration
+    public private(set) var configuration: Configuration
     /// The reference the windows are compared with.
     public let reference: ReferenceProfile
     /// When the monitoring started (milliseconds since the epoch).
@@ -217,8 +283,8 @@ public struct DriftWindows: Sendable, Codable {
     private mutating func closeCurrent() -> [DriftTransition] {
         var transitions: [DriftTransition] = []
         let columns = self.columns
-        let thresholds = configuration.thresholds
         for column in columns.indices {
+            let thresholds = thresholds(column: column).thresholds
             guard let statistics = current.statistics(column: column, profile: columns[column]) else { continue }
             let value = statistics.value(of: thresholds.metric)
             let count = current.valueCount(column: column)

@@ -32,6 +32,9 @@ public struct FeatureProfile: Sendable, Codable, Equatable {
     public var distinctValues: Int?
     /// Whether every non-missing training value is a whole number (a count, a code); `nil` when not recorded.
     public var integerValued: Bool?
+    /// The drift thresholds calibrated from chunks of the training values (``DriftCalibration``); `nil` when the
+    /// model was not calibrated (the monitor's defaults apply).
+    public var calibration: DriftCalibration?
 
     /// Creates a profile from stored parts (for decoding and tests).
     public init(
@@ -45,7 +48,8 @@ public struct FeatureProfile: Sendable, Codable, Equatable {
         maximum: Double,
         missingFraction: Double,
         distinctValues: Int? = nil,
-        integerValued: Bool? = nil
+        integerValued: Bool? = nil,
+        calibration: DriftCalibration? = nil
     ) {
         self.name = name
         self.edges = edges
@@ -58,6 +62,7 @@ public struct FeatureProfile: Sendable, Codable, Equatable {
         self.missingFraction = missingFraction
         self.distinctValues = distinctValues
         self.integerValued = integerValued
+        self.calibration = calibration
     }
 
     /// Builds a profile from training values.

@@ -38,6 +38,8 @@ public struct WindowReport: Sendable, Hashable, Codable {
     public var driftShare: Double { share { $0 >= .warn } }
     /// The fraction of features at alert (0 with no features).
     public var alertShare: Double { share { $0 == .alert } }
+    /// The dataset's drift level by ``DatasetDrift``'s rule.
+    public var datasetLevel: DriftLevel { DatasetDrift.level(features.map(\.level)) }
 
     private func share(_ predicate: (DriftLevel) -> Bool) -> Double {
         guard !features.isEmpty else { return 0 }

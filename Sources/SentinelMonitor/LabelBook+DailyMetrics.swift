@@ -1,3 +1,5 @@
+public import SentinelModel
+
 extension LabelBook {
     /// One day's label metrics for one model version.
     public struct DailyMetrics: Sendable, Equatable {
@@ -15,6 +17,8 @@ extension LabelBook {
         public var averagePrecision: Double
         /// CP@100 of the day.
         public var cardPrecisionAt100: Double
+        /// Precision, recall and fraud rate at the version's threshold, with intervals while labels are partial.
+        public var performance: ThresholdPerformance
     }
 
     /// What the daily metrics need, gathered from the book: scored transactions per version and day, and the
@@ -38,5 +42,9 @@ extension LabelBook {
         public var transactions: [Key: UInt64] = [:]
         /// The labelled entries.
         public var labelled: [Entry] = []
+        /// Each version's decision threshold (a version missing here flags nothing).
+        public var thresholds: [String: Double] = [:]
+        /// The confidence level of the label metrics' intervals.
+        public var confidence: Double = 0.95
     }
 }

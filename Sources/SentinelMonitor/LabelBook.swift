@@ -1,5 +1,5 @@
 import SentinelData
-import SentinelModel
+public import SentinelModel
 
 /// Scored transactions kept for delayed labels, and the labels that arrived — bounded on both sides.
 ///
@@ -311,13 +311,44 @@ public struct LabelBook: Sendable, Codable {
             let averagePrecision =
                 frauds == 0
                 ? Double.nan : ((try? RankingMetrics.averagePrecision(scores: scores, labels: labels)) ?? .nan)
+            let transactions = rows.transactions[key] ?? 0
             result.append(
                 DailyMetrics(
                     day: Day(daysSinceEpoch: key.day).description, modelVersion: key.version,
-                    transactions: rows.transactions[key] ?? 0, labelled: UInt64(day.count), frauds: UInt64(frauds),
-                    averagePrecision: averagePrecision, cardPrecisionAt100: cardPrecision[key] ?? 0))
+                    transactions: transactions, labelled: UInt64(day.count), frauds: UInt64(frauds),
+                    averagePrecision: averagePrecision, cardPrecisionAt100: cardPrecision[key] ?? 0,
+                    performance: performance(of: day, version: key.version, scored: transactions, rows: rows)))
         }
         return result
+    }
+
+    /// Per model version, precision, recall and fraud rate at its threshold over every kept labelled transaction
+    /// (all kept days together), with intervals while labels are partial. O(n).
+    /// - Parameter rows: From ``labelledRows()``, with thresholds and confidence set.
+    /// - Returns: One entry per version with a kept scored transaction.
+    public static func versionPerformance(_ rows: LabelledRows) -> [String: ThresholdPerformance] {
+        var scored: [String: UInt64] = [:]
+        for (key, count) in rows.transactions { scored[key.version, default: 0] += count }
+        var result: [String: ThresholdPerformance] = [:]
+        for (version, count) in scored {
+            result[version] = ThresholdPerformance(
+                threshold: rows.thresholds[version] ?? .infinity, scored: Int(clamping: count),
+                confidence: rows.confidence)
+        }
+        for entry in rows.labelled {
+            result[entry.modelVersion]?.add(score: entry.score, fraud: entry.label == 2)
+        }
+        return result
+    }
+
+    private static func performance(
+        of entries: [Entry], version: String, scored: UInt64, rows: LabelledRows
+    ) -> ThresholdPerformance {
+        var performance = ThresholdPerformance(
+            threshold: rows.thresholds[version] ?? .infinity, scored: Int(clamping: scored),
+            confidence: rows.confidence)
+        for entry in entries { performance.add(score: entry.score, fraud: entry.label == 2) }
+        return performance
     }
 
     private static func floorDivide(_ value: Int64, _ divisor: Int64) -> Int64 {

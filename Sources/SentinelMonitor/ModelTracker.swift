@@ -149,4 +149,10 @@ public struct ModelTracker: Sendable, Codable {
         guard let baseline = baselineSample, column < baseline.count else { return nil }
         return try? windows.exactKS(column: column, reference: baseline[column], window: .current)
     }
+
+    /// Judges the windows that close from now on with the drift thresholds of `configuration` (the monitor's
+    /// current flags, for a version restored from the state directory).
+    mutating func takeThresholds(of configuration: DriftWindows.Configuration) {
+        windows.takeThresholds(of: configuration)
+    }
 }

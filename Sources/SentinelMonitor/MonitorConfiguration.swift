@@ -46,8 +46,13 @@ public struct MonitorConfiguration: Sendable {
                                  (env SENTINEL_MONITOR_STATE_DIR)
           --window DURATION      tumbling window length, e.g. 60s, 500ms, 5m (env SENTINEL_MONITOR_WINDOW, default 60s)
           --history DURATION     closed windows kept, as a duration (env SENTINEL_MONITOR_HISTORY, default 24h)
-          --psi-warn X           PSI warn threshold (env SENTINEL_MONITOR_PSI_WARN, default 0.1)
-          --psi-alert X          PSI alert threshold (env SENTINEL_MONITOR_PSI_ALERT, default 0.25)
+          --psi-warn X           PSI warn threshold for every input, over the model's calibrated ones
+                                 (env SENTINEL_MONITOR_PSI_WARN; default: the model's calibration, else 0.1)
+          --psi-alert X          PSI alert threshold for every input, over the model's calibrated ones
+                                 (env SENTINEL_MONITOR_PSI_ALERT; default: the model's calibration, else 0.25)
+          --drift-thresholds L   PSI thresholds of single inputs, over everything else: NAME=WARN:ALERT, comma
+                                 separated, `score` for the score, e.g. Amount=0.2:0.5
+                                 (env SENTINEL_MONITOR_DRIFT_THRESHOLDS)
           --min-count N          fewest values in a window for a drift status change
                                  (env SENTINEL_MONITOR_MIN_COUNT, default 100)
           --fraud-windows N      windows outside the interval that raise the flag-rate alert
@@ -64,6 +69,27 @@ public struct MonitorConfiguration: Sendable {
                                  default 5m)
         \(ServerConfiguration.serverOptionsHelp(environmentPrefix: "SENTINEL_MONITOR", width: 25))
         """
+
+    /// Parses `--drift-thresholds`: `NAME=WARN:ALERT` entries separated by commas.
+    /// - Parameter text: The option's value.
+    /// - Returns: The thresholds by column name.
+    /// - Throws: ``UsageError`` naming the entry that does not parse or has warn above alert.
+    static func columnThresholds(_ text: String) throws -> [String: DriftThresholds.Levels] {
+        var result: [String: DriftThresholds.Levels] = [:]
+        for entry in text.split(separator: ",", omittingEmptySubsequences: false) {
+            let parts = entry.split(separator: "=", maxSplits: 1)
+            let values = parts.count == 2 ? parts[1].split(separator: ":") : []
+            guard parts.count == 2, !parts[0].isEmpty, values.count == 2, let warn = Double(values[0]),
+                let alert = Double(values[1]), warn.isFinite, alert.isFinite, warn >= 0, warn <= alert
+            else {
+                throw UsageError(
+                    "invalid value for --drift-thresholds: '\(entry)' (NAME=WARN:ALERT with 0 ≤ WARN ≤ ALERT, e.g. "
+                        + "Amount=0.2:0.5)")
+            }
+            result[String(parts[0])] = DriftThresholds.Levels(warn: warn, alert: alert)
+        }
+        return result
+    }
 
     /// Parses the options it knows from `arguments` (consuming them).
     /// - Parameter arguments: The command line and environment.
@@ -87,9 +113,14 @@ public struct MonitorConfiguration: Sendable {
         windows.historyCount = Int(historyMilliseconds / windows.windowMilliseconds)
         if let warn = try arguments.option("--psi-warn", environment: "SENTINEL_MONITOR_PSI_WARN", as: Double.self) {
             windows.thresholds.warn = warn
+            windows.thresholdsSet = true
         }
         if let alert = try arguments.option("--psi-alert", environment: "SENTINEL_MONITOR_PSI_ALERT", as: Double.self) {
             windows.thresholds.alert = alert
+            windows.thresholdsSet = true
+        }
+        if let text = try arguments.option("--drift-thresholds", environment: "SENTINEL_MONITOR_DRIFT_THRESHOLDS") {
+            windows.columnThresholds = try Self.columnThresholds(text)
         }
         if let count = try arguments.option("--min-count", environment: "SENTINEL_MONITOR_MIN_COUNT", as: Int.self) {
             windows.thresholds.minimumCount = count

@@ -1,6 +1,7 @@
 import SentinelDrift
 import SentinelLock
 import SentinelMetrics
+import SentinelModel
 import Synchronization
 
 extension MonitorService {
@@ -25,7 +26,10 @@ extension MonitorService {
                     reading.alerts.append(("", "producer_gap", id, .warn))
                 }
             }
+            reading.labels = state.labels.labelledRows()
+            reading.labels.confidence = state.settings.windows.confidence
             for (version, model) in state.models {
+                reading.labels.thresholds[version] = model.threshold
                 let windows = model.windows
                 reading.latency.append((version, model.sinceStartLatency.prometheusSnapshot(bounds: bounds)))
                 let labels = ["model_version": version]
@@ -38,7 +42,7 @@ extension MonitorService {
                     reading.flagRateInterval.append((labels.merging(["bound": "high"]) { $1 }, interval.upper))
                 }
                 reading.datasetDriftShare.append((labels, report.alertShare))
-                let datasetLevel = state.datasetStatus(report)
+                let datasetLevel = report.datasetLevel
                 if datasetLevel != .ok { reading.alerts.append((version, "dataset_drift", "model", datasetLevel)) }
                 for column in report.features + [report.score] {
                     guard let statistics = column.statistics else { continue }
@@ -77,6 +81,44 @@ extension MonitorService {
             "sentinel_monitor_flag_rate_interval",
             "95 % Wilson interval of the last closed window's flag rate.", ["model_version", "bound"],
             reading.flagRateInterval)
+        var coverage: [([String: String], Double)] = []
+        var values: [String: [([String: String], Double)]] = [:]
+        var intervals: [([String: String], Double)] = []
+        // Outside the lock: O(labelled) over the copied rows, as a snapshot computes them.
+        for (version, performance) in LabelBook.versionPerformance(reading.labels) {
+            let labels = ["model_version": version]
+            if let value = performance.coverage { coverage.append((labels, value)) }
+            for (statistic, value, interval) in [
+                ("precision", performance.precision, performance.precisionInterval),
+                ("recall", performance.recall, performance.recallInterval),
+                ("fraud_rate", performance.fraudRate, performance.fraudRateInterval),
+            ] {
+                guard let value else { continue }
+                values[statistic, default: []].append((labels, value))
+                for (bound, limit) in [("low", interval?.lower), ("high", interval?.upper)] {
+                    guard let limit else { continue }
+                    intervals.append((["model_version": version, "statistic": statistic, "bound": bound], limit))
+                }
+            }
+        }
+        metrics.replace(
+            "sentinel_monitor_label_coverage",
+            "Share of the kept scored transactions that have a delayed label.", ["model_version"], coverage)
+        metrics.replace(
+            "sentinel_monitor_label_precision",
+            "Precision at the model's threshold over the kept labelled transactions.", ["model_version"],
+            values["precision"] ?? [])
+        metrics.replace(
+            "sentinel_monitor_label_recall",
+            "Recall at the model's threshold over the kept labelled transactions.", ["model_version"],
+            values["recall"] ?? [])
+        metrics.replace(
+            "sentinel_monitor_label_fraud_rate", "Share of fraud among the kept labelled transactions.",
+            ["model_version"], values["fraud_rate"] ?? [])
+        metrics.replace(
+            "sentinel_monitor_label_interval",
+            "Wilson interval of a label statistic while labels are partial.", ["model_version", "statistic", "bound"],
+            intervals)
         metrics.replace(
             "sentinel_monitor_dataset_drift_share",
             "Share of input features at alert in the last closed window.", ["model_version"],
@@ -117,6 +159,7 @@ extension MonitorService {
         var datasetDriftShare: [([String: String], Double)] = []
         var featureDrift: [([String: String], Double)] = []
         var latency: [(String, Histogram.Snapshot)] = []
+        var labels = LabelBook.LabelledRows()
     }
 
     /// The `kind` label of an alert about `subject`.

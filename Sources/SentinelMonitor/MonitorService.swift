@@ -63,7 +63,7 @@ public final class MonitorService: Sendable {
     /// Runs on the caller's thread (start-up).
     /// - Parameters:
     ///   - settings: Statistical settings and bounds (for versions registered from now on; restored versions keep
-    ///     the settings they were registered with).
+    ///     the others they were registered with but take these drift thresholds).
     ///   - stateDirectory: The state directory, or `nil` for a monitor that keeps nothing across restarts.
     ///   - storeOptions: Log segment size, snapshot suggestion, syncing.
     ///   - logger: Where JSON log lines go.
@@ -116,6 +116,7 @@ public final class MonitorService: Sendable {
             _ = try store.enqueue([LogRecord(type: MonitorRecord.Tag.genesis.rawValue, payload: genesis)])
         }
         state.settings = settings
+        state.applyThresholdSettings()
         _ = state.advance(to: clock())
         logger.log(
             .info, "state restored",

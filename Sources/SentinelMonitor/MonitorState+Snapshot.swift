@@ -1,5 +1,6 @@
 import SentinelDrift
 import SentinelMetrics
+import SentinelModel
 public import SentinelSchema
 
 extension MonitorState {
@@ -46,6 +47,8 @@ extension MonitorState {
             generatedAtMicroseconds: time, startedAtMicroseconds: startedAtMicroseconds, eventsTotal: eventsTotal,
             windowLengthMicroseconds: settings.windows.windowMilliseconds * 1_000)
         var parts = SnapshotParts(labels: labels.labelledRows(), modelFilter: request.modelVersion, samples: [])
+        parts.labels.thresholds = models.mapValues(\.threshold)
+        parts.labels.confidence = settings.windows.confidence
         var history: [MonitorSnapshotResponse.WindowSummary] = []
         for version in versions {
             guard let model = models[version] else { continue }
@@ -111,8 +114,17 @@ extension MonitorState {
                 MonitorSnapshotResponse.DailyLabelMetrics(
                     day: $0.day, modelVersion: $0.modelVersion, transactions: $0.transactions, labelled: $0.labelled,
                     frauds: $0.frauds, averagePrecision: $0.averagePrecision,
-                    cardPrecisionAt100: $0.cardPrecisionAt100)
+                    cardPrecisionAt100: $0.cardPrecisionAt100, performance: wire($0.performance))
             }
+        let performance = LabelBook.versionPerformance(parts.labels)
+        for index in response.models.indices {
+            let version = response.models[index].modelVersion
+            response.models[index].labelPerformance = wire(
+                performance[version]
+                    ?? ThresholdPerformance(
+                        threshold: parts.labels.thresholds[version] ?? .infinity, scored: 0,
+                        confidence: parts.labels.confidence))
+        }
         for sample in parts.samples {
             // A sample without a non-missing value has no test: the field stays absent.
             guard let test = try? KolmogorovSmirnov(sample.baseline, sample.current) else { continue }
@@ -141,9 +153,9 @@ extension MonitorState {
     private func modelSnapshot(_ model: ModelTracker, _ report: WindowReport) -> MonitorSnapshotResponse.ModelSnapshot {
         let windows = model.windows
         let closed = windows.lastClosed != nil
-        let features = report.features.map { Self.wire($0) }
-        let score = Self.wire(report.score)
-        let datasetLevel: AlertLevel = report.events == 0 ? .unspecified : Self.wire(datasetStatus(report))
+        let features = report.features.indices.map { Self.wire(report.features[$0], windows.thresholds(column: $0)) }
+        let score = Self.wire(report.score, windows.thresholds(column: report.features.count))
+        let datasetLevel: AlertLevel = report.events == 0 ? .unspecified : Self.wire(report.datasetLevel)
         let counts = labels.labelCounts(modelVersion: model.version)
         var sinceStartRates = Self.wire(
             windows.sinceStartReport().fraudRate, level: windows.fraudRateLevel, reference: windows.reference,
@@ -194,16 +206,6 @@ extension MonitorState {
         }
     }
 
-    /// The dataset-level status: the worst feature level when at least half the features drifted, else ok/warn.
-    ///
-    /// Rule (documented in the MonitorSemantics article): alert when the share of features at alert is ≥ 0.5,
-    /// warn when the share at warn or above is ≥ 0.3, else ok.
-    func datasetStatus(_ report: WindowReport) -> DriftLevel {
-        if report.alertShare >= 0.5 { return .alert }
-        if report.driftShare >= 0.3 { return .warn }
-        return .ok
-    }
-
     private func windowSummary(
         _ model: ModelTracker, _ window: DriftWindows.ClosedWindow, features: Bool
     ) -> MonitorSnapshotResponse.WindowSummary {
@@ -218,8 +220,13 @@ extension MonitorState {
             modelVersion: model.version, events: UInt64(report.events), flagged: UInt64(report.fraudRate.flagged),
             meanScore: report.fraudRate.meanScore, driftShare: report.alertShare, maxPsi: maxPSI, latency: latency,
             status: report.events == 0 ? .unspecified : Self.wire(worst), flagRateLow: interval?.lower ?? 0,
-            flagRateHigh: interval?.upper ?? 0, features: features ? report.features.map { Self.wire($0) } : [],
-            score: features ? Self.wire(report.score) : MonitorSnapshotResponse.FeatureDrift())
+            flagRateHigh: interval?.upper ?? 0,
+            features: features
+                ? report.features.indices.map { Self.wire(report.features[$0], model.windows.thresholds(column: $0)) }
+                : [],
+            score: features
+                ? Self.wire(report.score, model.windows.thresholds(column: report.features.count))
+                : MonitorSnapshotResponse.FeatureDrift())
     }
 
     // MARK: Wire conversions
@@ -232,13 +239,18 @@ extension MonitorState {
         }
     }
 
-    static func wire(_ column: WindowReport.ColumnDrift) -> MonitorSnapshotResponse.FeatureDrift {
+    /// A column's drift with the thresholds its status is judged on and where they come from.
+    static func wire(
+        _ column: WindowReport.ColumnDrift,
+        _ thresholds: (thresholds: DriftThresholds, source: DriftWindows.ThresholdSource)
+    ) -> MonitorSnapshotResponse.FeatureDrift {
         MonitorSnapshotResponse.FeatureDrift(
             name: column.name, psi: column.statistics?.psi ?? 0, jsDistance: column.statistics?.jsDistance ?? 0,
             ksStatistic: column.statistics?.ksStatistic ?? 0,
             wassersteinNormed: column.statistics?.wassersteinNormed ?? 0,
             status: column.statistics == nil ? .unspecified : wire(column.level), count: UInt64(column.count),
-            missing: UInt64(column.missing))
+            missing: UInt64(column.missing), warnThreshold: thresholds.thresholds.warn,
+            alertThreshold: thresholds.thresholds.alert, thresholdSource: thresholds.source.rawValue)
     }
 
     static func wire(_ test: KolmogorovSmirnov) -> MonitorSnapshotResponse.ExactKS {
@@ -255,6 +267,22 @@ extension MonitorState {
             flagRateLow: rate.interval?.lower ?? 0, flagRateHigh: rate.interval?.upper ?? 0,
             meanScore: rate.meanScore, baseFlagRate: reference.baseFlagRate, baseFraudRate: reference.baseFraudRate,
             confidence: confidence, status: wire(level))
+    }
+
+    /// Undefined values and intervals not given are NaN on the wire (`null` in the JSON).
+    static func wire(_ performance: ThresholdPerformance) -> MonitorSnapshotResponse.LabelPerformance {
+        let precision = performance.precisionInterval
+        let recall = performance.recallInterval
+        let fraudRate = performance.fraudRateInterval
+        return MonitorSnapshotResponse.LabelPerformance(
+            threshold: performance.threshold, transactions: UInt64(performance.scored),
+            labelled: UInt64(performance.labelled), frauds: UInt64(performance.frauds),
+            flagged: UInt64(performance.flagged), truePositives: UInt64(performance.truePositives),
+            precision: performance.precision ?? .nan, precisionLow: precision?.lower ?? .nan,
+            precisionHigh: precision?.upper ?? .nan, recall: performance.recall ?? .nan,
+            recallLow: recall?.lower ?? .nan, recallHigh: recall?.upper ?? .nan,
+            fraudRateLow: fraudRate?.lower ?? .nan, fraudRateHigh: fraudRate?.upper ?? .nan,
+            confidence: performance.confidence)
     }
 
     static func wire(_ latency: WindowLatency) -> SentinelSchema.LatencySummary {

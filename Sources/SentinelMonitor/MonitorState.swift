@@ -97,7 +97,7 @@ public struct MonitorState: Sendable, Codable {
                         value: change.value, threshold: threshold,
                         sinceMicroseconds: (change.windowStart + model.windows.configuration.windowMilliseconds)
                             * 1_000)
-                    let thresholds = model.windows.configuration.thresholds
+                    let thresholds = model.windows.thresholds(for: change.subject)
                     let isFraudRate = change.subject == .fraudRate
                     alert.run = isFraudRate ? model.windows.configuration.fraudWindowsToAlert : 1
                     alert.beyond =
@@ -143,7 +143,7 @@ public struct MonitorState: Sendable, Codable {
     /// The line a status change crossed: the base flag rate, the level's threshold when rising, the release value
     /// when falling.
     static func threshold(of change: DriftTransition, in windows: DriftWindows) -> Double {
-        let thresholds = windows.configuration.thresholds
+        let thresholds = windows.thresholds(for: change.subject)
         if change.subject == .fraudRate { return windows.reference.baseFlagRate }
         if change.to > change.from { return change.to == .alert ? thresholds.alert : thresholds.warn }
         return (change.from == .alert ? thresholds.alert : thresholds.warn) * thresholds.releaseFactor
@@ -154,7 +154,7 @@ public struct MonitorState: Sendable, Codable {
     static func evidence(
         of alert: ActiveAlert, report: WindowReport, windows: DriftWindows
     ) -> (value: Double, beyond: Bool)? {
-        let thresholds = windows.configuration.thresholds
+        let thresholds = windows.thresholds(for: alert.subject)
         let column: WindowReport.ColumnDrift
         switch alert.subject {
         case .fraudRate:
@@ -186,7 +186,7 @@ public struct MonitorState: Sendable, Codable {
         of alert: ActiveAlert, in windows: DriftWindows, report: WindowReport, resolved: Bool
     ) -> String {
         let configuration = windows.configuration
-        let thresholds = configuration.thresholds
+        let thresholds = windows.thresholds(for: alert.subject)
         let value = alert.lastValue ?? alert.value
         let run = alert.run ?? 1
         let beyond = alert.beyond ?? true
@@ -208,6 +208,15 @@ public struct MonitorState: Sendable, Codable {
 
     static func alertKey(_ version: String, _ subject: DriftSubject) -> String {
         "\(version)\u{0}\(subject.kind)\u{0}\(subject.featureName ?? "")"
+    }
+
+    /// Makes every tracked version judge its next windows with the drift thresholds of ``settings``: after a
+    /// restart the monitor's flags apply to the versions restored from the state directory too (the windows
+    /// replayed from the log were judged with the thresholds of their time).
+    public mutating func applyThresholdSettings() {
+        for version in models.keys.sorted() {
+            models[version]?.takeThresholds(of: settings.windows)
+        }
     }
 
     // MARK: Registration
@@ -268,10 +277,25 @@ public struct MonitorState: Sendable, Codable {
                     "\(what) of model '\(version)': \(feature.edges.count) edges need \(feature.edges.count + 1) "
                         + "non-negative proportions, got \(feature.proportions.count)")
             }
+            var calibration: DriftCalibration?
+            if feature.calibrationChunks > 0 {
+                let (warn, alert) = (feature.calibratedWarn, feature.calibratedAlert)
+                guard warn.isFinite, alert.isFinite, warn >= 0, warn <= alert, feature.calibrationChunkRows > 0 else {
+                    throw MonitorError(
+                        .invalidRequest,
+                        "\(what) of model '\(version)': calibrated thresholds need 0 ≤ warn ≤ alert and rows per "
+                            + "chunk, got \(warn), \(alert), \(feature.calibrationChunkRows)")
+                }
+                calibration = DriftCalibration(
+                    metric: .psi, warn: warn, alert: alert, chunks: Int(feature.calibrationChunks),
+                    chunkRows: Int(clamping: feature.calibrationChunkRows), mean: feature.calibrationMean,
+                    standardDeviation: feature.calibrationStandardDeviation)
+            }
             return FeatureProfile(
                 name: feature.name, edges: feature.edges, proportions: feature.proportions,
                 count: Int(clamping: feature.count), mean: feature.mean, standardDeviation: feature.standardDeviation,
-                minimum: feature.minimum, maximum: feature.maximum, missingFraction: feature.missingFraction)
+                minimum: feature.minimum, maximum: feature.maximum, missingFraction: feature.missingFraction,
+                calibration: calibration)
         }
         guard !wire.features.isEmpty else {
             throw MonitorError(.invalidRequest, "the reference of model '\(version)' has no features")

@@ -1163,6 +1163,12 @@ void   sentinel__v1__monitor_snapshot_response__daily_label_metrics__init
   static const Sentinel__V1__MonitorSnapshotResponse__DailyLabelMetrics init_value = SENTINEL__V1__MONITOR_SNAPSHOT_RESPONSE__DAILY_LABEL_METRICS__INIT;
   *message = init_value;
 }
+void   sentinel__v1__monitor_snapshot_response__label_performance__init
+                     (Sentinel__V1__MonitorSnapshotResponse__LabelPerformance         *message)
+{
+  static const Sentinel__V1__MonitorSnapshotResponse__LabelPerformance init_value = SENTINEL__V1__MONITOR_SNAPSHOT_RESPONSE__LABEL_PERFORMANCE__INIT;
+  *message = init_value;
+}
 void   sentinel__v1__monitor_snapshot_response__init
                      (Sentinel__V1__MonitorSnapshotResponse         *message)
 {
@@ -3072,7 +3078,7 @@ const ProtobufCMessageDescriptor sentinel__v1__ingest_ack__descriptor =
   (ProtobufCMessageInit) sentinel__v1__ingest_ack__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCFieldDescriptor sentinel__v1__register_model_request__feature_profile__field_descriptors[9] =
+static const ProtobufCFieldDescriptor sentinel__v1__register_model_request__feature_profile__field_descriptors[15] =
 {
   {
     "name",
@@ -3182,8 +3188,86 @@ static const ProtobufCFieldDescriptor sentinel__v1__register_model_request__feat
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "calibration_chunks",
+    10,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT32,
+    0,   /* quantifier_offset */
+    offsetof(Sentinel__V1__RegisterModelRequest__FeatureProfile, calibration_chunks),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "calibration_chunk_rows",
+    11,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT64,
+    0,   /* quantifier_offset */
+    offsetof(Sentinel__V1__RegisterModelRequest__FeatureProfile, calibration_chunk_rows),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "calibration_mean",
+    12,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_DOUBLE,
+    0,   /* quantifier_offset */
+    offsetof(Sentinel__V1__RegisterModelRequest__FeatureProfile, calibration_mean),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "calibration_standard_deviation",
+    13,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_DOUBLE,
+    0,   /* quantifier_offset */
+    offsetof(Sentinel__V1__RegisterModelRequest__FeatureProfile, calibration_standard_deviation),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "calibrated_warn",
+    14,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_DOUBLE,
+    0,   /* quantifier_offset */
+    offsetof(Sentinel__V1__RegisterModelRequest__FeatureProfile, calibrated_warn),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "calibrated_alert",
+    15,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_DOUBLE,
+    0,   /* quantifier_offset */
+    offsetof(Sentinel__V1__RegisterModelRequest__FeatureProfile, calibrated_alert),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned sentinel__v1__register_model_request__feature_profile__field_indices_by_name[] = {
+  14,   /* field[14] = calibrated_alert */
+  13,   /* field[13] = calibrated_warn */
+  10,   /* field[10] = calibration_chunk_rows */
+  9,   /* field[9] = calibration_chunks */
+  11,   /* field[11] = calibration_mean */
+  12,   /* field[12] = calibration_standard_deviation */
   3,   /* field[3] = count */
   1,   /* field[1] = edges */
   7,   /* field[7] = maximum */
@@ -3197,7 +3281,7 @@ static const unsigned sentinel__v1__register_model_request__feature_profile__fie
 static const ProtobufCIntRange sentinel__v1__register_model_request__feature_profile__number_ranges[1 + 1] =
 {
   { 1, 0 },
-  { 0, 9 }
+  { 0, 15 }
 };
 const ProtobufCMessageDescriptor sentinel__v1__register_model_request__feature_profile__descriptor =
 {
@@ -3207,7 +3291,7 @@ const ProtobufCMessageDescriptor sentinel__v1__register_model_request__feature_p
   "Sentinel__V1__RegisterModelRequest__FeatureProfile",
   "sentinel.v1",
   sizeof(Sentinel__V1__RegisterModelRequest__FeatureProfile),
-  9,
+  15,
   sentinel__v1__register_model_request__feature_profile__field_descriptors,
   sentinel__v1__register_model_request__feature_profile__field_indices_by_name,
   1,  sentinel__v1__register_model_request__feature_profile__number_ranges,
@@ -3688,7 +3772,7 @@ const ProtobufCMessageDescriptor sentinel__v1__monitor_snapshot_request__descrip
   (ProtobufCMessageInit) sentinel__v1__monitor_snapshot_request__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCFieldDescriptor sentinel__v1__monitor_snapshot_response__model_snapshot__field_descriptors[12] =
+static const ProtobufCFieldDescriptor sentinel__v1__monitor_snapshot_response__model_snapshot__field_descriptors[13] =
 {
   {
     "model_version",
@@ -3834,11 +3918,24 @@ static const ProtobufCFieldDescriptor sentinel__v1__monitor_snapshot_response__m
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "label_performance",
+    13,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Sentinel__V1__MonitorSnapshotResponse__ModelSnapshot, label_performance),
+    &sentinel__v1__monitor_snapshot_response__label_performance__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned sentinel__v1__monitor_snapshot_response__model_snapshot__field_indices_by_name[] = {
   11,   /* field[11] = distributions */
   4,   /* field[4] = drift */
   2,   /* field[2] = events_total */
+  12,   /* field[12] = label_performance */
   0,   /* field[0] = model_version */
   1,   /* field[1] = reference_known */
   8,   /* field[8] = since_start_latency */
@@ -3852,7 +3949,7 @@ static const unsigned sentinel__v1__monitor_snapshot_response__model_snapshot__f
 static const ProtobufCIntRange sentinel__v1__monitor_snapshot_response__model_snapshot__number_ranges[1 + 1] =
 {
   { 1, 0 },
-  { 0, 12 }
+  { 0, 13 }
 };
 const ProtobufCMessageDescriptor sentinel__v1__monitor_snapshot_response__model_snapshot__descriptor =
 {
@@ -3862,7 +3959,7 @@ const ProtobufCMessageDescriptor sentinel__v1__monitor_snapshot_response__model_
   "Sentinel__V1__MonitorSnapshotResponse__ModelSnapshot",
   "sentinel.v1",
   sizeof(Sentinel__V1__MonitorSnapshotResponse__ModelSnapshot),
-  12,
+  13,
   sentinel__v1__monitor_snapshot_response__model_snapshot__field_descriptors,
   sentinel__v1__monitor_snapshot_response__model_snapshot__field_indices_by_name,
   1,  sentinel__v1__monitor_snapshot_response__model_snapshot__number_ranges,
@@ -4217,7 +4314,7 @@ const ProtobufCMessageDescriptor sentinel__v1__monitor_snapshot_response__drift_
   (ProtobufCMessageInit) sentinel__v1__monitor_snapshot_response__drift_report__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCFieldDescriptor sentinel__v1__monitor_snapshot_response__feature_drift__field_descriptors[9] =
+static const ProtobufCFieldDescriptor sentinel__v1__monitor_snapshot_response__feature_drift__field_descriptors[12] =
 {
   {
     "name",
@@ -4327,8 +4424,45 @@ static const ProtobufCFieldDescriptor sentinel__v1__monitor_snapshot_response__f
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "warn_threshold",
+    10,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_DOUBLE,
+    0,   /* quantifier_offset */
+    offsetof(Sentinel__V1__MonitorSnapshotResponse__FeatureDrift, warn_threshold),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "alert_threshold",
+    11,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_DOUBLE,
+    0,   /* quantifier_offset */
+    offsetof(Sentinel__V1__MonitorSnapshotResponse__FeatureDrift, alert_threshold),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "threshold_source",
+    12,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Sentinel__V1__MonitorSnapshotResponse__FeatureDrift, threshold_source),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned sentinel__v1__monitor_snapshot_response__feature_drift__field_indices_by_name[] = {
+  10,   /* field[10] = alert_threshold */
   6,   /* field[6] = count */
   8,   /* field[8] = exact_ks */
   2,   /* field[2] = js_distance */
@@ -4337,12 +4471,14 @@ static const unsigned sentinel__v1__monitor_snapshot_response__feature_drift__fi
   0,   /* field[0] = name */
   1,   /* field[1] = psi */
   5,   /* field[5] = status */
+  11,   /* field[11] = threshold_source */
+  9,   /* field[9] = warn_threshold */
   4,   /* field[4] = wasserstein_normed */
 };
 static const ProtobufCIntRange sentinel__v1__monitor_snapshot_response__feature_drift__number_ranges[1 + 1] =
 {
   { 1, 0 },
-  { 0, 9 }
+  { 0, 12 }
 };
 const ProtobufCMessageDescriptor sentinel__v1__monitor_snapshot_response__feature_drift__descriptor =
 {
@@ -4352,7 +4488,7 @@ const ProtobufCMessageDescriptor sentinel__v1__monitor_snapshot_response__featur
   "Sentinel__V1__MonitorSnapshotResponse__FeatureDrift",
   "sentinel.v1",
   sizeof(Sentinel__V1__MonitorSnapshotResponse__FeatureDrift),
-  9,
+  12,
   sentinel__v1__monitor_snapshot_response__feature_drift__field_descriptors,
   sentinel__v1__monitor_snapshot_response__feature_drift__field_indices_by_name,
   1,  sentinel__v1__monitor_snapshot_response__feature_drift__number_ranges,
@@ -5108,7 +5244,7 @@ const ProtobufCMessageDescriptor sentinel__v1__monitor_snapshot_response__window
   (ProtobufCMessageInit) sentinel__v1__monitor_snapshot_response__window_summary__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCFieldDescriptor sentinel__v1__monitor_snapshot_response__daily_label_metrics__field_descriptors[7] =
+static const ProtobufCFieldDescriptor sentinel__v1__monitor_snapshot_response__daily_label_metrics__field_descriptors[8] =
 {
   {
     "day",
@@ -5194,6 +5330,18 @@ static const ProtobufCFieldDescriptor sentinel__v1__monitor_snapshot_response__d
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "performance",
+    8,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Sentinel__V1__MonitorSnapshotResponse__DailyLabelMetrics, performance),
+    &sentinel__v1__monitor_snapshot_response__label_performance__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned sentinel__v1__monitor_snapshot_response__daily_label_metrics__field_indices_by_name[] = {
   5,   /* field[5] = average_precision */
@@ -5202,12 +5350,13 @@ static const unsigned sentinel__v1__monitor_snapshot_response__daily_label_metri
   4,   /* field[4] = frauds */
   3,   /* field[3] = labelled */
   1,   /* field[1] = model_version */
+  7,   /* field[7] = performance */
   2,   /* field[2] = transactions */
 };
 static const ProtobufCIntRange sentinel__v1__monitor_snapshot_response__daily_label_metrics__number_ranges[1 + 1] =
 {
   { 1, 0 },
-  { 0, 7 }
+  { 0, 8 }
 };
 const ProtobufCMessageDescriptor sentinel__v1__monitor_snapshot_response__daily_label_metrics__descriptor =
 {
@@ -5217,11 +5366,231 @@ const ProtobufCMessageDescriptor sentinel__v1__monitor_snapshot_response__daily_
   "Sentinel__V1__MonitorSnapshotResponse__DailyLabelMetrics",
   "sentinel.v1",
   sizeof(Sentinel__V1__MonitorSnapshotResponse__DailyLabelMetrics),
-  7,
+  8,
   sentinel__v1__monitor_snapshot_response__daily_label_metrics__field_descriptors,
   sentinel__v1__monitor_snapshot_response__daily_label_metrics__field_indices_by_name,
   1,  sentinel__v1__monitor_snapshot_response__daily_label_metrics__number_ranges,
   (ProtobufCMessageInit) sentinel__v1__monitor_snapshot_response__daily_label_metrics__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor sentinel__v1__monitor_snapshot_response__label_performance__field_descriptors[15] =
+{
+  {
+    "threshold",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_DOUBLE,
+    0,   /* quantifier_offset */
+    offsetof(Sentinel__V1__MonitorSnapshotResponse__LabelPerformance, threshold),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "transactions",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT64,
+    0,   /* quantifier_offset */
+    offsetof(Sentinel__V1__MonitorSnapshotResponse__LabelPerformance, transactions),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "labelled",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT64,
+    0,   /* quantifier_offset */
+    offsetof(Sentinel__V1__MonitorSnapshotResponse__LabelPerformance, labelled),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "frauds",
+    4,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT64,
+    0,   /* quantifier_offset */
+    offsetof(Sentinel__V1__MonitorSnapshotResponse__LabelPerformance, frauds),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "flagged",
+    5,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT64,
+    0,   /* quantifier_offset */
+    offsetof(Sentinel__V1__MonitorSnapshotResponse__LabelPerformance, flagged),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "true_positives",
+    6,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT64,
+    0,   /* quantifier_offset */
+    offsetof(Sentinel__V1__MonitorSnapshotResponse__LabelPerformance, true_positives),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "precision",
+    7,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_DOUBLE,
+    0,   /* quantifier_offset */
+    offsetof(Sentinel__V1__MonitorSnapshotResponse__LabelPerformance, precision),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "precision_low",
+    8,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_DOUBLE,
+    0,   /* quantifier_offset */
+    offsetof(Sentinel__V1__MonitorSnapshotResponse__LabelPerformance, precision_low),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "precision_high",
+    9,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_DOUBLE,
+    0,   /* quantifier_offset */
+    offsetof(Sentinel__V1__MonitorSnapshotResponse__LabelPerformance, precision_high),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "recall",
+    10,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_DOUBLE,
+    0,   /* quantifier_offset */
+    offsetof(Sentinel__V1__MonitorSnapshotResponse__LabelPerformance, recall),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "recall_low",
+    11,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_DOUBLE,
+    0,   /* quantifier_offset */
+    offsetof(Sentinel__V1__MonitorSnapshotResponse__LabelPerformance, recall_low),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "recall_high",
+    12,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_DOUBLE,
+    0,   /* quantifier_offset */
+    offsetof(Sentinel__V1__MonitorSnapshotResponse__LabelPerformance, recall_high),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "fraud_rate_low",
+    13,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_DOUBLE,
+    0,   /* quantifier_offset */
+    offsetof(Sentinel__V1__MonitorSnapshotResponse__LabelPerformance, fraud_rate_low),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "fraud_rate_high",
+    14,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_DOUBLE,
+    0,   /* quantifier_offset */
+    offsetof(Sentinel__V1__MonitorSnapshotResponse__LabelPerformance, fraud_rate_high),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "confidence",
+    15,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_DOUBLE,
+    0,   /* quantifier_offset */
+    offsetof(Sentinel__V1__MonitorSnapshotResponse__LabelPerformance, confidence),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned sentinel__v1__monitor_snapshot_response__label_performance__field_indices_by_name[] = {
+  14,   /* field[14] = confidence */
+  4,   /* field[4] = flagged */
+  13,   /* field[13] = fraud_rate_high */
+  12,   /* field[12] = fraud_rate_low */
+  3,   /* field[3] = frauds */
+  2,   /* field[2] = labelled */
+  6,   /* field[6] = precision */
+  8,   /* field[8] = precision_high */
+  7,   /* field[7] = precision_low */
+  9,   /* field[9] = recall */
+  11,   /* field[11] = recall_high */
+  10,   /* field[10] = recall_low */
+  0,   /* field[0] = threshold */
+  1,   /* field[1] = transactions */
+  5,   /* field[5] = true_positives */
+};
+static const ProtobufCIntRange sentinel__v1__monitor_snapshot_response__label_performance__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 15 }
+};
+const ProtobufCMessageDescriptor sentinel__v1__monitor_snapshot_response__label_performance__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "sentinel.v1.MonitorSnapshotResponse.LabelPerformance",
+  "LabelPerformance",
+  "Sentinel__V1__MonitorSnapshotResponse__LabelPerformance",
+  "sentinel.v1",
+  sizeof(Sentinel__V1__MonitorSnapshotResponse__LabelPerformance),
+  15,
+  sentinel__v1__monitor_snapshot_response__label_performance__field_descriptors,
+  sentinel__v1__monitor_snapshot_response__label_performance__field_indices_by_name,
+  1,  sentinel__v1__monitor_snapshot_response__label_performance__number_ranges,
+  (ProtobufCMessageInit) sentinel__v1__monitor_snapshot_response__label_performance__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
 static const ProtobufCFieldDescriptor sentinel__v1__monitor_snapshot_response__field_descriptors[9] =

@@ -42,6 +42,8 @@ public enum SnapshotJSON {
                     json.field("frauds", day.frauds)
                     json.field("average_precision", day.averagePrecision)
                     json.field("card_precision_at_100", day.cardPrecisionAt100)
+                    json.key("performance")
+                    write(day.performance, to: &json)
                 }
             }
         }
@@ -113,8 +115,39 @@ public enum SnapshotJSON {
             write(model.windowLatency, to: &json)
             json.key("since_start_latency")
             write(model.sinceStartLatency, to: &json)
+            json.key("label_performance")
+            write(model.labelPerformance, to: &json)
             json.key("distributions")
             json.array(model.distributions) { json, distribution in write(distribution, to: &json) }
+        }
+    }
+
+    /// Precision, recall and fraud rate at the threshold with their intervals (`null` where undefined or not
+    /// given), and the labelled share of the scored transactions (`label_coverage`, `null` before any).
+    private static func write(_ performance: MonitorSnapshotResponse.LabelPerformance, to json: inout JSONWriter) {
+        json.object { json in
+            json.field("threshold", performance.threshold)
+            json.field("transactions", performance.transactions)
+            json.field("labelled", performance.labelled)
+            json.field(
+                "label_coverage",
+                performance.transactions > 0
+                    ? min(1, Double(performance.labelled) / Double(performance.transactions)) : .nan)
+            json.field("frauds", performance.frauds)
+            json.field("flagged", performance.flagged)
+            json.field("true_positives", performance.truePositives)
+            json.field("precision", performance.precision)
+            json.field("precision_low", performance.precisionLow)
+            json.field("precision_high", performance.precisionHigh)
+            json.field("recall", performance.recall)
+            json.field("recall_low", performance.recallLow)
+            json.field("recall_high", performance.recallHigh)
+            json.field(
+                "fraud_rate",
+                performance.labelled > 0 ? Double(performance.frauds) / Double(performance.labelled) : .nan)
+            json.field("fraud_rate_low", performance.fraudRateLow)
+            json.field("fraud_rate_high", performance.fraudRateHigh)
+            json.field("confidence", performance.confidence)
         }
     }
 
@@ -148,6 +181,9 @@ public enum SnapshotJSON {
             json.field("status", name(of: feature.status))
             json.field("count", feature.count)
             json.field("missing", feature.missing)
+            json.field("warn_threshold", feature.warnThreshold)
+            json.field("alert_threshold", feature.alertThreshold)
+            json.field("threshold_source", feature.thresholdSource)
             json.key("exact_ks")
             if let exact = feature.exactKS {
                 json.object { json in

@@ -186,6 +186,13 @@ struct ModelCommandTests {
         #expect(output.contains("max-f1-validation"))
         #expect(output.contains("training window    2018-07-01 .. 2018-07-07"))
         #expect(output.contains("score"))
+        // The drift thresholds calibrated from a tenth of the rows per chunk, per input, never below the defaults.
+        #expect(output.contains("drift thresholds   calibrated on 10 chunks of "), "\(output)")
+        #expect(output.contains("PSI warn/alert"))
+        let rows = output.split(separator: "\n").filter { $0.hasPrefix("  TERMINAL_ID_RISK_30DAY_WINDOW ") }
+        #expect(
+            rows.count == 1
+                && rows[0].range(of: #"[0-9]\.[0-9]{3}/[0-9]\.[0-9]{3}"#, options: .regularExpression) != nil)
     }
 
     @Test("a damaged model file is refused with exit 1 and a clear reason")

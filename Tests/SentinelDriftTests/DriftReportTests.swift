@@ -37,17 +37,20 @@ struct DriftReportTests {
         #expect(columns[0]["status"] as? String == "alert")
         #expect(columns[0]["ks_statistic"] as? Double == report.columns[0].ks.statistic)
         #expect(object?["drift_share"] as? Double == 0.5)
+        #expect(object?["dataset_status"] is String)
     }
 
     @Test("The table has a header, one row per column and the drift share")
     func table() throws {
         let report = try DriftReport(columns: ["a", "b"], reference: Self.reference, current: Self.current)
         let lines = report.renderTable().split(separator: "\n")
-        #expect(lines.count == 4)
+        #expect(lines.count == 5)
         #expect(lines[0].hasPrefix("column") && lines[0].contains("psi") && lines[0].hasSuffix("status"))
         #expect(lines[1].hasPrefix("a ") && lines[1].hasSuffix("alert"))
         #expect(lines[2].hasPrefix("b ") && lines[2].hasSuffix("ok"))
         #expect(lines[3].hasPrefix("drift share: 1/2"))
+        // One of two columns at alert: half, so the files are at alert by the DatasetDrift rule.
+        #expect(lines[4].hasPrefix("dataset: alert (dataset drift: alert when at least half"))
     }
 
     @Test("Bad input gets a clear error")

@@ -33,17 +33,24 @@ struct DemoSampleTests {
         return []
     }
 
+    /// Trains the demo's logistic model on the training half (as the README does) into `directory`.
+    /// - Returns: The model file's path.
+    static func trainDemoModel(in directory: URL) throws -> String {
+        let dataset = try DatasetLoader.load(path: train)
+        let model = try ModelFile(
+            artifact: ModelTrainer.train(
+                dataset: dataset, configuration: TrainingConfiguration(algorithm: .logistic(LogisticRegression()))))
+        let path = directory.appendingPathComponent("demo.sentinel").path
+        try model.write(to: path)
+        return path
+    }
+
     @Test("a clean replay of the held-out sample raises no alert; Amount*3 raises the Amount drift alert in one window")
     func cleanThenDrift() async throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("demo-sample-\(UUID())")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
-        let dataset = try DatasetLoader.load(path: Self.train)
-        let model = try ModelFile(
-            artifact: ModelTrainer.train(
-                dataset: dataset, configuration: TrainingConfiguration(algorithm: .logistic(LogisticRegression()))))
-        let modelPath = directory.appendingPathComponent("demo.sentinel").path
-        try model.write(to: modelPath)
+        let modelPath = try Self.trainDemoModel(in: directory)
 
         // Windows long enough to hold a whole phase; a window judges drift only with 600 events or more.
         let monitor = try await RunningService.startMonitor(

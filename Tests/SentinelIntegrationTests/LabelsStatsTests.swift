@@ -1,4 +1,5 @@
 import Foundation
+import SentinelTestSupport
 import Testing
 
 @Suite(
@@ -63,6 +64,88 @@ struct LabelsStatsTests {
         #expect(object["transactions"] as? Int == 1500)
         #expect((object["events"] as? [String: Any])?["sent"] as? Int == 1500)
         #expect((object["latency_us"] as? [String: Any])?["p50"] is Double)
+
+        _ = await api.terminate()
+        _ = await monitor.terminate()
+    }
+
+    /// The one model's `status --json` object.
+    func model(_ monitor: RunningService) async throws -> [String: Any] {
+        let status = try await BuiltProducts.run("sentinel", ["status", "--monitor", monitor.address, "--json"])
+        let object = try JSONSerialization.jsonObject(with: Data(status.output.utf8)) as? [String: Any]
+        let models = try #require(object?["models"] as? [[String: Any]])
+        return try #require(models.first)
+    }
+
+    /// Polls the model's `label_performance` until `done` holds for it (at most 15 s).
+    func performance(
+        _ monitor: RunningService, until done: ([String: Any]) -> Bool
+    ) async throws -> (model: [String: Any], performance: [String: Any]) {
+        let deadline = Date().addingTimeInterval(15)
+        while true {
+            let model = try await model(monitor)
+            let performance = try #require(model["label_performance"] as? [String: Any])
+            if done(performance) || Date() >= deadline { return (model, performance) }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+    }
+
+    @Test("precision and recall at the threshold: Wilson intervals while a third is labelled, exact once all are")
+    func performanceAtThreshold() async throws {
+        let monitor = try await RunningService.startMonitor(arguments: ["--http-port", "0"])
+        let spool = FileManager.default.temporaryDirectory.appendingPathComponent("labels-spool-\(UUID())").path
+        defer { try? FileManager.default.removeItem(atPath: spool) }
+        let api = try await RunningService.startAPI(
+            model: APIModels.firstPath, arguments: ["--monitor", monitor.address, "--spool-dir", spool])
+        let replay = try await BuiltProducts.run(
+            "sentinel", ["replay", "--api", api.address, "--data", Self.sample])
+        #expect(replay.status == 0, "\(replay.error)")
+        _ = try await performance(monitor) { $0["transactions"] as? Int == 1500 }
+
+        // A third of the rows labelled (ids 1…500): every rate with its interval, per day and for the model.
+        let partial = try await BuiltProducts.run(
+            "sentinel", ["labels", "--monitor", monitor.address, "--data", Self.sample, "--limit", "500"])
+        #expect(partial.status == 0, "\(partial.error)")
+        let (_, some) = try await performance(monitor) { $0["labelled"] as? Int == 500 }
+        #expect(some["transactions"] as? Int == 1500 && some["labelled"] as? Int == 500)
+        #expect(abs((some["label_coverage"] as? Double ?? 0) - 1.0 / 3.0) < 1e-12)
+        let flagged = try #require(some["flagged"] as? Int)
+        let hits = try #require(some["true_positives"] as? Int)
+        let frauds = try #require(some["frauds"] as? Int)
+        #expect(flagged > 0 && frauds > 0 && hits <= min(flagged, frauds))
+        let precision = try #require(some["precision"] as? Double)
+        #expect(abs(precision - Double(hits) / Double(flagged)) < 1e-12)
+        for name in ["precision", "recall", "fraud_rate"] {
+            let value = try #require(some[name] as? Double)
+            let low = try #require(some["\(name)_low"] as? Double, "\(name) has an interval while labels are partial")
+            let high = try #require(some["\(name)_high"] as? Double)
+            #expect(low <= value && value <= high)
+        }
+        var metrics = try await httpGet(port: monitor.httpPort, path: "/metrics").body
+        let version = try #require(try await model(monitor)["model_version"] as? String)
+        let coverage = OperationsTests.sample(metrics, "sentinel_monitor_label_coverage{model_version=\"\(version)\"}")
+        #expect(coverage.map { abs($0 - 1.0 / 3.0) < 1e-9 } == true, "\(metrics)")
+        #expect(
+            OperationsTests.sample(metrics, "sentinel_monitor_label_precision{model_version=\"\(version)\"}")
+                .map { abs($0 - precision) < 1e-9 } == true)
+        #expect(metrics.contains("sentinel_monitor_label_interval{bound=\"low\",model_version=\"\(version)\""))
+
+        // Every row labelled: the labelled rows flagged at the threshold are the events the API flagged, the frauds
+        // are the file's, and the figures are exact (no interval, no interval series).
+        let all = try await BuiltProducts.run(
+            "sentinel", ["labels", "--monitor", monitor.address, "--data", Self.sample])
+        #expect(all.status == 0, "\(all.error)")
+        let (model, every) = try await performance(monitor) { $0["labelled"] as? Int == 1500 }
+        let rates = try #require(model["since_start_rates"] as? [String: Any])
+        #expect(every["flagged"] as? Int == rates["flagged"] as? Int)
+        #expect(every["frauds"] as? Int == 261 && every["label_coverage"] as? Double == 1)
+        #expect(every["precision_low"] is NSNull && every["recall_high"] is NSNull)
+        let status = try await BuiltProducts.run("sentinel", ["status", "--monitor", monitor.address])
+        #expect(status.output.contains("LABELLED   precision "), "\(status.output)")
+        #expect(status.output.contains("1,500 of 1,500 scored labelled (100.00%)"), "\(status.output)")
+        metrics = try await httpGet(port: monitor.httpPort, path: "/metrics").body
+        #expect(!metrics.contains("sentinel_monitor_label_interval{"))
+        #expect(OperationsTests.sample(metrics, "sentinel_monitor_label_coverage{model_version=\"\(version)\"}") == 1)
 
         _ = await api.terminate()
         _ = await monitor.terminate()

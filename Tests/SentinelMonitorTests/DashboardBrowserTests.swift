@@ -1,6 +1,7 @@
 import Foundation
 import SentinelLock
 import SentinelMonitor
+import SentinelTestSupport
 import Synchronization
 import Testing
 
@@ -9,14 +10,10 @@ import Testing
 /// or to `SENTINEL_DASHBOARD_SCREENSHOTS` when set.
 @Suite("Dashboard in a browser", .serialized)
 struct DashboardBrowserTests {
-    static let chromium: String? = ["/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome"]
-        .first { FileManager.default.isExecutableFile(atPath: $0) }
-
     @Test(
         "The rendered DOM holds the drift rows (Amount first), the alerts and the charts",
-        .enabled(if: chromium != nil, "chromium is not installed"))
+        .enabled(if: Chromium.path != nil, "chromium is not installed (apt-get install -y chromium)"))
     func renderedDOM() async throws {
-        let chromium = try #require(Self.chromium)
         let calls = Lock(0)
         let dashboard = Dashboard(metrics: nil) { _ in
             // Each poll sees one more closed window, as a live monitor would.
@@ -28,8 +25,7 @@ struct DashboardBrowserTests {
         }
         try await withDashboardServer(dashboard) { port in
             let url = "http://127.0.0.1:\(port)/"
-            let dom = try await run(
-                chromium, Self.flags + ["--virtual-time-budget=8000", "--window-size=1440,900", "--dump-dom", url])
+            let dom = try await Chromium.dumpDOM(url, size: "1440,900")
             let rows = try rowNames(dom, table: "drift")
             #expect(rows.first == "Amount")
             #expect(rows.count == DashboardFixture.features.count + 1)
@@ -50,24 +46,22 @@ struct DashboardBrowserTests {
             #expect(occurrences(of: "<path class=\"live\"", in: dom) == 2)
             #expect(dom.contains("Amount · window 06:1"))
             #expect(dom.contains("data-overflow-x=\"false\""))
+            // Precision and recall per day and for all kept days; intervals only on the partially labelled day.
+            #expect(dom.contains("<td>0.867</td>"), "2026-11-27 is fully labelled: 52/60, exact")
+            #expect(dom.contains("0.818 <span class=\"ci\">"), "2026-11-28: 18/22 with its Wilson interval")
+            #expect(dom.contains("<td>all kept</td>"))
+            #expect(dom.contains("95 % Wilson interval from the labelled counts"))
             // A phone: one column, alerts first, nothing scrolls sideways.
-            let phone = try await run(
-                chromium, Self.flags + ["--virtual-time-budget=8000", "--window-size=390,844", "--dump-dom", url])
+            let phone = try await Chromium.dumpDOM(url, size: "390,844")
             #expect(phone.contains("data-overflow-x=\"false\""), "the page scrolls sideways at 390 px")
             // Screenshots at both sizes, in a temporary directory (or SENTINEL_DASHBOARD_SCREENSHOTS).
-            let directory =
-                ProcessInfo.processInfo.environment["SENTINEL_DASHBOARD_SCREENSHOTS"]
-                ?? FileManager.default.temporaryDirectory.appendingPathComponent("sentinel-dashboard-\(getpid())").path
-            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-            for (name, size) in [("dashboard-1440x900.png", "1440,900"), ("dashboard-390x844.png", "390,844")] {
+            let directory = try Chromium.screenshotDirectory("sentinel-dashboard")
+            for (name, size) in [
+                ("dashboard-fixture-1440x900.png", "1440,900"), ("dashboard-fixture-390x844.png", "390,844"),
+            ] {
                 calls.withLock { $0 = 0 }
                 let path = "\(directory)/\(name)"
-                _ = try await run(
-                    chromium,
-                    Self.flags + [
-                        "--virtual-time-budget=8000", "--hide-scrollbars", "--screenshot=\(path)",
-                        "--window-size=\(size)", url,
-                    ])
+                try await Chromium.screenshot(url, size: size, to: path)
                 #expect(FileManager.default.fileExists(atPath: path), "no screenshot at \(path)")
             }
         }
@@ -76,8 +70,6 @@ struct DashboardBrowserTests {
     private func occurrences(of needle: String, in text: String) -> Int {
         text.components(separatedBy: needle).count - 1
     }
-
-    static let flags = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 
     /// The first cell of each row of a table's body, in order.
     private func rowNames(_ dom: String, table: String) throws -> [String] {
@@ -94,27 +86,5 @@ struct DashboardBrowserTests {
             cursor = close.upperBound
         }
         return names
-    }
-
-    /// Runs a process to completion on a thread of its own and returns its standard output.
-    private func run(_ executable: String, _ arguments: [String]) async throws -> String {
-        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<String, any Error>) in
-            Thread.detachNewThread {
-                let process = Process()
-                process.executableURL = URL(fileURLWithPath: executable)
-                process.arguments = arguments
-                let output = Pipe()
-                process.standardOutput = output
-                process.standardError = FileHandle.nullDevice
-                do {
-                    try process.run()
-                    let data = output.fileHandleForReading.readDataToEndOfFile()
-                    process.waitUntilExit()
-                    continuation.resume(returning: String(decoding: data, as: UTF8.self))
-                } catch {
-                    continuation.resume(throwing: error)
-                }
-            }
-        }
     }
 }

@@ -26,11 +26,12 @@ enum DashboardFixture {
                 MonitorSnapshotResponse.FeatureDrift(
                     name: name, psi: psi, jsDistance: (psi / 2).squareRoot() / 2, ksStatistic: psi / 3,
                     wassersteinNormed: psi / 1.7, status: level(psi), count: 4_812,
-                    missing: name == "hour_of_day" ? 3 : 0))
+                    missing: name == "hour_of_day" ? 3 : 0, warnThreshold: 0.1, alertThreshold: 0.25,
+                    thresholdSource: "default"))
         }
         drift.score = MonitorSnapshotResponse.FeatureDrift(
             name: "score", psi: 0.052, jsDistance: 0.081, ksStatistic: 0.044, wassersteinNormed: 0.038, status: .ok,
-            count: 4_812)
+            count: 4_812, warnThreshold: 0.13, alertThreshold: 0.31, thresholdSource: "calibrated")
         drift.driftShare = drift.features.filter { $0.status == .alert }.count == 0 ? 0 : 0.1
         drift.status = .ok
         let rates = MonitorSnapshotResponse.RateStats(
@@ -49,7 +50,7 @@ enum DashboardFixture {
                 name: name, edges: edges, referenceShares: [Double](repeating: 0.1, count: 10), referenceCount: 227_845,
                 referenceMinimum: 0, referenceMaximum: 25_691, closedCounts: counts, openCounts: counts.map { $0 / 3 })
         }
-        let model = MonitorSnapshotResponse.ModelSnapshot(
+        var model = MonitorSnapshotResponse.ModelSnapshot(
             modelVersion: "gbdt-2026-11-28", referenceKnown: true, eventsTotal: 412_388,
             windowStartMicroseconds: start + Int64(closed - 1) * window, drift: drift, windowRates: rates,
             sinceStartRates: rates, windowLatency: latency, sinceStartLatency: latency, throughputPerSecond: 117.4,
@@ -98,15 +99,44 @@ enum DashboardFixture {
             producerId: "api-1", lastSequence: 412_391, events: 412_388, duplicates: 2, missing: 3,
             gaps: [SequenceRange(first: 90_211, last: 90_212), SequenceRange(first: 300_004, last: 300_004)],
             lastSeenMicroseconds: now - 200_000, reportedDropped: 0)
+        // A day fully labelled (exact figures, no interval) and one with labels still arriving (Wilson intervals).
         let labels = [
             MonitorSnapshotResponse.DailyLabelMetrics(
                 day: "2026-11-27", modelVersion: "gbdt-2026-11-28", transactions: 9_120, labelled: 9_120, frauds: 71,
-                averagePrecision: 0.712, cardPrecisionAt100: 0.27)
+                averagePrecision: 0.712, cardPrecisionAt100: 0.27,
+                performance: performance(transactions: 9_120, labelled: 9_120, frauds: 71, flagged: 60, hits: 52)),
+            MonitorSnapshotResponse.DailyLabelMetrics(
+                day: "2026-11-28", modelVersion: "gbdt-2026-11-28", transactions: 10_400, labelled: 3_100, frauds: 24,
+                averagePrecision: 0.655, cardPrecisionAt100: 0.19,
+                performance: performance(transactions: 10_400, labelled: 3_100, frauds: 24, flagged: 22, hits: 18)),
         ]
+        model.labelPerformance = performance(
+            transactions: 19_520, labelled: 12_220, frauds: 95, flagged: 82, hits: 70)
         return MonitorSnapshotResponse(
             generatedAtMicroseconds: now, startedAtMicroseconds: start - 3 * 3_600_000_000, eventsTotal: 412_388,
             windowLengthMicroseconds: window, models: [model], alerts: alerts, producers: [producer],
             history: history, labelMetrics: labels)
+    }
+
+    /// Label performance at the threshold 0.41, with Wilson intervals while labels are partial (as the monitor
+    /// computes them).
+    static func performance(
+        transactions: UInt64, labelled: UInt64, frauds: UInt64, flagged: UInt64, hits: UInt64
+    ) -> MonitorSnapshotResponse.LabelPerformance {
+        let partial = labelled < transactions
+        func interval(_ successes: UInt64, _ trials: UInt64) -> (Double, Double) {
+            guard partial else { return (.nan, .nan) }
+            let wilson = WilsonInterval(successes: Int(successes), trials: Int(trials))
+            return (wilson.lower, wilson.upper)
+        }
+        let precision = interval(hits, flagged)
+        let recall = interval(hits, frauds)
+        let fraudRate = interval(frauds, labelled)
+        return MonitorSnapshotResponse.LabelPerformance(
+            threshold: 0.41, transactions: transactions, labelled: labelled, frauds: frauds, flagged: flagged,
+            truePositives: hits, precision: Double(hits) / Double(flagged), precisionLow: precision.0,
+            precisionHigh: precision.1, recall: Double(hits) / Double(frauds), recallLow: recall.0,
+            recallHigh: recall.1, fraudRateLow: fraudRate.0, fraudRateHigh: fraudRate.1, confidence: 0.95)
     }
 
     /// The monitor's wording of the Amount alert at a PSI.

@@ -38,6 +38,27 @@ struct MonitorConfigurationTests {
         #expect(configuration.settings.modelCapacity == 2)
     }
 
+    @Test("--psi-warn/--psi-alert set every input's thresholds; --drift-thresholds sets single inputs' (env too)")
+    func thresholdOverrides() throws {
+        var arguments = Arguments(
+            ["--psi-alert", "0.4"], environment: ["SENTINEL_MONITOR_DRIFT_THRESHOLDS": "Amount=0.2:0.5,score=0:1"])
+        let windows = try MonitorConfiguration(parsing: &arguments).settings.windows
+        #expect(windows.thresholdsSet == true && windows.thresholds.alert == 0.4)
+        #expect(windows.columnThresholds?["Amount"] == DriftThresholds.Levels(warn: 0.2, alert: 0.5))
+        #expect(windows.columnThresholds?["score"] == DriftThresholds.Levels(warn: 0, alert: 1))
+        var none = Arguments([], environment: [:])
+        #expect(try MonitorConfiguration(parsing: &none).settings.windows.thresholdsSet == nil)
+        for bad in ["Amount", "Amount=0.2", "Amount=0.5:0.2", "=0.1:0.2", "Amount=x:1", "a=0.1:0.2,"] {
+            var arguments = Arguments(["--drift-thresholds", bad], environment: [:])
+            #expect {
+                _ = try MonitorConfiguration(parsing: &arguments)
+            } throws: { error in
+                let message = (error as? UsageError)?.message ?? ""
+                return message.contains("--drift-thresholds") && message.contains("NAME=WARN:ALERT")
+            }
+        }
+    }
+
     @Test("a malformed environment value is a usage error naming the option")
     func badEnvironmentValue() {
         var arguments = Arguments([], environment: ["SENTINEL_MONITOR_RESERVOIR": "many"])

@@ -183,6 +183,35 @@ struct MonitorStateTests {
         #expect(state.models["v1"]?.windows.history.count == 4)
     }
 
+    @Test(
+        "a registered calibration is each input's threshold: status, alert text and snapshot say so; a bad one refused")
+    func calibratedThresholds() throws {
+        var state = MonitorState(settings: F.settings(), startedAt: F.t0)
+        var registration = F.registration()
+        registration.reference.features[0].calibrationChunks = 10
+        registration.reference.features[0].calibrationChunkRows = 100
+        registration.reference.features[0].calibratedWarn = 0.5
+        registration.reference.features[0].calibratedAlert = 10
+        _ = try state.register(registration, at: F.t0)
+        _ = try state.ingest(F.batch("p1", 1...40, drifted: true), at: F.t0)
+        let result = try state.ingest(F.batch("p1", 41...42), at: F.t0 + 1_000_000)
+        // PSI 6.9 of the drifted window: at or above the calibrated warn 0.5, below the calibrated alert 10.
+        let a0 = try #require(result.transitions.first { $0.transition.subject == .feature("a0") })
+        #expect(a0.transition.to == .warn && a0.threshold == 0.5)
+        #expect(a0.transition.reason.contains("at or above the warn threshold 0.5"), "\(a0.transition.reason)")
+        let b1 = try #require(result.transitions.first { $0.transition.subject == .feature("b1") })
+        #expect(b1.transition.to == .alert && b1.threshold == 0.25)
+        let drift = state.snapshot(MonitorSnapshotRequest(), at: F.t0 + 1_000_000).models[0].drift
+        #expect(drift.features[0].thresholdSource == "calibrated" && drift.features[0].alertThreshold == 10)
+        #expect(drift.features[1].thresholdSource == "default" && drift.features[1].warnThreshold == 0.1)
+        // Two of three inputs at alert: at least half, so the dataset is at alert (DatasetDrift).
+        #expect(drift.status == .alert && abs(drift.driftShare - 2.0 / 3.0) < 1e-12)
+
+        registration.modelVersion = "v2"
+        registration.reference.features[0].calibratedWarn = 20  // above the alert threshold 10
+        #expect(throws: MonitorError.self) { try state.register(registration, at: F.t0) }
+    }
+
     @Test("alerts: ok → alert raised once, held while drifted, cleared once; the snapshot lists the active one")
     func alertTransitions() throws {
         var state = try registered()
@@ -351,6 +380,31 @@ struct MonitorStateTests {
         #expect(abs(metrics[1].cardPrecisionAt100 - 0.01) < 1e-12)
         let rates = state.snapshot(MonitorSnapshotRequest(), at: F.t0).models[0].sinceStartRates
         #expect(rates.labelled == 4 && rates.labelledFrauds == 3)
+
+        // At the threshold 0.75, day 1: t1 (0.9, fraud) flagged, t2 (0.8, genuine) flagged, t3 (0.7, fraud) missed;
+        // t4 unlabelled, so labels are partial and each rate has its Wilson interval (by hand, z = 1.959963984540054).
+        func close(_ value: Double, _ expected: Double) -> Bool { abs(value - expected) < 1e-12 }
+        let first = metrics[0].performance
+        #expect(first.threshold == 0.75 && first.transactions == 4 && first.labelled == 3)
+        #expect(first.flagged == 2 && first.truePositives == 1 && first.frauds == 2)
+        #expect(first.precision == 0.5 && first.recall == 0.5)
+        #expect(close(first.precisionLow, 0.09453120573423074) && close(first.precisionHigh, 0.9054687942657693))
+        #expect(close(first.recallLow, 0.09453120573423074) && close(first.recallHigh, 0.9054687942657693))
+        #expect(close(first.fraudRateLow, 0.20765960080204782) && close(first.fraudRateHigh, 0.9385080552796038))
+        // Day 2: t9 (0.95, fraud) flagged; t5 unlabelled.
+        let second = metrics[1].performance
+        #expect(second.precision == 1 && second.recall == 1 && second.precisionHigh == 1)
+        #expect(close(second.precisionLow, 0.20654931437723745))
+        // The model's view: every kept labelled transaction, both days: flagged t1, t2, t9 (2 frauds) of 3 frauds.
+        let all = state.snapshot(MonitorSnapshotRequest(), at: F.t0).models[0].labelPerformance
+        #expect(all.transactions == 6 && all.labelled == 4 && all.frauds == 3 && all.flagged == 3)
+        #expect(close(all.precision, 2.0 / 3.0) && close(all.recall, 2.0 / 3.0))
+        #expect(close(all.precisionLow, 0.20765960080204782) && close(all.recallHigh, 0.9385080552796038))
+        // Labelling the rest makes the figures exact: no interval.
+        _ = try state.reportLabels(ReportLabelsRequest(labels: [label("t4", false), label("t5", false)]), at: F.t0)
+        let labelled = state.snapshot(MonitorSnapshotRequest(), at: F.t0).models[0].labelPerformance
+        #expect(labelled.labelled == 6 && close(labelled.precision, 2.0 / 3.0))
+        #expect(labelled.precisionLow.isNaN && labelled.recallHigh.isNaN && labelled.fraudRateLow.isNaN)
     }
 
     @Test("the state survives a snapshot round trip and continues identically")
@@ -370,6 +424,14 @@ struct MonitorStateTests {
         #expect(original.labelMetrics.map(\.transactions) == restored.labelMetrics.map(\.transactions))
         original.labelMetrics = []
         restored.labelMetrics = []
+        // So is a precision without labels: compare the label performance by its counts.
+        #expect(
+            original.models.map(\.labelPerformance.transactions) == restored.models.map(\.labelPerformance.transactions)
+        )
+        for index in original.models.indices {
+            original.models[index].labelPerformance = .init()
+            restored.models[index].labelPerformance = .init()
+        }
         #expect(original == restored)
         #expect(throws: MonitorError.self) { try MonitorState(snapshotBytes: Array("{}".utf8)) }
     }

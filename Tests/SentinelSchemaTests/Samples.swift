@@ -114,6 +114,7 @@ enum Samples {
         snapshot.producers[0],
         snapshot.history[0],
         snapshot.labelMetrics[0],
+        labelPerformance,
         MonitorSnapshotResponse.WindowState(
             closed: true, endMicroseconds: 1_700_000_060_000_000, openStartMicroseconds: 1_700_000_060_000_000,
             openEvents: 42, idleWindows: 1, idle: false, registeredAtMicroseconds: 1_699_999_000_000_000),
@@ -161,6 +162,11 @@ enum Samples {
         labelMetrics: [
             .init(
                 day: "2018-08-08", modelVersion: "v3", transactions: 9_000, labelled: 8_900, frauds: 60,
-                averagePrecision: 0.65, cardPrecisionAt100: 0.29)
+                averagePrecision: 0.65, cardPrecisionAt100: 0.29, performance: labelPerformance)
         ])
+
+    static let labelPerformance = MonitorSnapshotResponse.LabelPerformance(
+        threshold: 0.42, transactions: 9_000, labelled: 8_900, frauds: 60, flagged: 70, truePositives: 50,
+        precision: 50.0 / 70.0, precisionLow: 0.6, precisionHigh: 0.81, recall: 50.0 / 60.0, recallLow: 0.72,
+        recallHigh: 0.9, fraudRateLow: 0.005, fraudRateHigh: 0.0087, confidence: 0.95)
 }

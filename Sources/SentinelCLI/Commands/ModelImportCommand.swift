@@ -24,6 +24,8 @@ enum ModelImportCommand {
               --threshold T              the decision threshold (default: the one that maximises F1 on the
                                          latest --validation-fraction of the reference rows, as sentinel train)
               --validation-fraction F    latest fraction of the reference rows scored for validation (default 0.2)
+              --drift-chunk-rows N       rows per chunk when calibrating the drift thresholds from the reference
+                                         rows (default: a tenth of the rows)
               --from DAY, --to DAY       use only these reference days, YYYY-MM-DD, both inclusive
               --features A,B,...         reference input columns, in model order, when the model does not name
                                          its inputs and the file's layout is not recognised
@@ -45,6 +47,8 @@ enum ModelImportCommand {
         let formatName = try arguments.option("--format")
         let threshold = try arguments.option("--threshold", as: Double.self)
         let validationFraction = try arguments.option("--validation-fraction", as: Double.self) ?? 0.2
+        let chunkRows = try arguments.option("--drift-chunk-rows", as: Int.self)
+        if let chunkRows, chunkRows < 1 { throw UsageError("invalid value for --drift-chunk-rows: \(chunkRows) (≥ 1)") }
         let from = try Formatting.day(arguments.option("--from"), option: "--from")
         let to = try Formatting.day(arguments.option("--to"), option: "--to")
         let features = try arguments.option("--features").map { $0.split(separator: ",").map(String.init) }
@@ -111,7 +115,8 @@ enum ModelImportCommand {
             artifact = try ModelImporter.makeArtifact(
                 model, source: ModelImporter.source(of: bytes, format: detected, model: model, path: modelPath),
                 reference: reference,
-                configuration: ImportConfiguration(threshold: threshold, validationFraction: validationFraction),
+                configuration: ImportConfiguration(
+                    threshold: threshold, validationFraction: validationFraction, driftChunkRows: chunkRows),
                 producer: "sentinel \(SentinelVersion.string)")
         } catch var error as ModelError {
             error.message = "\(referencePath): \(error.message)"

@@ -54,7 +54,9 @@ enum ModelInspectCommand {
                 + "\(Formatting.fixed(validation.confusion.recall)), F1 \(Formatting.fixed(validation.confusion.f1))",
             "reference profile  base fraud rate \(Formatting.percent(artifact.reference.baseFraudRate)), base flag rate "
                 + "\(Formatting.percent(artifact.reference.baseFlagRate))",
-            "  input                                 bins        mean         std         min         max  missing  kind",
+            thresholdLine(artifact.reference),
+            "  input                                 bins        mean         std         min         max  missing  "
+                + "PSI warn/alert  kind",
         ]
         for profile in artifact.reference.features + [artifact.reference.score] {
             lines.append(profileLine(profile))
@@ -123,10 +125,29 @@ enum ModelInspectCommand {
     }
 
     private static func profileLine(_ profile: FeatureProfile) -> String {
-        "  \(column(profile.name, 36, left: true)) \(column(String(profile.binCount), 5)) "
+        let defaults = DriftThresholds()
+        let warn = profile.calibration?.warn ?? defaults.warn
+        let alert = profile.calibration?.alert ?? defaults.alert
+        return "  \(column(profile.name, 36, left: true)) \(column(String(profile.binCount), 5)) "
             + "\(column(Formatting.fixed(profile.mean, 4), 11)) \(column(Formatting.fixed(profile.standardDeviation, 4), 11)) "
             + "\(column(Formatting.fixed(profile.minimum, 4), 11)) \(column(Formatting.fixed(profile.maximum, 4), 11)) "
-            + "\(column(Formatting.percent(profile.missingFraction), 8))  \(kind(profile))"
+            + "\(column(Formatting.percent(profile.missingFraction), 8))  "
+            + "\(column(Formatting.fixed(warn, 3) + "/" + Formatting.fixed(alert, 3), 14))  \(kind(profile))"
+    }
+
+    /// Where the drift thresholds in the table come from: the calibration (how many chunks of how many rows) or the
+    /// monitor's defaults for a model file without one.
+    static func thresholdLine(_ reference: ReferenceProfile) -> String {
+        let defaults = DriftThresholds()
+        let calibrations = (reference.features + [reference.score]).compactMap(\.calibration)
+        guard let first = calibrations.first else {
+            return
+                "drift thresholds   the monitor's defaults (PSI warn \(defaults.warn), alert \(defaults.alert)): this "
+                + "file has no calibration"
+        }
+        return "drift thresholds   calibrated on \(first.chunks) chunks of \(first.chunkRows) training rows in time "
+            + "order: warn at the chunks' mean PSI + 2σ, alert at + 3σ, never below \(defaults.warn) / "
+            + "\(defaults.alert)"
     }
 
     /// Whether the input is categorical-like (few distinct values, or whole numbers only) or continuous, as its

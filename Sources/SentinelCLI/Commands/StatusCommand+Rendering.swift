@@ -98,9 +98,11 @@ extension StatusCommand {
         if model.referenceKnown {
             let share = String(format: "%.0f%%", model.drift.driftShare * 100)
             lines.append(
-                "DRIFT vs reference: dataset \(SnapshotJSON.name(of: model.drift.status)), \(share) of inputs at alert")
+                "DRIFT vs reference: dataset \(SnapshotJSON.name(of: model.drift.status)), \(share) of inputs at alert "
+                    + "(alert from 50% at alert, warn from 30% at warn or above)")
             lines.append(
-                "  " + "feature".padding(16) + ["PSI", "JS", "KS", "W"].map { $0.leftPadding(8) }.joined() + "  status")
+                "  " + "feature".padding(16) + ["PSI", "JS", "KS", "W"].map { $0.leftPadding(8) }.joined()
+                    + "  status  PSI warn/alert")
             var features = model.drift.features
             var hidden = 0
             if let featureLimit {
@@ -114,9 +116,14 @@ extension StatusCommand {
             }
             func row(_ feature: MonitorSnapshotResponse.FeatureDrift) -> String {
                 let values = [feature.psi, feature.jsDistance, feature.ksStatistic, feature.wassersteinNormed]
-                return
-                    ("  " + feature.name.padding(16) + values.map { String(format: "%.3f", $0).leftPadding(8) }.joined()
-                    + "  " + SnapshotJSON.name(of: feature.status))
+                let row =
+                    "  " + feature.name.padding(16) + values.map { String(format: "%.3f", $0).leftPadding(8) }.joined()
+                    + "  " + SnapshotJSON.name(of: feature.status)
+                // A monitor that sends no thresholds (an older one) leaves the column out.
+                guard feature.alertThreshold > 0 else { return row }
+                let source = feature.thresholdSource == "default" ? "" : " (\(feature.thresholdSource))"
+                return row.padding(row.count + 6 - SnapshotJSON.name(of: feature.status).count)
+                    + String(format: "  %.3f/%.3f", feature.warnThreshold, feature.alertThreshold) + source
             }
             for feature in features { lines.append(row(feature)) }
             if hidden > 0 { lines.append("  +\(hidden) more with less drift") }
@@ -140,6 +147,7 @@ extension StatusCommand {
         } else {
             lines.append("FRAUD      no labels yet (base fraud rate \(percent(since.baseFraudRate)))")
         }
+        lines.append(labelLine(model.labelPerformance))
         let latency = model.windowLatency
         if latency.count > 0 {
             lines.append(
@@ -151,6 +159,29 @@ extension StatusCommand {
             lines.append("LATENCY    no events in this window")
         }
         return lines
+    }
+
+    /// Precision and recall at the threshold over the labelled transactions the monitor keeps, with the Wilson
+    /// interval of each while labels are partial; `–` where undefined.
+    static func labelLine(_ performance: MonitorSnapshotResponse.LabelPerformance) -> String {
+        guard performance.labelled > 0 else { return "LABELLED   none yet: precision and recall need labels" }
+        let confidence = String(format: "%.0f%%", performance.confidence * 100)
+        func figure(_ value: Double, _ low: Double, _ high: Double) -> String {
+            guard value.isFinite else { return "–" }
+            let text = String(format: "%.3f", value)
+            return low.isFinite && high.isFinite
+                ? text + String(format: " (%.3f–%.3f)", low, high) : text
+        }
+        let partial = performance.labelled < performance.transactions
+        let coverage =
+            performance.transactions > 0
+            ? percent(min(1, Double(performance.labelled) / Double(performance.transactions))) : "–"
+        return
+            "LABELLED   precision \(figure(performance.precision, performance.precisionLow, performance.precisionHigh))"
+            + " · recall \(figure(performance.recall, performance.recallLow, performance.recallHigh)) at threshold "
+            + String(format: "%.3f", performance.threshold) + " · \(grouped(performance.labelled)) of "
+            + "\(grouped(performance.transactions)) scored labelled (\(coverage))"
+            + (partial ? "; \(confidence) Wilson intervals from the labelled counts" : "")
     }
 
     /// Alert above warn above everything else.

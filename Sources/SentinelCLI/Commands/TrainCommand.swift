@@ -21,6 +21,9 @@ enum TrainCommand {
               --out FILE                 where to write the model (default model.sentinel)
               --seed N                   seed for the learner's random draws (default 0)
               --validation-fraction F    latest fraction of the window held out for validation (default 0.2)
+              --drift-chunk-rows N       rows per chunk when calibrating each input's drift thresholds from the
+                                         training rows themselves: the events a monitoring window typically holds
+                                         (default: a tenth of the rows)
               --features A,B,...         input columns, for files of an unrecognised layout
               --label COLUMN             label column (0/1), for files of an unrecognised layout
               --skip-bad-rows            skip and count malformed rows instead of failing
@@ -35,6 +38,7 @@ enum TrainCommand {
         let output = try arguments.option("--out") ?? defaultOutput
         let seed = try arguments.option("--seed", as: UInt64.self) ?? 0
         let validationFraction = try arguments.option("--validation-fraction", as: Double.self) ?? 0.2
+        let chunkRows = try arguments.option("--drift-chunk-rows", as: Int.self)
         let features = try arguments.option("--features").map { $0.split(separator: ",").map(String.init) }
         let label = try arguments.option("--label")
         let skipBadRows = arguments.flag("--skip-bad-rows")
@@ -47,6 +51,7 @@ enum TrainCommand {
         guard validationFraction > 0, validationFraction < 1 else {
             throw UsageError("--validation-fraction must be between 0 and 1 (exclusive), got \(validationFraction)")
         }
+        if let chunkRows, chunkRows < 1 { throw UsageError("invalid value for --drift-chunk-rows: \(chunkRows) (≥ 1)") }
 
         let clock = ContinuousClock()
         let started = clock.now
@@ -70,7 +75,7 @@ enum TrainCommand {
         let artifact = try ModelTrainer.train(
             dataset: dataset,
             configuration: TrainingConfiguration(
-                algorithm: algorithm, validationFraction: validationFraction, seed: seed),
+                algorithm: algorithm, validationFraction: validationFraction, seed: seed, driftChunkRows: chunkRows),
             producer: "sentinel \(SentinelVersion.string)"
         ) { progress in
             if progress.stage == .validationModel { validationRounds = (progress.completed, progress.total) }

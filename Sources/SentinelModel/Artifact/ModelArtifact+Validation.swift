@@ -103,6 +103,15 @@ extension ModelArtifact {
             else {
                 throw fail("profile '\(profile.name)' has proportions or counts out of range")
             }
+            if let calibration = profile.calibration {
+                guard calibration.warn.isFinite, calibration.alert.isFinite, calibration.warn >= 0,
+                    calibration.warn <= calibration.alert, calibration.chunks >= 2, calibration.chunkRows >= 1
+                else {
+                    throw fail(
+                        "profile '\(profile.name)' has calibrated thresholds out of range (0 ≤ warn ≤ alert, at least "
+                            + "two chunks)")
+                }
+            }
         }
         guard (0...1).contains(reference.baseFraudRate), (0...1).contains(reference.baseFlagRate) else {
             throw fail("base fraud and flag rates must be in [0, 1]")

@@ -95,6 +95,9 @@ public enum ModelImporter {
         guard (2...100).contains(configuration.profileBins) else {
             throw ModelError(.invalidArgument, "profile bins must be in 2...100, got \(configuration.profileBins)")
         }
+        if let chunkRows = configuration.driftChunkRows, chunkRows < 1 {
+            throw ModelError(.invalidArgument, "drift chunk rows must be at least 1, got \(chunkRows)")
+        }
         let frauds = reference.labels.count(where: { $0 == 1 })
         guard frauds > 0, frauds < n else {
             throw ModelError(
@@ -110,7 +113,8 @@ public enum ModelImporter {
         let rule: ThresholdRule =
             configuration.threshold != nil ? .given : chosen ? .maximumReferenceF1 : .fallback
         let profile = try ModelTrainer.referenceProfile(
-            model.learner, dataset: reference, rows: order, threshold: threshold, bins: configuration.profileBins)
+            model.learner, dataset: reference, rows: order, threshold: threshold, bins: configuration.profileBins,
+            chunkRows: TrainingConfiguration.chunkRows(configuration.driftChunkRows, rows: order.count))
         let days = reference.days.count == n ? reference.days : []
         let training = TrainingSummary(
             algorithm: .imported(source), seed: 0, schema: reference.schema.rawValue,
@@ -138,15 +142,21 @@ public struct ImportConfiguration: Sendable, Equatable {
     public var validationFraction: Double
     /// Quantile bins per reference profile.
     public var profileBins: Int
+    /// Rows per drift-calibration chunk of the reference data; `nil`: a tenth of the rows (as `sentinel train`).
+    public var driftChunkRows: Int?
 
     /// Creates a configuration.
     /// - Parameters:
     ///   - threshold: A given threshold, or nil (default) to choose it.
     ///   - validationFraction: Held-out latest fraction (default 0.2, as `sentinel train`).
     ///   - profileBins: Bins per reference profile (default 20, as `sentinel train`).
-    public init(threshold: Double? = nil, validationFraction: Double = 0.2, profileBins: Int = 20) {
+    ///   - driftChunkRows: Rows per calibration chunk (default: a tenth of the rows).
+    public init(
+        threshold: Double? = nil, validationFraction: Double = 0.2, profileBins: Int = 20, driftChunkRows: Int? = nil
+    ) {
         self.threshold = threshold
         self.validationFraction = validationFraction
         self.profileBins = profileBins
+        self.driftChunkRows = driftChunkRows
     }
 }

@@ -46,6 +46,9 @@ public enum ModelTrainer {
         guard (2...100).contains(configuration.profileBins) else {
             throw ModelError(.invalidArgument, "profile bins must be in 2...100, got \(configuration.profileBins)")
         }
+        if let chunkRows = configuration.driftChunkRows, chunkRows < 1 {
+            throw ModelError(.invalidArgument, "drift chunk rows must be at least 1, got \(chunkRows)")
+        }
         guard dataset.features.count >= 1, dataset.features.count == dataset.featureNames.count else {
             throw ModelError(.invalidData, "the training data has no input columns")
         }
@@ -89,7 +92,8 @@ public enum ModelTrainer {
         // Step 5: reference profiles.
         progress?(TrainingProgress(stage: .profiling, completed: 0, total: 1))
         let reference = try referenceProfile(
-            learner, dataset: dataset, rows: order, threshold: threshold, bins: configuration.profileBins)
+            learner, dataset: dataset, rows: order, threshold: threshold, bins: configuration.profileBins,
+            chunkRows: TrainingConfiguration.chunkRows(configuration.driftChunkRows, rows: order.count))
         progress?(TrainingProgress(stage: .profiling, completed: 1, total: 1))
 
         let days = dataset.days.count == n ? order.map { dataset.days[$0] } : []
@@ -166,21 +170,25 @@ public enum ModelTrainer {
     }
 
     /// Step 5: quantile profiles of every input and of the model's scores over `rows`, the fraud rate and the
-    /// share of rows flagged at `threshold`, for drift detection.
+    /// share of rows flagged at `threshold`, for drift detection; each profile's drift thresholds calibrated from
+    /// chunks of `chunkRows` consecutive rows (``DriftCalibration``; none when the rows make fewer than two).
     static func referenceProfile(
-        _ learner: Learner, dataset: Dataset, rows: [Int], threshold: Double, bins: Int
+        _ learner: Learner, dataset: Dataset, rows: [Int], threshold: Double, bins: Int, chunkRows: Int
     ) throws -> ReferenceProfile {
         let scores = try learner.scores(dataset: dataset, rows: rows)
+        let columns = dataset.featureNames.indices.map { f in rows.map { dataset.features[f][$0] } }
         let profiles = dataset.featureNames.indices.map { f in
-            FeatureProfile(name: dataset.featureNames[f], values: rows.map { dataset.features[f][$0] }, bins: bins)
+            FeatureProfile(name: dataset.featureNames[f], values: columns[f], bins: bins)
         }
         let n = Double(rows.count)
-        return ReferenceProfile(
+        var reference = ReferenceProfile(
             features: profiles,
             score: FeatureProfile(name: "score", values: scores, bins: bins),
             baseFraudRate: Double(rows.count(where: { dataset.labels[$0] == 1 })) / n,
             baseFlagRate: Double(scores.count(where: { $0 >= threshold })) / n
         )
+        reference.calibrate(features: columns, scores: scores, chunkRows: chunkRows)
+        return reference
     }
 
     /// Fits one learner on some rows; returns it and, for GBDT, the trees early stopping kept.

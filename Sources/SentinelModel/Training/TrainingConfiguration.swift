@@ -13,6 +13,9 @@ public struct TrainingConfiguration: Sendable, Equatable {
     public var profileBins: Int
     /// The seed for the learner's random draws (GBDT row and feature sampling).
     public var seed: UInt64
+    /// Rows per chunk when calibrating the drift thresholds (`DriftCalibration`): the events a monitoring window
+    /// typically holds; `nil` cuts the training rows into ten chunks (NannyML's default chunking).
+    public var driftChunkRows: Int?
 
     /// Creates a configuration.
     /// - Parameters:
@@ -20,11 +23,21 @@ public struct TrainingConfiguration: Sendable, Equatable {
     ///   - validationFraction: Held-out latest fraction (default 0.2).
     ///   - profileBins: Bins per reference profile (default 20, the same as `sentinel drift`, so live and offline PSI agree).
     ///   - seed: Learner seed (default 0).
-    public init(algorithm: Algorithm, validationFraction: Double = 0.2, profileBins: Int = 20, seed: UInt64 = 0) {
+    ///   - driftChunkRows: Rows per calibration chunk (default: a tenth of the rows).
+    public init(
+        algorithm: Algorithm, validationFraction: Double = 0.2, profileBins: Int = 20, seed: UInt64 = 0,
+        driftChunkRows: Int? = nil
+    ) {
         self.algorithm = algorithm
         self.validationFraction = validationFraction
         self.profileBins = profileBins
         self.seed = seed
+        self.driftChunkRows = driftChunkRows
+    }
+
+    /// The calibration chunk size for `rows` training rows: the configured one, else a tenth of the rows.
+    static func chunkRows(_ configured: Int?, rows: Int) -> Int {
+        configured ?? Swift.max(1, rows / 10)
     }
 }
 

@@ -61,16 +61,17 @@ function series(model, length) {
   return out.slice(-60);
 }
 
-function sparkline(values) {
+// The PSI trend against the feature's own thresholds (the dashed line is its alert threshold).
+function sparkline(values, warn, alert) {
   const vals = values.filter((v) => v !== null);
   if (vals.length === 0) return "";
-  const w = 90, h = 20, max = Math.max(0.3, ...vals);
+  const w = 90, h = 20, max = Math.max(alert * 1.2, ...vals);
   const x = (i) => values.length === 1 ? w - 3 : 2 + i * (w - 5) / (values.length - 1);
   const y = (v) => h - 2 - (h - 4) * Math.min(v, max) / max;
   const lastV = vals[vals.length - 1];
-  const color = lastV >= 0.25 ? "var(--alert)" : lastV >= 0.1 ? "var(--warn)" : "var(--ok)";
+  const color = lastV >= alert ? "var(--alert)" : lastV >= warn ? "var(--warn)" : "var(--ok)";
   return `<svg width="${w}" height="${h}" viewBox="0 0 ${w} ${h}" aria-hidden="true">` +
-    `<line x1="0" x2="${w}" y1="${y(0.25)}" y2="${y(0.25)}" stroke="#f3c1bb" stroke-dasharray="2 2"/>` +
+    `<line x1="0" x2="${w}" y1="${y(alert)}" y2="${y(alert)}" stroke="#f3c1bb" stroke-dasharray="2 2"/>` +
     segments(values.map((v, i) => v === null ? null : [x(i), y(v)]))
       .map((s) => `<path d="${path(s)}" fill="none" stroke="${color}" stroke-width="1.5"/>`).join("") + `</svg>`;
 }
@@ -219,17 +220,25 @@ function renderDrift(model, snap) {
   });
   // An empty window has no statistics: dashes, not zeros.
   const val = (f, v) => f.count === 0 ? "–" : num(v);
+  // The thresholds the status is judged on; the letter says where they come from (c calibrated, m monitor).
+  const mark = {calibrated: " c", monitor: " m"};
+  const limits = (f) => `<span title="${esc(f.threshold_source)}">${num(f.warn_threshold, 2)} / ` +
+    `${num(f.alert_threshold, 2)}${mark[f.threshold_source] || ""}</span>`;
   const row = (f, cls) => `<tr class="${cls}${f.name === picked ? " picked" : ""}" data-f="${esc(f.name)}">` +
     `<td>${esc(f.name)}</td><td>${val(f, f.psi)}</td>` +
     `<td>${val(f, f.js_distance)}</td><td>${val(f, f.ks_statistic)}</td>` +
     `<td>${val(f, f.wasserstein_normed)}</td>` +
-    `<td>${chip(f.status)}</td><td>${sparkline(trend(f.name))}</td><td>${int(f.count)}</td></tr>`;
+    `<td>${chip(f.status)}</td><td>${limits(f)}</td>` +
+    `<td>${sparkline(trend(f.name), f.warn_threshold, f.alert_threshold)}</td><td>${int(f.count)}</td></tr>`;
   $("drift").tBodies[0].innerHTML = model.reference_known ? feats.map((f) => row(f, "")).join("") +
     row(model.drift.score, "score") :
-    `<tr><td colspan="8" class="empty">reference profile not registered: drift is not computed</td></tr>`;
+    `<tr><td colspan="9" class="empty">reference profile not registered: drift is not computed</td></tr>`;
   for (const tr of $("drift").tBodies[0].rows) tr.onclick = () => { picked = tr.dataset.f; render(last); };
   $("drift-note").innerHTML = `<span>dataset drift ${chip(model.drift.status)} ` +
-    `${pct(model.drift.drift_share, 0)} of inputs at alert</span><span>PSI warn ≥ 0.1, alert ≥ 0.25</span>` +
+    `${pct(model.drift.drift_share, 0)} of inputs at alert: alert when at least half of the inputs are at alert, ` +
+    "warn when at least 30 % are at warn or above</span><span>thresholds: PSI warn / alert per input; c calibrated " +
+    "at training from chunks of the training data (mean + 2σ / + 3σ, never below 0.1 / 0.25), m set on the " +
+    "monitor, else the defaults 0.1 / 0.25</span>" +
     "<span>trend: the monitor's last 60 windows; click a row for its distribution</span>";
 }
 
@@ -272,19 +281,43 @@ function renderAlerts(active) {
     : `<li class="empty">no active alerts</li>`;
 }
 
+// A label statistic with its Wilson interval when one is given (labels partial); "–" where undefined.
+function withInterval(v, low, high) {
+  if (v === null || v === undefined || !isFinite(v)) return "–";
+  const ci = low !== null && high !== null && isFinite(low) && isFinite(high)
+    ? ` <span class="ci">${num(low, 2)}–${num(high, 2)}</span>` : "";
+  return num(v, 3) + ci;
+}
+
+// A day of the event time. Event times before 1970-02 count from the data's own start (the ULB data's Time is
+// seconds since its first transaction), so those days read "day 1", "day 2", never as 1970 dates.
+const dayName = (d) => d.startsWith("1970-01-") ? `day ${Number(d.slice(8))}` : d;
+
 function renderLabels(snap) {
-  const days = snap.label_metrics.filter((d) => /^\d{4}-\d{2}-\d{2}$/.test(d.day) && !d.day.startsWith("1970"));
+  const days = snap.label_metrics.filter((d) => /^\d{4}-\d{2}-\d{2}$/.test(d.day));
   const dash = (v, d) => v === null || v === undefined || !isFinite(v) ? "–" : num(v, d);
-  $("labels").tBodies[0].innerHTML = days.length ? days.slice(-10).map((d) => {
-    const share = d.transactions ? d.labelled / d.transactions : 0;
-    const rate = d.labelled ? d.frauds / d.labelled : null;
-    return `<tr><td>${esc(d.day)}</td><td>${esc(d.model_version)}</td><td>${int(d.transactions)}</td>` +
-      `<td>${int(d.labelled)}${share < 1 ? ` (${pct(share, 0)})` : ""}</td><td>${rate === null ? "–" : pct(rate)}` +
-      `</td><td>${d.frauds ? dash(d.average_precision) : "–"}</td><td>${d.frauds ? dash(d.card_precision_at_100, 2)
-      : "–"}</td></tr>`; }).join("")
-    : `<tr><td colspan="7" class="empty">no labels reported yet (sentinel labels, replay --labels-after)</td></tr>`;
-  $("labels-note").textContent = days.some((d) => d.labelled < d.transactions) ? "labels arrive late: a day " +
-    "with part of its transactions labelled shows its share; AP and CP@100 are over the labelled ones only" : "";
+  const row = (first, model, p, ap, cp, cls) => {
+    const share = p.label_coverage;
+    return `<tr${cls ? ` class="${cls}"` : ""}><td>${first}</td><td>${esc(model)}</td><td>${int(p.transactions)}` +
+      `</td><td>${int(p.labelled)}${share !== null && share < 1 ? ` (${pct(share, 0)})` : ""}</td>` +
+      `<td>${p.labelled ? pct(p.fraud_rate) : "–"}</td>` +
+      `<td>${withInterval(p.precision, p.precision_low, p.precision_high)}</td>` +
+      `<td>${withInterval(p.recall, p.recall_low, p.recall_high)}</td><td>${ap}</td><td>${cp}</td></tr>`;
+  };
+  let body = days.slice(-10).map((d) => row(esc(dayName(d.day)), d.model_version, d.performance,
+    d.frauds ? dash(d.average_precision) : "–", d.frauds ? dash(d.card_precision_at_100, 2) : "–", "")).join("");
+  const model = snap.models.find((m) => m.model_version === selected);
+  if (model && model.label_performance.labelled) body += row("all kept", model.model_version,
+    model.label_performance, "–", "–", "total");
+  $("labels").tBodies[0].innerHTML = body ||
+    `<tr><td colspan="9" class="empty">no labels reported yet (sentinel labels, replay --labels-after)</td></tr>`;
+  const partial = days.some((d) => d.labelled < d.transactions);
+  const threshold = model ? num(model.label_performance.threshold) : "–";
+  $("labels-note").innerHTML = `<span>precision and recall at the model's threshold (${threshold}) over the ` +
+    "labelled transactions; – where undefined (nothing flagged, no fraud)</span>" + (partial ? "<span>labels " +
+    "arrive late: a day with part of its transactions labelled shows its share, and each rate its 95 % Wilson " +
+    "interval from the labelled counts (the labelled ones taken as a random sample of the scored); AP and CP@100 " +
+    "are over the labelled ones only</span>" : "");
 }
 
 async function poll() {

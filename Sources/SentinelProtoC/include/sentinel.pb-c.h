@@ -60,6 +60,7 @@ typedef struct Sentinel__V1__MonitorSnapshotResponse__Alert Sentinel__V1__Monito
 typedef struct Sentinel__V1__MonitorSnapshotResponse__Producer Sentinel__V1__MonitorSnapshotResponse__Producer;
 typedef struct Sentinel__V1__MonitorSnapshotResponse__WindowSummary Sentinel__V1__MonitorSnapshotResponse__WindowSummary;
 typedef struct Sentinel__V1__MonitorSnapshotResponse__DailyLabelMetrics Sentinel__V1__MonitorSnapshotResponse__DailyLabelMetrics;
+typedef struct Sentinel__V1__MonitorSnapshotResponse__LabelPerformance Sentinel__V1__MonitorSnapshotResponse__LabelPerformance;
 
 
 /* --- enums --- */
@@ -953,10 +954,35 @@ struct  Sentinel__V1__RegisterModelRequest__FeatureProfile
    * Fraction of training rows where the value was missing (NaN).
    */
   double missing_fraction;
+  /*
+   * Training chunks behind the calibrated thresholds below (mirrors SentinelDrift's DriftCalibration); 0 when the
+   * model was not calibrated and the monitor's defaults apply.
+   */
+  uint32_t calibration_chunks;
+  /*
+   * Rows per calibration chunk.
+   */
+  uint64_t calibration_chunk_rows;
+  /*
+   * Mean PSI of the chunks against the reference.
+   */
+  double calibration_mean;
+  /*
+   * Population standard deviation of the chunks' PSI.
+   */
+  double calibration_standard_deviation;
+  /*
+   * Calibrated PSI warn threshold: max(0.1, mean + 2 standard deviations).
+   */
+  double calibrated_warn;
+  /*
+   * Calibrated PSI alert threshold: max(0.25, mean + 3 standard deviations).
+   */
+  double calibrated_alert;
 };
 #define SENTINEL__V1__REGISTER_MODEL_REQUEST__FEATURE_PROFILE__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&sentinel__v1__register_model_request__feature_profile__descriptor) \
-    , (char *)protobuf_c_empty_string, 0,NULL, 0,NULL, 0, 0, 0, 0, 0, 0 }
+    , (char *)protobuf_c_empty_string, 0,NULL, 0,NULL, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0 }
 
 
 /*
@@ -1204,10 +1230,15 @@ struct  Sentinel__V1__MonitorSnapshotResponse__ModelSnapshot
    */
   size_t n_distributions;
   Sentinel__V1__MonitorSnapshotResponse__Distribution **distributions;
+  /*
+   * Precision, recall and fraud rate at the threshold over every labelled transaction the monitor keeps for this
+   * version (all kept days together); empty counts before the first scored transaction.
+   */
+  Sentinel__V1__MonitorSnapshotResponse__LabelPerformance *label_performance;
 };
 #define SENTINEL__V1__MONITOR_SNAPSHOT_RESPONSE__MODEL_SNAPSHOT__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&sentinel__v1__monitor_snapshot_response__model_snapshot__descriptor) \
-    , (char *)protobuf_c_empty_string, 0, 0, 0, NULL, NULL, NULL, NULL, NULL, 0, NULL, 0,NULL }
+    , (char *)protobuf_c_empty_string, 0, 0, 0, NULL, NULL, NULL, NULL, NULL, 0, NULL, 0,NULL, NULL }
 
 
 /*
@@ -1327,7 +1358,8 @@ struct  Sentinel__V1__MonitorSnapshotResponse__DriftReport
    */
   double drift_share;
   /*
-   * Dataset-level status from the drift share.
+   * Dataset-level status: alert when at least half of the inputs are at alert, warn when at least 30 % are at warn
+   * or above (SentinelDrift's DatasetDrift rule).
    */
   Sentinel__V1__AlertLevel status;
 };
@@ -1378,10 +1410,23 @@ struct  Sentinel__V1__MonitorSnapshotResponse__FeatureDrift
    * The exact KS test on the window's reservoir sample; present only when requested.
    */
   Sentinel__V1__MonitorSnapshotResponse__ExactKS *exact_ks;
+  /*
+   * The warn threshold the status is judged on.
+   */
+  double warn_threshold;
+  /*
+   * The alert threshold the status is judged on.
+   */
+  double alert_threshold;
+  /*
+   * Where the thresholds come from: `default`, `calibrated` (the model file's calibration from chunks of its
+   * training data) or `monitor` (set on the monitor, for this input or for all).
+   */
+  char *threshold_source;
 };
 #define SENTINEL__V1__MONITOR_SNAPSHOT_RESPONSE__FEATURE_DRIFT__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&sentinel__v1__monitor_snapshot_response__feature_drift__descriptor) \
-    , (char *)protobuf_c_empty_string, 0, 0, 0, 0, SENTINEL__V1__ALERT_LEVEL__ALERT_LEVEL_UNSPECIFIED, 0, 0, NULL }
+    , (char *)protobuf_c_empty_string, 0, 0, 0, 0, SENTINEL__V1__ALERT_LEVEL__ALERT_LEVEL_UNSPECIFIED, 0, 0, NULL, 0, 0, (char *)protobuf_c_empty_string }
 
 
 /*
@@ -1673,10 +1718,88 @@ struct  Sentinel__V1__MonitorSnapshotResponse__DailyLabelMetrics
    * CP@100: compromised cards among the day's 100 riskiest cards, divided by 100.
    */
   double card_precision_at_100;
+  /*
+   * Precision, recall and fraud rate at the threshold over the day's labelled transactions.
+   */
+  Sentinel__V1__MonitorSnapshotResponse__LabelPerformance *performance;
 };
 #define SENTINEL__V1__MONITOR_SNAPSHOT_RESPONSE__DAILY_LABEL_METRICS__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&sentinel__v1__monitor_snapshot_response__daily_label_metrics__descriptor) \
-    , (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, 0, 0, 0, 0, 0 }
+    , (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, 0, 0, 0, 0, 0, NULL }
+
+
+/*
+ * Precision, recall and the confirmed fraud rate at the model's threshold over labelled transactions, each with the
+ * Wilson score interval of its labelled counts while labels are partial (labelled < transactions). A value that is
+ * undefined (nothing labelled, nothing flagged, no fraud) and an interval that is not given are NaN.
+ */
+struct  Sentinel__V1__MonitorSnapshotResponse__LabelPerformance
+{
+  ProtobufCMessage base;
+  /*
+   * The model's decision threshold: a score at or above it is flagged.
+   */
+  double threshold;
+  /*
+   * Scored transactions, labelled or not.
+   */
+  uint64_t transactions;
+  /*
+   * Of which labelled.
+   */
+  uint64_t labelled;
+  /*
+   * Labelled transactions that were fraud.
+   */
+  uint64_t frauds;
+  /*
+   * Labelled transactions the threshold flags.
+   */
+  uint64_t flagged;
+  /*
+   * Labelled frauds the threshold flags (true positives).
+   */
+  uint64_t true_positives;
+  /*
+   * true_positives / flagged.
+   */
+  double precision;
+  /*
+   * Lower bound of precision's interval.
+   */
+  double precision_low;
+  /*
+   * Upper bound of precision's interval.
+   */
+  double precision_high;
+  /*
+   * true_positives / frauds.
+   */
+  double recall;
+  /*
+   * Lower bound of recall's interval.
+   */
+  double recall_low;
+  /*
+   * Upper bound of recall's interval.
+   */
+  double recall_high;
+  /*
+   * Lower bound of the fraud rate's (frauds / labelled) interval.
+   */
+  double fraud_rate_low;
+  /*
+   * Upper bound of the fraud rate's interval.
+   */
+  double fraud_rate_high;
+  /*
+   * The intervals' two-sided confidence level, e.g. 0.95.
+   */
+  double confidence;
+};
+#define SENTINEL__V1__MONITOR_SNAPSHOT_RESPONSE__LABEL_PERFORMANCE__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&sentinel__v1__monitor_snapshot_response__label_performance__descriptor) \
+    , 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0 }
 
 
 /*
@@ -2229,6 +2352,9 @@ void   sentinel__v1__monitor_snapshot_response__window_summary__init
 /* Sentinel__V1__MonitorSnapshotResponse__DailyLabelMetrics methods */
 void   sentinel__v1__monitor_snapshot_response__daily_label_metrics__init
                      (Sentinel__V1__MonitorSnapshotResponse__DailyLabelMetrics         *message);
+/* Sentinel__V1__MonitorSnapshotResponse__LabelPerformance methods */
+void   sentinel__v1__monitor_snapshot_response__label_performance__init
+                     (Sentinel__V1__MonitorSnapshotResponse__LabelPerformance         *message);
 /* Sentinel__V1__MonitorSnapshotResponse methods */
 void   sentinel__v1__monitor_snapshot_response__init
                      (Sentinel__V1__MonitorSnapshotResponse         *message);
@@ -2378,6 +2504,9 @@ typedef void (*Sentinel__V1__MonitorSnapshotResponse__WindowSummary_Closure)
                   void *closure_data);
 typedef void (*Sentinel__V1__MonitorSnapshotResponse__DailyLabelMetrics_Closure)
                  (const Sentinel__V1__MonitorSnapshotResponse__DailyLabelMetrics *message,
+                  void *closure_data);
+typedef void (*Sentinel__V1__MonitorSnapshotResponse__LabelPerformance_Closure)
+                 (const Sentinel__V1__MonitorSnapshotResponse__LabelPerformance *message,
                   void *closure_data);
 typedef void (*Sentinel__V1__MonitorSnapshotResponse_Closure)
                  (const Sentinel__V1__MonitorSnapshotResponse *message,
@@ -2572,6 +2701,7 @@ extern const ProtobufCMessageDescriptor sentinel__v1__monitor_snapshot_response_
 extern const ProtobufCMessageDescriptor sentinel__v1__monitor_snapshot_response__producer__descriptor;
 extern const ProtobufCMessageDescriptor sentinel__v1__monitor_snapshot_response__window_summary__descriptor;
 extern const ProtobufCMessageDescriptor sentinel__v1__monitor_snapshot_response__daily_label_metrics__descriptor;
+extern const ProtobufCMessageDescriptor sentinel__v1__monitor_snapshot_response__label_performance__descriptor;
 extern const ProtobufCServiceDescriptor sentinel__v1__health__descriptor;
 extern const ProtobufCServiceDescriptor sentinel__v1__scoring__descriptor;
 extern const ProtobufCServiceDescriptor sentinel__v1__monitor__descriptor;

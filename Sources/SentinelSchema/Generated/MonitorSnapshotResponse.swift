@@ -230,6 +230,10 @@ extension MonitorSnapshotResponse {
         /// The reference and live histograms of every input (model order), then of the score.
         public var distributions: [MonitorSnapshotResponse.Distribution]
 
+        /// Precision, recall and fraud rate at the threshold over every labelled transaction the monitor keeps for this
+        /// version (all kept days together); empty counts before the first scored transaction.
+        public var labelPerformance: MonitorSnapshotResponse.LabelPerformance
+
         /// Creates a message; every field defaults to its protobuf default.
         /// - Parameters:
         ///   - modelVersion: The model version.
@@ -246,6 +250,9 @@ extension MonitorSnapshotResponse {
         ///   - windowState: Which window the fields above describe, the one in progress, and whether the version is
         ///     idle.
         ///   - distributions: The reference and live histograms of every input (model order), then of the score.
+        ///   - labelPerformance: Precision, recall and fraud rate at the threshold over every labelled transaction the
+        ///     monitor keeps for this version (all kept days together); empty counts before the first scored
+        ///     transaction.
         public init(
             modelVersion: String = "", referenceKnown: Bool = false, eventsTotal: UInt64 = 0,
             windowStartMicroseconds: Int64 = 0,
@@ -255,7 +262,8 @@ extension MonitorSnapshotResponse {
             windowLatency: LatencySummary = LatencySummary(), sinceStartLatency: LatencySummary = LatencySummary(),
             throughputPerSecond: Double = 0,
             windowState: MonitorSnapshotResponse.WindowState = MonitorSnapshotResponse.WindowState(),
-            distributions: [MonitorSnapshotResponse.Distribution] = []
+            distributions: [MonitorSnapshotResponse.Distribution] = [],
+            labelPerformance: MonitorSnapshotResponse.LabelPerformance = MonitorSnapshotResponse.LabelPerformance()
         ) {
             self.modelVersion = modelVersion
             self.referenceKnown = referenceKnown
@@ -269,6 +277,7 @@ extension MonitorSnapshotResponse {
             self.throughputPerSecond = throughputPerSecond
             self.windowState = windowState
             self.distributions = distributions
+            self.labelPerformance = labelPerformance
         }
 
         /// Decodes the message from its protobuf encoding.
@@ -318,6 +327,8 @@ extension MonitorSnapshotResponse.ModelSnapshot {
         case windowState = 0x5A
         /// `repeated Distribution distributions = 12`, length-delimited.
         case distributions = 0x62
+        /// `LabelPerformance label_performance = 13`, length-delimited.
+        case labelPerformance = 0x6A
 
         /// The fully qualified name of the message the fields belong to.
         package static let messageProtoName = "sentinel.v1.MonitorSnapshotResponse.ModelSnapshot"
@@ -337,6 +348,7 @@ extension MonitorSnapshotResponse.ModelSnapshot {
             case .throughputPerSecond: "throughput_per_second"
             case .windowState: "window_state"
             case .distributions: "distributions"
+            case .labelPerformance: "label_performance"
             }
         }
     }
@@ -368,11 +380,14 @@ extension MonitorSnapshotResponse.ModelSnapshot: ProtobufCMapped {
             c.window_state, default: MonitorSnapshotResponse.WindowState())
         let distributions: [MonitorSnapshotResponse.Distribution] = try decodeMessages(
             c.n_distributions, c.distributions)
+        let labelPerformance: MonitorSnapshotResponse.LabelPerformance = try decodeMessage(
+            c.label_performance, default: MonitorSnapshotResponse.LabelPerformance())
         self.init(
             modelVersion: modelVersion, referenceKnown: referenceKnown, eventsTotal: eventsTotal,
             windowStartMicroseconds: windowStartMicroseconds, drift: drift, windowRates: windowRates,
             sinceStartRates: sinceStartRates, windowLatency: windowLatency, sinceStartLatency: sinceStartLatency,
-            throughputPerSecond: throughputPerSecond, windowState: windowState, distributions: distributions)
+            throughputPerSecond: throughputPerSecond, windowState: windowState, distributions: distributions,
+            labelPerformance: labelPerformance)
     }
 
     func fill(_ c: inout CMessage, arena: inout CArena) {
@@ -389,6 +404,7 @@ extension MonitorSnapshotResponse.ModelSnapshot: ProtobufCMapped {
         c.window_state = arena.messageUnlessEmpty(windowState)
         c.n_distributions = distributions.count
         c.distributions = arena.messages(distributions)
+        c.label_performance = arena.message(labelPerformance)
     }
 }
 
@@ -796,7 +812,8 @@ extension MonitorSnapshotResponse {
         /// Fraction of inputs whose status is alert (dataset-level drift), in [0, 1].
         public var driftShare: Double
 
-        /// Dataset-level status from the drift share.
+        /// Dataset-level status: alert when at least half of the inputs are at alert, warn when at least 30 % are at
+        /// warn or above (SentinelDrift's DatasetDrift rule).
         public var status: AlertLevel
 
         /// Creates a message; every field defaults to its protobuf default.
@@ -804,7 +821,8 @@ extension MonitorSnapshotResponse {
         ///   - features: One entry per model input, in the model's feature order.
         ///   - score: Drift of the model's score.
         ///   - driftShare: Fraction of inputs whose status is alert (dataset-level drift), in [0, 1].
-        ///   - status: Dataset-level status from the drift share.
+        ///   - status: Dataset-level status: alert when at least half of the inputs are at alert, warn when at least 30
+        ///     % are at warn or above (SentinelDrift's DatasetDrift rule).
         public init(
             features: [MonitorSnapshotResponse.FeatureDrift] = [],
             score: MonitorSnapshotResponse.FeatureDrift = MonitorSnapshotResponse.FeatureDrift(),
@@ -928,6 +946,16 @@ extension MonitorSnapshotResponse {
         /// The exact KS test on the window's reservoir sample; present only when requested.
         public var exactKS: MonitorSnapshotResponse.ExactKS?
 
+        /// The warn threshold the status is judged on.
+        public var warnThreshold: Double
+
+        /// The alert threshold the status is judged on.
+        public var alertThreshold: Double
+
+        /// Where the thresholds come from: `default`, `calibrated` (the model file's calibration from chunks of its
+        /// training data) or `monitor` (set on the monitor, for this input or for all).
+        public var thresholdSource: String
+
         /// Creates a message; every field defaults to its protobuf default.
         /// - Parameters:
         ///   - name: The input's name (`score` for the model's score).
@@ -940,10 +968,15 @@ extension MonitorSnapshotResponse {
         ///   - count: Non-missing values in the window.
         ///   - missing: Missing (NaN) values in the window.
         ///   - exactKS: The exact KS test on the window's reservoir sample; present only when requested.
+        ///   - warnThreshold: The warn threshold the status is judged on.
+        ///   - alertThreshold: The alert threshold the status is judged on.
+        ///   - thresholdSource: Where the thresholds come from: `default`, `calibrated` (the model file's calibration
+        ///     from chunks of its training data) or `monitor` (set on the monitor, for this input or for all).
         public init(
             name: String = "", psi: Double = 0, jsDistance: Double = 0, ksStatistic: Double = 0,
             wassersteinNormed: Double = 0, status: AlertLevel = .unspecified, count: UInt64 = 0, missing: UInt64 = 0,
-            exactKS: MonitorSnapshotResponse.ExactKS? = nil
+            exactKS: MonitorSnapshotResponse.ExactKS? = nil, warnThreshold: Double = 0, alertThreshold: Double = 0,
+            thresholdSource: String = ""
         ) {
             self.name = name
             self.psi = psi
@@ -954,6 +987,9 @@ extension MonitorSnapshotResponse {
             self.count = count
             self.missing = missing
             self.exactKS = exactKS
+            self.warnThreshold = warnThreshold
+            self.alertThreshold = alertThreshold
+            self.thresholdSource = thresholdSource
         }
 
         /// Decodes the message from its protobuf encoding.
@@ -997,6 +1033,12 @@ extension MonitorSnapshotResponse.FeatureDrift {
         case missing = 0x40
         /// `ExactKS exact_ks = 9`, length-delimited.
         case exactKS = 0x4A
+        /// `double warn_threshold = 10`, fixed64.
+        case warnThreshold = 0x51
+        /// `double alert_threshold = 11`, fixed64.
+        case alertThreshold = 0x59
+        /// `string threshold_source = 12`, length-delimited.
+        case thresholdSource = 0x62
 
         /// The fully qualified name of the message the fields belong to.
         package static let messageProtoName = "sentinel.v1.MonitorSnapshotResponse.FeatureDrift"
@@ -1013,6 +1055,9 @@ extension MonitorSnapshotResponse.FeatureDrift {
             case .count: "count"
             case .missing: "missing"
             case .exactKS: "exact_ks"
+            case .warnThreshold: "warn_threshold"
+            case .alertThreshold: "alert_threshold"
+            case .thresholdSource: "threshold_source"
             }
         }
     }
@@ -1038,9 +1083,13 @@ extension MonitorSnapshotResponse.FeatureDrift: ProtobufCMapped {
         let exactKS: MonitorSnapshotResponse.ExactKS? = try c.exact_ks.map {
             try MonitorSnapshotResponse.ExactKS(c: $0)
         }
+        let warnThreshold: Double = c.warn_threshold
+        let alertThreshold: Double = c.alert_threshold
+        let thresholdSource: String = try decodeString(c.threshold_source, "threshold_source", in: Self.protoName)
         self.init(
             name: name, psi: psi, jsDistance: jsDistance, ksStatistic: ksStatistic,
-            wassersteinNormed: wassersteinNormed, status: status, count: count, missing: missing, exactKS: exactKS)
+            wassersteinNormed: wassersteinNormed, status: status, count: count, missing: missing, exactKS: exactKS,
+            warnThreshold: warnThreshold, alertThreshold: alertThreshold, thresholdSource: thresholdSource)
     }
 
     func fill(_ c: inout CMessage, arena: inout CArena) {
@@ -1053,6 +1102,9 @@ extension MonitorSnapshotResponse.FeatureDrift: ProtobufCMapped {
         c.count = count
         c.missing = missing
         if let exactKS { c.exact_ks = arena.message(exactKS) }
+        c.warn_threshold = warnThreshold
+        c.alert_threshold = alertThreshold
+        if !thresholdSource.isEmpty { c.threshold_source = arena.cString(thresholdSource) }
     }
 }
 
@@ -2019,6 +2071,9 @@ extension MonitorSnapshotResponse {
         /// CP@100: compromised cards among the day's 100 riskiest cards, divided by 100.
         public var cardPrecisionAt100: Double
 
+        /// Precision, recall and fraud rate at the threshold over the day's labelled transactions.
+        public var performance: MonitorSnapshotResponse.LabelPerformance
+
         /// Creates a message; every field defaults to its protobuf default.
         /// - Parameters:
         ///   - day: The day, `YYYY-MM-DD` (UTC date of the event time).
@@ -2028,9 +2083,11 @@ extension MonitorSnapshotResponse {
         ///   - frauds: Of which labelled fraud.
         ///   - averagePrecision: Average precision over the labelled transactions.
         ///   - cardPrecisionAt100: CP@100: compromised cards among the day's 100 riskiest cards, divided by 100.
+        ///   - performance: Precision, recall and fraud rate at the threshold over the day's labelled transactions.
         public init(
             day: String = "", modelVersion: String = "", transactions: UInt64 = 0, labelled: UInt64 = 0,
-            frauds: UInt64 = 0, averagePrecision: Double = 0, cardPrecisionAt100: Double = 0
+            frauds: UInt64 = 0, averagePrecision: Double = 0, cardPrecisionAt100: Double = 0,
+            performance: MonitorSnapshotResponse.LabelPerformance = MonitorSnapshotResponse.LabelPerformance()
         ) {
             self.day = day
             self.modelVersion = modelVersion
@@ -2039,6 +2096,7 @@ extension MonitorSnapshotResponse {
             self.frauds = frauds
             self.averagePrecision = averagePrecision
             self.cardPrecisionAt100 = cardPrecisionAt100
+            self.performance = performance
         }
 
         /// Decodes the message from its protobuf encoding.
@@ -2052,11 +2110,11 @@ extension MonitorSnapshotResponse {
         /// Appends the protobuf encoding to `buffer`.
         /// - Parameter buffer: The buffer to append to.
         public func serialize(into buffer: inout [UInt8]) {
-            withBorrowedCMessage { appendPacked($0, to: &buffer) }
+            encode(into: &buffer)
         }
 
         /// The size in bytes of the protobuf encoding.
-        public var serializedSize: Int { withBorrowedCMessage { protobuf_c_message_get_packed_size($0) } }
+        public var serializedSize: Int { packedSize() }
     }
 }
 
@@ -2078,6 +2136,8 @@ extension MonitorSnapshotResponse.DailyLabelMetrics {
         case averagePrecision = 0x31
         /// `double card_precision_at_100 = 7`, fixed64.
         case cardPrecisionAt100 = 0x39
+        /// `LabelPerformance performance = 8`, length-delimited.
+        case performance = 0x42
 
         /// The fully qualified name of the message the fields belong to.
         package static let messageProtoName = "sentinel.v1.MonitorSnapshotResponse.DailyLabelMetrics"
@@ -2092,6 +2152,7 @@ extension MonitorSnapshotResponse.DailyLabelMetrics {
             case .frauds: "frauds"
             case .averagePrecision: "average_precision"
             case .cardPrecisionAt100: "card_precision_at_100"
+            case .performance: "performance"
             }
         }
     }
@@ -2113,9 +2174,11 @@ extension MonitorSnapshotResponse.DailyLabelMetrics: ProtobufCMapped {
         let frauds: UInt64 = c.frauds
         let averagePrecision: Double = c.average_precision
         let cardPrecisionAt100: Double = c.card_precision_at_100
+        let performance: MonitorSnapshotResponse.LabelPerformance = try decodeMessage(
+            c.performance, default: MonitorSnapshotResponse.LabelPerformance())
         self.init(
             day: day, modelVersion: modelVersion, transactions: transactions, labelled: labelled, frauds: frauds,
-            averagePrecision: averagePrecision, cardPrecisionAt100: cardPrecisionAt100)
+            averagePrecision: averagePrecision, cardPrecisionAt100: cardPrecisionAt100, performance: performance)
     }
 
     func fill(_ c: inout CMessage, arena: inout CArena) {
@@ -2126,6 +2189,236 @@ extension MonitorSnapshotResponse.DailyLabelMetrics: ProtobufCMapped {
         c.frauds = frauds
         c.average_precision = averagePrecision
         c.card_precision_at_100 = cardPrecisionAt100
+        c.performance = arena.message(performance)
+    }
+}
+
+extension MonitorSnapshotResponse {
+    /// Precision, recall and the confirmed fraud rate at the model's threshold over labelled transactions, each with
+    /// the Wilson score interval of its labelled counts while labels are partial (labelled < transactions). A value
+    /// that is undefined (nothing labelled, nothing flagged, no fraud) and an interval that is not given are NaN.
+    ///
+    /// ```swift
+    /// var message = MonitorSnapshotResponse.LabelPerformance()
+    /// message.threshold = 0.5
+    /// let decoded = try MonitorSnapshotResponse.LabelPerformance(serializedBytes: message.serializedBytes())
+    /// ```
+    public struct LabelPerformance: WireMessage {
+        /// The fully qualified protobuf name.
+        public static let protoName = "sentinel.v1.MonitorSnapshotResponse.LabelPerformance"
+
+        /// The model's decision threshold: a score at or above it is flagged.
+        public var threshold: Double
+
+        /// Scored transactions, labelled or not.
+        public var transactions: UInt64
+
+        /// Of which labelled.
+        public var labelled: UInt64
+
+        /// Labelled transactions that were fraud.
+        public var frauds: UInt64
+
+        /// Labelled transactions the threshold flags.
+        public var flagged: UInt64
+
+        /// Labelled frauds the threshold flags (true positives).
+        public var truePositives: UInt64
+
+        /// true_positives / flagged.
+        public var precision: Double
+
+        /// Lower bound of precision's interval.
+        public var precisionLow: Double
+
+        /// Upper bound of precision's interval.
+        public var precisionHigh: Double
+
+        /// true_positives / frauds.
+        public var recall: Double
+
+        /// Lower bound of recall's interval.
+        public var recallLow: Double
+
+        /// Upper bound of recall's interval.
+        public var recallHigh: Double
+
+        /// Lower bound of the fraud rate's (frauds / labelled) interval.
+        public var fraudRateLow: Double
+
+        /// Upper bound of the fraud rate's interval.
+        public var fraudRateHigh: Double
+
+        /// The intervals' two-sided confidence level, e.g. 0.95.
+        public var confidence: Double
+
+        /// Creates a message; every field defaults to its protobuf default.
+        /// - Parameters:
+        ///   - threshold: The model's decision threshold: a score at or above it is flagged.
+        ///   - transactions: Scored transactions, labelled or not.
+        ///   - labelled: Of which labelled.
+        ///   - frauds: Labelled transactions that were fraud.
+        ///   - flagged: Labelled transactions the threshold flags.
+        ///   - truePositives: Labelled frauds the threshold flags (true positives).
+        ///   - precision: true_positives / flagged.
+        ///   - precisionLow: Lower bound of precision's interval.
+        ///   - precisionHigh: Upper bound of precision's interval.
+        ///   - recall: true_positives / frauds.
+        ///   - recallLow: Lower bound of recall's interval.
+        ///   - recallHigh: Upper bound of recall's interval.
+        ///   - fraudRateLow: Lower bound of the fraud rate's (frauds / labelled) interval.
+        ///   - fraudRateHigh: Upper bound of the fraud rate's interval.
+        ///   - confidence: The intervals' two-sided confidence level, e.g. 0.95.
+        public init(
+            threshold: Double = 0, transactions: UInt64 = 0, labelled: UInt64 = 0, frauds: UInt64 = 0,
+            flagged: UInt64 = 0, truePositives: UInt64 = 0, precision: Double = 0, precisionLow: Double = 0,
+            precisionHigh: Double = 0, recall: Double = 0, recallLow: Double = 0, recallHigh: Double = 0,
+            fraudRateLow: Double = 0, fraudRateHigh: Double = 0, confidence: Double = 0
+        ) {
+            self.threshold = threshold
+            self.transactions = transactions
+            self.labelled = labelled
+            self.frauds = frauds
+            self.flagged = flagged
+            self.truePositives = truePositives
+            self.precision = precision
+            self.precisionLow = precisionLow
+            self.precisionHigh = precisionHigh
+            self.recall = recall
+            self.recallLow = recallLow
+            self.recallHigh = recallHigh
+            self.fraudRateLow = fraudRateLow
+            self.fraudRateHigh = fraudRateHigh
+            self.confidence = confidence
+        }
+
+        /// Decodes the message from its protobuf encoding.
+        /// - Parameter bytes: The encoded message.
+        /// - Throws: ``SchemaError`` when the bytes are not a valid encoding of this message: malformed protobuf,
+        ///   a string that is not UTF-8, or an enum number the schema does not define.
+        public init(serializedBytes bytes: UnsafeRawBufferPointer) throws {
+            self = try Self.decode(bytes)
+        }
+
+        /// Appends the protobuf encoding to `buffer`.
+        /// - Parameter buffer: The buffer to append to.
+        public func serialize(into buffer: inout [UInt8]) {
+            withBorrowedCMessage { appendPacked($0, to: &buffer) }
+        }
+
+        /// The size in bytes of the protobuf encoding.
+        public var serializedSize: Int { withBorrowedCMessage { protobuf_c_message_get_packed_size($0) } }
+    }
+}
+
+extension MonitorSnapshotResponse.LabelPerformance {
+    /// The wire tags of `sentinel.v1.MonitorSnapshotResponse.LabelPerformance`'s fields, for hand-written encoders
+    /// (``ProtobufWriter``): each raw value is the field's one-byte tag, `field number << 3 | wire type`.
+    package enum FieldTag: UInt8, ProtobufFieldTag {
+        /// `double threshold = 1`, fixed64.
+        case threshold = 0x09
+        /// `uint64 transactions = 2`, varint.
+        case transactions = 0x10
+        /// `uint64 labelled = 3`, varint.
+        case labelled = 0x18
+        /// `uint64 frauds = 4`, varint.
+        case frauds = 0x20
+        /// `uint64 flagged = 5`, varint.
+        case flagged = 0x28
+        /// `uint64 true_positives = 6`, varint.
+        case truePositives = 0x30
+        /// `double precision = 7`, fixed64.
+        case precision = 0x39
+        /// `double precision_low = 8`, fixed64.
+        case precisionLow = 0x41
+        /// `double precision_high = 9`, fixed64.
+        case precisionHigh = 0x49
+        /// `double recall = 10`, fixed64.
+        case recall = 0x51
+        /// `double recall_low = 11`, fixed64.
+        case recallLow = 0x59
+        /// `double recall_high = 12`, fixed64.
+        case recallHigh = 0x61
+        /// `double fraud_rate_low = 13`, fixed64.
+        case fraudRateLow = 0x69
+        /// `double fraud_rate_high = 14`, fixed64.
+        case fraudRateHigh = 0x71
+        /// `double confidence = 15`, fixed64.
+        case confidence = 0x79
+
+        /// The fully qualified name of the message the fields belong to.
+        package static let messageProtoName = "sentinel.v1.MonitorSnapshotResponse.LabelPerformance"
+
+        /// The field's name in the .proto file.
+        package var protoFieldName: String {
+            switch self {
+            case .threshold: "threshold"
+            case .transactions: "transactions"
+            case .labelled: "labelled"
+            case .frauds: "frauds"
+            case .flagged: "flagged"
+            case .truePositives: "true_positives"
+            case .precision: "precision"
+            case .precisionLow: "precision_low"
+            case .precisionHigh: "precision_high"
+            case .recall: "recall"
+            case .recallLow: "recall_low"
+            case .recallHigh: "recall_high"
+            case .fraudRateLow: "fraud_rate_low"
+            case .fraudRateHigh: "fraud_rate_high"
+            case .confidence: "confidence"
+            }
+        }
+    }
+}
+
+extension MonitorSnapshotResponse.LabelPerformance: ProtobufCMapped {
+    typealias CMessage = Sentinel__V1__MonitorSnapshotResponse__LabelPerformance
+
+    static func cInit(_ message: UnsafeMutablePointer<CMessage>) {
+        sentinel__v1__monitor_snapshot_response__label_performance__init(message)
+    }
+
+    init(c pointer: UnsafePointer<CMessage>) throws {
+        let c = pointer.pointee
+        let threshold: Double = c.threshold
+        let transactions: UInt64 = c.transactions
+        let labelled: UInt64 = c.labelled
+        let frauds: UInt64 = c.frauds
+        let flagged: UInt64 = c.flagged
+        let truePositives: UInt64 = c.true_positives
+        let precision: Double = c.precision
+        let precisionLow: Double = c.precision_low
+        let precisionHigh: Double = c.precision_high
+        let recall: Double = c.recall
+        let recallLow: Double = c.recall_low
+        let recallHigh: Double = c.recall_high
+        let fraudRateLow: Double = c.fraud_rate_low
+        let fraudRateHigh: Double = c.fraud_rate_high
+        let confidence: Double = c.confidence
+        self.init(
+            threshold: threshold, transactions: transactions, labelled: labelled, frauds: frauds, flagged: flagged,
+            truePositives: truePositives, precision: precision, precisionLow: precisionLow,
+            precisionHigh: precisionHigh, recall: recall, recallLow: recallLow, recallHigh: recallHigh,
+            fraudRateLow: fraudRateLow, fraudRateHigh: fraudRateHigh, confidence: confidence)
+    }
+
+    func fill(_ c: inout CMessage, arena: inout CArena) {
+        c.threshold = threshold
+        c.transactions = transactions
+        c.labelled = labelled
+        c.frauds = frauds
+        c.flagged = flagged
+        c.true_positives = truePositives
+        c.precision = precision
+        c.precision_low = precisionLow
+        c.precision_high = precisionHigh
+        c.recall = recall
+        c.recall_low = recallLow
+        c.recall_high = recallHigh
+        c.fraud_rate_low = fraudRateLow
+        c.fraud_rate_high = fraudRateHigh
+        c.confidence = confidence
     }
 
     /// Runs `body` with a C struct that borrows this value's strings and arrays for the duration of the call.
@@ -2134,21 +2427,25 @@ extension MonitorSnapshotResponse.DailyLabelMetrics: ProtobufCMapped {
     /// before protobuf-c reads it.
     @inline(__always)
     func withBorrowedCMessage<R>(_ body: (UnsafePointer<ProtobufCMessage>) -> R) -> R {
-        day.withCString { dayPointer in
-            modelVersion.withCString { modelVersionPointer in
-                var c = CMessage()
-                Self.cInit(&c)
-                c.day = UnsafeMutablePointer(mutating: dayPointer)
-                c.model_version = UnsafeMutablePointer(mutating: modelVersionPointer)
-                c.transactions = transactions
-                c.labelled = labelled
-                c.frauds = frauds
-                c.average_precision = averagePrecision
-                c.card_precision_at_100 = cardPrecisionAt100
-                return withUnsafePointer(to: &c) {
-                    body(UnsafeRawPointer($0).assumingMemoryBound(to: ProtobufCMessage.self))
-                }
-            }
+        var c = CMessage()
+        Self.cInit(&c)
+        c.threshold = threshold
+        c.transactions = transactions
+        c.labelled = labelled
+        c.frauds = frauds
+        c.flagged = flagged
+        c.true_positives = truePositives
+        c.precision = precision
+        c.precision_low = precisionLow
+        c.precision_high = precisionHigh
+        c.recall = recall
+        c.recall_low = recallLow
+        c.recall_high = recallHigh
+        c.fraud_rate_low = fraudRateLow
+        c.fraud_rate_high = fraudRateHigh
+        c.confidence = confidence
+        return withUnsafePointer(to: &c) {
+            body(UnsafeRawPointer($0).assumingMemoryBound(to: ProtobufCMessage.self))
         }
     }
 }

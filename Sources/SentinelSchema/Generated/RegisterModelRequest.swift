@@ -173,6 +173,25 @@ extension RegisterModelRequest {
         /// Fraction of training rows where the value was missing (NaN).
         public var missingFraction: Double
 
+        /// Training chunks behind the calibrated thresholds below (mirrors SentinelDrift's DriftCalibration); 0 when
+        /// the model was not calibrated and the monitor's defaults apply.
+        public var calibrationChunks: UInt32
+
+        /// Rows per calibration chunk.
+        public var calibrationChunkRows: UInt64
+
+        /// Mean PSI of the chunks against the reference.
+        public var calibrationMean: Double
+
+        /// Population standard deviation of the chunks' PSI.
+        public var calibrationStandardDeviation: Double
+
+        /// Calibrated PSI warn threshold: max(0.1, mean + 2 standard deviations).
+        public var calibratedWarn: Double
+
+        /// Calibrated PSI alert threshold: max(0.25, mean + 3 standard deviations).
+        public var calibratedAlert: Double
+
         /// Creates a message; every field defaults to its protobuf default.
         /// - Parameters:
         ///   - name: The input's name as the model declares it (`score` for the model's score).
@@ -185,9 +204,18 @@ extension RegisterModelRequest {
         ///   - minimum: Smallest non-missing training value.
         ///   - maximum: Largest non-missing training value.
         ///   - missingFraction: Fraction of training rows where the value was missing (NaN).
+        ///   - calibrationChunks: Training chunks behind the calibrated thresholds below (mirrors SentinelDrift's
+        ///     DriftCalibration); 0 when the model was not calibrated and the monitor's defaults apply.
+        ///   - calibrationChunkRows: Rows per calibration chunk.
+        ///   - calibrationMean: Mean PSI of the chunks against the reference.
+        ///   - calibrationStandardDeviation: Population standard deviation of the chunks' PSI.
+        ///   - calibratedWarn: Calibrated PSI warn threshold: max(0.1, mean + 2 standard deviations).
+        ///   - calibratedAlert: Calibrated PSI alert threshold: max(0.25, mean + 3 standard deviations).
         public init(
             name: String = "", edges: [Double] = [], proportions: [Double] = [], count: UInt64 = 0, mean: Double = 0,
-            standardDeviation: Double = 0, minimum: Double = 0, maximum: Double = 0, missingFraction: Double = 0
+            standardDeviation: Double = 0, minimum: Double = 0, maximum: Double = 0, missingFraction: Double = 0,
+            calibrationChunks: UInt32 = 0, calibrationChunkRows: UInt64 = 0, calibrationMean: Double = 0,
+            calibrationStandardDeviation: Double = 0, calibratedWarn: Double = 0, calibratedAlert: Double = 0
         ) {
             self.name = name
             self.edges = edges
@@ -198,6 +226,12 @@ extension RegisterModelRequest {
             self.minimum = minimum
             self.maximum = maximum
             self.missingFraction = missingFraction
+            self.calibrationChunks = calibrationChunks
+            self.calibrationChunkRows = calibrationChunkRows
+            self.calibrationMean = calibrationMean
+            self.calibrationStandardDeviation = calibrationStandardDeviation
+            self.calibratedWarn = calibratedWarn
+            self.calibratedAlert = calibratedAlert
         }
 
         /// Decodes the message from its protobuf encoding.
@@ -241,6 +275,18 @@ extension RegisterModelRequest.FeatureProfile {
         case maximum = 0x41
         /// `double missing_fraction = 9`, fixed64.
         case missingFraction = 0x49
+        /// `uint32 calibration_chunks = 10`, varint.
+        case calibrationChunks = 0x50
+        /// `uint64 calibration_chunk_rows = 11`, varint.
+        case calibrationChunkRows = 0x58
+        /// `double calibration_mean = 12`, fixed64.
+        case calibrationMean = 0x61
+        /// `double calibration_standard_deviation = 13`, fixed64.
+        case calibrationStandardDeviation = 0x69
+        /// `double calibrated_warn = 14`, fixed64.
+        case calibratedWarn = 0x71
+        /// `double calibrated_alert = 15`, fixed64.
+        case calibratedAlert = 0x79
 
         /// The fully qualified name of the message the fields belong to.
         package static let messageProtoName = "sentinel.v1.RegisterModelRequest.FeatureProfile"
@@ -257,6 +303,12 @@ extension RegisterModelRequest.FeatureProfile {
             case .minimum: "minimum"
             case .maximum: "maximum"
             case .missingFraction: "missing_fraction"
+            case .calibrationChunks: "calibration_chunks"
+            case .calibrationChunkRows: "calibration_chunk_rows"
+            case .calibrationMean: "calibration_mean"
+            case .calibrationStandardDeviation: "calibration_standard_deviation"
+            case .calibratedWarn: "calibrated_warn"
+            case .calibratedAlert: "calibrated_alert"
             }
         }
     }
@@ -280,9 +332,18 @@ extension RegisterModelRequest.FeatureProfile: ProtobufCMapped {
         let minimum: Double = c.minimum
         let maximum: Double = c.maximum
         let missingFraction: Double = c.missing_fraction
+        let calibrationChunks: UInt32 = c.calibration_chunks
+        let calibrationChunkRows: UInt64 = c.calibration_chunk_rows
+        let calibrationMean: Double = c.calibration_mean
+        let calibrationStandardDeviation: Double = c.calibration_standard_deviation
+        let calibratedWarn: Double = c.calibrated_warn
+        let calibratedAlert: Double = c.calibrated_alert
         self.init(
             name: name, edges: edges, proportions: proportions, count: count, mean: mean,
-            standardDeviation: standardDeviation, minimum: minimum, maximum: maximum, missingFraction: missingFraction)
+            standardDeviation: standardDeviation, minimum: minimum, maximum: maximum, missingFraction: missingFraction,
+            calibrationChunks: calibrationChunks, calibrationChunkRows: calibrationChunkRows,
+            calibrationMean: calibrationMean, calibrationStandardDeviation: calibrationStandardDeviation,
+            calibratedWarn: calibratedWarn, calibratedAlert: calibratedAlert)
     }
 
     func fill(_ c: inout CMessage, arena: inout CArena) {
@@ -297,6 +358,12 @@ extension RegisterModelRequest.FeatureProfile: ProtobufCMapped {
         c.minimum = minimum
         c.maximum = maximum
         c.missing_fraction = missingFraction
+        c.calibration_chunks = calibrationChunks
+        c.calibration_chunk_rows = calibrationChunkRows
+        c.calibration_mean = calibrationMean
+        c.calibration_standard_deviation = calibrationStandardDeviation
+        c.calibrated_warn = calibratedWarn
+        c.calibrated_alert = calibratedAlert
     }
 
     /// Runs `body` with a C struct that borrows this value's strings and arrays for the duration of the call.
@@ -321,6 +388,12 @@ extension RegisterModelRequest.FeatureProfile: ProtobufCMapped {
                     c.minimum = minimum
                     c.maximum = maximum
                     c.missing_fraction = missingFraction
+                    c.calibration_chunks = calibrationChunks
+                    c.calibration_chunk_rows = calibrationChunkRows
+                    c.calibration_mean = calibrationMean
+                    c.calibration_standard_deviation = calibrationStandardDeviation
+                    c.calibrated_warn = calibratedWarn
+                    c.calibrated_alert = calibratedAlert
                     return withUnsafePointer(to: &c) {
                         body(UnsafeRawPointer($0).assumingMemoryBound(to: ProtobufCMessage.self))
                     }

@@ -48,6 +48,12 @@ extension RegisterModelRequest.FeatureProfile {
             standardDeviation: profile.standardDeviation,
             minimum: profile.minimum,
             maximum: profile.maximum,
-            missingFraction: profile.missingFraction)
+            missingFraction: profile.missingFraction,
+            calibrationChunks: UInt32(clamping: profile.calibration?.chunks ?? 0),
+            calibrationChunkRows: UInt64(max(0, profile.calibration?.chunkRows ?? 0)),
+            calibrationMean: profile.calibration?.mean ?? 0,
+            calibrationStandardDeviation: profile.calibration?.standardDeviation ?? 0,
+            calibratedWarn: profile.calibration?.warn ?? 0,
+            calibratedAlert: profile.calibration?.alert ?? 0)
     }
 }
