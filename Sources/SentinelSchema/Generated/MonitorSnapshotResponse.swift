@@ -404,7 +404,7 @@ extension MonitorSnapshotResponse.ModelSnapshot: ProtobufCMapped {
         c.window_state = arena.messageUnlessEmpty(windowState)
         c.n_distributions = distributions.count
         c.distributions = arena.messages(distributions)
-        c.label_performance = arena.message(labelPerformance)
+        c.label_performance = arena.messageUnlessEmpty(labelPerformance)
     }
 }
 
@@ -2189,7 +2189,7 @@ extension MonitorSnapshotResponse.DailyLabelMetrics: ProtobufCMapped {
         c.frauds = frauds
         c.average_precision = averagePrecision
         c.card_precision_at_100 = cardPrecisionAt100
-        c.performance = arena.message(performance)
+        c.performance = arena.messageUnlessEmpty(performance)
     }
 }
 
