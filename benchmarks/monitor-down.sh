@@ -29,29 +29,8 @@ OUT="$SCRATCH/monitor-down"
 rm -rf "$OUT"
 mkdir -p "$OUT"
 
-pids=()
-cleanup() {
-    for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
-    for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
-}
-trap cleanup EXIT
-json_get() { sed -n "s/.*\"$1\":\([-0-9.e+]*\).*/\1/p" <<<"$2" | head -1; }
+source benchmarks/services.sh
 
-for product in sentinel sentinel-api sentinel-monitor; do
-    swift build -c release --package-path benchmarks --scratch-path "$SCRATCH" --product "$product" >&2
-done
-BIN="$SCRATCH/release"
-"$BIN/sentinel" train --data "$DATA" --out "$OUT/model.sentinel" >"$OUT/train.log" 2>&1 \
-    || { cat "$OUT/train.log" >&2; exit 1; }
-
-wait_healthy() {  # flag HOST:PORT → waits up to 20 s for SERVING
-    for _ in $(seq 2000); do
-        if "$BIN/sentinel" health "$1" "$2" --timeout 0.2 >/dev/null 2>&1; then return 0; fi
-        sleep 0.01
-    done
-    echo "no SERVING from $2" >&2
-    return 1
-}
 start_monitor() {
     "$BIN/sentinel-monitor" --host 127.0.0.1 --port "$MONITOR_PORT" --http-port "$MONITOR_HTTP_PORT" \
         --state-dir "$OUT/state" >>"$OUT/monitor.log" 2>&1 &

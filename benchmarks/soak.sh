@@ -19,40 +19,16 @@ OUT="$SCRATCH/soak"
 rm -rf "$OUT"
 mkdir -p "$OUT"
 
-pids=()
-monitor_pid=
-cleanup() {
-    [[ -n $monitor_pid ]] && kill "$monitor_pid" 2>/dev/null || true
-    for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
-    for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
-}
-trap cleanup EXIT
-
-for product in sentinel sentinel-api sentinel-monitor; do
-    swift build -c release --package-path benchmarks --scratch-path "$SCRATCH" --product "$product" >&2
-done
-BIN="$SCRATCH/release"
-"$BIN/sentinel" train --data "$DATA" --out "$OUT/model.sentinel" >"$OUT/train.log" 2>&1 \
-    || { cat "$OUT/train.log" >&2; exit 1; }
-
+source benchmarks/services.sh
 metric() {  # PORT NAME → the sum of the series of NAME on that /metrics (0 when absent)
     curl -s "http://127.0.0.1:$1/metrics" | awk -v name="$2" '$1 == name || index($1, name "{") == 1 { s += $2 } END { printf "%d", s }'
-}
-rss_mib() { awk '/VmRSS/ { printf "%.1f", $2 / 1024 }' "/proc/$1/status" 2>/dev/null || echo "-"; }
-fds() { ls "/proc/$1/fd" 2>/dev/null | wc -l; }
-wait_healthy() {  # flag HOST:PORT → waits up to 20 s for SERVING
-    for _ in $(seq 2000); do
-        if "$BIN/sentinel" health "$1" "$2" --timeout 0.2 >/dev/null 2>&1; then return 0; fi
-        sleep 0.01
-    done
-    echo "no SERVING from $2" >&2
-    return 1
 }
 
 start_monitor() {
     "$BIN/sentinel-monitor" --port 18410 --http-port 18411 --state-dir "$OUT/state" --window 10s \
         >>"$OUT/monitor.log" 2>&1 &
     monitor_pid=$!
+    pids+=("$monitor_pid")
     wait_healthy --monitor 127.0.0.1:18410
 }
 start_monitor
@@ -66,6 +42,7 @@ for index in 0 1; do
     wait_healthy --api "127.0.0.1:$((18412 + 2 * index))"
 done
 # Two replay loops, one per replica, for the whole run.
+loop_pids=()
 for index in 0 1; do
     (
         end=$((SECONDS + DURATION))
@@ -74,6 +51,7 @@ for index in 0 1; do
                 >/dev/null 2>&1 || true
         done
     ) &
+    loop_pids+=($!)
     pids+=($!)
 done
 
@@ -100,7 +78,7 @@ while ((SECONDS - start < DURATION)); do
 done
 
 # Stop the traffic, let the replicas deliver, then compare.
-for pid in "${pids[@]:2}"; do kill "$pid" 2>/dev/null || true; done
+for pid in "${loop_pids[@]}"; do kill "$pid" 2>/dev/null || true; done
 pkill -f "$BIN/sentinel replay" 2>/dev/null || true
 scored=0
 for _ in $(seq 300); do
