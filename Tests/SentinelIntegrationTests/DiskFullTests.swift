@@ -1,9 +1,7 @@
 import Foundation
 import Glibc
-import SentinelLock
 import SentinelPosix
 import SentinelTestSupport
-import Synchronization
 import Testing
 
 /// A small tmpfs mounted for one test: a disk that fills up, and that can be given more room.
@@ -60,21 +58,6 @@ final class SmallDisk: Sendable {
 struct DiskFullTests {
     typealias Cluster = FaultHarnessTests.Cluster
 
-    /// Streams while `fault` runs; returns what was answered and what was asked (40 transactions per request).
-    static func stream(
-        _ cluster: Cluster, around fault: () async throws -> Void
-    ) async throws -> (answered: UInt64, asked: UInt64) {
-        let stream = FaultHarnessTests.Stream()
-        let ports = Lock(cluster.replicas.map(\.port))
-        let task = stream.run { ports.withLock { $0 } }
-        await stream.waitForRequests(20)
-        try await fault()
-        await stream.waitForRequests(20)
-        stream.stop()
-        await task.value
-        return (stream.answered.load(ordering: .relaxed), stream.requests.load(ordering: .relaxed) * 40)
-    }
-
     /// Waits until the service's log contains `text` (lower-case, compared without case), or `limit` passes.
     static func waitForLog(_ service: RunningService, _ text: String, within limit: Duration = .seconds(20)) async
         -> Bool
@@ -108,7 +91,7 @@ struct DiskFullTests {
         let disk = try SmallDisk(at: root.appendingPathComponent("spool-0").path, kilobytes: 96)
         defer { disk.unmount() }
         let cluster = try await Cluster(replicas: 1, root: root)
-        let (answered, asked) = try await Self.stream(cluster) {
+        let (answered, asked) = try await FaultHarnessTests.streamCounting(cluster) {
             cluster.monitor.signal(SIGKILL)
             _ = await cluster.monitor.waitForExit()
             #expect(
@@ -135,7 +118,7 @@ struct DiskFullTests {
         let disk = try SmallDisk(at: root.appendingPathComponent("state").path, kilobytes: 512)
         defer { disk.unmount() }
         let cluster = try await Cluster(replicas: 2, root: root)
-        let (answered, asked) = try await Self.stream(cluster) {
+        let (answered, asked) = try await FaultHarnessTests.streamCounting(cluster) {
             let status = await cluster.monitor.waitForExit(timeout: 60)
             #expect(status == 1, "the monitor stops (fail-stop) when its log cannot be written")
             #expect(cluster.monitor.log.contains("\"level\":\"error\",\"msg\":\"state store failed: stopping\""))

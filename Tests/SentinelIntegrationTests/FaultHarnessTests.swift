@@ -144,6 +144,13 @@ struct FaultHarnessTests {
 
     /// Runs a stream over the cluster's replicas around `fault`, then stops it and returns what was answered.
     static func stream(_ cluster: Cluster, around fault: () async throws -> Void) async throws -> UInt64 {
+        try await streamCounting(cluster, around: fault).answered
+    }
+
+    /// ``stream(_:around:)``, returning also the transactions asked for (40 per request sent).
+    static func streamCounting(
+        _ cluster: Cluster, around fault: () async throws -> Void
+    ) async throws -> (answered: UInt64, asked: UInt64) {
         let stream = Stream()
         let ports = Lock(cluster.replicas.map(\.port))
         let task = stream.run { ports.withLock { $0 } }
@@ -153,7 +160,7 @@ struct FaultHarnessTests {
         await stream.waitForRequests(20)
         stream.stop()
         await task.value
-        return stream.answered.load(ordering: .relaxed)
+        return (stream.answered.load(ordering: .relaxed), stream.requests.load(ordering: .relaxed) * 40)
     }
 
     @Test("monitor SIGKILL and restart mid-stream: every answered transaction counted once, nothing missing")

@@ -13,10 +13,7 @@ struct JSONShapeTests {
     func realResponsesConform() async throws {
         let monitor = try await RunningService.startMonitor(
             arguments: ["--http-port", "0", "--window", "500ms", "--min-count", "1"])
-        let spool = FileManager.default.temporaryDirectory.appendingPathComponent("json-shape-spool-\(UUID())").path
-        defer { try? FileManager.default.removeItem(atPath: spool) }
-        let api = try await RunningService.startAPI(
-            model: APIModels.firstPath, arguments: ["--monitor", monitor.address, "--spool-dir", spool])
+        let api = try await RunningService.startAPI(reportingTo: monitor)
 
         let replay = try await BuiltProducts.run(
             "sentinel",

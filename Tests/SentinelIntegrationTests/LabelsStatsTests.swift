@@ -20,10 +20,7 @@ struct LabelsStatsTests {
     @Test("replay --labels-after reports every row's label inline; labels --delay reports them again; stats counts")
     func endToEnd() async throws {
         let monitor = try await RunningService.startMonitor(arguments: ["--http-port", "0"])
-        let spool = FileManager.default.temporaryDirectory.appendingPathComponent("labels-spool-\(UUID())").path
-        defer { try? FileManager.default.removeItem(atPath: spool) }
-        let api = try await RunningService.startAPI(
-            model: APIModels.firstPath, arguments: ["--monitor", monitor.address, "--spool-dir", spool])
+        let api = try await RunningService.startAPI(reportingTo: monitor)
 
         let replay = try await BuiltProducts.run(
             "sentinel",
@@ -93,10 +90,7 @@ struct LabelsStatsTests {
     @Test("precision and recall at the threshold: Wilson intervals while a third is labelled, exact once all are")
     func performanceAtThreshold() async throws {
         let monitor = try await RunningService.startMonitor(arguments: ["--http-port", "0"])
-        let spool = FileManager.default.temporaryDirectory.appendingPathComponent("labels-spool-\(UUID())").path
-        defer { try? FileManager.default.removeItem(atPath: spool) }
-        let api = try await RunningService.startAPI(
-            model: APIModels.firstPath, arguments: ["--monitor", monitor.address, "--spool-dir", spool])
+        let api = try await RunningService.startAPI(reportingTo: monitor)
         let replay = try await BuiltProducts.run(
             "sentinel", ["replay", "--api", api.address, "--data", Self.sample])
         #expect(replay.status == 0, "\(replay.error)")

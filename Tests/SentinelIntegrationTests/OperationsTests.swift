@@ -47,10 +47,7 @@ struct OperationsTests {
         let documented = try Self.documentedFamilies()
         let monitor = try await RunningService.startMonitor(
             arguments: ["--http-port", "0", "--window", "500ms", "--min-count", "1"])
-        let spool = FileManager.default.temporaryDirectory.appendingPathComponent("operations-spool-\(UUID())")
-        defer { try? FileManager.default.removeItem(at: spool) }
-        let api = try await RunningService.startAPI(
-            model: APIModels.firstPath, arguments: ["--monitor", monitor.address, "--spool-dir", spool.path])
+        let api = try await RunningService.startAPI(reportingTo: monitor)
         #expect(api.httpPort != 0 && monitor.httpPort != 0)
 
         #expect(try await httpGet(port: api.httpPort, path: "/healthz").body == "ok\n")

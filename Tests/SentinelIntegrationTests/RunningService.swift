@@ -12,6 +12,8 @@ final class RunningService: @unchecked Sendable {
     private(set) var port: UInt16 = 0
     /// The HTTP port (`/metrics`; the monitor's dashboard), from the `metrics on` or `dashboard on` line; 0 if none.
     private(set) var httpPort: UInt16 = 0
+    /// A directory made for the service (an API's spool), removed with the log files.
+    fileprivate(set) var scratch: URL?
 
     /// Starts `product` and waits (off the cooperative pool, at most `timeout` seconds) until it listens and
     /// `isReady(log)` holds.
@@ -56,6 +58,7 @@ final class RunningService: @unchecked Sendable {
         if process.isRunning { process.terminate() }
         try? FileManager.default.removeItem(at: logFile)
         try? FileManager.default.removeItem(at: errorFile)
+        if let scratch { try? FileManager.default.removeItem(at: scratch) }
     }
 
     /// Standard output: JSON log lines only.
@@ -118,6 +121,23 @@ extension RunningService {
             arguments: ["--model", model, "--host", host, "--port", "0", "--http-port", "0", "--grace-period", "5"]
                 + arguments,
             isReady: { $0.contains("\"msg\":\"serving\"") })
+    }
+
+    /// Starts `sentinel-api` reporting to `monitor`, with its spool in a temporary directory removed with the
+    /// service.
+    static func startAPI(
+        reportingTo monitor: RunningService, model: String = APIModels.firstPath, arguments: [String] = []
+    ) async throws -> RunningService {
+        let spool = FileManager.default.temporaryDirectory.appendingPathComponent("spool-\(UUID())")
+        do {
+            let api = try await startAPI(
+                model: model, arguments: ["--monitor", monitor.address, "--spool-dir", spool.path] + arguments)
+            api.scratch = spool
+            return api
+        } catch {
+            try? FileManager.default.removeItem(at: spool)
+            throw error
+        }
     }
 }
 

@@ -9,10 +9,7 @@ struct StatusWatchTerminalTests {
     @Test("at 80×24: the alternate screen, frames that fit, no scrollback growth; Ctrl-C restores and exits 130")
     func watchFits() async throws {
         let monitor = try await RunningService.startMonitor(arguments: ["--http-port", "0"])
-        let spool = FileManager.default.temporaryDirectory.appendingPathComponent("watch-spool-\(UUID())").path
-        defer { try? FileManager.default.removeItem(atPath: spool) }
-        let api = try await RunningService.startAPI(
-            model: APIModels.firstPath, arguments: ["--monitor", monitor.address, "--spool-dir", spool])
+        let api = try await RunningService.startAPI(reportingTo: monitor)
         let replay = try await BuiltProducts.run(
             "sentinel", ["replay", "--api", api.address, "--data", "data/creditcard-sample.csv.gz", "--limit", "300"])
         #expect(replay.status == 0, "\(replay.error)")
