@@ -12,4 +12,7 @@ extension EventReporter: ScoringEventReporter {
 
     /// Whether the last call to the monitor succeeded.
     public var isMonitorReachable: Bool { statistics.monitorReachable }
+
+    /// The configured durability.
+    public var durability: EventDurability { configuration.durability }
 }

@@ -164,6 +164,7 @@ public final class ScoringApplication: Sendable {
         settings.pendingCapacityBytes = configuration.reportMemoryMegabytes << 20
         settings.retentionBytes = configuration.reportRetentionMegabytes << 20
         settings.retentionDuration = configuration.reportRetention
+        settings.durability = configuration.eventDurability
         settings.token = monitor.token
         do {
             return try EventReporter(configuration: settings, log: log)

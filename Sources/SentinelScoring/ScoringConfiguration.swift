@@ -36,6 +36,9 @@ public struct ScoringConfiguration: Sendable, Equatable {
     /// How long an acknowledged batch is kept for resends, within the MiB bound (`--report-retention`,
     /// `SENTINEL_REPORT_RETENTION`, default 1h).
     public var reportRetention: Duration = .seconds(3_600)
+    /// When a score is answered: at once (`async`, the default) or once its event is synced to the spool (`sync`)
+    /// (`--event-durability`, `SENTINEL_EVENT_DURABILITY`).
+    public var eventDurability = EventDurability.async
     /// The RPC server's token (`--token-file`, `SENTINEL_API_TOKEN_FILE`) and connection limits
     /// (`--max-connections`, `--handshake-timeout`, `--idle-timeout`).
     public var server = ServerConfiguration()
@@ -61,6 +64,7 @@ public struct ScoringConfiguration: Sendable, Equatable {
         "usage: sentinel-api --model FILE [--host ADDR] [--port N] [--http-port N] [--monitor HOST:PORT] "
         + "[--spool-dir DIR] "
         + "[--report-inflight N] [--report-memory-mb N] [--report-retention D] [--report-retention-mb N] "
+        + "[--event-durability async|sync] "
         + "[--token-file FILE] [--monitor-token-file FILE] [--max-batch N] [--grace-period S] [--log-requests] "
         + "[--busy-poll-us N] [--max-connections N] [--handshake-timeout S] [--idle-timeout S]"
 
@@ -90,6 +94,9 @@ public struct ScoringConfiguration: Sendable, Equatable {
                                      restored from a backup (env SENTINEL_REPORT_RETENTION, default 1h)
           --report-retention-mb N    MiB of acknowledged events kept for resends; 0 keeps none
                                      (env SENTINEL_REPORT_RETENTION_MB, default 64)
+          --event-durability MODE    async: answer a score at once, its event follows from memory; sync: answer
+                                     once the event is synced to the spool, so a crash loses no answered
+                                     event (env SENTINEL_EVENT_DURABILITY, default async)
           --max-batch N              most transactions per ScoreBatch (env SENTINEL_MAX_BATCH, default 10000)
           --grace-period S           seconds in-flight requests get on shutdown (env SENTINEL_GRACE_PERIOD, default 10)
           --log-requests             log one line per scoring request (env SENTINEL_LOG_REQUESTS=1)
@@ -129,6 +136,12 @@ public struct ScoringConfiguration: Sendable, Equatable {
         reportRetentionMegabytes =
             try arguments.option("--report-retention-mb", environment: "SENTINEL_REPORT_RETENTION_MB", as: Int.self)
             ?? reportRetentionMegabytes
+        if let durability = try arguments.option("--event-durability", environment: "SENTINEL_EVENT_DURABILITY") {
+            guard let mode = EventDurability(rawValue: durability) else {
+                throw UsageError("--event-durability must be async or sync, got '\(durability)'")
+            }
+            eventDurability = mode
+        }
         maximumBatchSize =
             try arguments.option("--max-batch", environment: "SENTINEL_MAX_BATCH", as: Int.self) ?? maximumBatchSize
         gracePeriodSeconds =
@@ -141,6 +154,9 @@ public struct ScoringConfiguration: Sendable, Equatable {
         try server.parseServerOptions(&arguments, environmentPrefix: "SENTINEL_API")
         try arguments.finish()
         self.host = host ?? (server.authToken == nil ? "127.0.0.1" : "0.0.0.0")
+        if eventDurability == .sync && monitor == nil {
+            throw UsageError("--event-durability sync needs --monitor: without a monitor no event is kept")
+        }
         guard maximumBatchSize >= 1 else { throw UsageError("--max-batch must be at least 1, got \(maximumBatchSize)") }
         guard gracePeriodSeconds.isFinite, gracePeriodSeconds >= 0 else {
             throw UsageError("--grace-period must be a non-negative number of seconds")

@@ -12,8 +12,10 @@ import Synchronization
 ///
 /// Score, ScoreBatch, ModelInfo, Stats and Health.Check are synchronous handlers run on the event loop (no task per
 /// request): they decode straight from the request buffer, read the live model once, validate, score, and append
-/// the encoded reply. ReloadModel is asynchronous: it loads the file on a thread of its own, never on a loop.
-/// Tests call the handlers directly with encoded bytes.
+/// the encoded reply. ReloadModel is asynchronous: it loads the file on a thread of its own, never on a loop. With a
+/// sink in ``EventDurability/sync`` mode, Score and ScoreBatch are asynchronous too: they score the same way on the
+/// loop, then wait for the sink's group commit before answering (``scoreDurably(_:_:)``,
+/// ``scoreBatchDurably(_:_:)``). Tests call the handlers directly with encoded bytes.
 ///
 /// ```swift
 /// let service = ScoringService(store: ModelStore(configuredPath: path))
@@ -69,8 +71,13 @@ public final class ScoringService: Sendable {
     public func makeRouter() -> Router {
         var router = Router()
         router.register(.healthCheck, healthCheck)
-        router.register(.scoringScore, score)
-        router.registerRaw(.scoringScoreBatch, scoreBatch)
+        if sink?.durability == .sync {
+            router.registerAsync(.scoringScore, scoreDurably)
+            router.registerRawAsync(.scoringScoreBatch, scoreBatchDurably)
+        } else {
+            router.register(.scoringScore, score)
+            router.registerRaw(.scoringScoreBatch, scoreBatch)
+        }
         router.register(.scoringModelInfo, modelInfo)
         router.register(.scoringStats, stats)
         router.registerAsync(.scoringReloadModel, reloadModel)
@@ -113,6 +120,22 @@ public final class ScoringService: Sendable {
     ///   transaction and the field), FAILED_PRECONDITION for a pinned version the service does not serve,
     ///   UNAVAILABLE before a model is loaded.
     public func score(_ request: ScoreRequest, _ context: RequestContext) throws -> ScoreResponse {
+        try scoreRecording(request, context).response
+    }
+
+    /// Score in ``EventDurability/sync`` mode: as ``score(_:_:)``, then waits until the event is durable.
+    /// - Throws: As ``score(_:_:)``; DEADLINE_EXCEEDED when the deadline passed before the task started;
+    ///   UNAVAILABLE when the event cannot be made durable (the transaction was scored and counted in Stats).
+    public func scoreDurably(_ request: ScoreRequest, _ context: RequestContext) async throws -> ScoreResponse {
+        try checkDeadline(context)
+        let (response, receipt) = try scoreRecording(request, context)
+        try await waitUntilDurable(receipt)
+        return response
+    }
+
+    private func scoreRecording(_ request: ScoreRequest, _ context: RequestContext) throws -> (
+        response: ScoreResponse, receipt: EventReceipt
+    ) {
         let started = MonotonicClock.nanoseconds()
         let model = try model(pinned: request.modelVersion)
         let transaction = request.transaction
@@ -125,8 +148,9 @@ public final class ScoringService: Sendable {
         counters.transactions.add(1, ordering: .relaxed)
         if decision == .flag { counters.flagged.add(1, ordering: .relaxed) }
         counters.recordLatency(nanoseconds: latency)
+        var receipt = EventReceipt.none
         if let sink {
-            sink.record(
+            receipt = sink.record(
                 event(
                     transaction, probability: probability, decision: decision, model: model, latency: latency,
                     scoredAt: MonotonicClock.unixMicroseconds()))
@@ -139,9 +163,10 @@ public final class ScoringService: Sendable {
                     "decision": decision == .flag ? "flag" : "pass", "latency_ns": .int(Int64(latency)),
                 ])
         }
-        return ScoreResponse(
+        let response = ScoreResponse(
             transactionId: transaction.id, fraudProbability: probability, decision: decision,
             modelVersion: model.version, serverLatencyNanoseconds: latency, threshold: model.threshold)
+        return (response, receipt)
     }
 
     /// ScoreBatch: validates and scores each transaction with one model; a bad transaction gets an item error
@@ -152,6 +177,25 @@ public final class ScoringService: Sendable {
     public func scoreBatch(_ context: RequestContext, _ request: UnsafeRawBufferPointer, _ response: inout [UInt8])
         throws
     {
+        _ = try scoreBatchRecording(context, request, &response)
+    }
+
+    /// ScoreBatch in ``EventDurability/sync`` mode: as ``scoreBatch(_:_:_:)``, then waits until the batch's events
+    /// are durable.
+    /// - Returns: The encoded response.
+    /// - Throws: As ``scoreBatch(_:_:_:)``; DEADLINE_EXCEEDED when the deadline passed before the task started;
+    ///   UNAVAILABLE when the events cannot be made durable (the transactions were scored and counted in Stats).
+    public func scoreBatchDurably(_ context: RequestContext, _ request: [UInt8]) async throws -> [UInt8] {
+        try checkDeadline(context)
+        var response: [UInt8] = []
+        let receipt = try request.withUnsafeBytes { try scoreBatchRecording(context, $0, &response) }
+        try await waitUntilDurable(receipt)
+        return response
+    }
+
+    private func scoreBatchRecording(
+        _ context: RequestContext, _ request: UnsafeRawBufferPointer, _ response: inout [UInt8]
+    ) throws -> EventReceipt {
         let started = MonotonicClock.nanoseconds()
         // The limit is checked on the wire bytes first, so an oversized batch costs no unpacking.
         if let count = ScoreBatchRequest.transactionCount(serializedBytes: request), count > maximumBatchSize {
@@ -161,7 +205,7 @@ public final class ScoringService: Sendable {
         // Read in place: the transactions stay in protobuf-c's unpacked memory, no Swift strings or arrays
         // per transaction; only the error path copies one out, to build its message.
         do {
-            try ScoreBatchRequest.withView(serializedBytes: request) {
+            return try ScoreBatchRequest.withView(serializedBytes: request) {
                 try scoreBatch($0, context: context, started: started, &response)
             }
         } catch let error as RPCError {
@@ -178,7 +222,7 @@ public final class ScoringService: Sendable {
 
     private func scoreBatch(
         _ decoded: ScoreBatchRequest.View, context: RequestContext, started: UInt64, _ response: inout [UInt8]
-    ) throws {
+    ) throws -> EventReceipt {
         let transactions = decoded.transactions
         guard !transactions.isEmpty else {
             throw RPCError(.invalidArgument, "empty batch: ScoreBatch needs at least one transaction")
@@ -196,6 +240,7 @@ public final class ScoringService: Sendable {
         // indices, and their probabilities.
         // Set when the deadline passes between chunks: nothing is answered, counted or reported for the batch.
         var expiredAfter: Int?
+        var receipt = EventReceipt.none
         withScratch(of: Double.self, capacity: max(1, transactions.count * width)) { rows in
             withScratch(of: Int.self, capacity: transactions.count) { valid in
                 withScratch(of: Double.self, capacity: transactions.count) { scores in
@@ -231,7 +276,8 @@ public final class ScoringService: Sendable {
                         counters.countTransactionError(.invalidArgument, times: UInt64(batch.problems.count))
                     }
                     counters.recordLatency(nanoseconds: latency)
-                    reportEvents(batch, scores: UnsafeBufferPointer(scored), model: model, latency: latency)
+                    receipt = reportEvents(
+                        batch, scores: UnsafeBufferPointer(scored), model: model, latency: latency)
                     if logRequests {
                         log.info(
                             "score_batch",
@@ -250,6 +296,7 @@ public final class ScoringService: Sendable {
                 "deadline exceeded after scoring \(expiredAfter) of \(transactions.count) transactions; nothing was "
                     + "answered or reported for the batch")
         }
+        return receipt
     }
 
     /// The response: one item per transaction in request order, a score for the valid ones and the validation
@@ -290,11 +337,11 @@ public final class ScoringService: Sendable {
     /// size. The response keeps the request's latency, which is what the client waited.
     private func reportEvents(
         _ batch: ValidatedBatch, scores: UnsafeBufferPointer<Double>, model: ModelHandle, latency: UInt64
-    ) {
-        guard let sink, batch.validCount > 0 else { return }
+    ) -> EventReceipt {
+        guard let sink, batch.validCount > 0 else { return .none }
         let scoredAt = MonotonicClock.unixMicroseconds()
         let share = max(1, latency / UInt64(batch.validCount))
-        withScratch(of: ScoredTransactionView.self, capacity: batch.validCount) { events in
+        return withScratch(of: ScoredTransactionView.self, capacity: batch.validCount) { events in
             for position in 0..<batch.validCount {
                 let probability = scores[position]
                 events.initializeElement(
@@ -304,7 +351,8 @@ public final class ScoringService: Sendable {
                         fraudProbability: probability, decision: probability >= model.threshold ? .flag : .pass,
                         serverLatencyNanoseconds: share))
             }
-            sink.record(batch: UnsafeBufferPointer(rebasing: events[..<batch.validCount]), modelVersion: model.version)
+            return sink.record(
+                batch: UnsafeBufferPointer(rebasing: events[..<batch.validCount]), modelVersion: model.version)
         }
     }
 
@@ -346,7 +394,9 @@ public final class ScoringService: Sendable {
         // point; past it, the reload completes and is answered as done.
         let commit = ReloadCommit()
         let result = await withTaskCancellationHandler {
-            await Self.onOwnThread { try store.reload(request, commit: commit) { sink?.modelActivated($0) } }
+            await onOwnThread(named: "model-reload") {
+                try store.reload(request, commit: commit) { sink?.modelActivated($0) }
+            }
         } onCancel: {
             commit.cancel()
         }
@@ -401,6 +451,25 @@ public final class ScoringService: Sendable {
 
     // MARK: Helpers
 
+    /// Refuses a request whose deadline passed before its task started: nothing is scored or reported.
+    private func checkDeadline(_ context: RequestContext) throws(RPCError) {
+        if context.isPastDeadline {
+            throw RPCError(.deadlineExceeded, "deadline exceeded before the request was handled")
+        }
+    }
+
+    /// Waits for the sink to make a request's events durable (sync mode).
+    private func waitUntilDurable(_ receipt: EventReceipt) async throws(RPCError) {
+        guard let sink else { return }
+        do {
+            try await sink.waitUntilDurable(receipt)
+        } catch {
+            throw RPCError(
+                .unavailable,
+                "scored, but the scoring event could not be made durable (--event-durability sync): \(error.message)")
+        }
+    }
+
     /// The live model, or the pinned version if it is the live one.
     private func model(pinned: String?) throws -> ModelHandle {
         guard let model = store.current else {
@@ -422,12 +491,5 @@ public final class ScoringService: Sendable {
             scoredAtMicroseconds: scoredAt, cardId: transaction.cardId, terminalId: transaction.terminalId,
             amount: transaction.amount, features: transaction.features, fraudProbability: probability,
             decision: decision, modelVersion: model.version, serverLatencyNanoseconds: latency)
-    }
-
-    /// Runs blocking work (file I/O) on a thread of its own, never on an event loop or the cooperative pool.
-    static func onOwnThread<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async -> Result<T, any Error> {
-        await withCheckedContinuation { continuation in
-            Thread.detachNewThread { continuation.resume(returning: Result { try body() }) }
-        }
     }
 }

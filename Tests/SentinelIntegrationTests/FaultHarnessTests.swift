@@ -24,12 +24,17 @@ struct FaultHarnessTests {
         var replicas: [RunningService]
         let monitorPort: UInt16
         let snapshotInterval: String
+        /// Flags every replica gets besides its monitor and spool.
+        let replicaArguments: [String]
 
         /// Starts the monitor and the replicas, with their directories under `root` (default: a new temporary
         /// directory; a test may mount file systems there first).
-        init(replicas count: Int = 2, snapshotInterval: String = "1s", root: URL? = nil) async throws {
+        init(
+            replicas count: Int = 2, snapshotInterval: String = "1s", root: URL? = nil, replicaArguments: [String] = []
+        ) async throws {
             self.root = root ?? FileManager.default.temporaryDirectory.appendingPathComponent("harness-\(UUID())")
             self.snapshotInterval = snapshotInterval
+            self.replicaArguments = replicaArguments
             try FileManager.default.createDirectory(at: self.root, withIntermediateDirectories: true)
             monitor = try await RunningService.startMonitor(
                 arguments: Self.monitorArguments(self.root, snapshotInterval: snapshotInterval))
@@ -53,7 +58,7 @@ struct FaultHarnessTests {
                 arguments: [
                     "--monitor", "127.0.0.1:\(monitorPort)", "--spool-dir",
                     root.appendingPathComponent("spool-\(index)").path,
-                ])
+                ] + replicaArguments)
         }
 
         /// Starts the monitor again on its port, on its state directory.
@@ -147,19 +152,20 @@ struct FaultHarnessTests {
         try await streamCounting(cluster, around: fault).answered
     }
 
-    /// ``stream(_:around:)``, returning also the transactions asked for (40 per request sent).
+    /// ``stream(_:around:)``, returning also the transactions asked for (40 per request sent); `clients` send
+    /// concurrently, one request at a time each.
     static func streamCounting(
-        _ cluster: Cluster, around fault: () async throws -> Void
+        _ cluster: Cluster, clients: Int = 1, around fault: () async throws -> Void
     ) async throws -> (answered: UInt64, asked: UInt64) {
         let stream = Stream()
         let ports = Lock(cluster.replicas.map(\.port))
-        let task = stream.run { ports.withLock { $0 } }
+        let tasks = (0..<clients).map { _ in stream.run { ports.withLock { $0 } } }
         await stream.waitForRequests(20)
         try await fault()
         ports.withLock { $0 = cluster.replicas.map(\.port) }
         await stream.waitForRequests(20)
         stream.stop()
-        await task.value
+        for task in tasks { await task.value }
         return (stream.answered.load(ordering: .relaxed), stream.requests.load(ordering: .relaxed) * 40)
     }
 

@@ -246,15 +246,18 @@ struct ScoreBatchFastPathTests {
         }
     }
 
-    @Test("the reporter's batch hand-off queues the events as recording them one by one does")
+    @Test(
+        "the batch hand-off queues a batch as recording it event by event does, or drops it whole when it does not fit")
     func queueBatch() throws {
         var random = Generator(state: 9)
         let transactions = Self.batch(count: 50, using: &random).filter {
             TransactionValidator.problem(in: $0, index: nil, featureNames: ScoringFixtures.model.artifact.featureNames)
                 == nil
         }
-        let one = EventQueue(capacity: 30, capacityBytes: 1 << 20, lastSequence: 10)
-        let all = EventQueue(capacity: 30, capacityBytes: 1 << 20, lastSequence: 10)
+        let one = EventQueue(capacity: 100, capacityBytes: 1 << 20, lastSequence: 10)
+        let all = EventQueue(capacity: 100, capacityBytes: 1 << 20, lastSequence: 10)
+        // Too small for the batch: its events are dropped together, and so is what follows until the next take.
+        let small = EventQueue(capacity: 30, capacityBytes: 1 << 20, lastSequence: 10)
         let events = transactions.map {
             ScoringEvent(
                 transactionId: $0.id, eventTimeMicroseconds: $0.eventTimeMicroseconds, scoredAtMicroseconds: 5,
@@ -263,6 +266,7 @@ struct ScoreBatchFastPathTests {
         }
         for event in events { one.append(event) }
         let request = ScoreBatchRequest(transactions: transactions).serializedBytes()
+        var receipts: [EventReceipt] = []
         try request.withUnsafeBytes { bytes in
             try ScoreBatchRequest.withView(serializedBytes: bytes) { view in
                 let events = view.transactions.map {
@@ -270,21 +274,31 @@ struct ScoreBatchFastPathTests {
                         transaction: $0, scoredAtMicroseconds: 5, fraudProbability: 0.5, decision: .flag,
                         serverLatencyNanoseconds: 3)
                 }
-                events.withUnsafeBufferPointer { all.append(batch: $0, modelVersion: "v1") }
+                events.withUnsafeBufferPointer {
+                    receipts.append(all.append(batch: $0, modelVersion: "v1"))
+                    receipts.append(small.append(batch: $0, modelVersion: "v1"))
+                }
             }
         }
+        let last = 10 + UInt64(transactions.count)
+        #expect(receipts == [.init(sequences: 11...last, queued: true), .init(sequences: 11...last, queued: false)])
+        #expect(small.append(events[0]) == EventReceipt(sequences: (last + 1)...(last + 1), queued: false))
         var spareOne = one.makeSpare()
         var spareAll = all.makeSpare()
+        var spareSmall = small.makeSpare()
         one.take(into: &spareOne)
-        all.take(into: &spareAll)
+        #expect(all.take(into: &spareAll) == last)
+        small.take(into: &spareSmall)
         #expect(transactions.count > 30)
-        #expect(spareAll.count == 30)
+        #expect(spareAll.count == transactions.count)
         #expect(spareAll.ends == spareOne.ends)
         #expect(spareAll.firstSequence == 11)
         #expect(Array(spareAll.entries(0..<30)) == Array(spareOne.entries(0..<30)))
         #expect(all.counters.lastSequence == one.counters.lastSequence)
-        #expect(all.counters.overflowed == one.counters.overflowed)
-        #expect(all.counters.overflowed == UInt64(transactions.count - 30))
+        #expect(all.counters.overflowed == 0)
+        #expect(spareSmall.count == 0)
+        #expect(small.counters.overflowed == UInt64(transactions.count) + 1)
+        #expect(small.append(events[0]) == EventReceipt(sequences: (last + 2)...(last + 2), queued: true))
     }
 
     // MARK: Helpers

@@ -30,6 +30,7 @@ struct ScoringConfigurationTests {
             "SENTINEL_LOG_REQUESTS": "1", "SENTINEL_API_TOKEN_FILE": apiToken,
             "SENTINEL_MONITOR_TOKEN_FILE": monitorToken, "SENTINEL_API_HOST": "127.0.0.1",
             "SENTINEL_REPORT_RETENTION": "10m", "SENTINEL_REPORT_RETENTION_MB": "8",
+            "SENTINEL_EVENT_DURABILITY": "sync",
         ]
         var fromEnvironment = Arguments(["--port", "0"], environment: environment)
         let configured = try ScoringConfiguration(parsing: &fromEnvironment)
@@ -43,6 +44,9 @@ struct ScoringConfigurationTests {
         #expect(configured.logRequests)
         #expect(configured.reportRetention == .seconds(600) && configured.reportRetentionMegabytes == 8)
         #expect(plain.reportRetention == .seconds(3_600) && plain.reportRetentionMegabytes == 64)
+        #expect(configured.eventDurability == .sync && plain.eventDurability == .async)
+        var flagWins = Arguments(["--event-durability", "async"], environment: environment)
+        #expect(try ScoringConfiguration(parsing: &flagWins).eventDurability == .async)
         #expect(
             configured.server.authToken == AuthToken("api secret"), "surrounding white space is not part of the token")
         #expect(configured.monitor?.token == AuthToken("monitor secret"))
@@ -74,6 +78,14 @@ struct ScoringConfigurationTests {
                 "--report-retention-mb must be between 0 and 1048576, got -1"
             ),
             (
+                ["--model", "m", "--monitor", "m:1", "--event-durability", "fsync"],
+                "--event-durability must be async or sync, got 'fsync'"
+            ),
+            (
+                ["--model", "m", "--event-durability", "sync"],
+                "--event-durability sync needs --monitor: without a monitor no event is kept"
+            ),
+            (
                 ["--model", "m", "--token-file", "/nonexistent/token"],
                 "--token-file: cannot read token file '/nonexistent/token'"
             ),
@@ -101,7 +113,8 @@ struct ScoringConfigurationTests {
             "--max-batch", "--grace-period", "--log-requests", "SENTINEL_MODEL", "SENTINEL_API_HOST",
             "SENTINEL_API_PORT",
             "SENTINEL_MONITOR", "SENTINEL_SPOOL_DIR", "SENTINEL_API_TOKEN_FILE", "SENTINEL_MONITOR_TOKEN_FILE",
-            "SENTINEL_MAX_BATCH", "SENTINEL_GRACE_PERIOD", "SENTINEL_LOG_REQUESTS",
+            "SENTINEL_MAX_BATCH", "SENTINEL_GRACE_PERIOD", "SENTINEL_LOG_REQUESTS", "--event-durability",
+            "SENTINEL_EVENT_DURABILITY",
         ] {
             #expect(ScoringConfiguration.help.contains(name), "\(name)")
         }

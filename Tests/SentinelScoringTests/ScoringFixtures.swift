@@ -112,8 +112,9 @@ func rpcError(_ body: () throws -> Void) -> RPCError? {
 final class RecordingSink: ScoringEventSink {
     private let state = Lock<(events: [ScoringEvent], models: [String])>(([], []))
 
-    func record(_ event: ScoringEvent) {
+    func record(_ event: ScoringEvent) -> EventReceipt {
         state.withLock { $0.events.append(event) }
+        return .none
     }
 
     func modelActivated(_ model: ModelHandle) {

@@ -15,7 +15,8 @@ import Synchronization
 ///
 /// The events of one buffer have consecutive sequence numbers: after the first drop (queue full) every later
 /// `append` drops too until the next swap, so a buffer is described by its first sequence number and the end
-/// offset of each event.
+/// offset of each event. One call's events are queued or dropped together, so a request's events are never split
+/// between the monitor and the drop count.
 final class EventQueue: Sendable {
     /// A taken buffer: consecutive events from ``firstSequence``, entry `i` ending at `ends[i]` in ``bytes``.
     struct Buffer: Sendable {
@@ -106,13 +107,15 @@ final class EventQueue: Sendable {
     /// Assigns the next sequence number and appends the event's encoding; when full or closed, counts the event as
     /// dropped (its sequence number is used, so the monitor sees a gap that `dropped_total` explains). An event
     /// larger than the whole buffer is dropped too.
-    func append(_ event: ScoringEvent) {
+    /// - Returns: The sequence number assigned, and whether the event was queued.
+    @discardableResult
+    func append(_ event: ScoringEvent) -> EventReceipt {
         // One encoder for owned events and views: view the owned one's storage for the call.
         var id = event.transactionId
         var card = event.cardId
         var terminal = event.terminalId
         var version = event.modelVersion
-        id.withUTF8 { id in
+        return id.withUTF8 { id in
             card.withUTF8 { card in
                 terminal.withUTF8 { terminal in
                     version.withUTF8 { version in
@@ -124,7 +127,7 @@ final class EventQueue: Sendable {
                                 terminalId: UnsafeRawBufferPointer(terminal), amount: event.amount, features: features,
                                 fraudProbability: event.fraudProbability, decision: event.decision,
                                 serverLatencyNanoseconds: event.serverLatencyNanoseconds)
-                            withUnsafePointer(to: view) {
+                            return withUnsafePointer(to: view) {
                                 append(
                                     batch: UnsafeBufferPointer(start: $0, count: 1),
                                     modelVersion: UnsafeRawBufferPointer(version))
@@ -136,59 +139,71 @@ final class EventQueue: Sendable {
         }
     }
 
-    /// Appends the events of one batch, in order, under one lock acquisition: each gets the next sequence number
-    /// and is appended or dropped exactly as ``append(_:)`` would (a full or closed queue drops the rest).
+    /// Appends the events of one batch, in order, under one lock acquisition: each gets the next sequence number.
+    /// They are queued together, or dropped together when they do not all fit or the queue is closed (counted as
+    /// ``append(_:)`` counts a drop).
     /// - Parameters:
     ///   - events: The events, valid only for the call.
     ///   - modelVersion: The version of the model that scored them.
-    func append(batch events: UnsafeBufferPointer<ScoredTransactionView>, modelVersion: String) {
+    /// - Returns: The sequence numbers assigned, and whether the events were queued.
+    @discardableResult
+    func append(batch events: UnsafeBufferPointer<ScoredTransactionView>, modelVersion: String) -> EventReceipt {
         var version = modelVersion
-        version.withUTF8 { append(batch: events, modelVersion: UnsafeRawBufferPointer($0)) }
+        return version.withUTF8 { append(batch: events, modelVersion: UnsafeRawBufferPointer($0)) }
     }
 
     private func append(
         batch events: UnsafeBufferPointer<ScoredTransactionView>, modelVersion version: UnsafeRawBufferPointer
-    ) {
-        guard !events.isEmpty else { return }
+    ) -> EventReceipt {
+        guard !events.isEmpty else { return .none }
         // The sizes are computed before taking the lock; the sequence's share is added under it.
-        withScratch(of: Int.self, capacity: events.count) { sizes in
+        return withScratch(of: Int.self, capacity: events.count) { sizes in
+            var total = 0
             for index in events.indices {
                 sizes[index] = EventEncoding.eventSize(events[index], modelVersionCount: version.count)
+                // The sequence's varint takes at most 10 bytes: enough room for the whole call is checked once.
+                total += EventEncoding.entrySize(eventSize: sizes[index] + 11)
             }
-            state.withLock { state in
+            return state.withLock { state in
+                let first = state.lastSequence &+ 1
+                state.lastSequence &+= UInt64(events.count)
+                let sequences = first...state.lastSequence
+                mark?.store(state.lastSequence)
+                guard !state.closed else {
+                    state.afterClose += UInt64(events.count)
+                    return EventReceipt(sequences: sequences, queued: false)
+                }
+                let storage = state.buffer.bytes
+                if state.buffer.full || state.buffer.count + events.count > capacity
+                    || storage.count + total > storage.capacity
+                {
+                    state.buffer.full = true
+                    state.overflowed += UInt64(events.count)
+                    return EventReceipt(sequences: sequences, queued: false)
+                }
+                if state.buffer.count == 0 { state.buffer.firstSequence = first }
                 for index in events.indices {
-                    state.lastSequence &+= 1
-                    let sequence = state.lastSequence
-                    guard !state.closed else {
-                        state.afterClose += 1
-                        continue
-                    }
+                    let sequence = first + UInt64(index)
                     let size = sizes[index] + 1 + EventEncoding.varintSize(sequence)
-                    let entry = EventEncoding.entrySize(eventSize: size)
-                    let storage = state.buffer.bytes
-                    if state.buffer.full || state.buffer.count >= capacity
-                        || storage.count + entry > storage.capacity
-                    {
-                        state.buffer.full = true
-                        state.overflowed += 1
-                        continue
-                    }
-                    if state.buffer.count == 0 { state.buffer.firstSequence = sequence }
                     storage.count += EventEncoding.writeEntry(
                         events[index], modelVersion: version, sequence: sequence, size: size,
                         to: storage.base + storage.count)
                     state.buffer.ends.append(storage.count)
                 }
-                mark?.store(state.lastSequence)
+                return EventReceipt(sequences: sequences, queued: true)
             }
         }
     }
 
     /// Swaps the buffered events into `spare` (which must be empty); with `close`, later appends are dropped.
-    func take(into spare: inout Buffer, close: Bool = false) {
+    /// - Returns: The last sequence number assigned at the swap: every number up to it is now either in `spare`,
+    ///   in an earlier take, or dropped.
+    @discardableResult
+    func take(into spare: inout Buffer, close: Bool = false) -> UInt64 {
         state.withLock { state in
             swap(&state.buffer, &spare)
             if close { state.closed = true }
+            return state.lastSequence
         }
     }
 

@@ -63,6 +63,10 @@ extension EventReporter {
         public var retentionDuration: Duration = .seconds(3_600)
         /// Sequence numbers reserved per write of the state file (the gap a hard crash can leave).
         public var sequenceLease: UInt64 = 1 << 20
+        /// When a scoring answer may leave: at once (``EventDurability/async``, the default), or once its events
+        /// are synced to the spool (``EventDurability/sync``; every batch then goes through the spool, and
+        /// ``pendingCapacityBytes`` is unused).
+        public var durability = EventDurability.async
 
         /// Creates a configuration with the defaults above.
         /// - Parameters:

@@ -28,8 +28,11 @@ import Synchronization
 /// empty, so the monitor receives every producer's events in sequence order (up to the reordering of the requests
 /// in flight, which its (producer, sequence) tracking absorbs). After a failed call every unacknowledged batch is
 /// sent again, oldest first. Only a full spool drops events (counted, logged, and reported in
-/// `EventBatch.dropped_total`). Durability: spooled batches survive a crash; events still in memory are lost on
-/// a hard crash of the process (their sequence numbers show as a gap), never on a clean shutdown.
+/// `EventBatch.dropped_total`). Durability (``Configuration/durability``): by default spooled batches survive a
+/// crash, and events still in memory are lost on a hard crash of the process (their sequence numbers show as a
+/// gap), never on a clean shutdown. In ``EventDurability/sync`` mode every batch goes through the spool, and the
+/// scoring handler answers only after ``waitUntilDurable(_:)``: the drain thread takes whatever was recorded, writes
+/// it and syncs once for all of it (a group commit), then releases the requests it covered.
 ///
 /// Model versions: call ``registerModel(version:artifact:)`` at startup and after each reload, before scoring
 /// with the version; the reporter registers every known version (up to 16) with the monitor on each (re)connect
@@ -56,6 +59,14 @@ public final class EventReporter: Service {
     private let models = Lock(ModelRegistry())
     private let control = Lock(Control())
     private let counters = Counters()
+    /// Whether answers wait for durability (``EventDurability/sync``).
+    private let isSync: Bool
+    /// Where sync-mode requests wait for their group commit.
+    private let commits: CommitGate
+    /// Wakes the drain thread early: at shutdown, and in sync mode on every record.
+    private let wakeup = Wakeup()
+    /// Rate-limits the spool's error lines (in sync mode a full disk fails every commit).
+    private let logThrottle = LogThrottle(interval: .seconds(1))
     private let transport: any MonitorTransport
     /// The transport's event loop, run by ``run()``: IngestEvents calls are started on it in order (so their frames
     /// leave in sequence order), and the TCP client's completions run on it.
@@ -93,6 +104,7 @@ public final class EventReporter: Service {
     ) throws {
         try configuration.validate()
         self.configuration = configuration
+        isSync = configuration.durability == .sync
         let log = log.component("event-reporter")
         self.log = log
         let directory = configuration.spoolDirectory
@@ -123,6 +135,7 @@ public final class EventReporter: Service {
                 capacity: configuration.queueCapacity, capacityBytes: configuration.queueCapacityBytes,
                 lastSequence: lastSequence, mark: mark)
             batchPrefix = EventEncoding.batchPrefix(producerId: producer)
+            commits = CommitGate(committedThrough: lastSequence)
             counters.leasedThrough.store(lease.sequence, ordering: .relaxed)
             counters.firstSequence.store(lastSequence, ordering: .relaxed)
             counters.corruptRecords.store(UInt64(spool.corruptRecords), ordering: .relaxed)
@@ -134,6 +147,7 @@ public final class EventReporter: Service {
                 [
                     ("producer_id", .string(producer)), ("monitor", .string(configuration.monitor.description)),
                     ("spool_dir", .string(directory)), ("next_sequence", .uint(lastSequence + 1)),
+                    ("durability", .string(configuration.durability.rawValue)),
                     ("spooled_events", .int(Int64(spool.eventCount))), ("spool_bytes", .int(Int64(spool.totalBytes))),
                     ("corrupt_records_skipped", .int(Int64(spool.corruptRecords))),
                 ])
@@ -165,20 +179,50 @@ public final class EventReporter: Service {
     /// encodes the event into a buffer with reserved capacity. No syscall, no allocation in the steady state, no
     /// reference to the event kept, never blocks on I/O, never throws. When the hand-off queue is full (the drain
     /// task is more than ``Configuration/queueCapacity`` events or ``Configuration/queueCapacityBytes`` behind) or
-    /// after ``beginGracefulShutdown()``, the event is dropped and counted (and logged by the drain task).
+    /// after ``beginGracefulShutdown()``, the event is dropped and counted (and logged by the drain task). In sync
+    /// mode it also wakes the drain thread (one futex wake when it sleeps).
     /// - Parameter event: The event; everything but `sequence` as the scoring handler filled it in.
+    /// - Returns: The sequence number assigned and whether the event was queued, for ``waitUntilDurable(_:)``.
     @inline(__always)
-    public func record(_ event: ScoringEvent) {
-        queue.append(event)
+    @discardableResult
+    public func record(_ event: ScoringEvent) -> EventReceipt {
+        let receipt = queue.append(event)
+        if isSync { wakeup.signal() }
+        return receipt
     }
 
     /// Queues the events of one ScoreBatch with one hand-off: as ``record(_:)`` for each event in order, but under
-    /// one lock acquisition for the batch, each event encoded straight from the request's memory.
+    /// one lock acquisition for the batch, each event encoded straight from the request's memory. The events are
+    /// queued together or dropped together.
     /// - Parameters:
     ///   - events: The batch's scored transactions, valid only for the call.
     ///   - modelVersion: The version of the model that scored them.
-    public func record(batch events: UnsafeBufferPointer<ScoredTransactionView>, modelVersion: String) {
-        queue.append(batch: events, modelVersion: modelVersion)
+    /// - Returns: The sequence numbers assigned and whether the events were queued.
+    @discardableResult
+    public func record(batch events: UnsafeBufferPointer<ScoredTransactionView>, modelVersion: String)
+        -> EventReceipt
+    {
+        let receipt = queue.append(batch: events, modelVersion: modelVersion)
+        if isSync { wakeup.signal() }
+        return receipt
+    }
+
+    /// In ``EventDurability/sync`` mode, returns once the receipt's events are in the spool and synced to disk;
+    /// in async mode, at once. The wait ignores cancellation (the events are recorded either way, and will reach
+    /// the monitor), and lasts one group commit: a write and an `fdatasync` of everything recorded meanwhile.
+    /// - Parameter receipt: What ``record(_:)`` or ``record(batch:modelVersion:)`` returned.
+    /// - Throws: ``ReportingError`` `spoolUnavailable` when the events cannot be made durable: the hand-off queue
+    ///   was full or closed, the spool is full, or its write or sync failed (the message says which). Events of a
+    ///   failed write may still reach the monitor; events of a full queue or spool never do.
+    public func waitUntilDurable(_ receipt: EventReceipt) async throws(ReportingError) {
+        guard isSync else { return }
+        do {
+            try await commits.wait(for: receipt)
+        } catch let error as ReportingError {
+            throw error
+        } catch {
+            throw ReportingError(.spoolUnavailable, "\(error)")
+        }
     }
 
     // MARK: Models
@@ -227,6 +271,7 @@ public final class EventReporter: Service {
         control.withLock { control in
             if control.deadline == nil { control.deadline = .now + configuration.shutdownTimeout }
         }
+        wakeup.signal()
     }
 
     /// A snapshot of the counters (for the Stats RPC).
@@ -275,34 +320,53 @@ public final class EventReporter: Service {
         }
     }
 
-    /// Moves events from the queue into batches, and batches into memory or the spool; keeps the sequence lease
-    /// ahead; logs drops.
+    /// Runs the drain on a thread of its own: it writes and syncs the spool, which must not block the cooperative
+    /// pool.
     private func drainLoop() async {
+        _ = await onOwnThread(named: "event-drain") { self.drain() }
+        control.withLock { $0.drainFinished = true }
+    }
+
+    /// Moves events from the queue into batches, and batches into memory or the spool; keeps the sequence lease
+    /// ahead; logs drops. Async mode takes the queue when a batch is full or the oldest event has waited
+    /// ``Configuration/maximumBatchDelay``; sync mode takes it as soon as anything is recorded, and reports each
+    /// take's outcome to the waiting requests.
+    private func drain() {
         let poll = max(configuration.maximumBatchDelay / 5, .milliseconds(1))
         var lastTake = ContinuousClock.now
         var spare = queue.makeSpare()
         var dropLog = DropLog()
         while true {
             let stopping = control.withLock { $0.deadline != nil }
-            // Wakes early when a shutdown starts, so a long batch delay never delays the flush.
-            if !stopping { await pause(poll) }
+            // Wakes early when a shutdown starts (so a long batch delay never delays the flush) or, in sync mode,
+            // when an event is recorded.
+            if !stopping { wakeup.wait(upTo: poll) }
             let now = ContinuousClock.now
-            if stopping || queue.count >= configuration.batchSize || now - lastTake >= configuration.maximumBatchDelay {
-                queue.take(into: &spare, close: stopping)
+            if stopping || isSync || queue.count >= configuration.batchSize
+                || now - lastTake >= configuration.maximumBatchDelay
+            {
+                let through = queue.take(into: &spare, close: stopping)
                 lastTake = now
-                if spare.count > 0 { enqueue(spare) }
+                let result = spare.count > 0 ? enqueue(spare) : Outbox.SpillResult()
+                if spare.count > 0 { counters.newBatches.store(true, ordering: .relaxed) }
                 spare.removeAll()
+                if isSync {
+                    commits.commit(through: through, failed: result.failed, reason: result.failureReason)
+                }
             }
             extendLease()
             outbox.withLock { $0.pruneRetention(at: now) }
             dropLog.report(self, force: stopping)
             if stopping { break }
         }
-        control.withLock { $0.drainFinished = true }
+        // The queue is closed: later records are refused at once, and nothing is left to commit.
+        commits.close(reason: "the event reporter has stopped")
     }
 
     /// Cuts the taken buffer into batches (one copy of each run of encoded events) and hands them to the outbox.
-    private func enqueue(_ buffer: EventQueue.Buffer) {
+    /// - Returns: What went to the spool, and what was dropped.
+    @discardableResult
+    private func enqueue(_ buffer: EventQueue.Buffer) -> Outbox.SpillResult {
         let sentAt = Self.nowMicroseconds()
         let droppedTotal = statistics.dropped
         var records: [SpoolRecord] = []
@@ -320,9 +384,10 @@ public final class EventReporter: Service {
         }
         let unreachable = counters.unreachable.load(ordering: .relaxed)
         let result = outbox.withLock { outbox in
-            outbox.enqueue(records, toSpool: unreachable)
+            outbox.enqueue(records, toSpool: unreachable || isSync)
         }
         account(result)
+        return result
     }
 
     /// Updates counters and logs after batches went to the spool.
@@ -331,7 +396,11 @@ public final class EventReporter: Service {
         if result.dropped > 0 { counters.droppedSpoolFull.add(UInt64(result.dropped), ordering: .relaxed) }
         if let error = result.error {
             noteError(error.description)
-            log.log(.error, "spool write failed", [("error", .string(error.description))])
+            if let suppressed = logThrottle.admit("spool write failed") {
+                log.log(
+                    .error, "spool write failed",
+                    [("error", .string(error.description)), ("suppressed", .uint(suppressed))])
+            }
         }
     }
 
@@ -395,8 +464,11 @@ public final class EventReporter: Service {
                 case .rewindAndStop(let reason):
                     rewind(after: reason)
                     break delivery
-                case .pauseAfterReadFailure(let duration), .poll(let duration):
+                case .pauseAfterReadFailure(let duration):
                     await pause(duration)
+                    continue delivery
+                case .poll(let duration):
+                    await pause(duration, untilNewBatches: true)
                     continue delivery
                 case .stop:
                     break delivery
@@ -431,7 +503,8 @@ public final class EventReporter: Service {
         guard let next = taken.next else { return machine.outboxEmpty(spoolEmpty: taken.spoolEmpty) }
         counters.sent.add(UInt64(next.eventCount), ordering: .relaxed)
         start(next, timeout: timeout, reportingTo: sink)
-        return machine.issued(fromSpool: next.fromSpool, spooledEvents: next.spoolEvents, at: .now)
+        // In sync mode the spool is the way every batch goes, not a replay.
+        return machine.issued(fromSpool: next.fromSpool && !isSync, spooledEvents: next.spoolEvents, at: .now)
     }
 
     /// Applies one completion to the outbox and the counters, and reports it to the machine.
@@ -442,7 +515,7 @@ public final class EventReporter: Service {
         case .acknowledged(let outgoing, let gaps):
             let done = outbox.withLock { $0.acknowledge(outgoing, gaps: gaps, at: .now) }
             counters.acknowledged.add(UInt64(done.memory + done.spool), ordering: .relaxed)
-            counters.replayed.add(UInt64(done.spool), ordering: .relaxed)
+            if !isSync { counters.replayed.add(UInt64(done.spool), ordering: .relaxed) }
             counters.resent.add(UInt64(done.resent), ordering: .relaxed)
             noteResends(done)
             markReachable()
@@ -645,11 +718,13 @@ public final class EventReporter: Service {
         control.withLock { $0.lastError = text }
     }
 
-    /// Sleeps up to `duration`, waking early when a shutdown begins.
-    private func pause(_ duration: Duration) async {
+    /// Sleeps up to `duration`, waking early when a shutdown begins, and with `untilNewBatches` when the drain
+    /// thread has added batches since the last such pause (within 20 ms).
+    private func pause(_ duration: Duration, untilNewBatches: Bool = false) async {
         let end = ContinuousClock.now + duration
         while ContinuousClock.now < end {
             if control.withLock({ $0.deadline != nil }) { return }
+            if untilNewBatches && counters.newBatches.exchange(false, ordering: .relaxed) { return }
             try? await Task.sleep(for: min(.milliseconds(20), ContinuousClock.now.duration(to: end)))
         }
     }
@@ -731,6 +806,8 @@ extension EventReporter {
         let reachable = Atomic<Bool>(false)
         /// Whether the last delivery attempt failed: new batches then go straight to the spool.
         let unreachable = Atomic<Bool>(false)
+        /// Set by the drain thread when it adds batches, so that an idle send loop looks at once.
+        let newBatches = Atomic<Bool>(false)
     }
 
     /// The model versions to register, most recent last; `registered` is reset when a call fails.

@@ -49,6 +49,17 @@ struct Outbox {
         var spooled = 0
         var dropped = 0
         var error: ReportingError?
+        /// The sequence numbers that did not reach the synced spool: dropped batches, and every batch written when
+        /// the sync failed.
+        var failed: [ClosedRange<UInt64>] = []
+        /// Set when the spool had no room for a batch.
+        var spoolFull = false
+
+        /// Why ``failed`` failed, for the requests that wait on it.
+        var failureReason: String {
+            if let error { return "the events could not be made durable: \(error)" }
+            return spoolFull ? "the spool is full; the events were dropped" : "the events could not be made durable"
+        }
     }
 
     /// A batch in memory.
@@ -105,28 +116,33 @@ struct Outbox {
     mutating func spill() -> SpillResult {
         var result = SpillResult()
         guard !pending.isEmpty else { return result }
-        var wrote = false
+        var wrote: [ClosedRange<UInt64>] = []
         for batch in pending where !batch.acknowledged {
-            wrote = true
+            let sequences = batch.record.firstSequence...batch.record.lastSequence
             do {
                 if try spool.append(batch.record, inFlight: batch.sent) {
                     result.spooled += batch.record.eventCount
+                    wrote.append(sequences)
                 } else {
                     result.dropped += batch.record.eventCount
+                    result.failed.append(sequences)
+                    result.spoolFull = true
                 }
             } catch {
                 result.dropped += batch.record.eventCount
+                result.failed.append(sequences)
                 result.error = error
             }
         }
         pending.removeAll()
         pendingEvents = 0
         pendingBytes = 0
-        if wrote {
+        if !wrote.isEmpty {
             do {
                 try spool.sync()
             } catch {
                 result.error = error
+                result.failed = (result.failed + wrote).sorted { $0.lowerBound < $1.lowerBound }
             }
         }
         return result
