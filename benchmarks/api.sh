@@ -9,6 +9,8 @@
 #   benchmarks/api.sh                              # 3 s per run after 1 s warm-up, GBDT model (the default `sentinel train` makes)
 #   DURATION=5 ALGORITHM=logistic benchmarks/api.sh
 #   SKIP_BASELINE=1 benchmarks/api.sh              # sentinel only
+#   DURABILITY=1 benchmarks/api.sh                 # also runs sentinel-api with --event-durability sync (fresh spool)
+#                                                  # and prints its figures and ratios against the default (async) run
 #   IMPORT=xgboost benchmarks/api.sh               # an XGBoost (or IMPORT=lightgbm: LightGBM) model trained in Python
 #                                                  # with the library's defaults (baseline/import_model.py), served by
 #                                                  # sentinel-api through `sentinel model import` and by the baseline
@@ -97,13 +99,6 @@ MONITOR_BIN=${MONITOR_BIN:-$BIN/sentinel-monitor}
 "$MONITOR_BIN" --host 127.0.0.1 --port "$MONITOR_PORT" $MONITOR_ARGS >"$OUT/monitor.log" 2>&1 &
 pids+=($!)
 wait_healthy --monitor "127.0.0.1:$MONITOR_PORT"
-start=$(now_ms)
-"$BIN/sentinel-api" --model "$OUT/model.sentinel" --port "$API_PORT" --http-port "$API_HTTP_PORT" \
-    --monitor "127.0.0.1:$MONITOR_PORT" --spool-dir "$OUT/spool" >"$OUT/api.log" 2>&1 &
-api_pid=$!
-pids+=("$api_pid")
-wait_healthy --api "127.0.0.1:$API_PORT"
-api_ready_ms=$(( $(now_ms) - start ))
 
 declare -A S
 run_sentinel() {  # name connections batch
@@ -119,8 +114,26 @@ run_sentinel() {  # name connections batch
     S[$1,err]=$(json_get errors "$result")
 }
 cases=()
-for c in $CONNECTIONS; do cases+=("c$c"); run_sentinel "c$c" "$c" 1; done
-cases+=("b$BATCH"); run_sentinel "b$BATCH" "$BATCH_CONNECTIONS" "$BATCH"
+for c in $CONNECTIONS; do cases+=("c$c"); done
+cases+=("b$BATCH")
+start_api() {  # log-name extra-flags… → api_pid, api_ready_ms
+    local log=$1
+    shift
+    local start
+    start=$(now_ms)
+    "$BIN/sentinel-api" --model "$OUT/model.sentinel" --port "$API_PORT" --http-port "$API_HTTP_PORT" \
+        --monitor "127.0.0.1:$MONITOR_PORT" "$@" >"$OUT/$log" 2>&1 &
+    api_pid=$!
+    pids+=("$api_pid")
+    wait_healthy --api "127.0.0.1:$API_PORT"
+    api_ready_ms=$(( $(now_ms) - start ))
+}
+run_cases() {  # key-prefix
+    for c in $CONNECTIONS; do run_sentinel "$1c$c" "$c" 1; done
+    run_sentinel "$1b$BATCH" "$BATCH_CONNECTIONS" "$BATCH"
+}
+start_api api.log --spool-dir "$OUT/spool"
+run_cases ""
 api_rss=$(rss_mib "$api_pid")
 # What the monitor received: its /metrics (when it serves them), and the API's own delivery counts, which it logs
 # when stopped (SIGTERM → graceful shutdown flushes the event queue).
@@ -132,6 +145,17 @@ fi
 kill -TERM "$api_pid"
 wait "$api_pid" 2>/dev/null || true
 delivery=$(grep -m 1 '"reporter stopped"' "$OUT/api.log" | grep -o -E '"(sent|acknowledged|spooled|dropped)":[0-9]+' | tr '\n' ' ' || true)
+
+# --- (a') the same with --event-durability sync ----------------------------------------------------------------------
+if [[ "${DURABILITY:-0}" == 1 ]]; then
+    start_api api-sync.log --spool-dir "$OUT/spool-sync" --event-durability sync
+    run_cases sync-
+    sync_rss=$(rss_mib "$api_pid")
+    kill -TERM "$api_pid"
+    wait "$api_pid" 2>/dev/null || true
+    sync_delivery=$(grep -m 1 '"reporter stopped"' "$OUT/api-sync.log" \
+        | grep -o -E '"(sent|acknowledged|spooled|dropped)":[0-9]+' | tr '\n' ' ' || true)
+fi
 
 # --- (b) the seed's stack --------------------------------------------------------------------------------------------
 declare -A B
@@ -199,6 +223,20 @@ echo "# start → SERVING: sentinel-api ${api_ready_ms} ms, baseline ${baseline_
 echo "# RSS after the load: sentinel-api ${api_rss} MiB, baseline ${baseline_rss} MiB"
 echo "# events from sentinel-api to the monitor (API's count at shutdown): ${delivery:-not logged}"
 if [[ -n "$monitor_note" ]]; then echo "# monitor /metrics: $(tr '\n' ' ' <<<"$monitor_note")"; fi
+if [[ "${DURABILITY:-0}" == 1 ]]; then
+    echo "# --event-durability sync against the default (async) above: sync figures, then sync/async ratios"
+    printf "%-8s | %10s %11s %7s %7s %8s %4s | %8s %8s %8s\n" case "req/s" "tx/s" p50us p99us p999us err "tx/s" p50 p99
+    for k in "${cases[@]}"; do
+        label=$k
+        [[ $k == c* ]] && label="${k#c} conn"
+        [[ $k == b* ]] && label="b${k#b}x${BATCH_CONNECTIONS}c"
+        ratio() { awk -v s="${S[sync-$k,$1]:-0}" -v a="${S[$k,$1]:-0}" 'BEGIN { if (a > 0) printf "%.2fx", s / a; else print "-" }'; }
+        printf "%-8s | %10.0f %11.0f %7.1f %7.1f %8.1f %4s | %8s %8s %8s\n" "$label" \
+            "${S[sync-$k,rps]:-0}" "${S[sync-$k,tps]:-0}" "${S[sync-$k,p50]:-0}" "${S[sync-$k,p99]:-0}" \
+            "${S[sync-$k,p999]:-0}" "${S[sync-$k,err]:--}" "$(ratio tps)" "$(ratio p50)" "$(ratio p99)"
+    done
+    echo "# RSS after the load: ${sync_rss} MiB; events to the monitor (API's count at shutdown): ${sync_delivery:-not logged}"
+fi
 one=c1; many=c64
 check() { awk -v v="$1" -v t="$2" -v op="$3" 'BEGIN { ok = (op == ">=" ? v >= t : v <= t); exit !ok }' && echo "met" || echo "NOT met"; }
 echo "# targets: 1 conn ≥ 25,000 req/s: $(check "${S[$one,rps]:-0}" 25000 ">=") (${S[$one,rps]:-?}); " \

@@ -27,8 +27,8 @@ import Synchronization
 /// when the monitor answers again the spool is replayed oldest first, and new batches queue behind it until it is
 /// empty, so the monitor receives every producer's events in sequence order (up to the reordering of the requests
 /// in flight, which its (producer, sequence) tracking absorbs). After a failed call every unacknowledged batch is
-/// sent again, oldest first. Only a full spool drops events (counted, logged, and reported in
-/// `EventBatch.dropped_total`). Durability (``Configuration/durability``): by default spooled batches survive a
+/// sent again, oldest first. A batch the spool cannot take (full, or a full disk) stays in memory while memory has
+/// room; only what neither can hold is dropped (counted, logged, and reported in `EventBatch.dropped_total`). Durability (``Configuration/durability``): by default spooled batches survive a
 /// crash, and events still in memory are lost on a hard crash of the process (their sequence numbers show as a
 /// gap), never on a clean shutdown. In ``EventDurability/sync`` mode every batch goes through the spool, and the
 /// scoring handler answers only after ``waitUntilDurable(_:)``: the drain thread takes whatever was recorded, writes
@@ -384,7 +384,7 @@ public final class EventReporter: Service {
         }
         let unreachable = counters.unreachable.load(ordering: .relaxed)
         let result = outbox.withLock { outbox in
-            outbox.enqueue(records, toSpool: unreachable || isSync)
+            outbox.enqueue(records, toSpool: unreachable, durable: isSync)
         }
         account(result)
         return result
@@ -394,6 +394,15 @@ public final class EventReporter: Service {
     private func account(_ result: Outbox.SpillResult) {
         if result.spooled > 0 { counters.spooled.add(UInt64(result.spooled), ordering: .relaxed) }
         if result.dropped > 0 { counters.droppedSpoolFull.add(UInt64(result.dropped), ordering: .relaxed) }
+        if result.kept > 0, let suppressed = logThrottle.admit("kept in memory") {
+            log.log(
+                .warning, "the spool cannot take events; keeping them in memory",
+                [
+                    ("events", .int(Int64(result.kept))),
+                    ("reason", .string(result.error?.description ?? "the spool is full")),
+                    ("suppressed", .uint(suppressed)),
+                ])
+        }
         if let error = result.error {
             noteError(error.description)
             if let suppressed = logThrottle.admit("spool write failed") {

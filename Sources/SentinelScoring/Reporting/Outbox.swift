@@ -48,6 +48,8 @@ struct Outbox {
     struct SpillResult {
         var spooled = 0
         var dropped = 0
+        /// Events the spool could not take that stay in memory (to be spooled or sent later).
+        var kept = 0
         var error: ReportingError?
         /// The sequence numbers that did not reach the synced spool: dropped batches, and every batch written when
         /// the sync failed.
@@ -98,7 +100,8 @@ struct Outbox {
 
     /// Adds new batches: to memory while the spool is empty, the monitor reachable and memory has room; else
     /// to the spool (after every batch still in memory, keeping the order).
-    mutating func enqueue(_ records: [SpoolRecord], toSpool: Bool) -> SpillResult {
+    /// With `durable`, every batch goes to the spool and what it cannot take is dropped, never kept in memory.
+    mutating func enqueue(_ records: [SpoolRecord], toSpool: Bool, durable: Bool = false) -> SpillResult {
         let incomingBytes = records.reduce(0) { $0 + $1.payload.count }
         let fits = pendingBytes + incomingBytes <= capacityBytes
         for record in records {
@@ -106,37 +109,52 @@ struct Outbox {
             pendingEvents += record.eventCount
             pendingBytes += record.payload.count
         }
-        if !toSpool && spool.isEmpty && fits { return SpillResult() }
-        return spill()
+        if !toSpool && !durable && spool.isEmpty && fits { return SpillResult() }
+        return spill(keepInMemory: !durable)
     }
 
-    /// Moves every unacknowledged batch in memory to the spool, oldest first, and syncs it; a batch that does not
-    /// fit is dropped. A batch whose request is still outstanding is appended as in flight (its ack will find it
-    /// there; a rewind makes it eligible again).
-    mutating func spill() -> SpillResult {
+    /// Moves every unacknowledged batch in memory to the spool, oldest first, and syncs it. A batch whose request is
+    /// still outstanding is appended as in flight (its ack will find it there; a rewind makes it eligible again).
+    ///
+    /// When the spool cannot take a batch (full, or its write fails: a full disk), that batch and every later one
+    /// stay in memory, oldest first, as far as ``capacityBytes`` allows, so the spool stays older than memory; the
+    /// next spill tries the spool again. Only what memory cannot hold either is dropped. With `keepInMemory` false
+    /// (at shutdown, and in sync mode, where an answer waits for the disk) every such batch is dropped.
+    mutating func spill(keepInMemory: Bool = true) -> SpillResult {
         var result = SpillResult()
         guard !pending.isEmpty else { return result }
         var wrote: [ClosedRange<UInt64>] = []
+        var kept: [Batch] = []
+        var keptBytes = 0
+        var keptEvents = 0
         for batch in pending where !batch.acknowledged {
             let sequences = batch.record.firstSequence...batch.record.lastSequence
-            do {
-                if try spool.append(batch.record, inFlight: batch.sent) {
-                    result.spooled += batch.record.eventCount
-                    wrote.append(sequences)
-                } else {
-                    result.dropped += batch.record.eventCount
-                    result.failed.append(sequences)
+            if kept.isEmpty && (result.error == nil || !keepInMemory) {
+                do {
+                    if try spool.append(batch.record, inFlight: batch.sent) {
+                        result.spooled += batch.record.eventCount
+                        wrote.append(sequences)
+                        continue
+                    }
                     result.spoolFull = true
+                } catch {
+                    result.error = error
                 }
-            } catch {
+            }
+            // Not spooled: kept in memory while it has room, else dropped. Either way it is not durable.
+            result.failed.append(sequences)
+            if keepInMemory && keptBytes + batch.record.payload.count <= capacityBytes {
+                kept.append(batch)
+                keptBytes += batch.record.payload.count
+                keptEvents += batch.record.eventCount
+                result.kept += batch.record.eventCount
+            } else {
                 result.dropped += batch.record.eventCount
-                result.failed.append(sequences)
-                result.error = error
             }
         }
-        pending.removeAll()
-        pendingEvents = 0
-        pendingBytes = 0
+        pending = kept
+        pendingEvents = keptEvents
+        pendingBytes = keptBytes
         if !wrote.isEmpty {
             do {
                 try spool.sync()
@@ -148,10 +166,11 @@ struct Outbox {
         return result
     }
 
-    /// At shutdown, with nothing in flight: every unacknowledged batch in memory goes to the spool.
+    /// At shutdown, with nothing in flight: every unacknowledged batch in memory goes to the spool; what it cannot
+    /// take is dropped.
     mutating func spillAll() -> SpillResult {
         rewind()
-        return spill()
+        return spill(keepInMemory: false)
     }
 
     /// Hands out the oldest batches not yet handed out, from the spool while it has any (they are older), else from
