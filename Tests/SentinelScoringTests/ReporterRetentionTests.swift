@@ -1,4 +1,5 @@
 import Foundation
+import SentinelLock
 import SentinelLog
 import SentinelSchema
 import Synchronization

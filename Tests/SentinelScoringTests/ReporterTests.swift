@@ -111,8 +111,9 @@ struct ReporterTests {
         configuration.batchSize = 10
         let logs = LogLines()
         let reporter = try EventReporter(configuration: configuration, log: JSONLog(sink: logs.sink))
-        let running = RunningReporter.start(reporter)
+        // Recorded before the start, so that one take hands every event over at once and the counts then stay put.
         for index in 1...2_000 { reporter.record(ReporterFixtures.event(index)) }
+        let running = RunningReporter.start(reporter)
         // Every event is spooled, kept in memory behind the spool (64,000 bytes), or dropped: 2,000 events of about
         // 65 bytes are more than both hold.
         #expect(

@@ -28,11 +28,13 @@ import Synchronization
 /// empty, so the monitor receives every producer's events in sequence order (up to the reordering of the requests
 /// in flight, which its (producer, sequence) tracking absorbs). After a failed call every unacknowledged batch is
 /// sent again, oldest first. A batch the spool cannot take (full, or a full disk) stays in memory while memory has
-/// room; only what neither can hold is dropped (counted, logged, and reported in `EventBatch.dropped_total`). Durability (``Configuration/durability``): by default spooled batches survive a
-/// crash, and events still in memory are lost on a hard crash of the process (their sequence numbers show as a
-/// gap), never on a clean shutdown. In ``EventDurability/sync`` mode every batch goes through the spool, and the
-/// scoring handler answers only after ``waitUntilDurable(_:)``: the drain thread takes whatever was recorded, writes
-/// it and syncs once for all of it (a group commit), then releases the requests it covered.
+/// room; only what neither can hold is dropped (counted, logged, and reported in `EventBatch.dropped_total`).
+///
+/// Durability (``Configuration/durability``): by default spooled batches survive a crash, and events still in
+/// memory are lost on a hard crash of the process (their sequence numbers show as a gap), never on a clean
+/// shutdown. In ``EventDurability/sync`` mode every batch goes through the spool, and the scoring handler answers
+/// only after ``waitUntilDurable(_:)``: the drain thread takes whatever was recorded, writes it and syncs once for
+/// all of it (a group commit), then releases the requests it covered.
 ///
 /// Model versions: call ``registerModel(version:artifact:)`` at startup and after each reload, before scoring
 /// with the version; the reporter registers every known version (up to 16) with the monitor on each (re)connect

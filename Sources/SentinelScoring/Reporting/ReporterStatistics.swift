@@ -21,7 +21,8 @@ public struct ReporterStatistics: Sendable, Equatable {
     public var acknowledged: UInt64 = 0
     /// Events written to the disk spool (counted once they are synced to disk).
     public var spooled: UInt64 = 0
-    /// Events read back from the spool and acknowledged by the monitor.
+    /// Events read back from the spool and acknowledged by the monitor (in ``EventDurability/sync`` mode, where
+    /// every event goes through the spool, none is counted here).
     public var replayed: UInt64 = 0
     /// Events of acknowledged batches sent again from the retention because the monitor reported them missing
     /// (restored from an older copy of its state), and acknowledged again.
