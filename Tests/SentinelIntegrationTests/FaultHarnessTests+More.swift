@@ -57,6 +57,16 @@ extension FaultHarnessTests {
         await cluster.stop()
     }
 
+    @Test("a replica restarted between the monitor's backup and its restore resends from the retention it saved")
+    func restoredFromBackupAfterReplicaRestart() async throws {
+        try await Self.restoreFromBackup(name: "restoredFromBackupAfterReplicaRestart") { cluster in
+            // A clean stop saves the retained batches in the spool directory; the restart reads them back.
+            #expect(await cluster.replicas[0].terminate() == 0)
+            cluster.replicas[0] = try await cluster.startReplica(0)
+            #expect(cluster.replicas[0].log.contains("retained batches restored"), "\(cluster.replicas[0].log)")
+        }
+    }
+
     @Test("the monitor down for many retry rounds (longer than the reporter's 2 s longest back-off): nothing lost")
     func monitorDownLong() async throws {
         let cluster = try await Cluster()

@@ -245,6 +245,14 @@ struct FaultHarnessTests {
 
     @Test("backup mid-stream, monitor SIGKILLed later and restored from the backup: resent from retention, none lost")
     func restoredFromBackup() async throws {
+        try await Self.restoreFromBackup(name: "restoredFromBackup") { _ in }
+    }
+
+    /// Streams; takes a backup mid-stream; streams on until the monitor has counted 800 more; runs
+    /// `afterBackup`; SIGKILLs the monitor, replaces its state directory with the backup and restarts it. Then the
+    /// replicas must resend from their retention what the restored monitor lacks: counted = answered, nothing
+    /// missing, nothing stated unrecoverable.
+    static func restoreFromBackup(name: String, afterBackup: (Cluster) async throws -> Void) async throws {
         let cluster = try await Cluster()
         let backup = cluster.root.appendingPathComponent("backup").path
         let answered = try await Self.stream(cluster) {
@@ -258,6 +266,7 @@ struct FaultHarnessTests {
                 counted >= atBackup.counted + 800
             }
             #expect(later.counted >= atBackup.counted + 800)
+            try await afterBackup(cluster)
             cluster.monitor.signal(SIGKILL)
             _ = await cluster.monitor.waitForExit()
             let state = cluster.stateDirectory.path
@@ -270,7 +279,7 @@ struct FaultHarnessTests {
         let resent = cluster.replicas.filter { $0.log.contains("resending them from the retention") }
         #expect(!resent.isEmpty, "a replica resent what the restored monitor lacked")
         #expect(cluster.replicas.allSatisfy { !$0.log.contains("cannot be resent") })
-        Self.report("restoredFromBackup", answered: answered, result)
+        Self.report(name, answered: answered, result)
         await cluster.stop()
     }
 

@@ -1,4 +1,5 @@
 import Foundation
+import Glibc
 import SentinelLock
 import SentinelLog
 import SentinelSchema
@@ -90,6 +91,57 @@ struct ReporterRetentionTests {
         #expect(stats.resent >= 1_500 && stats.unrecoverable == 0, "\(stats)")
         #expect(receiver.problems.isEmpty, "a resent sequence always carries the same event")
         #expect(!logs.containing("resending them from the retention").isEmpty)
+    }
+
+    @Test("the retention survives a clean restart of the producer: a monitor restored afterwards gets everything")
+    func retentionSurvivesRestart() async throws {
+        let receiver = TestReceiver()
+        receiver.state.withLock { $0.reportsGaps = true }
+        let directory = ReporterFixtures.temporaryDirectory()
+        var configuration = ReporterFixtures.configuration(port: 9, directory: directory)
+        configuration.pendingCapacityBytes = 8 << 20
+        let transport = InProcessTransport(router: receiver.router)
+        let first = try EventReporter.inProcess(configuration: configuration, transport: transport)
+        let running = RunningReporter.start(first)
+        for index in 1...2_000 { first.record(ReporterFixtures.event(index)) }
+        #expect(await eventually { receiver.heldCount == 2_000 && first.statistics.acknowledged == 2_000 })
+        await running.stop()
+        let saved = try RetentionFile.read(in: directory)
+        #expect(saved.damage == nil && saved.entries.reduce(0) { $0 + $1.record.eventCount } == 2_000)
+
+        // The monitor goes back to an older copy while the producer is stopped; the restarted producer resends.
+        receiver.restore(through: 500)
+        let logs = LogLines()
+        let second = try EventReporter.inProcess(
+            configuration: configuration, log: JSONLog(sink: logs.sink), transport: transport)
+        #expect(logs.containing("retained batches restored").count == 1)
+        let restarted = RunningReporter.start(second)
+        for index in 2_001...2_100 { second.record(ReporterFixtures.event(index)) }
+        #expect(await eventually { receiver.heldCount == 2_100 })
+        await restarted.stop()
+        #expect(second.statistics.resent == 1_500 && second.statistics.unrecoverable == 0, "\(second.statistics)")
+        #expect(receiver.problems.isEmpty, "a resent sequence always carries the same event")
+    }
+
+    @Test("the retained-batches file: written and read back, a damaged tail cut, none when nothing is retained")
+    func retentionFile() throws {
+        let directory = ReporterFixtures.temporaryDirectory()
+        #expect(try RetentionFile.read(in: directory).entries.isEmpty)
+        let entries = [
+            RetentionFile.Entry(record: Self.record(1, 10), acknowledgedAtMicroseconds: 1_000),
+            RetentionFile.Entry(record: Self.record(11, 20, bytes: 7), acknowledgedAtMicroseconds: 2_000),
+        ]
+        try RetentionFile.write(entries, in: directory)
+        let read = try RetentionFile.read(in: directory)
+        #expect(read.entries == entries && read.damage == nil)
+        // A torn last entry: the entries before it are kept, and the damage said.
+        let path = directory + "/" + RetentionFile.name
+        let size = try #require(try FileManager.default.attributesOfItem(atPath: path)[.size] as? Int)
+        #expect(truncate(path, off_t(size - 3)) == 0)
+        let torn = try RetentionFile.read(in: directory)
+        #expect(torn.entries == [entries[0]] && torn.damage?.hasPrefix("torn entry at byte") == true)
+        try RetentionFile.write([], in: directory)
+        #expect(!FileManager.default.fileExists(atPath: path))
     }
 
     @Test("a restore reaching past the retention: the loss is logged at error level and counted exactly")

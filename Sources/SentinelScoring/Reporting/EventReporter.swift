@@ -153,9 +153,10 @@ public final class EventReporter: Service {
                     ("spooled_events", .int(Int64(spool.eventCount))), ("spool_bytes", .int(Int64(spool.totalBytes))),
                     ("corrupt_records_skipped", .int(Int64(spool.corruptRecords))),
                 ])
-            let retention = Retention(
+            var retention = Retention(
                 capacityBytes: configuration.retentionBytes, duration: configuration.retentionDuration,
                 floor: lastSequence + 1)
+            Self.restoreRetention(&retention, from: directory, batchPrefix: batchPrefix, log: log)
             outbox = Lock(
                 Outbox(spool: spool, capacityBytes: configuration.pendingCapacityBytes, retention: retention))
         } catch {
@@ -674,10 +675,60 @@ public final class EventReporter: Service {
         return mark
     }
 
-    /// After both loops: everything still in memory goes to the spool; the exact last sequence is saved.
+    /// Loads the batches the previous process retained (``RetentionFile``) into `retention`. The retention is
+    /// best effort: a file that cannot be read, or is damaged, costs only what it held, with a log line.
+    private static func restoreRetention(
+        _ retention: inout Retention, from directory: String, batchPrefix: [UInt8], log: JSONLog
+    ) {
+        guard retention.capacityBytes > 0 else { return }
+        do {
+            let (entries, damage) = try RetentionFile.read(in: directory)
+            if let damage {
+                log.log(
+                    .warning, "retained batches file damaged; keeping the batches before the damage",
+                    [("file", .string(directory + "/" + RetentionFile.name)), ("reason", .string(damage))])
+            }
+            let now = ContinuousClock.now
+            let wallNow = nowMicroseconds()
+            // Batches of another producer id (the id was changed in the configuration) are not this producer's.
+            let batches = entries.filter { $0.record.payload.starts(with: batchPrefix) }.map {
+                (record: $0.record, age: Duration.microseconds(max(0, wallNow - $0.acknowledgedAtMicroseconds)))
+            }
+            retention.restore(batches, at: now)
+            if retention.count > 0 {
+                log.log(
+                    .info, "retained batches restored",
+                    [("batches", .int(Int64(retention.count))), ("bytes", .int(Int64(retention.bytes)))])
+            }
+        } catch {
+            log.log(.warning, "retained batches not restored", [("error", .string(error.description))])
+        }
+    }
+
+    /// Saves the retained batches for the next start (``RetentionFile``); a failure is logged, not fatal.
+    private func saveRetention() {
+        let now = ContinuousClock.now
+        let wallNow = Self.nowMicroseconds()
+        let retained = outbox.withLock { $0.retention.retained(at: now) }
+        let entries = retained.map {
+            RetentionFile.Entry(
+                record: $0.record,
+                acknowledgedAtMicroseconds: wallNow - $0.age.components.seconds * 1_000_000
+                    - $0.age.components.attoseconds / 1_000_000_000_000)
+        }
+        do {
+            try RetentionFile.write(entries, in: configuration.spoolDirectory)
+        } catch {
+            log.log(.error, "retained batches not saved", [("error", .string(error.description))])
+        }
+    }
+
+    /// After both loops: everything still in memory goes to the spool; the retained batches and the exact last
+    /// sequence are saved.
     private func finish() {
         let result = outbox.withLock { $0.spillAll() }
         account(result)
+        saveRetention()
         let last = queue.counters.lastSequence
         do {
             try ReporterState(producerId: producerId, sequence: last).write(in: configuration.spoolDirectory)

@@ -48,25 +48,8 @@ struct ReporterState: Equatable {
     /// Writes the state atomically and durably (temporary file, `fsync`, `rename`, `fsync` of the directory).
     /// - Throws: ``ReportingError`` (`spoolUnavailable`) when any step fails.
     func write(in directory: String) throws(ReportingError) {
-        let path = directory + "/" + Self.fileName
-        let temporary = path + ".tmp"
         let text = "\(Self.header)\nproducer_id \(producerId)\nsequence \(sequence)\n"
-        let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
-        guard fd >= 0 else {
-            throw ReportingError(.spoolUnavailable, "cannot create \(temporary): \(String(cString: strerror(errno)))")
-        }
-        do {
-            try writeAll(fd, Array(text.utf8))
-        } catch {
-            close(fd)
-            throw ReportingError(.spoolUnavailable, "cannot write \(temporary): \(error)")
-        }
-        let synced = fsync(fd) == 0
-        close(fd)
-        guard synced, rename(temporary, path) == 0 else {
-            throw ReportingError(.spoolUnavailable, "cannot replace \(path): \(String(cString: strerror(errno)))")
-        }
-        try syncDirectory(directory)
+        try replaceFile(directory + "/" + Self.fileName, in: directory, with: Array(text.utf8))
     }
 
     /// A new producer id: `<hostname>-<first 8 hex digits of a random UUID>`.

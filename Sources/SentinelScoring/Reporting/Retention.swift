@@ -60,6 +60,25 @@ struct Retention {
     /// Batches retained now.
     var count: Int { entries.count - head }
 
+    /// The retained batches, oldest acknowledgement first, with how long ago each was acknowledged (to be saved at a
+    /// clean shutdown, ``RetentionFile``).
+    func retained(at now: ContinuousClock.Instant) -> [(record: SpoolRecord, age: Duration)] {
+        entries[head...].map { ($0.record, now - $0.acknowledgedAt) }
+    }
+
+    /// Retains batches acknowledged before this process started (saved by the previous one), `age` ago, oldest
+    /// first, then prunes to the bounds. Call before any ``add(_:at:)``.
+    /// - Parameters:
+    ///   - batches: The saved batches and the time since their acknowledgement.
+    ///   - now: The current time.
+    mutating func restore(_ batches: [(record: SpoolRecord, age: Duration)], at now: ContinuousClock.Instant) {
+        for (record, age) in batches {
+            entries.append(Entry(record: record, acknowledgedAt: now - age))
+            bytes += record.payload.count
+        }
+        prune(at: now)
+    }
+
     /// Retains acknowledged batches, then prunes to the bounds.
     /// - Parameters:
     ///   - records: Batches the monitor has just acknowledged.

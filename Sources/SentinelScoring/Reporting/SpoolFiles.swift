@@ -33,6 +33,31 @@ func readWholeFile(_ path: String) throws(SpoolIOError) -> [UInt8] {
     }
 }
 
+/// Replaces a file atomically and durably: a temporary file beside it, `fsync`, `rename`, `fsync` of the directory.
+/// - Throws: ``ReportingError`` (`spoolUnavailable`) naming the file when any step fails.
+func replaceFile(_ path: String, in directory: String, with bytes: [UInt8]) throws(ReportingError) {
+    let temporary = path + ".tmp"
+    let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+    guard fd >= 0 else {
+        throw ReportingError(.spoolUnavailable, "cannot create \(temporary): \(String(cString: strerror(errno)))")
+    }
+    do {
+        try writeAll(fd, bytes)
+    } catch {
+        close(fd)
+        unlink(temporary)
+        throw ReportingError(.spoolUnavailable, "cannot write \(temporary): \(error)")
+    }
+    let synced = fsync(fd) == 0
+    close(fd)
+    guard synced, rename(temporary, path) == 0 else {
+        let reason = String(cString: strerror(errno))
+        unlink(temporary)
+        throw ReportingError(.spoolUnavailable, "cannot replace \(path): \(reason)")
+    }
+    try syncDirectory(directory)
+}
+
 /// Makes a directory's entries (new, renamed or deleted files) durable.
 /// - Throws: ``ReportingError`` when `open` or `fsync` fails.
 func syncDirectory(_ path: String) throws(ReportingError) {
