@@ -29,6 +29,14 @@ struct ReporterRetentionTests {
         #expect(retention.count == 1 && retention.floor == 21)
         retention.prune(at: start + .seconds(91))
         #expect(retention.count == 0 && retention.bytes == 0 && retention.floor == 31)
+        #expect(retention.heldPayloadBytes == 0, "a pruned batch's payload is released at once")
+        // Many more batches than the bound holds: the storage never keeps the pruned ones' payloads.
+        for batch in 0..<3_000 {
+            let first = 31 + UInt64(batch) * 10
+            retention.add([Self.record(first, first + 9)], at: start + .seconds(100))
+            #expect(retention.heldPayloadBytes == retention.bytes)
+        }
+        #expect(retention.bytes == 200)
     }
 
     @Test("a retained batch in a gap is resent once, and again only after its gap closed")

@@ -60,6 +60,9 @@ struct Retention {
     /// Batches retained now.
     var count: Int { entries.count - head }
 
+    /// Bytes of payload the retention's storage holds, pruned slots included: never more than ``bytes``.
+    var heldPayloadBytes: Int { entries.reduce(0) { $0 + $1.record.payload.count } }
+
     /// The retained batches, oldest acknowledgement first, with how long ago each was acknowledged (to be saved at a
     /// clean shutdown, ``RetentionFile``).
     func retained(at now: ContinuousClock.Instant) -> [(record: SpoolRecord, age: Duration)] {
@@ -99,6 +102,9 @@ struct Retention {
         {
             bytes -= entries[head].record.payload.count
             floor = max(floor, entries[head].record.lastSequence + 1)
+            // Released now, not when the array is compacted: up to 1,024 pruned slots wait for that, and their
+            // payloads (a batch is up to ~350 KB) would hold hundreds of MiB beyond the bound.
+            entries[head].record.payload = []
             head += 1
         }
         if head > 1_024 && head * 2 > entries.count {
