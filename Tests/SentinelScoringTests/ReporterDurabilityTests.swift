@@ -120,6 +120,22 @@ struct ReporterDurabilityTests {
         #expect(logs.containing("events dropped").contains { $0.contains("spool full") })
     }
 
+    @Test("a cancelled wait still ends with its commit: the events are recorded and will be delivered")
+    func cancelledWaitEndsWithTheCommit() async throws {
+        let transport = InProcessTransport(router: TestReceiver().router)
+        var configuration = Self.configuration(directory: ReporterFixtures.temporaryDirectory())
+        configuration.maximumBatchDelay = .seconds(600)
+        let reporter = try EventReporter.inProcess(configuration: configuration, transport: transport)
+        let receipt = reporter.record(ReporterFixtures.event(1))
+        // Not running yet: nothing commits, so the wait is still pending when it is cancelled.
+        let wait = Task { try await reporter.waitUntilDurable(receipt) }
+        wait.cancel()
+        let running = RunningReporter.start(reporter)
+        try await wait.value
+        #expect(reporter.statistics.spooled == 1)
+        await running.stop()
+    }
+
     @Test("after the shutdown a record is refused at once; in async mode a wait never waits")
     func refusedAfterShutdownAndAsyncNeverWaits() async throws {
         let transport = InProcessTransport(router: TestReceiver().router)

@@ -123,6 +123,25 @@ struct ScoringDurabilityTests {
         }
     }
 
+    @Test("a deadline passing during the wait does not undo the score: it is answered once durable (manual time)")
+    func deadlineDuringTheWait() async throws {
+        let sink = GatedSink()
+        let service = try await Self.service(sink)
+        let transport = InMemoryTransport(router: service.makeRouter(), manualClock: true)
+        let score = Task {
+            try await transport.call(
+                .scoringScore,
+                payload: ScoreRequest(transaction: ScoringFixtures.transaction(row: 1)).serializedBytes(),
+                timeout: .seconds(5))
+        }
+        #expect(await eventually { sink.waiting == 1 })
+        // Only the server's clock passes the deadline: its handler task is cancelled; the client still listens.
+        transport.serverLoop.advance(by: .seconds(5))
+        sink.release()
+        let response = try ScoreResponse(serializedBytes: await score.value)
+        #expect(response.transactionId == "tx-1", "the event is recorded and durable: the answer is the score")
+    }
+
     @Test("a request past its deadline before its task starts is refused, and nothing is scored or recorded")
     func expiredBeforeStart() async throws {
         let sink = GatedSink()
