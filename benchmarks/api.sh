@@ -44,24 +44,16 @@ OUT="$SCRATCH/api-bench"
 rm -rf "$OUT"
 mkdir -p "$OUT"
 
-pids=()
-cleanup() {
-    for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
-    for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
-}
-trap cleanup EXIT
-
+BIN="$SCRATCH/release"
+source benchmarks/helpers.sh
 now_ms() { echo $(( $(date +%s%N) / 1000000 )); }
-json_get() { sed -n "s/.*\"$1\":\([-0-9.e+]*\).*/\1/p" <<<"$2" | head -1; }
 wrk_get() { sed -n "s/.*$1=\([-0-9.]*\).*/\1/p" <<<"$2" | head -1; }
-rss_mib() { awk '/VmRSS/ { printf "%.1f", $2 / 1024 }' "/proc/$1/status"; }
 
 # --- build, model ---------------------------------------------------------------------------------------------------
 # The root package's executables, built through the benchmarks package: one release build for all benchmarks.
 for product in sentinel sentinel-api sentinel-monitor; do
     swift build -c release --package-path benchmarks --scratch-path "$SCRATCH" --product "$product" >&2
 done
-BIN="$SCRATCH/release"
 venv() {  # the baseline's venv, with extra packages when asked
     if [[ ! -x "$VENV/bin/uvicorn" ]]; then
         python3 -m venv "$VENV"
@@ -83,15 +75,6 @@ else
     "$BIN/sentinel" train --data "$DATA" --algorithm "$ALGORITHM" --out "$OUT/model.sentinel" >"$OUT/train.log" 2>&1 \
         || { cat "$OUT/train.log" >&2; exit 1; }
 fi
-
-wait_healthy() {  # flag HOST:PORT → waits up to 20 s for SERVING
-    for _ in $(seq 2000); do
-        if "$BIN/sentinel" health "$1" "$2" --timeout 0.2 >/dev/null 2>&1; then return 0; fi
-        sleep 0.01
-    done
-    echo "no SERVING from $2" >&2
-    return 1
-}
 
 # --- (a) sentinel-api with a monitor attached ------------------------------------------------------------------------
 MONITOR_BIN=${MONITOR_BIN:-$BIN/sentinel-monitor}
@@ -204,15 +187,17 @@ if [[ "${SKIP_BASELINE:-0}" != 1 ]]; then
     baseline_rss=$(rss_mib "$baseline_pid")
 fi
 
+case_label() {  # c8 → "8 conn", b100 → "b100x8c"
+    case $1 in c*) echo "${1#c} conn" ;; b*) echo "b${1#b}x${BATCH_CONNECTIONS}c" ;; *) echo "$1" ;; esac
+}
+
 # --- report ----------------------------------------------------------------------------------------------------------
 echo "# $(date -u +%FT%TZ) $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg); ${DURATION}s per run after ${WARMUP}s warm-up"
 echo "# model: $ALGORITHM on $DATA ($(sed -n 's/^model *\([0-9a-f]*\) written.*/\1/p' "$OUT/train.log" | head -1)); monitor $MONITOR_BIN at 127.0.0.1:$MONITOR_PORT; bench client loops=$LOOPS"
 printf "%-8s | %10s %11s %7s %7s %8s %4s | %9s %9s %8s %8s %8s %4s | %8s\n" \
     case "req/s" "tx/s" p50us p99us p999us err "req/s" "tx/s" p50us p99us p999us err "tx ratio"
 for k in "${cases[@]}"; do
-    label=$k
-    [[ $k == c* ]] && label="${k#c} conn"
-    [[ $k == b* ]] && label="b${k#b}x${BATCH_CONNECTIONS}c"
+    label=$(case_label "$k")
     ratio=$(awk -v s="${S[$k,tps]:-0}" -v b="${B[$k,tps]:-0}" 'BEGIN { if (b > 0) printf "%.0fx", s / b; else print "-" }')
     printf "%-8s | %10.0f %11.0f %7.1f %7.1f %8.1f %4s | %9.0f %9.0f %8.0f %8.0f %8.0f %4s | %8s\n" "$label" \
         "${S[$k,rps]:-0}" "${S[$k,tps]:-0}" "${S[$k,p50]:-0}" "${S[$k,p99]:-0}" "${S[$k,p999]:-0}" "${S[$k,err]:--}" \
@@ -227,9 +212,7 @@ if [[ "${DURABILITY:-0}" == 1 ]]; then
     echo "# --event-durability sync against the default (async) above: sync figures, then sync/async ratios"
     printf "%-8s | %10s %11s %7s %7s %8s %4s | %8s %8s %8s\n" case "req/s" "tx/s" p50us p99us p999us err "tx/s" p50 p99
     for k in "${cases[@]}"; do
-        label=$k
-        [[ $k == c* ]] && label="${k#c} conn"
-        [[ $k == b* ]] && label="b${k#b}x${BATCH_CONNECTIONS}c"
+        label=$(case_label "$k")
         ratio() { awk -v s="${S[sync-$k,$1]:-0}" -v a="${S[$k,$1]:-0}" 'BEGIN { if (a > 0) printf "%.2fx", s / a; else print "-" }'; }
         printf "%-8s | %10.0f %11.0f %7.1f %7.1f %8.1f %4s | %8s %8s %8s\n" "$label" \
             "${S[sync-$k,rps]:-0}" "${S[sync-$k,tps]:-0}" "${S[sync-$k,p50]:-0}" "${S[sync-$k,p99]:-0}" \

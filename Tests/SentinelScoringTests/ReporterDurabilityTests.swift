@@ -14,8 +14,9 @@ struct ReporterDurabilityTests {
     static func configuration(directory: String) -> EventReporter.Configuration {
         var configuration = ReporterFixtures.configuration(port: 1, directory: directory)
         configuration.durability = .sync
-        // A batch delay far beyond the test: sync mode must take what is recorded without waiting for it.
-        configuration.maximumBatchDelay = .seconds(60)
+        // A batch delay far beyond the test (the drain thread's own poll is then two minutes): sync mode must take
+        // what is recorded when it is recorded.
+        configuration.maximumBatchDelay = .seconds(600)
         return configuration
     }
 
@@ -28,15 +29,24 @@ struct ReporterDurabilityTests {
         let reporter = try EventReporter.inProcess(
             configuration: Self.configuration(directory: directory), transport: transport)
         let running = RunningReporter.start(reporter)
-        for index in 1...20 {
-            let receipt = reporter.record(ReporterFixtures.event(index))
-            #expect(receipt == EventReceipt(sequences: UInt64(index)...UInt64(index), queued: true))
-            try await reporter.waitUntilDurable(receipt)
-            // Durable means written and synced: counted as spooled, and still in the spool (nothing acknowledged).
-            let stats = reporter.statistics
-            #expect(stats.spooled == UInt64(index))
-            #expect(stats.spoolEvents == UInt64(index))
+        let durable = TestCount()
+        let writer = Task {
+            for index in 1...20 {
+                let receipt = reporter.record(ReporterFixtures.event(index))
+                #expect(receipt == EventReceipt(sequences: UInt64(index)...UInt64(index), queued: true))
+                try await reporter.waitUntilDurable(receipt)
+                // Durable means written and synced: counted as spooled, and still in the spool (nothing acknowledged).
+                let stats = reporter.statistics
+                #expect(stats.spooled == UInt64(index))
+                #expect(stats.spoolEvents == UInt64(index))
+                durable.count.add(1, ordering: .relaxed)
+            }
         }
+        // Only the wake-up on each record ends the 20 waits within the bound: the drain's poll is two minutes.
+        let woken = await eventually(timeout: .seconds(30)) { durable.count.load(ordering: .relaxed) == 20 }
+        #expect(woken, "the drain thread did not wake on a record")
+        if !woken { await running.stop() }  // ends the waits, so the test fails instead of hanging
+        try await writer.value
         #expect(!ReporterFixtures.segments(in: directory).isEmpty)
         #expect(receiver.distinctCount == 0)
 

@@ -77,19 +77,29 @@ struct ReporterRetentionTests {
         #expect(lost.unrecoverable == [1...10] && lost.resend.map(\.firstSequence) == [11])
     }
 
-    @Test("a monitor restored to an older copy gets the acknowledged events it lost resent, each counted once")
-    func resendsAfterRestore() async throws {
+    /// A receiver that reports gaps, and a running reporter (8 MiB of memory for batches, `configure`d further)
+    /// whose first 2,000 events it holds and has acknowledged.
+    static func deliveredTwoThousand(
+        configure: (inout EventReporter.Configuration) -> Void = { _ in }
+    ) async throws -> (TestReceiver, EventReporter, RunningReporter, LogLines) {
         let receiver = TestReceiver()
         receiver.state.withLock { $0.reportsGaps = true }
         let logs = LogLines()
         var configuration = ReporterFixtures.configuration(port: 9, directory: ReporterFixtures.temporaryDirectory())
         configuration.pendingCapacityBytes = 8 << 20
+        configure(&configuration)
         let reporter = try EventReporter.inProcess(
             configuration: configuration, log: JSONLog(sink: logs.sink),
             transport: InProcessTransport(router: receiver.router))
         let running = RunningReporter.start(reporter)
         for index in 1...2_000 { reporter.record(ReporterFixtures.event(index)) }
         #expect(await eventually { receiver.heldCount == 2_000 && reporter.statistics.acknowledged == 2_000 })
+        return (receiver, reporter, running, logs)
+    }
+
+    @Test("a monitor restored to an older copy gets the acknowledged events it lost resent, each counted once")
+    func resendsAfterRestore() async throws {
+        let (receiver, reporter, running, logs) = try await Self.deliveredTwoThousand()
         receiver.restore(through: 500)
         for index in 2_001...2_500 { reporter.record(ReporterFixtures.event(index)) }
         #expect(await eventually { receiver.heldCount == 2_500 })
@@ -103,17 +113,9 @@ struct ReporterRetentionTests {
 
     @Test("the retention survives a clean restart of the producer: a monitor restored afterwards gets everything")
     func retentionSurvivesRestart() async throws {
-        let receiver = TestReceiver()
-        receiver.state.withLock { $0.reportsGaps = true }
-        let directory = ReporterFixtures.temporaryDirectory()
-        var configuration = ReporterFixtures.configuration(port: 9, directory: directory)
-        configuration.pendingCapacityBytes = 8 << 20
-        let transport = InProcessTransport(router: receiver.router)
-        let first = try EventReporter.inProcess(configuration: configuration, transport: transport)
-        let running = RunningReporter.start(first)
-        for index in 1...2_000 { first.record(ReporterFixtures.event(index)) }
-        #expect(await eventually { receiver.heldCount == 2_000 && first.statistics.acknowledged == 2_000 })
+        let (receiver, first, running, _) = try await Self.deliveredTwoThousand()
         await running.stop()
+        let directory = first.configuration.spoolDirectory
         let saved = try RetentionFile.read(in: directory)
         #expect(saved.damage == nil && saved.entries.reduce(0) { $0 + $1.record.eventCount } == 2_000)
 
@@ -121,7 +123,8 @@ struct ReporterRetentionTests {
         receiver.restore(through: 500)
         let logs = LogLines()
         let second = try EventReporter.inProcess(
-            configuration: configuration, log: JSONLog(sink: logs.sink), transport: transport)
+            configuration: first.configuration, log: JSONLog(sink: logs.sink),
+            transport: InProcessTransport(router: receiver.router))
         #expect(logs.containing("retained batches restored").count == 1)
         let restarted = RunningReporter.start(second)
         for index in 2_001...2_100 { second.record(ReporterFixtures.event(index)) }
@@ -154,18 +157,9 @@ struct ReporterRetentionTests {
 
     @Test("a restore reaching past the retention: the loss is logged at error level and counted exactly")
     func statesLossAfterRestore() async throws {
-        let receiver = TestReceiver()
-        receiver.state.withLock { $0.reportsGaps = true }
-        let logs = LogLines()
-        var configuration = ReporterFixtures.configuration(port: 9, directory: ReporterFixtures.temporaryDirectory())
-        configuration.pendingCapacityBytes = 8 << 20
-        configuration.retentionBytes = 32_000  // about 500 test events
-        let reporter = try EventReporter.inProcess(
-            configuration: configuration, log: JSONLog(sink: logs.sink),
-            transport: InProcessTransport(router: receiver.router))
-        let running = RunningReporter.start(reporter)
-        for index in 1...2_000 { reporter.record(ReporterFixtures.event(index)) }
-        #expect(await eventually { receiver.heldCount == 2_000 && reporter.statistics.acknowledged == 2_000 })
+        let (receiver, reporter, running, logs) = try await Self.deliveredTwoThousand {
+            $0.retentionBytes = 32_000  // about 500 test events
+        }
         receiver.restore(through: 500)
         // A few events, so that their batch leaves some of the older ones in the retention.
         for index in 2_001...2_050 { reporter.record(ReporterFixtures.event(index)) }

@@ -63,6 +63,13 @@ struct ScoringDurabilityTests {
         return service
     }
 
+    /// Score over `transport` for sample row `row`: the encoded response.
+    static func score(row: Int, on transport: InMemoryTransport, timeout: Duration) async throws -> [UInt8] {
+        try await transport.call(
+            .scoringScore, payload: ScoreRequest(transaction: ScoringFixtures.transaction(row: row)).serializedBytes(),
+            timeout: timeout)
+    }
+
     @Test("Score and ScoreBatch answer only once the sink has made their events durable")
     func answersWaitForTheCommit() async throws {
         let sink = GatedSink()
@@ -72,7 +79,7 @@ struct ScoringDurabilityTests {
         #expect(router.handleSynchronouslyRefuses(.scoringScore))
         #expect(router.handleSynchronouslyRefuses(.scoringScoreBatch))
         let transport = InMemoryTransport(router: router)
-        let answered = AnswerCount()
+        let answered = TestCount()
         let score = Task {
             defer { answered.count.add(1, ordering: .relaxed) }
             return try await transport.call(
@@ -103,12 +110,7 @@ struct ScoringDurabilityTests {
         let sink = GatedSink()
         let service = try await Self.service(sink)
         let transport = InMemoryTransport(router: service.makeRouter())
-        let score = Task {
-            try await transport.call(
-                .scoringScore,
-                payload: ScoreRequest(transaction: ScoringFixtures.transaction(row: 1)).serializedBytes(),
-                timeout: .seconds(30))
-        }
+        let score = Task { try await Self.score(row: 1, on: transport, timeout: .seconds(30)) }
         #expect(await eventually { sink.waiting == 1 })
         sink.release(failing: ReportingError(.spoolUnavailable, "the spool is full; the events were dropped"))
         do {
@@ -128,12 +130,7 @@ struct ScoringDurabilityTests {
         let sink = GatedSink()
         let service = try await Self.service(sink)
         let transport = InMemoryTransport(router: service.makeRouter(), manualClock: true)
-        let score = Task {
-            try await transport.call(
-                .scoringScore,
-                payload: ScoreRequest(transaction: ScoringFixtures.transaction(row: 1)).serializedBytes(),
-                timeout: .seconds(5))
-        }
+        let score = Task { try await Self.score(row: 1, on: transport, timeout: .seconds(5)) }
         #expect(await eventually { sink.waiting == 1 })
         // Only the server's clock passes the deadline: its handler task is cancelled; the client still listens.
         transport.serverLoop.advance(by: .seconds(5))
@@ -157,7 +154,8 @@ struct ScoringDurabilityTests {
     }
 }
 
-final class AnswerCount: Sendable {
+/// A count tests share between tasks.
+final class TestCount: Sendable {
     let count = Atomic(0)
 }
 

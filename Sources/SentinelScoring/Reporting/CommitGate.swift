@@ -11,7 +11,7 @@ import Synchronization
 final class CommitGate: Sendable {
     private struct Waiter {
         var sequences: ClosedRange<UInt64>
-        var continuation: CheckedContinuation<Void, any Error>
+        var continuation: CheckedContinuation<Result<Void, ReportingError>, Never>
     }
 
     private struct Failure {
@@ -41,11 +41,11 @@ final class CommitGate: Sendable {
     /// will reach the monitor, so the wait is for the answer to be true, and it ends within one group commit.
     /// - Throws: ``ReportingError`` `spoolUnavailable` when they were not queued, or their commit failed (spool
     ///   full, write or sync error), or the reporter stopped first.
-    func wait(for receipt: EventReceipt) async throws {
+    func wait(for receipt: EventReceipt) async throws(ReportingError) {
         guard receipt.queued else {
             throw ReportingError(.spoolUnavailable, "the event queue is full or closed; the events were dropped")
         }
-        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
+        let outcome = await withCheckedContinuation { continuation in
             let settled = state.withLock { state -> Result<Void, ReportingError>? in
                 if receipt.sequences.upperBound <= state.committedThrough {
                     return Self.outcome(of: receipt.sequences, failures: state.failures)
@@ -54,8 +54,9 @@ final class CommitGate: Sendable {
                 state.waiters.append(Waiter(sequences: receipt.sequences, continuation: continuation))
                 return nil
             }
-            if let settled { continuation.resume(with: settled) }
+            if let settled { continuation.resume(returning: settled) }
         }
+        try outcome.get()
     }
 
     /// Reports a group commit: every number up to `through` is settled, durable except those in `failed`.
@@ -86,7 +87,7 @@ final class CommitGate: Sendable {
             }
             return ready
         }
-        for (waiter, outcome) in ready { waiter.continuation.resume(with: outcome.mapError { $0 }) }
+        for (waiter, outcome) in ready { waiter.continuation.resume(returning: outcome) }
     }
 
     /// The reporter stopped: every waiter left, and every later one, fails with `reason`.
@@ -96,7 +97,9 @@ final class CommitGate: Sendable {
             defer { state.waiters.removeAll() }
             return state.waiters
         }
-        for waiter in waiters { waiter.continuation.resume(throwing: ReportingError(.spoolUnavailable, reason)) }
+        for waiter in waiters {
+            waiter.continuation.resume(returning: .failure(ReportingError(.spoolUnavailable, reason)))
+        }
     }
 
     private static func outcome(of sequences: ClosedRange<UInt64>, failures: [Failure]) -> Result<

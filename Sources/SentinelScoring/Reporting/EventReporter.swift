@@ -219,13 +219,7 @@ public final class EventReporter: Service {
     ///   failed write may still reach the monitor; events of a full queue or spool never do.
     public func waitUntilDurable(_ receipt: EventReceipt) async throws(ReportingError) {
         guard isSync else { return }
-        do {
-            try await commits.wait(for: receipt)
-        } catch let error as ReportingError {
-            throw error
-        } catch {
-            throw ReportingError(.spoolUnavailable, "\(error)")
-        }
+        try await commits.wait(for: receipt)
     }
 
     // MARK: Models
